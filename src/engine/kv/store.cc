@@ -1,0 +1,489 @@
+#include "engine/kv/store.h"
+
+#include <algorithm>
+#include <cassert>
+#include <random>
+#include <set>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "storage/rocks_store.h"
+
+namespace lumadb::engine::kv {
+
+bool ParseDurability(std::string_view s, Durability* out) {
+  if (s == "always") *out = Durability::kAlways;
+  else if (s == "everysec") *out = Durability::kEverySec;
+  else if (s == "none" || s == "no") *out = Durability::kNone;
+  else return false;
+  return true;
+}
+
+const char* DurabilityName(Durability d) {
+  switch (d) {
+    case Durability::kAlways: return "always";
+    case Durability::kEverySec: return "everysec";
+    case Durability::kNone: return "none";
+  }
+  return "?";
+}
+
+struct Store::Db {
+  StrMap<Value> map;
+  // (expire_ms, key) for every key with a TTL, so active expiry finds due keys in order.
+  std::set<std::pair<int64_t, std::string>, std::less<>> expiries;
+};
+
+struct Store::Shard {
+  Db dbs[kDbCount];
+  // Storage keys ([db byte][user key]) changed since the last flush.
+  StrSet dirty;
+};
+
+namespace {
+
+// Shards this thread holds; lets nested lock requests (a whole-keyspace
+// command inside EXEC) skip what is already held.
+thread_local uint64_t t_held_mask = 0;
+#define ASSERT_HELD(key) assert((t_held_mask & Store::MaskOf(key)) != 0 && "shard lock not held")
+
+std::string StorageKey(int db, std::string_view key) {
+  std::string k;
+  k.reserve(key.size() + 1);
+  k.push_back(static_cast<char>(db));
+  k.append(key);
+  return k;
+}
+
+std::string DbPrefix(int db) { return std::string(1, static_cast<char>(db)); }
+std::string DbPrefixEnd(int db) { return std::string(1, static_cast<char>(db + 1)); }
+
+}  // namespace
+
+Store::Store(storage::Store* disk, StoreOptions options)
+    : disk_(disk),
+      options_(options),
+      shards_(new Shard[kShardCount]),
+      locks_(new PaddedMutex[kShardCount]),
+      start_ms_(MonoMs()) {}
+
+Store::~Store() {
+  if (background_.joinable()) (void)Stop();
+}
+
+void Store::Lock::Release() {
+  if (mask_ == 0) return;
+  for (int i = kShardCount - 1; i >= 0; i--) {
+    if (mask_ & (1ull << i)) store_->locks_[i].mu.unlock();
+  }
+  t_held_mask &= ~mask_;
+  mask_ = 0;
+}
+
+Store::Lock Store::LockMask(uint64_t mask) {
+  mask &= ~t_held_mask;
+  for (int i = 0; i < kShardCount; i++) {
+    if (mask & (1ull << i)) locks_[i].mu.lock();
+  }
+  t_held_mask |= mask;
+  return Lock(this, mask);
+}
+
+Status Store::Load() {
+  if (disk_ == nullptr) return Status::Ok();
+  int64_t now = NowMs();
+  size_t loaded = 0, dropped = 0;
+  storage::WriteBatch cleanup;
+  Status decode_error;
+  Status st = disk_->ScanPrefix(storage::Cf::kKv, "", [&](std::string_view k, std::string_view v) {
+    if (k.empty() || static_cast<uint8_t>(k[0]) >= kDbCount) return true;
+    int db = static_cast<uint8_t>(k[0]);
+    std::string_view key = k.substr(1);
+    Value value;
+    Status s = DecodeValue(v, &value);
+    if (!s.ok()) {
+      decode_error = Status::Corruption("stored value of key '" + std::string(key) + "' in db " +
+                                        std::to_string(db) + " is malformed");
+      return false;
+    }
+    if (value.expire_ms != 0 && value.expire_ms <= now) {
+      cleanup.Delete(storage::Cf::kKv, k);
+      dropped++;
+      return true;
+    }
+    Shard& shard = shards_[ShardOf(key)];
+    Db& d = shard.dbs[db];
+    if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
+    if (value.cas > cas_.load()) cas_.store(value.cas);
+    d.map.insert_or_assign(std::string(key), std::move(value));
+    loaded++;
+    return true;
+  });
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(decode_error);
+  if (!cleanup.empty()) RETURN_IF_ERROR(disk_->Write(&cleanup, false));
+  LOG_INFO("kv: loaded %zu keys from %s (%zu expired keys dropped)", loaded, disk_->dir().c_str(), dropped);
+  last_save_ms_ = NowMs();
+  return Status::Ok();
+}
+
+void Store::Start() {
+  background_ = std::thread([this] { RunBackground(); });
+}
+
+Status Store::Stop() {
+  {
+    std::lock_guard<std::mutex> g(bg_mu_);
+    stopping_ = true;
+  }
+  bg_cv_.notify_all();
+  if (background_.joinable()) background_.join();
+  return Flush(true);
+}
+
+void Store::MarkDirty(Shard& shard, int db, std::string_view key) {
+  if (disk_ != nullptr) shard.dirty.insert(StorageKey(db, key));
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  changes_since_save_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Store::NotifyKey(int db, std::string_view key) {
+  for (auto* o : observers_) o->OnKeyTouched(db, key);
+}
+
+void Store::EraseExpired(Shard& shard, int db, std::string_view key) {
+  Db& d = shard.dbs[db];
+  auto it = d.map.find(key);
+  if (it == d.map.end()) return;
+  d.expiries.erase({it->second.expire_ms, std::string(key)});
+  d.map.erase(it);
+  expired_keys_.fetch_add(1, std::memory_order_relaxed);
+  MarkDirty(shard, db, key);
+  NotifyKey(db, key);
+}
+
+Value* Store::Find(int db, std::string_view key) {
+  ASSERT_HELD(key);
+  Shard& shard = shards_[ShardOf(key)];
+  auto& map = shard.dbs[db].map;
+  auto it = map.find(key);
+  if (it == map.end()) return nullptr;
+  Value& v = it->second;
+  if (v.expire_ms != 0 && v.expire_ms <= NowMs()) {
+    EraseExpired(shard, db, key);
+    return nullptr;
+  }
+  v.access_s = ClockSeconds();
+  return &v;
+}
+
+Value& Store::Put(int db, std::string_view key, Value value) {
+  ASSERT_HELD(key);
+  Shard& shard = shards_[ShardOf(key)];
+  Db& d = shard.dbs[db];
+  value.access_s = ClockSeconds();
+  auto it = d.map.find(key);
+  if (it != d.map.end()) {
+    if (it->second.expire_ms != value.expire_ms) {
+      if (it->second.expire_ms != 0) d.expiries.erase({it->second.expire_ms, std::string(key)});
+      if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
+    }
+    it->second = std::move(value);
+  } else {
+    if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
+    it = d.map.emplace(std::string(key), std::move(value)).first;
+  }
+  MarkDirty(shard, db, key);
+  NotifyKey(db, key);
+  return it->second;
+}
+
+bool Store::Erase(int db, std::string_view key) {
+  ASSERT_HELD(key);
+  if (Find(db, key) == nullptr) return false;
+  Shard& shard = shards_[ShardOf(key)];
+  Db& d = shard.dbs[db];
+  auto it = d.map.find(key);
+  if (it->second.expire_ms != 0) d.expiries.erase({it->second.expire_ms, std::string(key)});
+  d.map.erase(it);
+  MarkDirty(shard, db, key);
+  NotifyKey(db, key);
+  return true;
+}
+
+void Store::SetExpire(int db, std::string_view key, Value* value, int64_t expire_ms) {
+  ASSERT_HELD(key);
+  Shard& shard = shards_[ShardOf(key)];
+  Db& d = shard.dbs[db];
+  if (value->expire_ms == expire_ms) return;
+  if (value->expire_ms != 0) d.expiries.erase({value->expire_ms, std::string(key)});
+  value->expire_ms = expire_ms;
+  if (expire_ms != 0) d.expiries.emplace(expire_ms, std::string(key));
+  MarkDirty(shard, db, key);
+  NotifyKey(db, key);
+}
+
+void Store::Touched(int db, std::string_view key) {
+  ASSERT_HELD(key);
+  MarkDirty(shards_[ShardOf(key)], db, key);
+  NotifyKey(db, key);
+}
+
+void Store::TouchedMaybeEmpty(int db, std::string_view key, Value* value) {
+  if (value != nullptr && !value->IsString() && value->Size() == 0) {
+    Erase(db, key);
+  } else {
+    Touched(db, key);
+  }
+}
+
+size_t Store::DbSize(int db) {
+  size_t n = 0;
+  for (int i = 0; i < kShardCount; i++) {
+    Lock l = LockMask(1ull << i);
+    n += shards_[i].dbs[db].map.size();
+  }
+  return n;
+}
+
+size_t Store::ExpiresCount(int db) {
+  size_t n = 0;
+  for (int i = 0; i < kShardCount; i++) {
+    Lock l = LockMask(1ull << i);
+    n += shards_[i].dbs[db].expiries.size();
+  }
+  return n;
+}
+
+void Store::FlushDb(int db) {
+  Lock all = LockAll();
+  for (int i = 0; i < kShardCount; i++) {
+    Shard& s = shards_[i];
+    s.dbs[db].map.clear();
+    s.dbs[db].expiries.clear();
+  }
+  // Written by the next Flush, before any key changed after this point.
+  pending_range_deletes_.push_back(db);
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  changes_since_save_.fetch_add(1, std::memory_order_relaxed);
+  for (auto* o : observers_) o->OnDbTouched(db);
+}
+
+void Store::FlushAll() {
+  Lock all = LockAll();
+  for (int db = 0; db < kRedisDbCount; db++) FlushDb(db);
+}
+
+void Store::SwapDb(int a, int b) {
+  if (a == b) return;
+  Lock all = LockAll();
+  for (int i = 0; i < kShardCount; i++) {
+    Shard& s = shards_[i];
+    std::swap(s.dbs[a], s.dbs[b]);
+    for (int db : {a, b}) {
+      for (const auto& [k, v] : s.dbs[db].map) MarkDirty(s, db, k);
+    }
+  }
+  pending_range_deletes_.push_back(a);
+  pending_range_deletes_.push_back(b);
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  for (auto* o : observers_) {
+    o->OnDbTouched(a);
+    o->OnDbTouched(b);
+  }
+}
+
+uint64_t Store::Scan(int db, uint64_t cursor, size_t count,
+                     const std::function<void(const std::string&, const Value&)>& fn) {
+  if (count == 0) count = 10;
+  int64_t now = NowMs();
+  size_t emitted = 0;
+  int shard = static_cast<int>(cursor >> (64 - kShardBits));
+  for (; shard < kShardCount; shard++) {
+    Lock l = LockMask(1ull << shard);
+    std::vector<std::pair<uint64_t, const std::pair<const std::string, Value>*>> found;
+    for (const auto& entry : shards_[shard].dbs[db].map) {
+      uint64_t h = KeyHash(entry.first);
+      if (h >= cursor) found.emplace_back(h, &entry);
+    }
+    size_t want = count - emitted;
+    bool partial = found.size() > want;
+    if (partial) {
+      std::nth_element(found.begin(), found.begin() + (want - 1), found.end(),
+                       [](const auto& x, const auto& y) { return x.first < y.first; });
+      found.resize(want);
+    }
+    uint64_t max_h = 0;
+    for (const auto& [h, e] : found) {
+      max_h = std::max(max_h, h);
+      if (e->second.expire_ms != 0 && e->second.expire_ms <= now) continue;
+      fn(e->first, e->second);
+    }
+    emitted += found.size();
+    if (partial) return max_h == UINT64_MAX ? 0 : max_h + 1;
+    // Next shard starts at its first hash value.
+    if (shard + 1 < kShardCount) cursor = static_cast<uint64_t>(shard + 1) << (64 - kShardBits);
+    if (emitted >= count) return shard + 1 < kShardCount ? cursor : 0;
+  }
+  return 0;
+}
+
+void Store::ForEach(int db, const std::function<void(const std::string&, const Value&)>& fn) {
+  int64_t now = NowMs();
+  for (int i = 0; i < kShardCount; i++) {
+    Lock l = LockMask(1ull << i);
+    for (const auto& [k, v] : shards_[i].dbs[db].map) {
+      if (v.expire_ms != 0 && v.expire_ms <= now) continue;
+      fn(k, v);
+    }
+  }
+}
+
+std::optional<std::string> Store::RandomKey(int db) {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  int64_t now = NowMs();
+  // Pick a shard weighted by size, then an entry within it.
+  for (int attempt = 0; attempt < 100; attempt++) {
+    size_t sizes[kShardCount];
+    size_t total = 0;
+    for (int i = 0; i < kShardCount; i++) {
+      Lock l = LockMask(1ull << i);
+      sizes[i] = shards_[i].dbs[db].map.size();
+      total += sizes[i];
+    }
+    if (total == 0) return std::nullopt;
+    size_t r = rng() % total;
+    int shard = 0;
+    while (r >= sizes[shard]) r -= sizes[shard++];
+    Lock l = LockMask(1ull << shard);
+    auto& map = shards_[shard].dbs[db].map;
+    if (r >= map.size()) continue;
+    auto it = map.begin();
+    std::advance(it, r);
+    if (it->second.expire_ms != 0 && it->second.expire_ms <= now) {
+      std::string key = it->first;
+      EraseExpired(shards_[shard], db, key);
+      continue;
+    }
+    return it->first;
+  }
+  return std::nullopt;
+}
+
+Status Store::Flush(bool sync) {
+  if (disk_ == nullptr) return Status::Ok();
+  std::lock_guard<std::mutex> f(flush_mu_);
+  uint64_t pending = pending_.exchange(0, std::memory_order_acq_rel);
+  storage::WriteBatch batch;
+  if (pending != 0) {
+    // Take the change sets of all shards at one instant, so that a FLUSHDB's
+    // range delete is ordered correctly against the keys written around it.
+    std::vector<StrSet> dirty(kShardCount);
+    std::vector<int> range_deletes;
+    {
+      Lock all = LockAll();
+      for (int i = 0; i < kShardCount; i++) dirty[i].swap(shards_[i].dirty);
+      range_deletes.swap(pending_range_deletes_);
+    }
+    for (int db : range_deletes) batch.DeleteRange(storage::Cf::kKv, DbPrefix(db), DbPrefixEnd(db));
+    // Write each key's current value (newer than when it was marked is fine:
+    // a later change is in the next change set too).
+    std::string enc;
+    for (int i = 0; i < kShardCount; i++) {
+      if (dirty[i].empty()) continue;
+      Lock l = LockMask(1ull << i);
+      Shard& s = shards_[i];
+      for (const std::string& sk : dirty[i]) {
+        int db = static_cast<uint8_t>(sk[0]);
+        std::string_view key(sk.data() + 1, sk.size() - 1);
+        auto& map = s.dbs[db].map;
+        auto it = map.find(key);
+        if (it == map.end()) {
+          batch.Delete(storage::Cf::kKv, sk);
+        } else {
+          enc.clear();
+          EncodeValue(it->second, &enc);
+          batch.Put(storage::Cf::kKv, sk, enc);
+        }
+      }
+    }
+  }
+  Status st;
+  if (!batch.empty()) {
+    st = disk_->Write(&batch, sync);
+  } else if (sync && pending != 0) {
+    st = disk_->SyncWal();
+  }
+  flushes_.fetch_add(1, std::memory_order_relaxed);
+  last_flush_ok_.store(st.ok(), std::memory_order_relaxed);
+  if (st.ok()) {
+    last_save_ms_.store(NowMs(), std::memory_order_relaxed);
+    changes_since_save_.store(0, std::memory_order_relaxed);
+  } else {
+    LOG_ERROR("kv: writing changes to disk failed: %s", st.ToString().c_str());
+  }
+  return st;
+}
+
+Status Store::CommitIfNeeded() {
+  if (options_.durability != Durability::kAlways || !HasPendingWrites()) return Status::Ok();
+  return Flush(true);
+}
+
+size_t Store::ActiveExpire(int64_t now_ms) {
+  size_t n = 0;
+  for (int i = 0; i < kShardCount; i++) {
+    Lock l = LockMask(1ull << i);
+    Shard& s = shards_[i];
+    for (int db = 0; db < kDbCount; db++) {
+      auto& ex = s.dbs[db].expiries;
+      // Bounded per pass so a mass expiry does not hold a shard for long.
+      for (int budget = 200; budget > 0 && !ex.empty() && ex.begin()->first <= now_ms; budget--) {
+        std::string key = ex.begin()->second;
+        EraseExpired(s, db, key);
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+void Store::RequestFlush() {
+  {
+    std::lock_guard<std::mutex> g(bg_mu_);
+    flush_requested_ = true;
+  }
+  bg_cv_.notify_all();
+}
+
+void Store::RunBackground() {
+  int64_t last_flush = MonoMs();
+  std::unique_lock<std::mutex> lk(bg_mu_);
+  while (!stopping_) {
+    bg_cv_.wait_for(lk, std::chrono::milliseconds(100));
+    if (stopping_) break;
+    bool requested = flush_requested_;
+    flush_requested_ = false;
+    lk.unlock();
+    clock_s_.store(static_cast<uint32_t>((MonoMs() - start_ms_) / 1000), std::memory_order_relaxed);
+    ActiveExpire(NowMs());
+    int64_t now = MonoMs();
+    if (requested || now - last_flush >= options_.flush_interval_ms) {
+      last_flush = now;
+      if (HasPendingWrites()) (void)Flush(options_.durability != Durability::kNone);
+    }
+    lk.lock();
+  }
+}
+
+Store::Stats Store::GetStats() const {
+  Stats s;
+  s.expired_keys = expired_keys_.load(std::memory_order_relaxed);
+  s.changes_since_save = changes_since_save_.load(std::memory_order_relaxed);
+  s.last_save_ms = last_save_ms_.load(std::memory_order_relaxed);
+  s.flushes = flushes_.load(std::memory_order_relaxed);
+  s.last_flush_ok = last_flush_ok_.load(std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace lumadb::engine::kv

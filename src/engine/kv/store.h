@@ -1,0 +1,202 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/hash.h"
+#include "common/status.h"
+#include "engine/kv/value.h"
+
+namespace lumadb::storage {
+class Store;
+}
+
+namespace lumadb::engine::kv {
+
+inline constexpr int kRedisDbCount = 16;  // SELECT 0..15
+inline constexpr int kMemcacheDb = 16;    // memcached's own namespace
+inline constexpr int kDbCount = 17;
+inline constexpr int kShardBits = 6;
+inline constexpr int kShardCount = 1 << kShardBits;
+
+enum class Durability {
+  kAlways,    // every acknowledged write is fsync'd first
+  kEverySec,  // changes are written and fsync'd at least once a second
+  kNone,      // changes are written once a second; the OS decides when they reach disk
+};
+
+bool ParseDurability(std::string_view s, Durability* out);
+const char* DurabilityName(Durability d);
+
+// Lets upper layers (WATCH, blocked clients) learn of changes without the
+// engine knowing about them. Called with the key's shard lock held: an
+// observer must not call back into the Store.
+class KeyspaceObserver {
+ public:
+  virtual ~KeyspaceObserver() = default;
+  // key in db was written, deleted or expired.
+  virtual void OnKeyTouched(int db, std::string_view key) = 0;
+  // Every key of db may have changed (FLUSHDB, SWAPDB); db == -1 for all dbs.
+  virtual void OnDbTouched(int db) = 0;
+};
+
+struct StoreOptions {
+  Durability durability = Durability::kEverySec;
+  // How often changes are written in everysec/none mode.
+  int flush_interval_ms = 1000;
+};
+
+// The in-memory keyspace shared by the Redis and Memcached protocols, made
+// durable through storage::Store. 17 databases (16 Redis, 1 memcached), each
+// split into 64 shards by key hash; a shard is guarded by its own mutex.
+//
+// Usage: lock the shards of the keys a command touches (LockKeys/LockMask),
+// then use Find/Put/Erase/SetExpire/Touched on those keys. Changed keys are
+// written to disk by Flush: at once (durability=always, via CommitIfNeeded)
+// or by the background thread.
+class Store {
+ public:
+  // `disk` may be null for a purely in-memory store (unit tests).
+  Store(storage::Store* disk, StoreOptions options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Reads every stored key into memory. Call once before serving.
+  Status Load();
+  // Starts the background thread (active expiry, periodic flush).
+  void Start();
+  // Stops the background thread and writes everything with fsync.
+  Status Stop();
+
+  void AddObserver(KeyspaceObserver* observer) { observers_.push_back(observer); }
+
+  static uint64_t KeyHash(std::string_view key) { return Hash64(key); }
+  static int ShardOf(std::string_view key) { return static_cast<int>(KeyHash(key) >> (64 - kShardBits)); }
+  static uint64_t MaskOf(std::string_view key) { return 1ull << ShardOf(key); }
+
+  // Holds a set of shard locks; releases them when destroyed.
+  class Lock {
+   public:
+    Lock(Lock&& other) noexcept : store_(other.store_), mask_(other.mask_) { other.mask_ = 0; }
+    Lock& operator=(Lock&&) = delete;
+    ~Lock() { Release(); }
+    void Release();
+    uint64_t mask() const { return mask_; }
+
+   private:
+    friend class Store;
+    Lock(Store* store, uint64_t mask) : store_(store), mask_(mask) {}
+    Store* store_;
+    uint64_t mask_;
+  };
+  // Locks the given shards, lowest first (so lock sets never deadlock).
+  // Shards this thread already holds are skipped, so whole-keyspace
+  // operations may run inside a transaction that holds every shard.
+  Lock LockMask(uint64_t mask);
+  Lock LockKey(std::string_view key) { return LockMask(MaskOf(key)); }
+  Lock LockAll() { return LockMask(~0ull); }
+
+  // ---- Per-key operations: the caller holds the key's shard lock. ----
+
+  // The live value of key, or null. An expired value is deleted first.
+  Value* Find(int db, std::string_view key);
+  // Inserts or replaces key's value (including its expire_ms).
+  Value& Put(int db, std::string_view key, Value value);
+  // Deletes key. Returns whether it existed (expired keys count as absent).
+  bool Erase(int db, std::string_view key);
+  // Sets (expire_ms > 0) or removes (0) the expiry of an existing value.
+  void SetExpire(int db, std::string_view key, Value* value, int64_t expire_ms);
+  // Records that key's value was changed in place.
+  void Touched(int db, std::string_view key);
+  // Like Touched, but first deletes the value if it is an empty collection.
+  void TouchedMaybeEmpty(int db, std::string_view key, Value* value);
+
+  // ---- Whole-keyspace operations: they take the locks they need. ----
+
+  size_t DbSize(int db);
+  size_t ExpiresCount(int db);
+  void FlushDb(int db);
+  void FlushAll();
+  void SwapDb(int a, int b);
+  // Redis SCAN semantics: returns keys present for the whole scan at least
+  // once. Calls fn(key, value) for about `count` keys and returns the next
+  // cursor, 0 when done.
+  uint64_t Scan(int db, uint64_t cursor, size_t count,
+                const std::function<void(const std::string&, const Value&)>& fn);
+  // Calls fn for every live key (KEYS).
+  void ForEach(int db, const std::function<void(const std::string&, const Value&)>& fn);
+  std::optional<std::string> RandomKey(int db);
+
+  // ---- Persistence ----
+
+  // Writes every changed key to disk (with sync: and fsyncs).
+  Status Flush(bool sync);
+  // With durability=always and pending changes: Flush(true). Else nothing.
+  Status CommitIfNeeded();
+  // Asks the background thread to flush now (BGSAVE); returns at once.
+  void RequestFlush();
+  bool HasPendingWrites() const { return pending_.load(std::memory_order_relaxed) != 0; }
+
+  Durability durability() const { return options_.durability; }
+  uint64_t NextCas() { return cas_.fetch_add(1, std::memory_order_relaxed) + 1; }
+  // Seconds since the store started; the clock for OBJECT IDLETIME.
+  uint32_t ClockSeconds() const { return clock_s_.load(std::memory_order_relaxed); }
+
+  struct Stats {
+    uint64_t expired_keys = 0;
+    uint64_t changes_since_save = 0;
+    int64_t last_save_ms = 0;
+    uint64_t flushes = 0;
+    bool last_flush_ok = true;
+  };
+  Stats GetStats() const;
+
+ private:
+  struct Db;
+  struct Shard;
+
+  void MarkDirty(Shard& shard, int db, std::string_view key);
+  void NotifyKey(int db, std::string_view key);
+  void EraseExpired(Shard& shard, int db, std::string_view key);
+  void RunBackground();
+  size_t ActiveExpire(int64_t now_ms);
+
+  storage::Store* disk_;
+  StoreOptions options_;
+  std::vector<KeyspaceObserver*> observers_;
+  std::unique_ptr<Shard[]> shards_;
+  struct alignas(64) PaddedMutex {
+    std::mutex mu;
+  };
+  std::unique_ptr<PaddedMutex[]> locks_;
+
+  std::mutex flush_mu_;  // serializes Flush calls, so later flushes write later values
+  std::vector<int> pending_range_deletes_;  // dbs cleared since the last Flush; guarded by all shard locks
+  std::atomic<uint64_t> pending_{0};
+  std::atomic<uint64_t> cas_{0};
+  std::atomic<uint32_t> clock_s_{0};
+  int64_t start_ms_;
+  std::atomic<uint64_t> expired_keys_{0};
+  std::atomic<uint64_t> changes_since_save_{0};
+  std::atomic<int64_t> last_save_ms_{0};
+  std::atomic<uint64_t> flushes_{0};
+  std::atomic<bool> last_flush_ok_{true};
+
+  std::thread background_;
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool stopping_ = false;
+  bool flush_requested_ = false;
+};
+
+}  // namespace lumadb::engine::kv

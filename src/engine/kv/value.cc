@@ -1,0 +1,144 @@
+#include "engine/kv/value.h"
+
+#include <cstring>
+
+#include "storage/key_codec.h"
+
+namespace lumadb::engine::kv {
+
+using storage::AppendLengthPrefixed;
+using storage::AppendVarint;
+using storage::ConsumeLengthPrefixed;
+using storage::ConsumeVarint;
+
+const char* TypeName(Type t) {
+  switch (t) {
+    case Type::kString: return "string";
+    case Type::kList: return "list";
+    case Type::kSet: return "set";
+    case Type::kZSet: return "zset";
+    case Type::kHash: return "hash";
+  }
+  return "none";
+}
+
+Value Value::Make(Type t) {
+  Value v;
+  switch (t) {
+    case Type::kString: break;
+    case Type::kList: v.data = std::make_unique<List>(); break;
+    case Type::kSet: v.data = std::make_unique<Set>(); break;
+    case Type::kZSet: v.data = std::make_unique<ZSet>(); break;
+    case Type::kHash: v.data = std::make_unique<Hash>(); break;
+  }
+  return v;
+}
+
+size_t Value::Size() const {
+  switch (type()) {
+    case Type::kString: return 1;
+    case Type::kList: return list().size();
+    case Type::kSet: return set().size();
+    case Type::kZSet: return zset().size();
+    case Type::kHash: return hash().size();
+  }
+  return 0;
+}
+
+Value Value::Clone() const {
+  Value v = Make(type());
+  v.expire_ms = expire_ms;
+  v.cas = cas;
+  v.flags = flags;
+  v.access_s = access_s;
+  switch (type()) {
+    case Type::kString: v.str() = str(); break;
+    case Type::kList: v.list() = list(); break;
+    case Type::kSet: v.set() = set(); break;
+    case Type::kZSet: zset().ForEach([&](const std::string& m, double s) { v.zset().Insert(m, s); }); break;
+    case Type::kHash: v.hash() = hash(); break;
+  }
+  return v;
+}
+
+namespace {
+constexpr uint8_t kFormatVersion = 1;
+}
+
+void EncodeValue(const Value& v, std::string* out) {
+  out->push_back(static_cast<char>(kFormatVersion));
+  out->push_back(static_cast<char>(v.type()));
+  AppendVarint(out, static_cast<uint64_t>(v.expire_ms));
+  AppendVarint(out, v.flags);
+  AppendVarint(out, v.cas);
+  switch (v.type()) {
+    case Type::kString: out->append(v.str()); break;
+    case Type::kList:
+      AppendVarint(out, v.list().size());
+      for (const auto& e : v.list()) AppendLengthPrefixed(out, e);
+      break;
+    case Type::kSet:
+      AppendVarint(out, v.set().size());
+      for (const auto& e : v.set()) AppendLengthPrefixed(out, e);
+      break;
+    case Type::kHash:
+      AppendVarint(out, v.hash().size());
+      for (const auto& [f, val] : v.hash()) {
+        AppendLengthPrefixed(out, f);
+        AppendLengthPrefixed(out, val);
+      }
+      break;
+    case Type::kZSet:
+      AppendVarint(out, v.zset().size());
+      v.zset().ForEach([&](const std::string& m, double s) {
+        AppendLengthPrefixed(out, m);
+        char b[8];
+        memcpy(b, &s, 8);
+        out->append(b, 8);
+      });
+      break;
+  }
+}
+
+Status DecodeValue(std::string_view in, Value* v) {
+  auto bad = [] { return Status::Corruption("malformed stored value"); };
+  if (in.size() < 2 || static_cast<uint8_t>(in[0]) != kFormatVersion) return bad();
+  uint8_t type = static_cast<uint8_t>(in[1]);
+  if (type > static_cast<uint8_t>(Type::kHash)) return bad();
+  in.remove_prefix(2);
+  *v = Value::Make(static_cast<Type>(type));
+  uint64_t expire, flags, cas, n;
+  if (!ConsumeVarint(&in, &expire) || !ConsumeVarint(&in, &flags) || !ConsumeVarint(&in, &cas)) return bad();
+  v->expire_ms = static_cast<int64_t>(expire);
+  v->flags = static_cast<uint32_t>(flags);
+  v->cas = cas;
+  if (v->type() == Type::kString) {
+    v->str().assign(in);
+    return Status::Ok();
+  }
+  if (!ConsumeVarint(&in, &n) || n > in.size()) return bad();
+  std::string_view a, b;
+  for (uint64_t i = 0; i < n; i++) {
+    if (!ConsumeLengthPrefixed(&in, &a)) return bad();
+    switch (v->type()) {
+      case Type::kList: v->list().emplace_back(a); break;
+      case Type::kSet: v->set().emplace(a); break;
+      case Type::kHash:
+        if (!ConsumeLengthPrefixed(&in, &b)) return bad();
+        v->hash().emplace(a, b);
+        break;
+      case Type::kZSet: {
+        if (in.size() < 8) return bad();
+        double s;
+        memcpy(&s, in.data(), 8);
+        in.remove_prefix(8);
+        v->zset().Insert(a, s);
+        break;
+      }
+      case Type::kString: break;
+    }
+  }
+  return in.empty() ? Status::Ok() : bad();
+}
+
+}  // namespace lumadb::engine::kv

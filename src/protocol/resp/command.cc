@@ -1,0 +1,76 @@
+#include "protocol/resp/command.h"
+
+#include <cmath>
+
+#include "common/clock.h"
+#include "common/strutil.h"
+
+namespace lumadb::protocol::resp {
+
+using engine::kv::Type;
+using engine::kv::Value;
+
+std::string ArityError(std::string_view name) {
+  return "ERR wrong number of arguments for '" + std::string(name) + "' command";
+}
+
+bool ArgInt(CommandContext& ctx, size_t i, int64_t* out) {
+  if (!ParseInt64(ctx.args[i], out)) {
+    ctx.w.Error(kErrNotInt);
+    return false;
+  }
+  return true;
+}
+
+bool ArgDouble(CommandContext& ctx, size_t i, double* out, std::string_view err) {
+  if (!ParseDouble(ctx.args[i], out)) {
+    ctx.w.Error(err);
+    return false;
+  }
+  return true;
+}
+
+bool ArgTimeout(CommandContext& ctx, size_t i, int64_t* deadline_ms) {
+  long double t;
+  if (!ParseLongDouble(ctx.args[i], &t) || std::isinf(t)) {
+    ctx.w.Error("ERR timeout is not a float or out of range");
+    return false;
+  }
+  if (t < 0) {
+    ctx.w.Error("ERR timeout is negative");
+    return false;
+  }
+  long double ms = t * 1000;
+  if (ms > 1e15L) {
+    ctx.w.Error("ERR timeout is out of range");
+    return false;
+  }
+  *deadline_ms = ms == 0 ? 0 : MonoMs() + static_cast<int64_t>(std::ceil(ms));
+  return true;
+}
+
+bool IsArg(std::string_view arg, std::string_view word) { return EqualsIgnoreCase(arg, word); }
+
+Value* FindTyped(CommandContext& ctx, std::string_view key, Type type, bool* wrongtype) {
+  *wrongtype = false;
+  Value* v = ctx.store.Find(ctx.db, key);
+  if (v == nullptr) return nullptr;
+  if (v->type() != type) {
+    *wrongtype = true;
+    ctx.w.Error(kErrWrongType);
+    return nullptr;
+  }
+  return v;
+}
+
+Value* FindOrCreate(CommandContext& ctx, std::string_view key, Type type) {
+  Value* v = ctx.store.Find(ctx.db, key);
+  if (v == nullptr) return &ctx.store.Put(ctx.db, key, Value::Make(type));
+  if (v->type() != type) {
+    ctx.w.Error(kErrWrongType);
+    return nullptr;
+  }
+  return v;
+}
+
+}  // namespace lumadb::protocol::resp

@@ -1,0 +1,388 @@
+// Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, CLIENT.
+#include <algorithm>
+
+#include "common/clock.h"
+#include "common/strutil.h"
+#include "net/worker.h"
+#include "protocol/resp/command.h"
+#include "protocol/resp/resp_server.h"
+#include "protocol/resp/session.h"
+
+namespace lumadb::protocol::resp {
+namespace {
+
+void Ping(CommandContext& ctx) {
+  if (ctx.argc() > 2) {
+    ctx.w.Error(ArityError("ping"));
+    return;
+  }
+  if (ctx.session.proto() == 2 && ctx.session.SubscriptionCount() > 0) {
+    // In RESP2 subscriber mode PING answers as a message array.
+    ctx.w.Array(2);
+    ctx.w.Bulk("pong");
+    ctx.w.Bulk(ctx.argc() == 2 ? ctx.arg(1) : "");
+    return;
+  }
+  if (ctx.argc() == 2) ctx.w.Bulk(ctx.arg(1));
+  else ctx.w.Simple("PONG");
+}
+
+void Echo(CommandContext& ctx) { ctx.w.Bulk(ctx.arg(1)); }
+
+void Quit(CommandContext& ctx) {
+  ctx.w.Ok();
+  ctx.session.conn().CloseAfterWrite();
+}
+
+// Checks a password for the default user; writes the error reply on failure.
+bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view pass) {
+  const std::string& want = ctx.server.config().requirepass;
+  if (user != "default" || (want.empty() ? false : pass != want)) {
+    ctx.w.Error("WRONGPASS invalid username-password pair or user is disabled.");
+    return false;
+  }
+  return true;
+}
+
+void Auth(CommandContext& ctx) {
+  if (ctx.argc() > 3) {
+    ctx.w.Error(kErrSyntax);
+    return;
+  }
+  if (ctx.argc() == 2 && ctx.server.config().requirepass.empty()) {
+    ctx.w.Error(
+        "ERR AUTH <password> called without any password configured for the default user. Are you sure your "
+        "configuration is correct?");
+    return;
+  }
+  std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : "default";
+  std::string_view pass = ctx.argc() == 3 ? ctx.arg(2) : ctx.arg(1);
+  if (!CheckPassword(ctx, user, pass)) return;
+  ctx.session.set_authenticated(true);
+  ctx.w.Ok();
+}
+
+void Hello(CommandContext& ctx) {
+  int64_t ver = ctx.session.proto();
+  size_t i = 1;
+  if (ctx.argc() >= 2) {
+    if (!ParseInt64(ctx.arg(1), &ver)) {
+      ctx.w.Error("ERR Protocol version is not an integer or out of range");
+      return;
+    }
+    if (ver < 2 || ver > 3) {
+      ctx.w.Error("NOPROTO unsupported protocol version");
+      return;
+    }
+    i = 2;
+  }
+  std::string_view setname;
+  bool has_name = false;
+  for (; i < ctx.argc(); i++) {
+    if (IsArg(ctx.arg(i), "AUTH") && i + 2 < ctx.argc()) {
+      if (!CheckPassword(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) return;
+      ctx.session.set_authenticated(true);
+      i += 2;
+    } else if (IsArg(ctx.arg(i), "SETNAME") && i + 1 < ctx.argc()) {
+      setname = ctx.arg(i + 1);
+      has_name = true;
+      i += 1;
+    } else {
+      ctx.w.Error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
+      return;
+    }
+  }
+  if (!ctx.session.authenticated()) {
+    ctx.w.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
+                "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
+                "version at the same time");
+    return;
+  }
+  if (has_name) {
+    std::lock_guard<std::mutex> g(ctx.session.info().mu);
+    ctx.session.info().name = std::string(setname);
+  }
+  ctx.session.set_proto(static_cast<int>(ver));
+  Writer& w = ctx.w;
+  w.Map(7);
+  w.Bulk("server");
+  w.Bulk("redis");
+  w.Bulk("version");
+  w.Bulk(ctx.server.config().version);
+  w.Bulk("proto");
+  w.Integer(ver);
+  w.Bulk("id");
+  w.Integer(static_cast<int64_t>(ctx.session.conn().id()));
+  w.Bulk("mode");
+  w.Bulk("standalone");
+  w.Bulk("role");
+  w.Bulk("master");
+  w.Bulk("modules");
+  w.Array(0);
+}
+
+void Select(CommandContext& ctx) {
+  int64_t db;
+  if (!ParseInt64(ctx.arg(1), &db)) {
+    ctx.w.Error(kErrNotInt);
+    return;
+  }
+  if (db < 0 || db >= engine::kv::kRedisDbCount) {
+    ctx.w.Error("ERR DB index is out of range");
+    return;
+  }
+  ctx.session.set_db(static_cast<int>(db));
+  ctx.w.Ok();
+}
+
+void Reset(CommandContext& ctx) {
+  ctx.session.Reset();
+  ctx.w.Simple("RESET");
+}
+
+// ---- CLIENT ----
+
+std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
+  std::string name, lib_name, lib_ver;
+  {
+    std::lock_guard<std::mutex> g(const_cast<ClientInfo&>(c).mu);
+    name = c.name;
+    lib_name = c.lib_name;
+    lib_ver = c.lib_ver;
+  }
+  std::string flags;
+  if (c.subs.load() + c.psubs.load() > 0) flags += "P";
+  if (c.in_multi.load()) flags += "x";
+  if (c.blocked.load()) flags += "b";
+  if (flags.empty()) flags = "N";
+  std::string cmd = c.last_cmd.load();
+  std::string s = "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr + " fd=0 name=" + name +
+                  " age=" + std::to_string((now_ms - c.created_ms) / 1000) +
+                  " idle=" + std::to_string((now_ms - c.last_active_ms.load()) / 1000) + " flags=" + flags +
+                  " db=" + std::to_string(c.db.load()) + " sub=" + std::to_string(c.subs.load()) +
+                  " psub=" + std::to_string(c.psubs.load()) + " ssub=0 multi=" + (c.in_multi.load() ? "0" : "-1") +
+                  " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 "
+                  "events=r cmd=" + cmd + " user=default redir=-1 resp=" + std::to_string(c.resp.load()) +
+                  " lib-name=" + lib_name + " lib-ver=" + lib_ver;
+  return s;
+}
+
+bool ValidClientName(std::string_view n) {
+  for (char c : n) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+void KillClient(CommandContext& ctx, const std::shared_ptr<ClientInfo>& c) {
+  uint64_t id = c->id;
+  if (id == ctx.session.conn().id()) {
+    // Killing ourselves: reply first, then close.
+    ctx.session.conn().CloseAfterWrite();
+    return;
+  }
+  net::Worker* w = c->worker;
+  w->Post([w, id] {
+    if (net::Connection* conn = w->FindConnection(id)) conn->Close();
+  });
+}
+
+void ClientKill(CommandContext& ctx) {
+  auto clients = ctx.server.Clients();
+  if (ctx.argc() == 3) {
+    for (const auto& c : clients) {
+      if (c->addr == ctx.arg(2)) {
+        KillClient(ctx, c);
+        ctx.w.Ok();
+        return;
+      }
+    }
+    ctx.w.Error("ERR No such client");
+    return;
+  }
+  if ((ctx.argc() - 2) % 2 != 0) {
+    ctx.w.Error(kErrSyntax);
+    return;
+  }
+  int64_t id = -1;
+  std::string addr, laddr, type, user;
+  bool skipme = true;
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+    std::string_view opt = ctx.arg(i), val = ctx.arg(i + 1);
+    if (IsArg(opt, "ID")) {
+      if (!ParseInt64(val, &id) || id <= 0) {
+        ctx.w.Error("ERR client-id should be greater than 0");
+        return;
+      }
+    } else if (IsArg(opt, "ADDR")) {
+      addr = val;
+    } else if (IsArg(opt, "LADDR")) {
+      laddr = val;
+    } else if (IsArg(opt, "TYPE")) {
+      type = ToLower(val);
+      if (type != "normal" && type != "pubsub" && type != "master" && type != "replica" && type != "slave") {
+        ctx.w.Error("ERR Unknown client type '" + std::string(val) + "'");
+        return;
+      }
+    } else if (IsArg(opt, "USER")) {
+      user = val;
+    } else if (IsArg(opt, "SKIPME")) {
+      if (IsArg(val, "yes")) skipme = true;
+      else if (IsArg(val, "no")) skipme = false;
+      else {
+        ctx.w.Error(kErrSyntax);
+        return;
+      }
+    } else {
+      ctx.w.Error(kErrSyntax);
+      return;
+    }
+  }
+  int64_t killed = 0;
+  for (const auto& c : clients) {
+    if (id != -1 && c->id != static_cast<uint64_t>(id)) continue;
+    if (!addr.empty() && c->addr != addr) continue;
+    if (!laddr.empty() && c->laddr != laddr) continue;
+    bool pubsub = c->subs.load() + c->psubs.load() > 0;
+    if (!type.empty() && ((type == "pubsub") != pubsub || type == "master" || type == "replica" || type == "slave")) continue;
+    if (!user.empty() && user != "default") continue;
+    if (skipme && c->id == ctx.session.conn().id()) continue;
+    KillClient(ctx, c);
+    killed++;
+  }
+  ctx.w.Integer(killed);
+}
+
+void Client(CommandContext& ctx) {
+  std::string sub = ToLower(ctx.arg(1));
+  size_t argc = ctx.argc();
+  auto arity = [&](bool ok) {
+    if (!ok) ctx.w.Error(ArityError("client|" + sub));
+    return ok;
+  };
+  if (sub == "id") {
+    if (!arity(argc == 2)) return;
+    ctx.w.Integer(static_cast<int64_t>(ctx.session.conn().id()));
+  } else if (sub == "setname") {
+    if (!arity(argc == 3)) return;
+    if (!ValidClientName(ctx.arg(2))) {
+      ctx.w.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+      return;
+    }
+    std::lock_guard<std::mutex> g(ctx.session.info().mu);
+    ctx.session.info().name = std::string(ctx.arg(2));
+    ctx.w.Ok();
+  } else if (sub == "getname") {
+    if (!arity(argc == 2)) return;
+    std::string name;
+    {
+      std::lock_guard<std::mutex> g(ctx.session.info().mu);
+      name = ctx.session.info().name;
+    }
+    if (name.empty()) ctx.w.Null();
+    else ctx.w.Bulk(name);
+  } else if (sub == "setinfo") {
+    if (!arity(argc == 4)) return;
+    std::string_view attr = ctx.arg(2), val = ctx.arg(3);
+    bool is_name = IsArg(attr, "LIB-NAME");
+    if (!is_name && !IsArg(attr, "LIB-VER")) {
+      ctx.w.Error("ERR Unrecognized option '" + std::string(attr) + "'");
+      return;
+    }
+    if (!ValidClientName(val)) {
+      ctx.w.Error("ERR " + std::string(is_name ? "lib-name" : "lib-ver") +
+                  " cannot contain spaces, newlines or special characters.");
+      return;
+    }
+    std::lock_guard<std::mutex> g(ctx.session.info().mu);
+    (is_name ? ctx.session.info().lib_name : ctx.session.info().lib_ver) = std::string(val);
+    ctx.w.Ok();
+  } else if (sub == "list") {
+    std::string type;
+    std::vector<uint64_t> ids;
+    for (size_t i = 2; i < argc; i++) {
+      if (IsArg(ctx.arg(i), "TYPE") && i + 1 < argc) {
+        type = ToLower(ctx.arg(++i));
+      } else if (IsArg(ctx.arg(i), "ID") && i + 1 < argc) {
+        for (i++; i < argc; i++) {
+          int64_t id;
+          if (!ParseInt64(ctx.arg(i), &id) || id <= 0) {
+            ctx.w.Error("ERR Invalid client ID");
+            return;
+          }
+          ids.push_back(static_cast<uint64_t>(id));
+        }
+      } else {
+        ctx.w.Error(kErrSyntax);
+        return;
+      }
+    }
+    auto clients = ctx.server.Clients();
+    std::sort(clients.begin(), clients.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+    int64_t now = NowMs();
+    std::string out;
+    for (const auto& c : clients) {
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), c->id) == ids.end()) continue;
+      bool pubsub = c->subs.load() + c->psubs.load() > 0;
+      if (type == "pubsub" && !pubsub) continue;
+      if (type == "normal" && pubsub) continue;
+      if (type == "master" || type == "replica" || type == "slave") continue;
+      out += ClientLine(*c, now);
+      out += "\n";
+    }
+    ctx.w.Verbatim(out);
+  } else if (sub == "info") {
+    if (!arity(argc == 2)) return;
+    ctx.w.Verbatim(ClientLine(ctx.session.info(), NowMs()) + "\n");
+  } else if (sub == "kill") {
+    if (!arity(argc >= 3)) return;
+    ClientKill(ctx);
+  } else if (sub == "no-evict" || sub == "no-touch") {
+    if (!arity(argc == 3)) return;
+    if (!IsArg(ctx.arg(2), "on") && !IsArg(ctx.arg(2), "off")) {
+      ctx.w.Error(kErrSyntax);
+      return;
+    }
+    ctx.w.Ok();
+  } else if (sub == "reply") {
+    if (!arity(argc == 3)) return;
+    if (IsArg(ctx.arg(2), "on")) ctx.w.Ok();
+    else ctx.w.Error("ERR CLIENT REPLY OFF/SKIP is not supported by LumaDB");
+  } else if (sub == "unblock") {
+    ctx.w.Integer(0);
+  } else if (sub == "help") {
+    ctx.w.Array(6);
+    ctx.w.Simple("CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+    ctx.w.Simple("ID, GETNAME, SETNAME <name>, SETINFO <attr> <value>, INFO");
+    ctx.w.Simple("LIST [TYPE normal|pubsub] [ID id ...]");
+    ctx.w.Simple("KILL <ip:port> | KILL [ID id] [ADDR ip:port] [LADDR ip:port] [TYPE type] [SKIPME yes|no]");
+    ctx.w.Simple("NO-EVICT on|off (accepted, no effect)");
+    ctx.w.Simple("HELP");
+  } else {
+    ctx.w.Error("ERR unknown subcommand '" + std::string(ctx.arg(1).substr(0, 128)) + "'. Try CLIENT HELP.");
+  }
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& ConnectionCommands() {
+  static const std::vector<CommandSpec> kCommands = {
+      {"ping", -1, kFast | kStale | kLoading, 0, 0, 0, Ping, "connection", "Returns the server's liveliness response."},
+      {"echo", 2, kFast | kStale | kLoading, 0, 0, 0, Echo, "connection", "Returns the given string."},
+      {"quit", -1, kNoAuth | kExecNow | kFast | kStale | kLoading | kNoscript, 0, 0, 0, Quit, "connection",
+       "Closes the connection."},
+      {"auth", -2, kNoAuth | kNoscript | kFast | kStale | kLoading, 0, 0, 0, Auth, "connection",
+       "Authenticates the connection."},
+      {"hello", -1, kNoAuth | kNoscript | kFast | kStale | kLoading, 0, 0, 0, Hello, "connection",
+       "Handshakes with the Redis server."},
+      {"select", 2, kLoading | kStale | kFast, 0, 0, 0, Select, "connection",
+       "Changes the selected database."},
+      {"reset", 1, kNoAuth | kExecNow | kNoscript | kFast | kStale | kLoading, 0, 0, 0, Reset, "connection",
+       "Resets the connection."},
+      {"client", -2, kNoscript | kLoading | kStale, 0, 0, 0, Client, "connection",
+       "A container for client connection commands."},
+  };
+  return kCommands;
+}
+
+}  // namespace lumadb::protocol::resp

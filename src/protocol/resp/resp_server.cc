@@ -1,0 +1,247 @@
+#include "protocol/resp/resp_server.h"
+
+#include <algorithm>
+
+#include "common/clock.h"
+#include "common/strutil.h"
+#include "net/worker.h"
+#include "protocol/resp/session.h"
+
+namespace lumadb::protocol::resp {
+
+RespServer::RespServer(engine::kv::Store& store, RespConfig config)
+    : store_(store), config_(std::move(config)), start_ms_(NowMs()) {
+  for (const auto* family : {&ConnectionCommands(), &ServerCommands(), &KeyCommands(), &StringCommands(),
+                             &BitCommands(), &HashCommands(), &ListCommands(), &SetCommands(), &ZSetCommands(),
+                             &PubSubCommands(), &TransactionCommands()}) {
+    for (const CommandSpec& spec : *family) {
+      table_[spec.name] = &spec;
+      ordered_.push_back(&spec);
+    }
+  }
+  auto& reg = metrics::Global();
+  const std::string labels = "protocol=\"redis\"";
+  commands_metric = reg.GetCounter("lumadb_commands_total", labels, "Commands executed, per protocol.");
+  errors_metric = reg.GetCounter("lumadb_command_errors_total", labels, "Commands answered with an error.");
+  latency_metric = reg.GetHistogram("lumadb_command_duration_seconds", labels, "Command execution time.");
+  connections_metric = reg.GetGauge("lumadb_connections", labels, "Open client connections, per protocol.");
+  connections_total_metric =
+      reg.GetCounter("lumadb_connections_total", labels, "Client connections accepted, per protocol.");
+  store_.AddObserver(this);
+}
+
+RespServer::~RespServer() = default;
+
+const CommandSpec* RespServer::FindCommand(std::string_view name) const {
+  char buf[64];
+  if (name.size() >= sizeof(buf)) return nullptr;
+  for (size_t i = 0; i < name.size(); i++) {
+    char c = name[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  auto it = table_.find(std::string_view(buf, name.size()));
+  return it == table_.end() ? nullptr : it->second;
+}
+
+// ---- WATCH ----
+
+void RespServer::Watch(int db, std::string_view key, const std::shared_ptr<WatchState>& state) {
+  std::lock_guard<std::mutex> g(watch_mu_);
+  auto& list = watched_[DbKey(db, std::string(key))];
+  list.push_back(state);
+  watched_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void RespServer::UnwatchAll(const std::shared_ptr<WatchState>& state,
+                            const std::vector<std::pair<int, std::string>>& keys) {
+  std::lock_guard<std::mutex> g(watch_mu_);
+  for (const auto& k : keys) {
+    auto it = watched_.find(k);
+    if (it == watched_.end()) continue;
+    auto& list = it->second;
+    size_t before = list.size();
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const std::weak_ptr<WatchState>& w) {
+                                auto s = w.lock();
+                                return !s || s == state;
+                              }),
+               list.end());
+    watched_count_.fetch_sub(before - list.size(), std::memory_order_relaxed);
+    if (list.empty()) watched_.erase(it);
+  }
+}
+
+// ---- Blocked clients ----
+
+void RespServer::AddWaiter(int db, const std::string& key, ConnRef conn) {
+  std::lock_guard<std::mutex> g(block_mu_);
+  waiters_[DbKey(db, key)].push_back(conn);
+  blocked_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void RespServer::RemoveWaiter(int db, const std::string& key, uint64_t conn_id) {
+  std::lock_guard<std::mutex> g(block_mu_);
+  auto it = waiters_.find(DbKey(db, key));
+  if (it == waiters_.end()) return;
+  auto& list = it->second;
+  size_t before = list.size();
+  list.erase(std::remove_if(list.begin(), list.end(), [&](const ConnRef& r) { return r.conn_id == conn_id; }),
+             list.end());
+  blocked_count_.fetch_sub(before - list.size(), std::memory_order_relaxed);
+  if (list.empty()) waiters_.erase(it);
+}
+
+namespace {
+void WakeBlocked(const ConnRef& r) {
+  r.worker->Post([r] {
+    net::Connection* c = r.worker->FindConnection(r.conn_id);
+    if (c != nullptr) static_cast<RespSession*>(c->session())->OnKeyReady();
+  });
+}
+}  // namespace
+
+void RespServer::OnKeyTouched(int db, std::string_view key) {
+  if (watched_count_.load(std::memory_order_relaxed) != 0) {
+    std::lock_guard<std::mutex> g(watch_mu_);
+    auto it = watched_.find(std::make_pair(db, std::string(key)));
+    if (it != watched_.end()) {
+      for (auto& w : it->second) {
+        if (auto s = w.lock()) s->dirty.store(true, std::memory_order_relaxed);
+      }
+    }
+  }
+  if (blocked_count_.load(std::memory_order_relaxed) != 0) {
+    std::lock_guard<std::mutex> g(block_mu_);
+    auto it = waiters_.find(std::make_pair(db, std::string(key)));
+    if (it != waiters_.end()) {
+      for (const ConnRef& r : it->second) WakeBlocked(r);
+    }
+  }
+}
+
+void RespServer::OnDbTouched(int db) {
+  if (watched_count_.load(std::memory_order_relaxed) != 0) {
+    std::lock_guard<std::mutex> g(watch_mu_);
+    for (auto& [k, list] : watched_) {
+      if (db != -1 && k.first != db) continue;
+      for (auto& w : list) {
+        if (auto s = w.lock()) s->dirty.store(true, std::memory_order_relaxed);
+      }
+    }
+  }
+  if (blocked_count_.load(std::memory_order_relaxed) != 0) {
+    std::lock_guard<std::mutex> g(block_mu_);
+    for (auto& [k, list] : waiters_) {
+      if (db != -1 && k.first != db) continue;
+      for (const ConnRef& r : list) WakeBlocked(r);
+    }
+  }
+}
+
+// ---- Pub/Sub ----
+
+void RespServer::Subscribe(const std::string& channel, ConnRef conn) {
+  std::lock_guard<std::mutex> g(pubsub_mu_);
+  channels_[channel].insert(conn);
+}
+
+void RespServer::Unsubscribe(const std::string& channel, uint64_t conn_id) {
+  std::lock_guard<std::mutex> g(pubsub_mu_);
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return;
+  it->second.erase(ConnRef{nullptr, conn_id});
+  if (it->second.empty()) channels_.erase(it);
+}
+
+void RespServer::PSubscribe(const std::string& pattern, ConnRef conn) {
+  std::lock_guard<std::mutex> g(pubsub_mu_);
+  patterns_[pattern].insert(conn);
+}
+
+void RespServer::PUnsubscribe(const std::string& pattern, uint64_t conn_id) {
+  std::lock_guard<std::mutex> g(pubsub_mu_);
+  auto it = patterns_.find(pattern);
+  if (it == patterns_.end()) return;
+  it->second.erase(ConnRef{nullptr, conn_id});
+  if (it->second.empty()) patterns_.erase(it);
+}
+
+int64_t RespServer::Publish(std::string_view channel, std::string_view message) {
+  struct Delivery {
+    ConnRef to;
+    std::string pattern;  // empty for a channel subscription
+    bool is_pattern;
+  };
+  std::vector<Delivery> out;
+  {
+    std::lock_guard<std::mutex> g(pubsub_mu_);
+    auto it = channels_.find(channel);
+    if (it != channels_.end()) {
+      for (const ConnRef& r : it->second) out.push_back({r, {}, false});
+    }
+    for (const auto& [pat, subs] : patterns_) {
+      if (!GlobMatch(pat, channel)) continue;
+      for (const ConnRef& r : subs) out.push_back({r, pat, true});
+    }
+  }
+  net::Worker* self = net::Worker::Current();
+  for (auto& d : out) {
+    auto deliver = [d, ch = std::string(channel), msg = std::string(message)] {
+      net::Connection* c = d.to.worker->FindConnection(d.to.conn_id);
+      if (c != nullptr) static_cast<RespSession*>(c->session())->DeliverMessage(d.is_pattern, d.pattern, ch, msg);
+    };
+    if (d.to.worker == self) {
+      deliver();
+    } else {
+      d.to.worker->Post(std::move(deliver));
+    }
+  }
+  return static_cast<int64_t>(out.size());
+}
+
+std::vector<std::string> RespServer::Channels(std::string_view pattern) {
+  std::lock_guard<std::mutex> g(pubsub_mu_);
+  std::vector<std::string> r;
+  for (const auto& [ch, subs] : channels_) {
+    if (pattern.empty() || GlobMatch(pattern, ch)) r.push_back(ch);
+  }
+  return r;
+}
+
+int64_t RespServer::NumSub(std::string_view channel) {
+  std::lock_guard<std::mutex> g(pubsub_mu_);
+  auto it = channels_.find(channel);
+  return it == channels_.end() ? 0 : static_cast<int64_t>(it->second.size());
+}
+
+int64_t RespServer::NumPat() {
+  std::lock_guard<std::mutex> g(pubsub_mu_);
+  return static_cast<int64_t>(patterns_.size());
+}
+
+// ---- Clients ----
+
+void RespServer::AddClient(const std::shared_ptr<ClientInfo>& c) {
+  std::lock_guard<std::mutex> g(clients_mu_);
+  clients_[c->id] = c;
+}
+
+void RespServer::RemoveClient(uint64_t id) {
+  std::lock_guard<std::mutex> g(clients_mu_);
+  clients_.erase(id);
+}
+
+std::vector<std::shared_ptr<ClientInfo>> RespServer::Clients() {
+  std::lock_guard<std::mutex> g(clients_mu_);
+  std::vector<std::shared_ptr<ClientInfo>> r;
+  for (auto& [id, c] : clients_) r.push_back(c);
+  return r;
+}
+
+std::shared_ptr<ClientInfo> RespServer::FindClient(uint64_t id) {
+  std::lock_guard<std::mutex> g(clients_mu_);
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
+}  // namespace lumadb::protocol::resp

@@ -1,0 +1,153 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "common/metrics.h"
+#include "engine/kv/store.h"
+#include "protocol/resp/codec.h"
+#include "protocol/resp/command.h"
+
+namespace lumadb::net {
+class Worker;
+}
+
+namespace lumadb::protocol::resp {
+
+// What CLIENT LIST shows of one connection. Written by the owning worker,
+// read by any thread.
+struct ClientInfo {
+  uint64_t id = 0;
+  net::Worker* worker = nullptr;
+  std::string addr, laddr;
+  int64_t created_ms = 0;
+  std::atomic<int64_t> last_active_ms{0};
+  std::atomic<int> db{0};
+  std::atomic<int> resp{2};
+  std::atomic<int> subs{0}, psubs{0};
+  std::atomic<bool> in_multi{false}, blocked{false};
+  std::atomic<const char*> last_cmd{"NULL"};  // points at a static command name
+  std::mutex mu;  // guards the strings below
+  std::string name, lib_name, lib_ver;
+};
+
+// Identifies a connection across threads: its worker and id.
+struct ConnRef {
+  net::Worker* worker;
+  uint64_t conn_id;
+  bool operator<(const ConnRef& o) const { return conn_id < o.conn_id; }
+  bool operator==(const ConnRef& o) const { return conn_id == o.conn_id; }
+};
+
+// WATCH state of one session; set dirty by any thread that touches a watched key.
+struct WatchState {
+  std::atomic<bool> dirty{false};
+};
+
+struct RespConfig {
+  std::string requirepass;
+  ParseLimits limits;
+  size_t pubsub_output_limit = 32ull << 20;  // close a subscriber whose pending output exceeds this
+  std::string bind = "127.0.0.1";
+  int port = 6379;
+  std::string data_dir;
+  std::string config_file;
+  std::string version = "7.0.15";  // the Redis version LumaDB answers as
+  int workers = 1;
+};
+
+// State shared by every Redis session: the command table, registries for
+// WATCH, blocked clients, pub/sub and CLIENT LIST, and INFO counters.
+class RespServer final : public engine::kv::KeyspaceObserver {
+ public:
+  RespServer(engine::kv::Store& store, RespConfig config);
+  ~RespServer() override;
+
+  engine::kv::Store& store() { return store_; }
+  RespConfig& config() { return config_; }
+  int64_t start_ms() const { return start_ms_; }
+
+  // Case-insensitive; null if unknown.
+  const CommandSpec* FindCommand(std::string_view name) const;
+  const std::vector<const CommandSpec*>& commands() const { return ordered_; }
+
+  // ---- WATCH ----
+  void Watch(int db, std::string_view key, const std::shared_ptr<WatchState>& state);
+  void UnwatchAll(const std::shared_ptr<WatchState>& state, const std::vector<std::pair<int, std::string>>& keys);
+
+  // ---- Blocked clients ----
+  // Registers conn as waiting on key; call with the key's shard locked.
+  void AddWaiter(int db, const std::string& key, ConnRef conn);
+  void RemoveWaiter(int db, const std::string& key, uint64_t conn_id);
+  size_t blocked_clients() const { return blocked_count_.load(std::memory_order_relaxed); }
+  std::atomic<int64_t> blocked_sessions{0};
+
+  // ---- Pub/Sub ----
+  void Subscribe(const std::string& channel, ConnRef conn);
+  void Unsubscribe(const std::string& channel, uint64_t conn_id);
+  void PSubscribe(const std::string& pattern, ConnRef conn);
+  void PUnsubscribe(const std::string& pattern, uint64_t conn_id);
+  // Delivers to every subscriber; returns how many received it.
+  int64_t Publish(std::string_view channel, std::string_view message);
+  std::vector<std::string> Channels(std::string_view pattern);
+  int64_t NumSub(std::string_view channel);
+  int64_t NumPat();
+
+  // ---- Clients ----
+  void AddClient(const std::shared_ptr<ClientInfo>& c);
+  void RemoveClient(uint64_t id);
+  std::vector<std::shared_ptr<ClientInfo>> Clients();
+  std::shared_ptr<ClientInfo> FindClient(uint64_t id);
+
+  // KeyspaceObserver
+  void OnKeyTouched(int db, std::string_view key) override;
+  void OnDbTouched(int db) override;
+
+  // INFO counters.
+  std::atomic<uint64_t> total_commands{0};
+  std::atomic<uint64_t> total_connections{0};
+  std::atomic<uint64_t> keyspace_hits{0};
+  std::atomic<uint64_t> keyspace_misses{0};
+  std::atomic<uint64_t> total_net_input{0};
+  std::atomic<uint64_t> total_net_output{0};
+  metrics::Counter* commands_metric;
+  metrics::Counter* errors_metric;
+  metrics::Histogram* latency_metric;
+  metrics::Gauge* connections_metric;
+  metrics::Counter* connections_total_metric;
+
+ private:
+  using DbKey = std::pair<int, std::string>;
+
+  engine::kv::Store& store_;
+  RespConfig config_;
+  int64_t start_ms_;
+  engine::kv::StrMap<const CommandSpec*> table_;
+  std::vector<const CommandSpec*> ordered_;
+
+  std::mutex watch_mu_;
+  std::map<DbKey, std::vector<std::weak_ptr<WatchState>>, std::less<>> watched_;
+  std::atomic<size_t> watched_count_{0};
+
+  std::mutex block_mu_;
+  std::map<DbKey, std::vector<ConnRef>, std::less<>> waiters_;
+  std::atomic<size_t> blocked_count_{0};
+
+  std::mutex pubsub_mu_;
+  std::map<std::string, std::set<ConnRef>, std::less<>> channels_;
+  std::map<std::string, std::set<ConnRef>, std::less<>> patterns_;
+
+  std::mutex clients_mu_;
+  std::map<uint64_t, std::shared_ptr<ClientInfo>> clients_;
+};
+
+}  // namespace lumadb::protocol::resp

@@ -1,0 +1,223 @@
+#include "server/options.h"
+
+#include <fstream>
+
+#include "common/logging.h"
+#include "common/strutil.h"
+
+namespace lumadb::server {
+
+const std::vector<KnownProtocol>& KnownProtocols() {
+  static const std::vector<KnownProtocol> kProtocols = {
+      {"redis", 6379},
+      {"memcached", 11211},
+      {"admin", 9600},
+  };
+  return kProtocols;
+}
+
+namespace {
+
+bool IsKnownProtocol(const std::string& name) {
+  for (const auto& p : KnownProtocols()) {
+    if (name == p.name) return true;
+  }
+  return false;
+}
+
+std::string KnownList() {
+  std::string s;
+  for (const auto& p : KnownProtocols()) {
+    if (!s.empty()) s += ", ";
+    s += p.name;
+  }
+  return s;
+}
+
+Status Bad(const std::string& where, const std::string& what) {
+  return Status::InvalidArgument(where.empty() ? what : where + ": " + what);
+}
+
+Status ParsePort(const std::string& proto, const std::string& value, const std::string& where, int* port) {
+  int64_t n;
+  if (!ParseInt64(value, &n) || n < 1 || n > 65535) {
+    return Bad(where, "bad port '" + value + "' for " + proto + " (want 1-65535)");
+  }
+  *port = static_cast<int>(n);
+  return Status::Ok();
+}
+
+std::string Unquote(std::string v) {
+  if (v.size() >= 2 && ((v.front() == '"' && v.back() == '"') || (v.front() == '\'' && v.back() == '\''))) {
+    return v.substr(1, v.size() - 2);
+  }
+  return v;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+Status LoadConfigFile(const std::string& path, ServeOptions* opts) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument("cannot read config file " + path);
+  std::string line;
+  int lineno = 0;
+  while (std::getline(in, line)) {
+    lineno++;
+    std::string where = path + ":" + std::to_string(lineno);
+    size_t hash = line.find('#');
+    if (hash != std::string::npos) line = line.substr(0, hash);
+    std::string t = Trim(line);
+    if (t.empty()) continue;
+    size_t eq = t.find('=');
+    if (eq == std::string::npos) return Bad(where, "expected 'key = value', got '" + t + "'");
+    std::string key = Trim(t.substr(0, eq));
+    std::string value = Unquote(Trim(t.substr(eq + 1)));
+    RETURN_IF_ERROR(ApplyOption(opts, key, value, where));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplyOption(ServeOptions* o, const std::string& key, const std::string& value, const std::string& where) {
+  auto size_opt = [&](uint64_t* out) -> Status {
+    if (!ParseByteSize(value, out) || *out == 0) return Bad(where, "bad size '" + value + "' for " + key);
+    return Status::Ok();
+  };
+  auto int_opt = [&](int64_t lo, int64_t hi, int64_t* out) -> Status {
+    if (!ParseInt64(value, out) || *out < lo || *out > hi) {
+      return Bad(where, "bad value '" + value + "' for " + key + " (want " + std::to_string(lo) + "-" +
+                            std::to_string(hi) + ")");
+    }
+    return Status::Ok();
+  };
+  if (key == "data-dir") {
+    if (value.empty()) return Bad(where, "data-dir must not be empty");
+    o->data_dir = value;
+  } else if (key == "bind") {
+    if (value.empty()) return Bad(where, "bind must not be empty");
+    o->bind = value;
+  } else if (key.rfind("port.", 0) == 0) {
+    std::string proto = key.substr(5);
+    if (!IsKnownProtocol(proto)) return Bad(where, "unknown protocol '" + proto + "' (known: " + KnownList() + ")");
+    RETURN_IF_ERROR(ParsePort(proto, value, where, &o->ports[proto]));
+  } else if (key == "disable") {
+    for (auto part : SplitWhitespace(value)) {
+      std::string name(part);
+      if (!name.empty() && name.back() == ',') name.pop_back();
+      if (!IsKnownProtocol(name)) return Bad(where, "cannot disable unknown protocol '" + name + "' (known: " + KnownList() + ")");
+      o->disabled.insert(name);
+    }
+  } else if (key == "durability") {
+    if (value != "always" && value != "everysec" && value != "none") {
+      return Bad(where, "bad durability '" + value + "' (want always, everysec or none)");
+    }
+    o->durability = value;
+  } else if (key == "log-level") {
+    log::Level l;
+    if (!log::ParseLevel(value, &l)) return Bad(where, "bad log-level '" + value + "' (want debug, info, warn or error)");
+    o->log_level = value;
+  } else if (key == "workers") {
+    int64_t n;
+    RETURN_IF_ERROR(int_opt(0, 256, &n));
+    o->workers = static_cast<int>(n);
+  } else if (key == "requirepass") {
+    o->requirepass = value;
+  } else if (key == "memcached-max-item-size") {
+    RETURN_IF_ERROR(size_opt(&o->memcached_max_item_size));
+    if (o->memcached_max_item_size < 1024 || o->memcached_max_item_size > (1ull << 30)) {
+      return Bad(where, "memcached-max-item-size must be between 1k and 1g");
+    }
+  } else if (key == "max-connections") {
+    int64_t n;
+    RETURN_IF_ERROR(int_opt(1, 1000000, &n));
+    o->max_connections = static_cast<uint64_t>(n);
+  } else if (key == "proto-max-bulk-len") {
+    RETURN_IF_ERROR(size_opt(&o->proto_max_bulk_len));
+    if (o->proto_max_bulk_len < (1ull << 20)) return Bad(where, "proto-max-bulk-len must be at least 1mb");
+  } else if (key == "flush-interval-ms") {
+    int64_t n;
+    RETURN_IF_ERROR(int_opt(10, 60000, &n));
+    o->flush_interval_ms = static_cast<int>(n);
+  } else {
+    return Bad(where, "unknown config key '" + key + "'");
+  }
+  return Status::Ok();
+}
+
+StatusOr<ServeOptions> ParseServeArgs(const std::vector<std::string>& args) {
+  ServeOptions opts;
+  // The config file comes first so that flags override it.
+  for (size_t i = 0; i < args.size(); i++) {
+    const std::string& a = args[i];
+    if (a == "--config" || a.rfind("--config=", 0) == 0) {
+      std::string path;
+      if (a == "--config") {
+        if (i + 1 >= args.size()) return Status::InvalidArgument("--config needs a file");
+        path = args[i + 1];
+      } else {
+        path = a.substr(9);
+      }
+      opts.config_file = path;
+      RETURN_IF_ERROR(LoadConfigFile(path, &opts));
+    }
+  }
+  for (size_t i = 0; i < args.size(); i++) {
+    std::string a = args[i];
+    if (a.rfind("--", 0) != 0) return Status::InvalidArgument("unexpected argument '" + a + "' (see lumadb --help)");
+    std::string name = a.substr(2), value;
+    size_t eq = name.find('=');
+    bool inline_value = eq != std::string::npos;
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    static const char* kFlags[] = {"config",     "data-dir", "bind",    "port",
+                                   "disable",    "durability", "log-level", "workers",
+                                   "requirepass", "memcached-max-item-size", "max-connections",
+                                   "proto-max-bulk-len", "flush-interval-ms"};
+    bool known = false;
+    for (const char* f : kFlags) known |= name == f;
+    if (!known) return Status::InvalidArgument("unknown flag '--" + name + "' (see lumadb --help)");
+    if (!inline_value) {
+      if (i + 1 >= args.size()) return Status::InvalidArgument("--" + name + " needs a value");
+      value = args[++i];
+    }
+    if (name == "config") continue;
+    if (name == "port") {
+      size_t e = value.find('=');
+      if (e == std::string::npos) return Status::InvalidArgument("--port wants PROTO=N, got '" + value + "'");
+      RETURN_IF_ERROR(ApplyOption(&opts, "port." + value.substr(0, e), value.substr(e + 1), "--port"));
+      continue;
+    }
+    RETURN_IF_ERROR(ApplyOption(&opts, name, value, "--" + name));
+  }
+  return opts;
+}
+
+std::string ServeUsage() {
+  return R"(Usage: lumadb serve [options]
+
+Options (each also a config-file key without the dashes):
+  --config FILE            read options from FILE first (key = value lines)
+  --data-dir DIR           where data lives (default ./data)
+  --bind ADDR              address to listen on (default 127.0.0.1)
+  --port PROTO=N           port for a protocol (redis=6379, memcached=11211, admin=9600);
+                           config key: port.PROTO = N
+  --disable PROTO          do not start PROTO (repeatable)
+  --durability MODE        always | everysec | none (default everysec)
+  --log-level LEVEL        debug | info | warn | error (default info)
+  --workers N              event-loop threads (default: one per core)
+  --requirepass PASS       password for Redis AUTH (default: none)
+  --memcached-max-item-size SIZE   largest memcached item (default 1m)
+  --max-connections N      client connections across protocols (default 10000)
+  --proto-max-bulk-len SIZE        largest Redis bulk string (default 512mb)
+  --flush-interval-ms N    how often everysec/none write changes (default 1000)
+)";
+}
+
+}  // namespace lumadb::server

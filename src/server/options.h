@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace lumadb::server {
+
+// Everything `lumadb serve` can be told, from flags or the config file. Each
+// flag --name has the config key `name` (ports: `port.PROTO = N`).
+struct ServeOptions {
+  std::string config_file;
+  std::string data_dir = "./data";
+  std::string bind = "127.0.0.1";
+  std::map<std::string, int> ports;     // protocol -> port override
+  std::set<std::string> disabled;       // protocols not to start
+  std::string durability = "everysec";  // always | everysec | none
+  std::string log_level = "info";
+  int workers = 0;                      // 0 = one per core
+  std::string requirepass;              // Redis AUTH password; empty = none
+  uint64_t memcached_max_item_size = 1 << 20;
+  uint64_t max_connections = 10000;
+  uint64_t proto_max_bulk_len = 512ull << 20;
+  int flush_interval_ms = 1000;
+};
+
+// Protocols the binary knows, in start order, with default ports.
+struct KnownProtocol {
+  const char* name;
+  int default_port;
+};
+const std::vector<KnownProtocol>& KnownProtocols();
+
+// Parses the arguments after "serve". A --config file is read first and flags
+// override it. Errors name the culprit (flag, key, value, file).
+StatusOr<ServeOptions> ParseServeArgs(const std::vector<std::string>& args);
+
+// Applies one config key (as in the file; flags map to the same keys).
+Status ApplyOption(ServeOptions* opts, const std::string& key, const std::string& value, const std::string& where);
+
+std::string ServeUsage();
+
+}  // namespace lumadb::server
