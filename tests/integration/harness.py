@@ -1,0 +1,167 @@
+"""Starts the real lumadb binary on free ports with a temporary data dir.
+
+Used by every integration test (run with /usr/bin/python3, which sees Debian's
+client packages). The binary comes from $LUMADB_BIN (set by ctest).
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+PROTOCOLS = ("redis", "memcached", "admin")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=15.0, proc=None):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("server exited early with code %s" % proc.returncode)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError("port %d did not open within %.0fs" % (port, timeout))
+
+
+def binary():
+    path = os.environ.get("LUMADB_BIN")
+    if not path:
+        here = os.path.dirname(os.path.abspath(__file__))
+        path = os.path.join(here, "..", "..", "build", "bin", "lumadb")
+    return os.path.abspath(path)
+
+
+def sanitized():
+    """True when running the ASan/UBSan build (slower: scale loads down)."""
+    return os.environ.get("LUMADB_SANITIZED") == "1"
+
+
+class Server:
+    """One lumadb process. Use as a context manager; stop() checks a clean exit."""
+
+    def __init__(self, args=(), data_dir=None, disable=()):
+        self.args = list(args)
+        self.own_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="lumadb-test-")
+        self.disable = list(disable)
+        self.ports = {p: free_port() for p in PROTOCOLS if p not in self.disable}
+        self.proc = None
+        self.log_path = os.path.join(self.data_dir, "server.log")
+
+    @property
+    def redis_port(self):
+        return self.ports["redis"]
+
+    @property
+    def memcached_port(self):
+        return self.ports["memcached"]
+
+    @property
+    def admin_port(self):
+        return self.ports["admin"]
+
+    def command(self):
+        cmd = [binary(), "serve", "--data-dir", os.path.join(self.data_dir, "db"), "--log-level", "warn"]
+        for p, port in self.ports.items():
+            cmd += ["--port", "%s=%d" % (p, port)]
+        for p in self.disable:
+            cmd += ["--disable", p]
+        return cmd + self.args
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=subprocess.STDOUT)
+        for port in self.ports.values():
+            wait_port(port, proc=self.proc)
+        return self
+
+    def stop(self, expect_code=0):
+        """SIGTERM and wait; returns the exit code (asserts it when expect_code is set)."""
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("server did not exit within 60s of SIGTERM")
+        self.proc = None
+        self.log.close()
+        if expect_code is not None and code != expect_code:
+            raise AssertionError("server exited with %d, log:\n%s" % (code, self.read_log()))
+        return code
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.proc = None
+        self.log.close()
+
+    def restart(self):
+        if self.proc is not None:
+            self.stop()
+        return self.start()
+
+    def read_log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def cleanup(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+        if self.own_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if self.proc is not None and exc_type is None:
+                self.stop()
+        finally:
+            self.cleanup()
+
+
+class RealServer:
+    """Debian's redis-server or memcached on a free port, for differential tests."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="real-%s-" % kind)
+        self.proc = None
+
+    def __enter__(self):
+        if self.kind == "redis":
+            cmd = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--dir", self.dir, "--daemonize", "no"]
+        else:
+            cmd = ["memcached", "-p", str(self.port), "-l", "127.0.0.1", "-U", "0", "-u", "root"]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(self.port, proc=self.proc)
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
