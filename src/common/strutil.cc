@@ -113,8 +113,8 @@ void AppendInt(std::string* out, int64_t v) {
 namespace {
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
-bool Match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, int nesting) {
-  if (nesting > 1000) return false;  // guards against pathological patterns
+bool Match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, int nesting, bool* skip_longer) {
+  if (nesting > 1000) return false;  // bounds recursion depth
   while (plen && slen) {
     switch (p[0]) {
       case '*':
@@ -124,10 +124,14 @@ bool Match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, 
         }
         if (plen == 1) return true;
         while (slen) {
-          if (Match(p + 1, plen - 1, s, slen, nocase, nesting + 1)) return true;
+          if (Match(p + 1, plen - 1, s, slen, nocase, nesting + 1, skip_longer)) return true;
+          if (*skip_longer) return false;
           s++;
           slen--;
         }
+        // The rest of the pattern matches nowhere in the rest of the string,
+        // so no earlier '*' can match longer either (Redis's CVE-2022-36021 fix).
+        *skip_longer = true;
         return false;
       case '?':
         s++;
@@ -203,7 +207,8 @@ bool Match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, 
 }  // namespace
 
 bool GlobMatch(std::string_view pattern, std::string_view s, bool nocase) {
-  return Match(pattern.data(), pattern.size(), s.data(), s.size(), nocase, 0);
+  bool skip_longer = false;
+  return Match(pattern.data(), pattern.size(), s.data(), s.size(), nocase, 0, &skip_longer);
 }
 
 std::string ToLower(std::string_view s) {

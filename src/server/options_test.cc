@@ -1,0 +1,65 @@
+#include "server/options.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace lumadb::server {
+namespace {
+
+TEST(ServeOptions, FlagsOverrideConfigFile) {
+  std::string path = testing::TempDir() + "/lumadb-options-test.conf";
+  {
+    std::ofstream f(path);
+    f << "# comment\ndata-dir = \"/tmp/x\"\nport.redis = 7000\ndurability = always\ndisable = memcached\n";
+  }
+  auto o = ParseServeArgs({"--config", path, "--port", "redis=7001", "--durability=none"});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->data_dir, "/tmp/x");
+  EXPECT_EQ(o->ports.at("redis"), 7001);
+  EXPECT_EQ(o->durability, "none");
+  EXPECT_TRUE(o->disabled.count("memcached"));
+  std::remove(path.c_str());
+}
+
+TEST(ServeOptions, ErrorsNameTheCulprit) {
+  auto msg = [](std::vector<std::string> args) { return ParseServeArgs(args).status().message(); };
+  EXPECT_EQ(msg({"--bogus"}), "unknown flag '--bogus' (see lumadb --help)");
+  EXPECT_NE(msg({"--port", "redis=0"}).find("bad port '0' for redis"), std::string::npos);
+  EXPECT_NE(msg({"--port", "nope=1"}).find("unknown protocol 'nope'"), std::string::npos);
+  EXPECT_NE(msg({"--workers", "x"}).find("bad value 'x' for workers"), std::string::npos);
+  EXPECT_NE(msg({"--config", "/nonexistent/lumadb.conf"}).find("/nonexistent/lumadb.conf"), std::string::npos);
+  EXPECT_EQ(msg({"--data-dir"}), "--data-dir needs a value");
+  std::string path = testing::TempDir() + "/lumadb-bad.conf";
+  {
+    std::ofstream f(path);
+    f << "data-dir = /tmp\nwhat = ever\n";
+  }
+  EXPECT_EQ(msg({"--config", path}), path + ":2: unknown config key 'what'");
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace lumadb::server
+
+namespace lumadb::server {
+namespace {
+
+TEST(ServeOptions, ExampleConfigParsesToDefaults) {
+  auto o = ParseServeArgs({"--config", std::string(LUMADB_SOURCE_DIR) + "/lumadb.example.conf"});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  ServeOptions d;
+  EXPECT_EQ(o->data_dir, d.data_dir);
+  EXPECT_EQ(o->bind, d.bind);
+  EXPECT_EQ(o->durability, d.durability);
+  EXPECT_EQ(o->ports.at("redis"), 6379);
+  EXPECT_EQ(o->ports.at("memcached"), 11211);
+  EXPECT_EQ(o->ports.at("admin"), 9600);
+  EXPECT_EQ(o->memcached_max_item_size, d.memcached_max_item_size);
+  EXPECT_EQ(o->proto_max_bulk_len, d.proto_max_bulk_len);
+  EXPECT_TRUE(o->disabled.empty());
+}
+
+}  // namespace
+}  // namespace lumadb::server
