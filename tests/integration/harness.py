@@ -165,3 +165,82 @@ class RealServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class RespConn:
+    """A raw RESP connection: sends commands, returns replies as decoded Python
+    values (errors as RespError instances, not raised), so two servers' replies
+    can be compared exactly."""
+
+    def __init__(self, port, timeout=10.0):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buf = b""
+
+    def close(self):
+        self.sock.close()
+
+    def send_raw(self, data):
+        self.sock.sendall(data)
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed by server")
+        self.buf += chunk
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self._fill()
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _exact(self, n):
+        while len(self.buf) < n + 2:
+            self._fill()
+        data, self.buf = self.buf[:n], self.buf[n + 2:]
+        return data
+
+    def read(self):
+        line = self._line()
+        t, rest = line[:1], line[1:]
+        if t == b"+":
+            return rest.decode("utf-8", "replace")
+        if t == b"-":
+            return RespError(rest.decode("utf-8", "replace"))
+        if t == b":":
+            return int(rest)
+        if t in (b"$", b"="):
+            n = int(rest)
+            return None if n < 0 else self._exact(n)
+        if t in (b"*", b"~", b">"):
+            n = int(rest)
+            return None if n < 0 else [self.read() for _ in range(n)]
+        if t == b"%":
+            n = int(rest)
+            return [[self.read(), self.read()] for _ in range(n)]
+        if t == b"_":
+            return None
+        if t == b",":
+            return ("double", rest.decode())
+        if t == b"#":
+            return rest == b"t"
+        raise ValueError("bad RESP type %r" % line)
+
+    def encode(self, *args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            if not isinstance(a, bytes):
+                a = str(a).encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        return out
+
+    def cmd(self, *args):
+        self.sock.sendall(self.encode(*args))
+        return self.read()
+
+
+class RespError(str):
+    """An error reply, kept as a value so replies compare with ==."""
+
+    def __repr__(self):
+        return "RespError(%s)" % str.__repr__(self)
