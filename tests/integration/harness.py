@@ -125,6 +125,7 @@ class Server:
             self.proc.kill()
             self.proc.wait()
             self.proc = None
+            self.log.close()
         if self.own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

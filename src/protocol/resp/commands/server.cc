@@ -166,7 +166,7 @@ void Command(CommandContext& ctx) {
     }
     ctx.w.BulkArray(names);
   } else if (sub == "getkeys") {
-    if (ctx.argc() < 3) {
+    if (ctx.argc() < 4) {
       ctx.w.Error(ArityError("command|getkeys"));
       return;
     }
