@@ -12,6 +12,8 @@ PACKAGES=(
   redis-server redis-tools memcached
   python3 python3-redis python3-pymemcache
   procps netcat-openbsd curl
+  # benchmarks (bench/, not part of make test)
+  libmemcached-tools
 )
 
 missing=()

@@ -50,7 +50,7 @@ class WriteBatch {
   size_t ByteSize() const { return bytes_; }
   bool empty() const { return ops_.empty(); }
   void Clear() {
-    ops_.clear();
+    std::vector<Entry>().swap(ops_);
     bytes_ = 0;
   }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <malloc.h>
 #include <random>
 #include <set>
 
@@ -374,7 +375,8 @@ Status Store::Flush(bool sync) {
   if (disk_ == nullptr) return Status::Ok();
   std::lock_guard<std::mutex> f(flush_mu_);
   uint64_t pending = pending_.exchange(0, std::memory_order_acq_rel);
-  storage::WriteBatch batch;
+  Status st;
+  size_t written = 0;
   if (pending != 0) {
     // Take the change sets of all shards at one instant, so that a FLUSHDB's
     // range delete is ordered correctly against the keys written around it.
@@ -385,34 +387,45 @@ Status Store::Flush(bool sync) {
       for (int i = 0; i < kShardCount; i++) dirty[i].swap(shards_[i].dirty);
       range_deletes.swap(pending_range_deletes_);
     }
+    storage::WriteBatch batch;
     for (int db : range_deletes) batch.DeleteRange(storage::Cf::kKv, DbPrefix(db), DbPrefixEnd(db));
     // Write each key's current value (newer than when it was marked is fine:
-    // a later change is in the next change set too).
+    // a later change is in the next change set too). Large flushes go out in
+    // chunks to bound memory; only the last write needs the fsync, since the
+    // log is ordered.
+    constexpr size_t kChunkBytes = 4 << 20;
     std::string enc;
-    for (int i = 0; i < kShardCount; i++) {
-      if (dirty[i].empty()) continue;
-      Lock l = LockMask(1ull << i);
-      Shard& s = shards_[i];
-      for (const std::string& sk : dirty[i]) {
-        int db = static_cast<uint8_t>(sk[0]);
-        std::string_view key(sk.data() + 1, sk.size() - 1);
-        auto& map = s.dbs[db].map;
-        auto it = map.find(key);
-        if (it == map.end()) {
-          batch.Delete(storage::Cf::kKv, sk);
-        } else {
-          enc.clear();
-          EncodeValue(it->second, &enc);
-          batch.Put(storage::Cf::kKv, sk, enc);
+    for (int i = 0; i < kShardCount && st.ok(); i++) {
+      if (!dirty[i].empty()) {
+        Lock l = LockMask(1ull << i);
+        Shard& s = shards_[i];
+        for (const std::string& sk : dirty[i]) {
+          int db = static_cast<uint8_t>(sk[0]);
+          std::string_view key(sk.data() + 1, sk.size() - 1);
+          auto& map = s.dbs[db].map;
+          auto it = map.find(key);
+          if (it == map.end()) {
+            batch.Delete(storage::Cf::kKv, sk);
+          } else {
+            enc.clear();
+            EncodeValue(it->second, &enc);
+            batch.Put(storage::Cf::kKv, sk, enc);
+          }
         }
+        StrSet().swap(dirty[i]);
+      }
+      if (batch.ByteSize() >= kChunkBytes) {
+        written += batch.Count();
+        st = disk_->Write(&batch, false);
+        batch.Clear();
       }
     }
-  }
-  Status st;
-  if (!batch.empty()) {
-    st = disk_->Write(&batch, sync);
-  } else if (sync && pending != 0) {
-    st = disk_->SyncWal();
+    if (st.ok() && !batch.empty()) {
+      written += batch.Count();
+      st = disk_->Write(&batch, sync);
+    } else if (st.ok() && sync) {
+      st = disk_->SyncWal();
+    }
   }
   flushes_.fetch_add(1, std::memory_order_relaxed);
   last_flush_ok_.store(st.ok(), std::memory_order_relaxed);
@@ -422,6 +435,8 @@ Status Store::Flush(bool sync) {
   } else {
     LOG_ERROR("kv: writing changes to disk failed: %s", st.ToString().c_str());
   }
+  // A large flush leaves freed memory in malloc's arenas; hand it back.
+  if (written > 100000) malloc_trim(0);
   return st;
 }
 
