@@ -61,6 +61,7 @@ bool ResolveAddr(const std::string& addr, uint16_t port, sockaddr_storage* ss, s
 }  // namespace
 
 std::atomic<int64_t> Worker::total_connections{0};
+std::atomic<uint64_t> Worker::rejected_connections{0};
 
 StatusOr<int> ListenTcp(const std::string& addr, uint16_t port, bool reuseport) {
   sockaddr_storage ss;
@@ -379,6 +380,7 @@ void Worker::Accept(int listen_fd, int protocol) {
       return;
     }
     if (static_cast<size_t>(total_connections.load()) >= options_.max_connections) {
+      rejected_connections.fetch_add(1, std::memory_order_relaxed);
       static const char kMsg[] = "-ERR max number of clients reached\r\n";
       if ((*protocols_)[protocol].name == "redis") {
         ssize_t r = send(fd, kMsg, sizeof(kMsg) - 1, MSG_NOSIGNAL);

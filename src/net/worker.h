@@ -148,6 +148,8 @@ class Worker {
   // Process-wide connection ids and counts.
   static uint64_t NextConnectionId();
   static std::atomic<int64_t> total_connections;
+  // Connections refused because max_connections was reached.
+  static std::atomic<uint64_t> rejected_connections;
 
  private:
   friend class Connection;

@@ -159,6 +159,7 @@ int Serve(const ServeOptions& opts) {
   resp_cfg.data_dir = opts.data_dir;
   resp_cfg.config_file = opts.config_file;
   resp_cfg.workers = workers;
+  resp_cfg.max_clients = opts.max_connections;
   protocol::memcache::MemcacheConfig mc_cfg;
   mc_cfg.max_item_size = opts.memcached_max_item_size;
 

@@ -163,6 +163,19 @@ void Store::EraseExpired(Shard& shard, int db, std::string_view key) {
   NotifyKey(db, key);
 }
 
+Value* Store::Peek(int db, std::string_view key) {
+  ASSERT_HELD(key);
+  Shard& shard = shards_[ShardOf(key)];
+  auto& map = shard.dbs[db].map;
+  auto it = map.find(key);
+  if (it == map.end()) return nullptr;
+  if (it->second.expire_ms != 0 && it->second.expire_ms <= NowMs()) {
+    EraseExpired(shard, db, key);
+    return nullptr;
+  }
+  return &it->second;
+}
+
 Value* Store::Find(int db, std::string_view key) {
   ASSERT_HELD(key);
   Shard& shard = shards_[ShardOf(key)];

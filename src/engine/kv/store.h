@@ -110,6 +110,8 @@ class Store {
 
   // The live value of key, or null. An expired value is deleted first.
   Value* Find(int db, std::string_view key);
+  // Like Find, but leaves the access time alone (OBJECT IDLETIME).
+  Value* Peek(int db, std::string_view key);
   // Inserts or replaces key's value (including its expire_ms).
   Value& Put(int db, std::string_view key, Value value);
   // Deletes key. Returns whether it existed (expired keys count as absent).

@@ -1,6 +1,7 @@
 #include "protocol/resp/resp_server.h"
 
 #include <algorithm>
+#include <random>
 
 #include "common/clock.h"
 #include "common/strutil.h"
@@ -11,6 +12,9 @@ namespace lumadb::protocol::resp {
 
 RespServer::RespServer(engine::kv::Store& store, RespConfig config)
     : store_(store), config_(std::move(config)), start_ms_(NowMs()) {
+  std::random_device rd;
+  static const char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 40; i++) run_id_.push_back(kHex[rd() % 16]);
   for (const auto* family : {&ConnectionCommands(), &ServerCommands(), &KeyCommands(), &StringCommands(),
                              &BitCommands(), &HashCommands(), &ListCommands(), &SetCommands(), &ZSetCommands(),
                              &PubSubCommands(), &TransactionCommands()}) {
@@ -217,6 +221,22 @@ int64_t RespServer::NumSub(std::string_view channel) {
 int64_t RespServer::NumPat() {
   std::lock_guard<std::mutex> g(pubsub_mu_);
   return static_cast<int64_t>(patterns_.size());
+}
+
+double RespServer::InstantaneousOps() {
+  std::lock_guard<std::mutex> g(ops_mu_);
+  int64_t now = NowMs();
+  uint64_t count = total_commands.load(std::memory_order_relaxed);
+  if (ops_sample_ms_ == 0) {
+    ops_sample_ms_ = start_ms_;
+  }
+  if (now - ops_sample_ms_ >= 1000 || ops_rate_ == 0) {
+    int64_t dt = now - ops_sample_ms_;
+    if (dt > 0) ops_rate_ = static_cast<double>(count - ops_sample_count_) * 1000.0 / dt;
+    ops_sample_ms_ = now;
+    ops_sample_count_ = count;
+  }
+  return ops_rate_;
 }
 
 // ---- Clients ----

@@ -63,6 +63,7 @@ struct RespConfig {
   std::string config_file;
   std::string version = "7.0.15";  // the Redis version LumaDB answers as
   int workers = 1;
+  uint64_t max_clients = 10000;
 };
 
 // State shared by every Redis session: the command table, registries for
@@ -75,6 +76,8 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   engine::kv::Store& store() { return store_; }
   RespConfig& config() { return config_; }
   int64_t start_ms() const { return start_ms_; }
+  // 40 random hex characters, new for every process (INFO run_id).
+  const std::string& run_id() const { return run_id_; }
 
   // Case-insensitive; null if unknown.
   const CommandSpec* FindCommand(std::string_view name) const;
@@ -108,6 +111,9 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::vector<std::shared_ptr<ClientInfo>> Clients();
   std::shared_ptr<ClientInfo> FindClient(uint64_t id);
 
+  // Commands per second since the previous call (at most ~1 s apart).
+  double InstantaneousOps();
+
   // KeyspaceObserver
   void OnKeyTouched(int db, std::string_view key) override;
   void OnDbTouched(int db) override;
@@ -131,6 +137,7 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   engine::kv::Store& store_;
   RespConfig config_;
   int64_t start_ms_;
+  std::string run_id_;
   engine::kv::StrMap<const CommandSpec*> table_;
   std::vector<const CommandSpec*> ordered_;
 
@@ -145,6 +152,11 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::mutex pubsub_mu_;
   std::map<std::string, std::set<ConnRef>, std::less<>> channels_;
   std::map<std::string, std::set<ConnRef>, std::less<>> patterns_;
+
+  std::mutex ops_mu_;
+  int64_t ops_sample_ms_ = 0;
+  uint64_t ops_sample_count_ = 0;
+  double ops_rate_ = 0;
 
   std::mutex clients_mu_;
   std::map<uint64_t, std::shared_ptr<ClientInfo>> clients_;

@@ -152,6 +152,7 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
   server_.total_commands.fetch_add(1, std::memory_order_relaxed);
   server_.commands_metric->Add();
   if (out.size() > out_before && out[out_before] == '-') server_.errors_metric->Add();
+  server_.total_net_output.fetch_add(out.size() - out_before, std::memory_order_relaxed);
   server_.latency_metric->ObserveNs(MonoNs() - t0);
 }
 

@@ -309,7 +309,7 @@ void Object(CommandContext& ctx) {
     return;
   }
   // Read without refreshing the access time, as Redis's OBJECT does.
-  Value* v = ctx.store.Find(ctx.db, ctx.arg(2));
+  Value* v = ctx.store.Peek(ctx.db, ctx.arg(2));
   if (v == nullptr) {
     ctx.w.Null();
     return;
@@ -321,7 +321,8 @@ void Object(CommandContext& ctx) {
     bool shared = v->IsString() && ParseInt64(v->str(), &n) && n >= 0 && n < 10000;
     ctx.w.Integer(shared ? 2147483647 : 1);
   } else if (sub == "idletime") {
-    ctx.w.Integer(0);
+    uint32_t now = ctx.store.ClockSeconds();
+    ctx.w.Integer(now > v->access_s ? now - v->access_s : 0);
   } else {
     ctx.w.Error(
         "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "

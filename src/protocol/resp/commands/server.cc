@@ -268,7 +268,7 @@ std::string InfoText(CommandContext& ctx, const std::vector<std::string>& sectio
     line("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
                             std::to_string(__GNUC_PATCHLEVEL__));
     line("process_id", std::to_string(getpid()));
-    line("run_id", "0000000000000000000000000000000000000000");
+    line("run_id", srv.run_id());
     line("tcp_port", std::to_string(srv.config().port));
     int64_t up = (now - srv.start_ms()) / 1000;
     line("server_time_usec", std::to_string(NowUs()));
@@ -285,9 +285,7 @@ std::string InfoText(CommandContext& ctx, const std::vector<std::string>& sectio
     auto clients = srv.Clients();
     line("connected_clients", std::to_string(clients.size()));
     line("cluster_connections", "0");
-    line("maxclients", "10000");
-    line("client_recent_max_input_buffer", "0");
-    line("client_recent_max_output_buffer", "0");
+    line("maxclients", std::to_string(srv.config().max_clients));
     line("blocked_clients", std::to_string(srv.blocked_sessions.load()));
     line("tracking_clients", "0");
     line("clients_in_timeout_table", std::to_string(srv.blocked_sessions.load()));
@@ -326,10 +324,10 @@ std::string InfoText(CommandContext& ctx, const std::vector<std::string>& sectio
     header("Stats");
     line("total_connections_received", std::to_string(srv.total_connections.load()));
     line("total_commands_processed", std::to_string(srv.total_commands.load()));
-    line("instantaneous_ops_per_sec", "0");
+    line("instantaneous_ops_per_sec", std::to_string(static_cast<int64_t>(srv.InstantaneousOps())));
     line("total_net_input_bytes", std::to_string(srv.total_net_input.load()));
     line("total_net_output_bytes", std::to_string(srv.total_net_output.load()));
-    line("rejected_connections", "0");
+    line("rejected_connections", std::to_string(net::Worker::rejected_connections.load()));
     line("expired_keys", std::to_string(srv.store().GetStats().expired_keys));
     line("evicted_keys", "0");
     line("keyspace_hits", std::to_string(srv.keyspace_hits.load()));
@@ -481,7 +479,7 @@ const std::vector<Param>& Params() {
       {"save", [](RespServer&) { return std::string(); }, nullptr},
       {"maxmemory", [](RespServer&) { return std::string("0"); }, nullptr},
       {"maxmemory-policy", [](RespServer&) { return std::string("noeviction"); }, nullptr},
-      {"maxclients", [](RespServer&) { return std::string("10000"); }, nullptr},
+      {"maxclients", [](RespServer& s) { return std::to_string(s.config().max_clients); }, nullptr},
       {"timeout", [](RespServer&) { return std::string("0"); }, nullptr},
       {"tcp-keepalive", [](RespServer&) { return std::string("300"); }, nullptr},
       {"hz", [](RespServer&) { return std::string("10"); }, nullptr},
