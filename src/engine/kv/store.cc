@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "engine/kv/key_table.h"
 #include "storage/rocks_store.h"
 
 namespace lumadb::engine::kv {
@@ -30,7 +31,7 @@ const char* DurabilityName(Durability d) {
 }
 
 struct Store::Db {
-  StrMap<Value> map;
+  KeyTable map;
   // (expire_ms, key) for every key with a TTL, so active expiry finds due keys in order.
   std::set<std::pair<int64_t, std::string>, std::less<>> expiries;
 };
@@ -116,7 +117,7 @@ Status Store::Load() {
     Db& d = shard.dbs[db];
     if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
     if (value.cas > cas_.load()) cas_.store(value.cas);
-    d.map.insert_or_assign(std::string(key), std::move(value));
+    d.map.Upsert(key, std::move(value));
     loaded++;
     return true;
   });
@@ -154,10 +155,10 @@ void Store::NotifyKey(int db, std::string_view key) {
 
 void Store::EraseExpired(Shard& shard, int db, std::string_view key) {
   Db& d = shard.dbs[db];
-  auto it = d.map.find(key);
-  if (it == d.map.end()) return;
-  d.expiries.erase({it->second.expire_ms, std::string(key)});
-  d.map.erase(it);
+  Value* v = d.map.Find(key);
+  if (v == nullptr) return;
+  d.expiries.erase({v->expire_ms, std::string(key)});
+  d.map.Erase(key);
   expired_keys_.fetch_add(1, std::memory_order_relaxed);
   MarkDirty(shard, db, key);
   NotifyKey(db, key);
@@ -166,29 +167,26 @@ void Store::EraseExpired(Shard& shard, int db, std::string_view key) {
 Value* Store::Peek(int db, std::string_view key) {
   ASSERT_HELD(key);
   Shard& shard = shards_[ShardOf(key)];
-  auto& map = shard.dbs[db].map;
-  auto it = map.find(key);
-  if (it == map.end()) return nullptr;
-  if (it->second.expire_ms != 0 && it->second.expire_ms <= NowMs()) {
+  Value* v = shard.dbs[db].map.Find(key);
+  if (v == nullptr) return nullptr;
+  if (v->expire_ms != 0 && v->expire_ms <= NowMs()) {
     EraseExpired(shard, db, key);
     return nullptr;
   }
-  return &it->second;
+  return v;
 }
 
 Value* Store::Find(int db, std::string_view key) {
   ASSERT_HELD(key);
   Shard& shard = shards_[ShardOf(key)];
-  auto& map = shard.dbs[db].map;
-  auto it = map.find(key);
-  if (it == map.end()) return nullptr;
-  Value& v = it->second;
-  if (v.expire_ms != 0 && v.expire_ms <= NowMs()) {
+  Value* v = shard.dbs[db].map.Find(key);
+  if (v == nullptr) return nullptr;
+  if (v->expire_ms != 0 && v->expire_ms <= NowMs()) {
     EraseExpired(shard, db, key);
     return nullptr;
   }
-  v.access_s = ClockSeconds();
-  return &v;
+  v->access_s = ClockSeconds();
+  return v;
 }
 
 Value& Store::Put(int db, std::string_view key, Value value) {
@@ -196,20 +194,16 @@ Value& Store::Put(int db, std::string_view key, Value value) {
   Shard& shard = shards_[ShardOf(key)];
   Db& d = shard.dbs[db];
   value.access_s = ClockSeconds();
-  auto it = d.map.find(key);
-  if (it != d.map.end()) {
-    if (it->second.expire_ms != value.expire_ms) {
-      if (it->second.expire_ms != 0) d.expiries.erase({it->second.expire_ms, std::string(key)});
-      if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
-    }
-    it->second = std::move(value);
-  } else {
+  Value* old = d.map.Find(key);
+  int64_t old_expire = old == nullptr ? 0 : old->expire_ms;
+  if (old_expire != value.expire_ms) {
+    if (old_expire != 0) d.expiries.erase({old_expire, std::string(key)});
     if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
-    it = d.map.emplace(std::string(key), std::move(value)).first;
   }
+  Value& stored = d.map.Upsert(key, std::move(value));
   MarkDirty(shard, db, key);
   NotifyKey(db, key);
-  return it->second;
+  return stored;
 }
 
 bool Store::Erase(int db, std::string_view key) {
@@ -217,9 +211,9 @@ bool Store::Erase(int db, std::string_view key) {
   if (Find(db, key) == nullptr) return false;
   Shard& shard = shards_[ShardOf(key)];
   Db& d = shard.dbs[db];
-  auto it = d.map.find(key);
-  if (it->second.expire_ms != 0) d.expiries.erase({it->second.expire_ms, std::string(key)});
-  d.map.erase(it);
+  Value* v = d.map.Find(key);
+  if (v->expire_ms != 0) d.expiries.erase({v->expire_ms, std::string(key)});
+  d.map.Erase(key);
   MarkDirty(shard, db, key);
   NotifyKey(db, key);
   return true;
@@ -295,7 +289,7 @@ void Store::SwapDb(int a, int b) {
     Shard& s = shards_[i];
     std::swap(s.dbs[a], s.dbs[b]);
     for (int db : {a, b}) {
-      for (const auto& [k, v] : s.dbs[db].map) MarkDirty(s, db, k);
+      s.dbs[db].map.ForEach([&](std::string_view k, Value&) { MarkDirty(s, db, k); });
     }
   }
   pending_range_deletes_.push_back(a);
@@ -308,18 +302,23 @@ void Store::SwapDb(int a, int b) {
 }
 
 uint64_t Store::Scan(int db, uint64_t cursor, size_t count,
-                     const std::function<void(const std::string&, const Value&)>& fn) {
+                     const std::function<void(std::string_view, const Value&)>& fn) {
   if (count == 0) count = 10;
   int64_t now = NowMs();
   size_t emitted = 0;
   int shard = static_cast<int>(cursor >> (64 - kShardBits));
   for (; shard < kShardCount; shard++) {
     Lock l = LockMask(1ull << shard);
-    std::vector<std::pair<uint64_t, const std::pair<const std::string, Value>*>> found;
-    for (const auto& entry : shards_[shard].dbs[db].map) {
-      uint64_t h = KeyHash(entry.first);
-      if (h >= cursor) found.emplace_back(h, &entry);
-    }
+    struct Found {
+      uint64_t first;
+      std::string_view key;
+      const Value* value;
+    };
+    std::vector<Found> found;
+    shards_[shard].dbs[db].map.ForEach([&](std::string_view k, Value& v) {
+      uint64_t h = KeyHash(k);
+      if (h >= cursor) found.push_back({h, k, &v});
+    });
     size_t want = count - emitted;
     bool partial = found.size() > want;
     if (partial) {
@@ -328,10 +327,10 @@ uint64_t Store::Scan(int db, uint64_t cursor, size_t count,
       found.resize(want);
     }
     uint64_t max_h = 0;
-    for (const auto& [h, e] : found) {
-      max_h = std::max(max_h, h);
-      if (e->second.expire_ms != 0 && e->second.expire_ms <= now) continue;
-      fn(e->first, e->second);
+    for (const Found& f : found) {
+      max_h = std::max(max_h, f.first);
+      if (f.value->expire_ms != 0 && f.value->expire_ms <= now) continue;
+      fn(f.key, *f.value);
     }
     emitted += found.size();
     if (partial) return max_h == UINT64_MAX ? 0 : max_h + 1;
@@ -342,14 +341,14 @@ uint64_t Store::Scan(int db, uint64_t cursor, size_t count,
   return 0;
 }
 
-void Store::ForEach(int db, const std::function<void(const std::string&, const Value&)>& fn) {
+void Store::ForEach(int db, const std::function<void(std::string_view, const Value&)>& fn) {
   int64_t now = NowMs();
   for (int i = 0; i < kShardCount; i++) {
     Lock l = LockMask(1ull << i);
-    for (const auto& [k, v] : shards_[i].dbs[db].map) {
-      if (v.expire_ms != 0 && v.expire_ms <= now) continue;
+    shards_[i].dbs[db].map.ForEach([&](std::string_view k, Value& v) {
+      if (v.expire_ms != 0 && v.expire_ms <= now) return;
       fn(k, v);
-    }
+    });
   }
 }
 
@@ -372,14 +371,13 @@ std::optional<std::string> Store::RandomKey(int db) {
     Lock l = LockMask(1ull << shard);
     auto& map = shards_[shard].dbs[db].map;
     if (r >= map.size()) continue;
-    auto it = map.begin();
-    std::advance(it, r);
-    if (it->second.expire_ms != 0 && it->second.expire_ms <= now) {
-      std::string key = it->first;
+    auto [k, v] = map.Nth(r);
+    if (v->expire_ms != 0 && v->expire_ms <= now) {
+      std::string key(k);
       EraseExpired(shards_[shard], db, key);
       continue;
     }
-    return it->first;
+    return std::string(k);
   }
   return std::nullopt;
 }
@@ -415,13 +413,12 @@ Status Store::Flush(bool sync) {
         for (const std::string& sk : dirty[i]) {
           int db = static_cast<uint8_t>(sk[0]);
           std::string_view key(sk.data() + 1, sk.size() - 1);
-          auto& map = s.dbs[db].map;
-          auto it = map.find(key);
-          if (it == map.end()) {
+          Value* v = s.dbs[db].map.Find(key);
+          if (v == nullptr) {
             batch.Delete(storage::Cf::kKv, sk);
           } else {
             enc.clear();
-            EncodeValue(it->second, &enc);
+            EncodeValue(*v, &enc);
             batch.Put(storage::Cf::kKv, sk, enc);
           }
         }

@@ -134,9 +134,9 @@ class Store {
   // once. Calls fn(key, value) for about `count` keys and returns the next
   // cursor, 0 when done.
   uint64_t Scan(int db, uint64_t cursor, size_t count,
-                const std::function<void(const std::string&, const Value&)>& fn);
+                const std::function<void(std::string_view, const Value&)>& fn);
   // Calls fn for every live key (KEYS).
-  void ForEach(int db, const std::function<void(const std::string&, const Value&)>& fn);
+  void ForEach(int db, const std::function<void(std::string_view, const Value&)>& fn);
   std::optional<std::string> RandomKey(int db);
 
   // ---- Persistence ----

@@ -152,7 +152,7 @@ TEST(KvStore, ScanReturnsEveryStableKeyDespiteConcurrentInserts) {
   uint64_t cursor = 0;
   int round = 0;
   do {
-    cursor = s.Scan(0, cursor, 37, [&](const std::string& k, const Value&) { seen.insert(k); });
+    cursor = s.Scan(0, cursor, 37, [&](std::string_view k, const Value&) { seen.emplace(k); });
     // Growth between calls (rehashing) must not hide stable keys.
     auto lock = s.LockAll();
     for (int j = 0; j < 20; j++) s.Put(0, "new" + std::to_string(round * 20 + j), Str("v"));

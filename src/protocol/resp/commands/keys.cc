@@ -121,8 +121,8 @@ void Keys(CommandContext& ctx) {
   std::vector<std::string> keys;
   std::string_view pattern = ctx.arg(1);
   bool all = pattern == "*";
-  ctx.store.ForEach(ctx.db, [&](const std::string& k, const Value&) {
-    if (all || GlobMatch(pattern, k)) keys.push_back(k);
+  ctx.store.ForEach(ctx.db, [&](std::string_view k, const Value&) {
+    if (all || GlobMatch(pattern, k)) keys.emplace_back(k);
   });
   ctx.w.BulkArray(keys);
 }
@@ -155,10 +155,10 @@ void Scan(CommandContext& ctx) {
     }
   }
   std::vector<std::string> keys;
-  uint64_t next = ctx.store.Scan(ctx.db, cursor, static_cast<size_t>(count), [&](const std::string& k, const Value& v) {
+  uint64_t next = ctx.store.Scan(ctx.db, cursor, static_cast<size_t>(count), [&](std::string_view k, const Value& v) {
     if (has_pattern && !GlobMatch(pattern, k)) return;
     if (!type.empty() && type != engine::kv::TypeName(v.type())) return;
-    keys.push_back(k);
+    keys.emplace_back(k);
   });
   ctx.w.Array(2);
   ctx.w.Bulk(std::to_string(next));
