@@ -10,7 +10,7 @@ PACKAGES=(
   # tests
   libgtest-dev libgmock-dev clang libclang-rt-14-dev llvm
   redis-server redis-tools memcached
-  python3 python3-redis python3-pymemcache
+  python3 python3-redis python3-pymemcache nodejs node-redis
   procps netcat-openbsd curl
   # benchmarks (bench/, not part of make test)
   libmemcached-tools

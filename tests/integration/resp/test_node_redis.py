@@ -1,0 +1,24 @@
+"""Debian's node-redis client (Node.js) against the real binary."""
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import harness  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class NodeRedisTest(unittest.TestCase):
+    def test_node_redis_client(self):
+        with harness.Server() as s:
+            env = dict(os.environ, NODE_PATH="/usr/share/nodejs")
+            proc = subprocess.run(["node", os.path.join(HERE, "node_client.js"), str(s.redis_port)],
+                                  capture_output=True, text=True, timeout=60, env=env)
+            self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+            self.assertEqual(proc.stdout.strip(), "ok")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
