@@ -245,3 +245,35 @@ class RespError(str):
 
     def __repr__(self):
         return "RespError(%s)" % str.__repr__(self)
+
+
+SORT = "sort"      # script flag: compare the reply as a sorted list (order left open by Redis)
+NOCMP = "nocmp"    # script flag: run on both servers to keep state equal, do not compare
+
+
+def run_resp_script(port, script):
+    """Runs (args..., [flags]) steps on one connection; returns [(args, reply)]."""
+    conn = RespConn(port)
+    out = []
+    try:
+        for step in script:
+            flags = [a for a in step if a in (SORT, NOCMP)]
+            args = [a for a in step if a not in (SORT, NOCMP)]
+            reply = conn.cmd(*args)
+            if SORT in flags and isinstance(reply, list):
+                if str(args[0]).upper().endswith("SCAN") and len(reply) == 2 and isinstance(reply[1], list):
+                    reply = [reply[0], sorted(reply[1], key=repr)]
+                else:
+                    reply = sorted(reply, key=repr)
+            out.append((args, None if NOCMP in flags else reply))
+    finally:
+        conn.close()
+    return out
+
+
+def diff_against_redis(script, luma_args=()):
+    """Runs script against Debian's redis-server and LumaDB; returns mismatch descriptions."""
+    with RealServer("redis") as real, Server(args=luma_args) as luma:
+        expected = run_resp_script(real.port, script)
+        got = run_resp_script(luma.redis_port, script)
+    return ["%r:\n  redis:  %r\n  lumadb: %r" % (e[0], e[1], g[1]) for e, g in zip(expected, got) if e[1] != g[1]]
