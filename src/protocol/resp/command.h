@@ -111,5 +111,6 @@ const std::vector<CommandSpec>& SetCommands();
 const std::vector<CommandSpec>& ZSetCommands();
 const std::vector<CommandSpec>& PubSubCommands();
 const std::vector<CommandSpec>& TransactionCommands();
+const std::vector<CommandSpec>& DumpCommands();
 
 }  // namespace lumadb::protocol::resp

@@ -1,0 +1,72 @@
+// DUMP and RESTORE in Redis's serialization format.
+#include "common/clock.h"
+#include "common/strutil.h"
+#include "protocol/resp/command.h"
+#include "protocol/resp/rdb.h"
+#include "protocol/resp/resp_server.h"
+#include "protocol/resp/session.h"
+
+namespace lumadb::protocol::resp {
+namespace {
+
+using engine::kv::Value;
+
+void Dump(CommandContext& ctx) {
+  Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
+  if (v == nullptr) return ctx.w.Null();
+  ctx.w.Bulk(rdb::Dump(*v));
+}
+
+// RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
+void Restore(CommandContext& ctx) {
+  bool replace = false, absttl = false;
+  for (size_t i = 4; i < ctx.argc(); i++) {
+    std::string_view o = ctx.arg(i);
+    if (IsArg(o, "REPLACE")) {
+      replace = true;
+    } else if (IsArg(o, "ABSTTL")) {
+      absttl = true;
+    } else if (IsArg(o, "IDLETIME") && i + 1 < ctx.argc()) {
+      int64_t idle;
+      if (!ArgInt(ctx, ++i, &idle)) return;
+      if (idle < 0) return ctx.w.Error("ERR Invalid IDLETIME value, must be >= 0");
+    } else if (IsArg(o, "FREQ") && i + 1 < ctx.argc()) {
+      int64_t freq;
+      if (!ArgInt(ctx, ++i, &freq)) return;
+      if (freq < 0 || freq > 255) return ctx.w.Error("ERR Invalid FREQ value, must be >= 0 and <= 255");
+    } else {
+      return ctx.w.Error(kErrSyntax);
+    }
+  }
+  int64_t ttl;
+  if (!ArgInt(ctx, 2, &ttl)) return;
+  if (ttl < 0) return ctx.w.Error("ERR Invalid TTL value, must be >= 0");
+  if (!replace && ctx.store.Find(ctx.db, ctx.arg(1)) != nullptr) {
+    return ctx.w.Error("BUSYKEY Target key name already exists.");
+  }
+  Value v;
+  Status st = rdb::Restore(ctx.arg(3), &v);
+  if (st.IsInvalidArgument()) return ctx.w.Error("ERR DUMP payload version or checksum are wrong");
+  if (!st.ok()) return ctx.w.Error("ERR Bad data format");
+  int64_t expire = ttl == 0 ? 0 : (absttl ? ttl : NowMs() + ttl);
+  if (expire != 0 && expire <= NowMs()) {
+    // Already expired: the key is just removed, as Redis does.
+    ctx.store.Erase(ctx.db, ctx.arg(1));
+    return ctx.w.Ok();
+  }
+  v.expire_ms = expire;
+  ctx.store.Put(ctx.db, ctx.arg(1), std::move(v));
+  ctx.w.Ok();
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& DumpCommands() {
+  static const std::vector<CommandSpec> kCommands = {
+      {"dump", 2, kReadonly, 1, 1, 1, Dump, "generic", "Returns a serialized representation of the value stored at a key."},
+      {"restore", -4, kWrite | kDenyOom, 1, 1, 1, Restore, "generic", "Creates a key from the serialized representation of a value."},
+  };
+  return kCommands;
+}
+
+}  // namespace lumadb::protocol::resp

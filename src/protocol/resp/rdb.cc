@@ -1,0 +1,430 @@
+#include "protocol/resp/rdb.h"
+
+#include <cstring>
+
+#include "common/strutil.h"
+
+namespace lumadb::protocol::resp::rdb {
+namespace {
+
+using engine::kv::Type;
+using engine::kv::Value;
+
+enum : uint8_t {
+  kTypeString = 0,
+  kTypeList = 1,
+  kTypeSet = 2,
+  kTypeZSet = 3,
+  kTypeHash = 4,
+  kTypeZSet2 = 5,
+  kTypeHashZipmap = 9,
+  kTypeListZiplist = 10,
+  kTypeSetIntset = 11,
+  kTypeZSetZiplist = 12,
+  kTypeHashZiplist = 13,
+  kTypeListQuicklist = 14,
+  kTypeHashListpack = 16,
+  kTypeZSetListpack = 17,
+  kTypeListQuicklist2 = 18,
+};
+
+void PutLength(std::string* out, uint64_t n) {
+  if (n < (1 << 6)) {
+    out->push_back(static_cast<char>(n));
+  } else if (n < (1 << 14)) {
+    out->push_back(static_cast<char>(0x40 | (n >> 8)));
+    out->push_back(static_cast<char>(n & 0xff));
+  } else if (n <= 0xffffffffull) {
+    out->push_back(static_cast<char>(0x80));
+    for (int i = 3; i >= 0; i--) out->push_back(static_cast<char>((n >> (i * 8)) & 0xff));
+  } else {
+    out->push_back(static_cast<char>(0x81));
+    for (int i = 7; i >= 0; i--) out->push_back(static_cast<char>((n >> (i * 8)) & 0xff));
+  }
+}
+
+void PutString(std::string* out, std::string_view s) {
+  PutLength(out, s.size());
+  out->append(s);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool Byte(uint8_t* b) {
+    if (in_.empty()) return false;
+    *b = static_cast<uint8_t>(in_[0]);
+    in_.remove_prefix(1);
+    return true;
+  }
+  bool Bytes(size_t n, std::string_view* out) {
+    if (in_.size() < n) return false;
+    *out = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return true;
+  }
+  // Returns false on error; *encoded set for the 11xxxxxx special encodings.
+  bool Length(uint64_t* n, bool* encoded = nullptr) {
+    uint8_t b;
+    if (!Byte(&b)) return false;
+    if (encoded) *encoded = false;
+    switch (b >> 6) {
+      case 0: *n = b & 0x3f; return true;
+      case 1: {
+        uint8_t c;
+        if (!Byte(&c)) return false;
+        *n = (static_cast<uint64_t>(b & 0x3f) << 8) | c;
+        return true;
+      }
+      case 2: {
+        int bytes = b == 0x80 ? 4 : b == 0x81 ? 8 : 0;
+        if (bytes == 0) return false;
+        std::string_view d;
+        if (!Bytes(bytes, &d)) return false;
+        uint64_t v = 0;
+        for (char c : d) v = (v << 8) | static_cast<uint8_t>(c);
+        *n = v;
+        return true;
+      }
+      default:
+        if (encoded == nullptr) return false;
+        *encoded = true;
+        *n = b & 0x3f;
+        return true;
+    }
+  }
+  bool String(std::string* out) {
+    uint64_t n;
+    bool enc;
+    if (!Length(&n, &enc)) return false;
+    if (!enc) {
+      std::string_view d;
+      if (!Bytes(n, &d)) return false;
+      out->assign(d);
+      return true;
+    }
+    std::string_view d;
+    int64_t v;
+    switch (n) {
+      case 0:
+        if (!Bytes(1, &d)) return false;
+        v = static_cast<int8_t>(d[0]);
+        break;
+      case 1: {
+        if (!Bytes(2, &d)) return false;
+        int16_t x;
+        memcpy(&x, d.data(), 2);
+        v = x;
+        break;
+      }
+      case 2: {
+        if (!Bytes(4, &d)) return false;
+        int32_t x;
+        memcpy(&x, d.data(), 4);
+        v = x;
+        break;
+      }
+      case 3: return Lzf(out);
+      default: return false;
+    }
+    out->clear();
+    AppendInt(out, v);
+    return true;
+  }
+  bool empty() const { return in_.empty(); }
+
+ private:
+  bool Lzf(std::string* out) {
+    uint64_t clen, len;
+    if (!Length(&clen) || !Length(&len)) return false;
+    std::string_view c;
+    if (!Bytes(clen, &c) || len > (512ull << 20)) return false;
+    out->clear();
+    out->reserve(len);
+    size_t i = 0;
+    while (i < c.size()) {
+      uint8_t ctrl = static_cast<uint8_t>(c[i++]);
+      if (ctrl < 32) {
+        size_t lit = ctrl + 1;
+        if (i + lit > c.size()) return false;
+        out->append(c.substr(i, lit));
+        i += lit;
+      } else {
+        size_t l = ctrl >> 5;
+        if (l == 7) {
+          if (i >= c.size()) return false;
+          l += static_cast<uint8_t>(c[i++]);
+        }
+        if (i >= c.size()) return false;
+        size_t back = ((ctrl & 0x1f) << 8) + static_cast<uint8_t>(c[i++]) + 1;
+        if (back > out->size()) return false;
+        size_t from = out->size() - back;
+        for (size_t k = 0; k < l + 2; k++) out->push_back((*out)[from + k]);
+      }
+    }
+    return out->size() == len;
+  }
+  std::string_view in_;
+};
+
+// Decodes a listpack blob into its entries (integers as decimal strings).
+bool DecodeListpack(std::string_view lp, std::vector<std::string>* out) {
+  if (lp.size() < 7) return false;
+  size_t p = 6;
+  while (p < lp.size()) {
+    uint8_t b = static_cast<uint8_t>(lp[p]);
+    if (b == 0xff) return true;
+    size_t entry = 0;
+    auto need = [&](size_t n) { return p + n <= lp.size(); };
+    auto le = [&](size_t at, int n) {
+      uint64_t v = 0;
+      for (int k = n - 1; k >= 0; k--) v = (v << 8) | static_cast<uint8_t>(lp[at + k]);
+      return v;
+    };
+    std::string s;
+    if ((b & 0x80) == 0) {
+      AppendInt(&s, b & 0x7f);
+      entry = 1;
+    } else if ((b & 0xc0) == 0x80) {
+      size_t n = b & 0x3f;
+      if (!need(1 + n)) return false;
+      s.assign(lp.substr(p + 1, n));
+      entry = 1 + n;
+    } else if ((b & 0xe0) == 0xc0) {
+      if (!need(2)) return false;
+      int64_t v = ((b & 0x1f) << 8) | static_cast<uint8_t>(lp[p + 1]);
+      if (v >= (1 << 12)) v -= (1 << 13);
+      AppendInt(&s, v);
+      entry = 2;
+    } else if ((b & 0xf0) == 0xe0) {
+      if (!need(2)) return false;
+      size_t n = ((b & 0x0f) << 8) | static_cast<uint8_t>(lp[p + 1]);
+      if (!need(2 + n)) return false;
+      s.assign(lp.substr(p + 2, n));
+      entry = 2 + n;
+    } else if (b == 0xf0) {
+      if (!need(5)) return false;
+      size_t n = le(p + 1, 4);
+      if (!need(5 + n)) return false;
+      s.assign(lp.substr(p + 5, n));
+      entry = 5 + n;
+    } else if (b >= 0xf1 && b <= 0xf4) {
+      int bytes = b == 0xf1 ? 2 : b == 0xf2 ? 3 : b == 0xf3 ? 4 : 8;
+      if (!need(1 + bytes)) return false;
+      uint64_t raw = le(p + 1, bytes);
+      int64_t v;
+      if (bytes == 8) {
+        v = static_cast<int64_t>(raw);
+      } else {
+        uint64_t sign = 1ull << (bytes * 8 - 1);
+        v = (raw & sign) ? static_cast<int64_t>(raw | ~((sign << 1) - 1)) : static_cast<int64_t>(raw);
+      }
+      AppendInt(&s, v);
+      entry = 1 + bytes;
+    } else {
+      return false;
+    }
+    size_t backlen = entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3 : entry < 268435456 ? 4 : 5;
+    p += entry + backlen;
+    out->push_back(std::move(s));
+  }
+  return false;
+}
+
+bool DecodeIntset(std::string_view blob, std::vector<std::string>* out) {
+  if (blob.size() < 8) return false;
+  uint32_t enc, len;
+  memcpy(&enc, blob.data(), 4);
+  memcpy(&len, blob.data() + 4, 4);
+  if ((enc != 2 && enc != 4 && enc != 8) || blob.size() != 8 + static_cast<size_t>(enc) * len) return false;
+  for (uint32_t i = 0; i < len; i++) {
+    const char* p = blob.data() + 8 + i * enc;
+    int64_t v;
+    if (enc == 2) {
+      int16_t x;
+      memcpy(&x, p, 2);
+      v = x;
+    } else if (enc == 4) {
+      int32_t x;
+      memcpy(&x, p, 4);
+      v = x;
+    } else {
+      memcpy(&v, p, 8);
+    }
+    std::string s;
+    AppendInt(&s, v);
+    out->push_back(std::move(s));
+  }
+  return true;
+}
+
+bool DecodeValue(Reader& r, uint8_t type, Value* out) {
+  std::string a, b;
+  uint64_t n;
+  switch (type) {
+    case kTypeString:
+      if (!r.String(&a)) return false;
+      *out = Value(std::move(a));
+      return true;
+    case kTypeList:
+    case kTypeSet:
+      *out = Value::Make(type == kTypeList ? Type::kList : Type::kSet);
+      if (!r.Length(&n)) return false;
+      for (uint64_t i = 0; i < n; i++) {
+        if (!r.String(&a)) return false;
+        if (type == kTypeList) out->list().push_back(std::move(a));
+        else out->set().insert(std::move(a));
+      }
+      return true;
+    case kTypeHash:
+      *out = Value::Make(Type::kHash);
+      if (!r.Length(&n)) return false;
+      for (uint64_t i = 0; i < n; i++) {
+        if (!r.String(&a) || !r.String(&b)) return false;
+        out->hash()[std::move(a)] = std::move(b);
+      }
+      return true;
+    case kTypeZSet:
+    case kTypeZSet2:
+      *out = Value::Make(Type::kZSet);
+      if (!r.Length(&n)) return false;
+      for (uint64_t i = 0; i < n; i++) {
+        if (!r.String(&a)) return false;
+        double score;
+        if (type == kTypeZSet2) {
+          std::string_view d;
+          if (!r.Bytes(8, &d)) return false;
+          memcpy(&score, d.data(), 8);
+        } else {
+          uint8_t len;
+          std::string_view d;
+          if (!r.Byte(&len)) return false;
+          if (len == 253) score = NAN;
+          else if (len == 254) score = INFINITY;
+          else if (len == 255) score = -INFINITY;
+          else if (!r.Bytes(len, &d) || !ParseDouble(d, &score)) return false;
+        }
+        out->zset().Insert(a, score);
+      }
+      return true;
+    case kTypeSetIntset: {
+      std::vector<std::string> items;
+      if (!r.String(&a) || !DecodeIntset(a, &items)) return false;
+      *out = Value::Make(Type::kSet);
+      for (auto& s : items) out->set().insert(std::move(s));
+      return true;
+    }
+    case kTypeHashListpack:
+    case kTypeZSetListpack: {
+      std::vector<std::string> items;
+      if (!r.String(&a) || !DecodeListpack(a, &items) || items.size() % 2 != 0) return false;
+      *out = Value::Make(type == kTypeHashListpack ? Type::kHash : Type::kZSet);
+      for (size_t i = 0; i < items.size(); i += 2) {
+        if (type == kTypeHashListpack) {
+          out->hash()[items[i]] = items[i + 1];
+        } else {
+          double score;
+          if (!ParseDouble(items[i + 1], &score)) return false;
+          out->zset().Insert(items[i], score);
+        }
+      }
+      return true;
+    }
+    case kTypeListQuicklist2: {
+      *out = Value::Make(Type::kList);
+      if (!r.Length(&n)) return false;
+      for (uint64_t i = 0; i < n; i++) {
+        uint64_t container;
+        if (!r.Length(&container) || !r.String(&a)) return false;
+        if (container == 1) {  // a plain node: one element
+          out->list().push_back(a);
+          continue;
+        }
+        std::vector<std::string> items;
+        if (!DecodeListpack(a, &items)) return false;
+        for (auto& s : items) out->list().push_back(std::move(s));
+      }
+      return true;
+    }
+    default:
+      return false;  // ziplist-era encodings are not read
+  }
+}
+
+}  // namespace
+
+uint64_t Crc64(uint64_t crc, std::string_view data) {
+  static const auto* table = [] {
+    auto* t = new uint64_t[256];
+    const uint64_t poly = 0x95ac9329ac4bc9b5ull;  // 0xad93d23594c935a9 reflected
+    for (uint64_t i = 0; i < 256; i++) {
+      uint64_t c = i;
+      for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ poly : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  for (char ch : data) crc = table[(crc ^ static_cast<uint8_t>(ch)) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+std::string Dump(const Value& v) {
+  std::string out;
+  switch (v.type()) {
+    case Type::kString:
+      out.push_back(kTypeString);
+      PutString(&out, v.str());
+      break;
+    case Type::kList:
+      out.push_back(kTypeList);
+      PutLength(&out, v.list().size());
+      for (const auto& e : v.list()) PutString(&out, e);
+      break;
+    case Type::kSet:
+      out.push_back(kTypeSet);
+      PutLength(&out, v.set().size());
+      for (const auto& e : v.set()) PutString(&out, e);
+      break;
+    case Type::kHash:
+      out.push_back(kTypeHash);
+      PutLength(&out, v.hash().size());
+      for (const auto& [f, val] : v.hash()) {
+        PutString(&out, f);
+        PutString(&out, val);
+      }
+      break;
+    case Type::kZSet:
+      out.push_back(kTypeZSet2);
+      PutLength(&out, v.zset().size());
+      v.zset().ForEach([&](const std::string& m, double s) {
+        PutString(&out, m);
+        char b[8];
+        memcpy(b, &s, 8);
+        out.append(b, 8);
+      });
+      break;
+  }
+  out.push_back(static_cast<char>(kRdbVersion & 0xff));
+  out.push_back(static_cast<char>(kRdbVersion >> 8));
+  uint64_t crc = Crc64(0, out);
+  for (int i = 0; i < 8; i++) out.push_back(static_cast<char>((crc >> (i * 8)) & 0xff));
+  return out;
+}
+
+Status Restore(std::string_view payload, Value* out) {
+  if (payload.size() < 10) return Status::InvalidArgument("version or checksum");
+  std::string_view footer = payload.substr(payload.size() - 10);
+  uint16_t version = static_cast<uint8_t>(footer[0]) | (static_cast<uint8_t>(footer[1]) << 8);
+  uint64_t crc = 0;
+  for (int i = 7; i >= 0; i--) crc = (crc << 8) | static_cast<uint8_t>(footer[2 + i]);
+  if (version > kRdbVersion || Crc64(0, payload.substr(0, payload.size() - 8)) != crc) {
+    return Status::InvalidArgument("version or checksum");
+  }
+  Reader r(payload.substr(0, payload.size() - 10));
+  uint8_t type;
+  if (!r.Byte(&type) || !DecodeValue(r, type, out) || !r.empty()) return Status::Corruption("bad data");
+  if (!out->IsString() && out->Size() == 0) return Status::Corruption("bad data");
+  return Status::Ok();
+}
+
+}  // namespace lumadb::protocol::resp::rdb
