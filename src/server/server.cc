@@ -162,6 +162,7 @@ int Serve(const ServeOptions& opts) {
   resp_cfg.max_clients = opts.max_connections;
   protocol::memcache::MemcacheConfig mc_cfg;
   mc_cfg.max_item_size = opts.memcached_max_item_size;
+  mc_cfg.threads = workers;
 
   std::vector<net::ProtocolSpec> specs;
   std::unique_ptr<protocol::resp::RespServer> resp;

@@ -51,6 +51,8 @@ Value Value::Clone() const {
   v.cas = cas;
   v.flags = flags;
   v.access_s = access_s;
+  v.mc_time = mc_time;
+  v.mc_bits = mc_bits;
   switch (type()) {
     case Type::kString: v.str() = str(); break;
     case Type::kList: v.list() = list(); break;

@@ -49,6 +49,10 @@ struct Value {
   uint64_t cas = 0;         // memcached CAS unique (0 for Redis values)
   uint32_t flags = 0;       // memcached client flags
   uint32_t access_s = 0;    // last access, seconds since the store started (OBJECT IDLETIME)
+  // memcached item state, kept in memory only (protocol/memcache/item.h):
+  // memcached's LRU time and its fetched/active/stale/win-token/binary-key bits.
+  uint32_t mc_time = 0;
+  uint8_t mc_bits = 0;
 
   Value() = default;
   explicit Value(std::string s) : data(std::move(s)) {}
