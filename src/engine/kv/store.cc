@@ -177,15 +177,8 @@ Value* Store::Peek(int db, std::string_view key) {
 }
 
 Value* Store::Find(int db, std::string_view key) {
-  ASSERT_HELD(key);
-  Shard& shard = shards_[ShardOf(key)];
-  Value* v = shard.dbs[db].map.Find(key);
-  if (v == nullptr) return nullptr;
-  if (v->expire_ms != 0 && v->expire_ms <= NowMs()) {
-    EraseExpired(shard, db, key);
-    return nullptr;
-  }
-  v->access_s = ClockSeconds();
+  Value* v = Peek(db, key);
+  if (v != nullptr) v->access_s = ClockSeconds();
   return v;
 }
 

@@ -12,6 +12,7 @@
 #include "common/hash.h"
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/session.h"
 
 namespace lumadb::protocol::resp {
 
@@ -97,6 +98,53 @@ inline bool ParseNumKeys(CommandContext& ctx, size_t at, int64_t* numkeys, bool 
     return false;
   }
   return true;
+}
+
+// Arguments of LMPOP/ZMPOP and their blocking forms:
+// "[timeout] numkeys key [key ...] WORD_A|WORD_B [COUNT count]".
+struct MPopArgs {
+  int64_t deadline = 0;
+  size_t first_key = 0;
+  int64_t numkeys = 0;
+  bool word_a = false;  // LEFT for lists, MIN for sorted sets
+  int64_t count = 1;
+};
+
+inline bool ParseMPopArgs(CommandContext& ctx, bool blocking, std::string_view word_a, std::string_view word_b,
+                          MPopArgs* out) {
+  size_t at = blocking ? 2 : 1;
+  if (blocking && !ArgTimeout(ctx, 1, &out->deadline)) return false;
+  if (!ParseNumKeys(ctx, at, &out->numkeys, /*too_many_is_syntax=*/true)) return false;
+  out->first_key = at + 1;
+  size_t where = at + 1 + out->numkeys;
+  if (where >= ctx.argc() || !(IsArg(ctx.arg(where), word_a) || IsArg(ctx.arg(where), word_b))) {
+    ctx.w.Error(kErrSyntax);
+    return false;
+  }
+  out->word_a = IsArg(ctx.arg(where), word_a);
+  bool has_count = false;
+  for (size_t i = where + 1; i < ctx.argc(); i++) {
+    if (IsArg(ctx.arg(i), "COUNT") && i + 1 < ctx.argc() && !has_count) {
+      if (!ParseInt64(ctx.arg(++i), &out->count) || out->count <= 0) {
+        ctx.w.Error("ERR count should be greater than 0");
+        return false;
+      }
+      has_count = true;
+    } else {
+      ctx.w.Error(kErrSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Nothing to serve: block on keys args[first, last) until the deadline
+// (0 = forever), or, inside MULTI/EXEC, reply the timeout reply at once.
+inline void BlockOrTimeout(CommandContext& ctx, int64_t deadline, size_t first, size_t last, bool null_bulk = false) {
+  if (ctx.no_block) return null_bulk ? ctx.w.Null() : ctx.w.NullArray();
+  ctx.session.SetDeadline(deadline);
+  ctx.wants_block = true;
+  ctx.block_keys.assign(ctx.args.begin() + first, ctx.args.begin() + last);
 }
 
 // KeyFinder for "numkeys key..." at a fixed position (plus optional extra

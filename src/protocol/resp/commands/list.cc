@@ -307,10 +307,8 @@ void MoveGeneric(CommandContext& ctx, bool from_left, bool to_left, size_t timeo
     MoveElement(ctx, ctx.arg(1), ctx.arg(2), from_left, to_left);
     return;
   }
-  if (!timeout_idx || ctx.no_block) return ctx.w.Null();
-  ctx.session.SetDeadline(deadline);
-  ctx.wants_block = true;
-  ctx.block_keys = {std::string(ctx.arg(1))};
+  if (!timeout_idx) return ctx.w.Null();
+  BlockOrTimeout(ctx, deadline, 1, 2, /*null_bulk=*/true);
 }
 
 void LMove(CommandContext& ctx) {
@@ -341,10 +339,7 @@ void BPop(CommandContext& ctx, bool left) {
     ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(i), v);
     return;
   }
-  if (ctx.no_block) return ctx.w.NullArray();
-  ctx.session.SetDeadline(deadline);
-  ctx.wants_block = true;
-  ctx.block_keys.assign(ctx.args.begin() + 1, ctx.args.end() - 1);
+  BlockOrTimeout(ctx, deadline, 1, ctx.argc() - 1);
 }
 
 void BLPop(CommandContext& ctx) { BPop(ctx, true); }
@@ -352,42 +347,24 @@ void BRPop(CommandContext& ctx) { BPop(ctx, false); }
 
 // [B]LMPOP [timeout] numkeys key [key ...] LEFT|RIGHT [COUNT count]
 void MPop(CommandContext& ctx, bool blocking) {
-  size_t at = blocking ? 2 : 1;
-  int64_t deadline = 0;
-  if (blocking && !ArgTimeout(ctx, 1, &deadline)) return;
-  int64_t numkeys;
-  if (!ParseNumKeys(ctx, at, &numkeys, /*too_many_is_syntax=*/true)) return;
-  size_t side_idx = at + 1 + numkeys;
-  bool left;
-  if (side_idx >= ctx.argc() || !ParseSide(ctx.arg(side_idx), &left)) return ctx.w.Error(kErrSyntax);
-  int64_t count = 1;
-  bool has_count = false;
-  for (size_t i = side_idx + 1; i < ctx.argc(); i++) {
-    if (IsArg(ctx.arg(i), "COUNT") && i + 1 < ctx.argc() && !has_count) {
-      if (!ParseInt64(ctx.arg(++i), &count) || count <= 0) return ctx.w.Error("ERR count should be greater than 0");
-      has_count = true;
-    } else {
-      return ctx.w.Error(kErrSyntax);
-    }
-  }
-  for (int64_t k = 0; k < numkeys; k++) {
-    std::string_view key = ctx.arg(at + 1 + k);
+  MPopArgs a;
+  if (!ParseMPopArgs(ctx, blocking, "LEFT", "RIGHT", &a)) return;
+  for (int64_t k = 0; k < a.numkeys; k++) {
+    std::string_view key = ctx.arg(a.first_key + k);
     bool wrong;
     Value* v = FindList(ctx, key, &wrong);
     if (wrong) return;
     if (v == nullptr) continue;
-    size_t n = std::min<size_t>(count, v->list().size());
+    size_t n = std::min<size_t>(a.count, v->list().size());
     ctx.w.Array(2);
     ctx.w.Bulk(key);
     ctx.w.Array(n);
-    for (size_t i = 0; i < n; i++) ctx.w.Bulk(PopOne(v->list(), left));
+    for (size_t i = 0; i < n; i++) ctx.w.Bulk(PopOne(v->list(), a.word_a));
     ctx.store.TouchedMaybeEmpty(ctx.db, key, v);
     return;
   }
-  if (!blocking || ctx.no_block) return ctx.w.NullArray();
-  ctx.session.SetDeadline(deadline);
-  ctx.wants_block = true;
-  ctx.block_keys.assign(ctx.args.begin() + at + 1, ctx.args.begin() + at + 1 + numkeys);
+  if (!blocking) return ctx.w.NullArray();
+  BlockOrTimeout(ctx, a.deadline, a.first_key, a.first_key + a.numkeys);
 }
 
 void LMPop(CommandContext& ctx) { MPop(ctx, false); }

@@ -494,44 +494,22 @@ void BZPop(CommandContext& ctx, bool max) {
     ctx.w.Double(out[0].score);
     return;
   }
-  if (ctx.no_block) return ctx.w.NullArray();
-  ctx.session.SetDeadline(deadline);
-  ctx.wants_block = true;
-  ctx.block_keys.assign(ctx.args.begin() + 1, ctx.args.end() - 1);
+  BlockOrTimeout(ctx, deadline, 1, ctx.argc() - 1);
 }
 void BZPopMin(CommandContext& ctx) { BZPop(ctx, false); }
 void BZPopMax(CommandContext& ctx) { BZPop(ctx, true); }
 
 // [B]ZMPOP [timeout] numkeys key [key ...] MIN|MAX [COUNT count]
 void MPop(CommandContext& ctx, bool blocking) {
-  size_t at = blocking ? 2 : 1;
-  int64_t deadline = 0;
-  if (blocking && !ArgTimeout(ctx, 1, &deadline)) return;
-  int64_t numkeys;
-  if (!ParseNumKeys(ctx, at, &numkeys, /*too_many_is_syntax=*/true)) return;
-  size_t side = at + 1 + numkeys;
-  bool max;
-  if (side >= ctx.argc()) return ctx.w.Error(kErrSyntax);
-  if (IsArg(ctx.arg(side), "MIN")) max = false;
-  else if (IsArg(ctx.arg(side), "MAX")) max = true;
-  else return ctx.w.Error(kErrSyntax);
-  int64_t count = 1;
-  bool has_count = false;
-  for (size_t i = side + 1; i < ctx.argc(); i++) {
-    if (IsArg(ctx.arg(i), "COUNT") && i + 1 < ctx.argc() && !has_count) {
-      if (!ParseInt64(ctx.arg(++i), &count) || count <= 0) return ctx.w.Error("ERR count should be greater than 0");
-      has_count = true;
-    } else {
-      return ctx.w.Error(kErrSyntax);
-    }
-  }
-  for (int64_t k = 0; k < numkeys; k++) {
-    std::string_view key = ctx.arg(at + 1 + k);
+  MPopArgs a;
+  if (!ParseMPopArgs(ctx, blocking, "MIN", "MAX", &a)) return;
+  for (int64_t k = 0; k < a.numkeys; k++) {
+    std::string_view key = ctx.arg(a.first_key + k);
     bool wrong;
     Value* v = FindZSet(ctx, key, &wrong);
     if (wrong) return;
     if (v == nullptr) continue;
-    std::vector<Member> out = PopMembers(ctx, key, v, max, count);
+    std::vector<Member> out = PopMembers(ctx, key, v, /*max=*/!a.word_a, a.count);
     ctx.w.Array(2);
     ctx.w.Bulk(key);
     ctx.w.Array(out.size());
@@ -542,11 +520,10 @@ void MPop(CommandContext& ctx, bool blocking) {
     }
     return;
   }
-  if (!blocking || ctx.no_block) return ctx.w.NullArray();
-  ctx.session.SetDeadline(deadline);
-  ctx.wants_block = true;
-  ctx.block_keys.assign(ctx.args.begin() + at + 1, ctx.args.begin() + at + 1 + numkeys);
+  if (!blocking) return ctx.w.NullArray();
+  BlockOrTimeout(ctx, a.deadline, a.first_key, a.first_key + a.numkeys);
 }
+
 void ZMPop(CommandContext& ctx) { MPop(ctx, false); }
 void BZMPop(CommandContext& ctx) { MPop(ctx, true); }
 
