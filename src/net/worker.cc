@@ -215,7 +215,9 @@ void Connection::Process() {
 }
 
 void Connection::UpdateInterest() {
-  uint32_t ev = (reading_paused_ ? 0 : EPOLLIN) | (want_out_ ? EPOLLOUT : 0) | EPOLLRDHUP;
+  uint32_t ev = EPOLLRDHUP;
+  if (!reading_paused_) ev |= EPOLLIN;
+  if (want_out_) ev |= EPOLLOUT;
   worker_->EpollCtl(EPOLL_CTL_MOD, fd_, ev, this);
 }
 

@@ -72,9 +72,13 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
   info_->last_active_ms.store(NowMs(), std::memory_order_relaxed);
   const CommandSpec* spec = server_.FindCommand(args[0]);
   if (spec == nullptr) {
-    std::string err = "ERR unknown command '" + std::string(args[0].substr(0, 128)) + "', with args beginning with: ";
+    std::string err = "ERR unknown command '";
+    err.append(args[0].substr(0, 128));
+    err += "', with args beginning with: ";
     for (size_t i = 1; i < args.size() && err.size() < 256; i++) {
-      err += "'" + std::string(args[i].substr(0, 128)) + "' ";
+      err += '\'';
+      err.append(args[i].substr(0, 128));
+      err += "' ";
     }
     if (in_multi_) multi_error_ = true;
     server_.errors_metric->Add();
@@ -143,7 +147,7 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
   }
   {
     engine::kv::Store::Lock lock = store.LockMask(mask);
-    CommandContext ctx{server_, *this, args, writer_, store, db_, spec};
+    CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}};
     ctx.no_block = no_block || in_exec_;
     spec->fn(ctx);
     if (ctx.wants_block) Block(ctx);
