@@ -75,18 +75,15 @@ Store::~Store() {
 
 void Store::Lock::Release() {
   if (mask_ == 0) return;
-  for (int i = kShardCount - 1; i >= 0; i--) {
-    if (mask_ & (1ull << i)) store_->locks_[i].mu.unlock();
-  }
+  for (uint64_t m = mask_; m != 0; m &= m - 1) store_->locks_[__builtin_ctzll(m)].mu.unlock();
   t_held_mask &= ~mask_;
   mask_ = 0;
 }
 
 Store::Lock Store::LockMask(uint64_t mask) {
   mask &= ~t_held_mask;
-  for (int i = 0; i < kShardCount; i++) {
-    if (mask & (1ull << i)) locks_[i].mu.lock();
-  }
+  // Lowest shard first, so that lock sets never deadlock.
+  for (uint64_t m = mask; m != 0; m &= m - 1) locks_[__builtin_ctzll(m)].mu.lock();
   t_held_mask |= mask;
   return Lock(this, mask);
 }

@@ -50,6 +50,10 @@ void RespSession::set_proto(int p) {
 
 void RespSession::OnData(net::Connection& conn) {
   net::Buffer& in = conn.in();
+  // One clock read per request: each request's latency runs from the end of
+  // the previous one (or the start of this batch).
+  int64_t t = MonoNs();
+  info_->last_active_ms.store(NowMs(), std::memory_order_relaxed);
   while (!blocked_ && !closed_ && !conn.close_requested() && conn.CanWrite() && !in.empty()) {
     ParseResult r = ParseRequest(in.Readable(), server_.config().limits, &args_, &inline_storage_);
     if (r.status == ParseStatus::kIncomplete) break;
@@ -62,14 +66,18 @@ void RespSession::OnData(net::Connection& conn) {
       break;
     }
     server_.total_net_input.fetch_add(r.consumed, std::memory_order_relaxed);
-    if (r.status == ParseStatus::kOk) Execute(args_);
+    if (r.status == ParseStatus::kOk) {
+      Execute(args_);
+      int64_t t2 = MonoNs();
+      server_.latency_metric->ObserveNs(t2 - t);
+      t = t2;
+    }
     // args_ may view the input buffer: consume only after executing.
     in.Consume(r.consumed);
   }
 }
 
 void RespSession::Execute(const std::vector<std::string_view>& args) {
-  info_->last_active_ms.store(NowMs(), std::memory_order_relaxed);
   const CommandSpec* spec = server_.FindCommand(args[0]);
   if (spec == nullptr) {
     std::string err = "ERR unknown command '";
@@ -134,7 +142,6 @@ void RespSession::CollectKeys(const CommandSpec* spec, const std::vector<std::st
 }
 
 void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_view>& args, bool no_block) {
-  int64_t t0 = MonoNs();
   std::string& out = conn_.out();
   size_t out_before = out.size();
   engine::kv::Store& store = server_.store();
@@ -157,7 +164,6 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
   server_.commands_metric->Add();
   if (out.size() > out_before && out[out_before] == '-') server_.errors_metric->Add();
   server_.total_net_output.fetch_add(out.size() - out_before, std::memory_order_relaxed);
-  server_.latency_metric->ObserveNs(MonoNs() - t0);
 }
 
 // ---- Blocking ----
