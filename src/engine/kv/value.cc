@@ -24,14 +24,45 @@ const char* TypeName(Type t) {
 
 Value Value::Make(Type t) {
   Value v;
+  if (t == Type::kString) return v;
+  v.u_.str.~basic_string();
+  v.type_ = t;
   switch (t) {
+    case Type::kList: v.u_.coll = new List(); break;
+    case Type::kSet: v.u_.coll = new Set(); break;
+    case Type::kZSet: v.u_.coll = new ZSet(); break;
+    case Type::kHash: v.u_.coll = new Hash(); break;
     case Type::kString: break;
-    case Type::kList: v.data = std::make_unique<List>(); break;
-    case Type::kSet: v.data = std::make_unique<Set>(); break;
-    case Type::kZSet: v.data = std::make_unique<ZSet>(); break;
-    case Type::kHash: v.data = std::make_unique<Hash>(); break;
   }
   return v;
+}
+
+void Value::Destroy() {
+  switch (type_) {
+    case Type::kString: u_.str.~basic_string(); break;
+    case Type::kList: delete static_cast<List*>(u_.coll); break;
+    case Type::kSet: delete static_cast<Set*>(u_.coll); break;
+    case Type::kZSet: delete static_cast<ZSet*>(u_.coll); break;
+    case Type::kHash: delete static_cast<Hash*>(u_.coll); break;
+  }
+}
+
+void Value::MoveFrom(Value& other) {
+  expire_ms = other.expire_ms;
+  cas = other.cas;
+  flags = other.flags;
+  access_s = other.access_s;
+  mc_time = other.mc_time;
+  mc_bits = other.mc_bits;
+  type_ = other.type_;
+  if (type_ == Type::kString) {
+    new (&u_.str) std::string(std::move(other.u_.str));
+  } else {
+    u_.coll = other.u_.coll;
+    // The moved-from value becomes an empty string.
+    other.type_ = Type::kString;
+    new (&other.u_.str) std::string();
+  }
 }
 
 size_t Value::Size() const {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
+#include <new>
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
@@ -39,12 +39,12 @@ using List = std::deque<std::string>;
 using Set = StrSet;
 using Hash = StrMap<std::string>;
 
-// One keyspace entry. Strings are stored inline; collections behind a pointer
-// so that an entry stays small.
-struct Value {
-  std::variant<std::string, std::unique_ptr<List>, std::unique_ptr<Set>, std::unique_ptr<ZSet>,
-               std::unique_ptr<Hash>>
-      data;
+// One keyspace entry: a string stored inline, or a collection behind a
+// pointer, plus expiry and the memcached item fields. A hand-made tagged
+// union (not std::variant, whose index costs a padded word) keeps it at 64
+// bytes.
+class Value {
+ public:
   int64_t expire_ms = 0;    // absolute Unix time in ms; 0 = no expiry
   uint64_t cas = 0;         // memcached CAS unique (0 for Redis values)
   uint32_t flags = 0;       // memcached client flags
@@ -54,27 +54,53 @@ struct Value {
   uint32_t mc_time = 0;
   uint8_t mc_bits = 0;
 
-  Value() = default;
-  explicit Value(std::string s) : data(std::move(s)) {}
+  Value() { new (&u_.str) std::string(); }
+  explicit Value(std::string s) { new (&u_.str) std::string(std::move(s)); }
+  Value(Value&& other) noexcept { MoveFrom(other); }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      Destroy();
+      MoveFrom(other);
+    }
+    return *this;
+  }
+  Value(const Value&) = delete;
+  Value& operator=(const Value&) = delete;
+  ~Value() { Destroy(); }
+
   static Value Make(Type t);
 
-  Type type() const { return static_cast<Type>(data.index()); }
-  bool IsString() const { return data.index() == 0; }
-  std::string& str() { return std::get<0>(data); }
-  const std::string& str() const { return std::get<0>(data); }
-  List& list() { return *std::get<1>(data); }
-  const List& list() const { return *std::get<1>(data); }
-  Set& set() { return *std::get<2>(data); }
-  const Set& set() const { return *std::get<2>(data); }
-  ZSet& zset() { return *std::get<3>(data); }
-  const ZSet& zset() const { return *std::get<3>(data); }
-  Hash& hash() { return *std::get<4>(data); }
-  const Hash& hash() const { return *std::get<4>(data); }
+  Type type() const { return type_; }
+  bool IsString() const { return type_ == Type::kString; }
+  std::string& str() { return u_.str; }
+  const std::string& str() const { return u_.str; }
+  List& list() { return *static_cast<List*>(u_.coll); }
+  const List& list() const { return *static_cast<const List*>(u_.coll); }
+  Set& set() { return *static_cast<Set*>(u_.coll); }
+  const Set& set() const { return *static_cast<const Set*>(u_.coll); }
+  ZSet& zset() { return *static_cast<ZSet*>(u_.coll); }
+  const ZSet& zset() const { return *static_cast<const ZSet*>(u_.coll); }
+  Hash& hash() { return *static_cast<Hash*>(u_.coll); }
+  const Hash& hash() const { return *static_cast<const Hash*>(u_.coll); }
 
   // Number of elements (strings count as 1). An empty collection is deleted.
   size_t Size() const;
   Value Clone() const;
+
+ private:
+  void Destroy();
+  void MoveFrom(Value& other);
+
+  Type type_ = Type::kString;
+  union Payload {
+    Payload() {}
+    ~Payload() {}
+    std::string str;
+    void* coll;
+  } u_;
 };
+
+static_assert(sizeof(Value) == 64, "a keyspace value header should stay one cache line");
 
 // Serializes a value (type, expiry, flags, cas, payload) for storage.
 void EncodeValue(const Value& v, std::string* out);
