@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build ccache pkg-config git
-  librocksdb-dev libabsl-dev
+  librocksdb-dev libabsl-dev liblua5.1-0-dev
   # tests
   libgtest-dev libgmock-dev clang libclang-rt-14-dev llvm
   redis-server redis-tools memcached
