@@ -225,6 +225,8 @@ class RespConn:
             return ("double", rest.decode())
         if t == b"#":
             return rest == b"t"
+        if t == b"(":
+            return ("bignum", rest.decode())
         raise ValueError("bad RESP type %r" % line)
 
     def encode(self, *args):

@@ -68,6 +68,8 @@ struct CommandContext {
   // Set by blocking handlers that found nothing and want to wait.
   bool wants_block = false;
   std::vector<std::string> block_keys;
+  // Set for commands a Lua script runs through redis.call.
+  bool in_script = false;
 
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }
@@ -113,5 +115,11 @@ const std::vector<CommandSpec>& PubSubCommands();
 const std::vector<CommandSpec>& TransactionCommands();
 const std::vector<CommandSpec>& DumpCommands();
 const std::vector<CommandSpec>& SortCommands();
+const std::vector<CommandSpec>& ScriptingCommands();
+
+// Whether the command may run while a script is busy (past
+// busy-reply-threshold): the allow-busy commands, SCRIPT KILL, FUNCTION KILL
+// and FUNCTION STATS.
+bool AllowedWhileBusy(const CommandSpec* spec, const std::vector<std::string_view>& args);
 
 }  // namespace lumadb::protocol::resp

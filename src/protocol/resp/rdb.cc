@@ -368,6 +368,59 @@ uint64_t Crc64(uint64_t crc, std::string_view data) {
   return crc;
 }
 
+namespace {
+
+// The 2-byte RDB version and the CRC64 of everything before it.
+void AppendFooter(std::string* out) {
+  out->push_back(static_cast<char>(kRdbVersion & 0xff));
+  out->push_back(static_cast<char>(kRdbVersion >> 8));
+  uint64_t crc = Crc64(0, *out);
+  for (int i = 0; i < 8; i++) out->push_back(static_cast<char>((crc >> (i * 8)) & 0xff));
+}
+
+Status CheckFooter(std::string_view payload, std::string_view* body) {
+  if (payload.size() < 10) return Status::InvalidArgument("version or checksum");
+  std::string_view footer = payload.substr(payload.size() - 10);
+  uint16_t version = static_cast<uint8_t>(footer[0]) | (static_cast<uint8_t>(footer[1]) << 8);
+  uint64_t crc = 0;
+  for (int i = 7; i >= 0; i--) crc = (crc << 8) | static_cast<uint8_t>(footer[2 + i]);
+  if (version > kRdbVersion || Crc64(0, payload.substr(0, payload.size() - 8)) != crc) {
+    return Status::InvalidArgument("version or checksum");
+  }
+  *body = payload.substr(0, payload.size() - 10);
+  return Status::Ok();
+}
+
+constexpr uint8_t kOpcodeFunction2 = 245;  // RDB_OPCODE_FUNCTION2
+
+}  // namespace
+
+std::string DumpFunctions(const std::vector<std::string>& codes) {
+  std::string out;
+  for (const auto& code : codes) {
+    out.push_back(static_cast<char>(kOpcodeFunction2));
+    PutString(&out, code);
+  }
+  AppendFooter(&out);
+  return out;
+}
+
+Status RestoreFunctions(std::string_view payload, std::vector<std::string>* codes) {
+  std::string_view body;
+  RETURN_IF_ERROR(CheckFooter(payload, &body));
+  Reader r(body);
+  codes->clear();
+  while (!r.empty()) {
+    uint8_t op;
+    if (!r.Byte(&op)) return Status::Corruption("bad data");
+    if (op != kOpcodeFunction2) return Status::NotFound("given type is not a function");
+    std::string code;
+    if (!r.String(&code)) return Status::Corruption("bad data");
+    codes->push_back(std::move(code));
+  }
+  return Status::Ok();
+}
+
 std::string Dump(const Value& v) {
   std::string out;
   switch (v.type()) {
@@ -404,23 +457,14 @@ std::string Dump(const Value& v) {
       });
       break;
   }
-  out.push_back(static_cast<char>(kRdbVersion & 0xff));
-  out.push_back(static_cast<char>(kRdbVersion >> 8));
-  uint64_t crc = Crc64(0, out);
-  for (int i = 0; i < 8; i++) out.push_back(static_cast<char>((crc >> (i * 8)) & 0xff));
+  AppendFooter(&out);
   return out;
 }
 
 Status Restore(std::string_view payload, Value* out) {
-  if (payload.size() < 10) return Status::InvalidArgument("version or checksum");
-  std::string_view footer = payload.substr(payload.size() - 10);
-  uint16_t version = static_cast<uint8_t>(footer[0]) | (static_cast<uint8_t>(footer[1]) << 8);
-  uint64_t crc = 0;
-  for (int i = 7; i >= 0; i--) crc = (crc << 8) | static_cast<uint8_t>(footer[2 + i]);
-  if (version > kRdbVersion || Crc64(0, payload.substr(0, payload.size() - 8)) != crc) {
-    return Status::InvalidArgument("version or checksum");
-  }
-  Reader r(payload.substr(0, payload.size() - 10));
+  std::string_view body;
+  RETURN_IF_ERROR(CheckFooter(payload, &body));
+  Reader r(body);
   uint8_t type;
   if (!r.Byte(&type) || !DecodeValue(r, type, out) || !r.empty()) return Status::Corruption("bad data");
   if (!out->IsString() && out->Size() == 0) return Status::Corruption("bad data");

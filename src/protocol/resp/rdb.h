@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "engine/kv/value.h"
@@ -25,5 +26,12 @@ std::string Dump(const engine::kv::Value& v);
 // LZF- and integer-encoded strings). Errors: InvalidArgument("version or
 // checksum") or Corruption("bad data").
 Status Restore(std::string_view payload, engine::kv::Value* out);
+
+// FUNCTION DUMP / FUNCTION RESTORE: each library's code as an
+// RDB_OPCODE_FUNCTION2 record, then version and checksum. RestoreFunctions
+// fails with InvalidArgument (version or checksum), NotFound (a record
+// that is not a function) or Corruption.
+std::string DumpFunctions(const std::vector<std::string>& codes);
+Status RestoreFunctions(std::string_view payload, std::vector<std::string>* codes);
 
 }  // namespace lumadb::protocol::resp::rdb

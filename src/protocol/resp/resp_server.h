@@ -68,6 +68,8 @@ struct RespConfig {
 
 // State shared by every Redis session: the command table, registries for
 // WATCH, blocked clients, pub/sub and CLIENT LIST, and INFO counters.
+class ScriptEngine;
+
 class RespServer final : public engine::kv::KeyspaceObserver {
  public:
   RespServer(engine::kv::Store& store, RespConfig config);
@@ -82,6 +84,9 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   // Case-insensitive; null if unknown.
   const CommandSpec* FindCommand(std::string_view name) const;
   const std::vector<const CommandSpec*>& commands() const { return ordered_; }
+
+  // EVAL scripts, function libraries and the running script.
+  ScriptEngine& scripts() { return *scripts_; }
 
   // ---- WATCH ----
   void Watch(int db, std::string_view key, const std::shared_ptr<WatchState>& state);
@@ -140,6 +145,7 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::string run_id_;
   engine::kv::StrMap<const CommandSpec*> table_;
   std::vector<const CommandSpec*> ordered_;
+  std::unique_ptr<ScriptEngine> scripts_;
 
   std::mutex watch_mu_;
   std::map<DbKey, std::vector<std::weak_ptr<WatchState>>, std::less<>> watched_;

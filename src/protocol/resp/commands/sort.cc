@@ -263,9 +263,10 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
     return ctx.w.Error(kErrWrongType);
   }
   Type type = sortval == nullptr ? Type::kList : sortval->type();
-  // Unsorted set output would be in hash order; when it is stored, sort it
-  // so the result does not depend on that order (as Redis does).
-  if (dontsort && type == Type::kSet && storekey) {
+  // Unsorted set output would be in hash order; when it is stored or goes
+  // to a script, sort it so the result does not depend on that order (as
+  // Redis does).
+  if (dontsort && type == Type::kSet && (storekey || ctx.in_script)) {
     dontsort = false;
     opt.alpha = true;
     sortby.reset();
