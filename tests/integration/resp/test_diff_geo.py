@@ -291,7 +291,8 @@ def error_script():
         ("GEORADIUSBYMEMBER", "geo", "Rome", "1", "lightyears"), ("GEORADIUSBYMEMBER", "geo", "Rome"),
         ("GEORADIUSBYMEMBER_RO", "geo", "Rome", "1", "km", "STORE", "d"),
         ("GEOSEARCH", "geo", "BYRADIUS", "1", "km"), ("GEOSEARCH", "geo", "FROMLONLAT", "1", "1"),
-        ("geosearch", "geo", "BYRADIUS", "1", "km", "ASC"), ("GeoSearch", "geo", "FROMMEMBER", "Rome", "ASC", "ASC"),
+        ("geosearch", "geo", "BYRADIUS", "1", "km", "ASC"), ("geosearch", "geo", "BYRADIUS", "1", "km", "ASC", "ASC"),
+        ("GeoSearch", "geo", "FROMMEMBER", "Rome", "ASC", "ASC", "WITHDIST"), ("GeoSearch", "geo", "FROMMEMBER", "Rome", "ASC", "ASC"),
         ("GEOSEARCH", "geo", "FROMMEMBER", "Rome", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km"),
         ("GEOSEARCH", "geo", "FROMLONLAT", "1", "1", "FROMMEMBER", "Rome", "BYRADIUS", "1", "km"),
         ("GEOSEARCH", "geo", "FROMMEMBER", "Rome", "FROMMEMBER", "Paris", "BYRADIUS", "500", "km", "WITHDIST"),
@@ -316,10 +317,17 @@ def error_script():
         ("GEOSEARCH", "nokey", "FROMMEMBER", "nosuch"),
         ("GEOSEARCHSTORE", "d", "geo", "FROMMEMBER", "Rome", "BYRADIUS", "1", "km", "WITHDIST"),
         ("GEOSEARCHSTORE", "d", "geo", "FROMMEMBER", "Rome", "BYRADIUS", "1", "km", "STORE", "x"),
-        ("geosearchstore", "d", "geo", "BYRADIUS", "1", "km"), ("GEOSEARCHSTORE", "d", "geo", "FROMMEMBER", "Rome"),
+        ("geosearchstore", "d", "geo", "BYRADIUS", "1", "km", "ASC"), ("GEOSEARCHSTORE", "d", "geo", "BYRADIUS", "1", "km"), ("GEOSEARCHSTORE", "d", "geo", "FROMMEMBER", "Rome"),
         ("GEOSEARCHSTORE", "d", "geo", "FROMMEMBER", "Rome", "BYRADIUS", "1"),
         ("GEOSEARCHSTORE", "d", "nokey", "FROMMEMBER", "Rome", "BYRADIUS", "1", "km", "WITHHASH"),
-        ("GEOADD", "geo2", "1", "2"),
+        ("GEOADD", "geo2", "1", "2"), ("GEOADD", "w", "1e300", "-1e200", "x"), ("GEOADD", "w", "-1e-300", "1e-320", "x"),
+        # Infinite and huge sizes are accepted and searched like Redis does.
+        ("GEORADIUS", "geo", "0", "0", "inf", "km", "COUNT", "5", "ASC", "WITHDIST"),
+        ("GEORADIUS", "geo", "12", "41", "1e308", "km", "COUNT", "5", "DESC"), ("GEORADIUS", "geo", "0", "0", "-0", "km"),
+        ("GEORADIUS", "geo", "0", "0", "nan", "km"), ("GEORADIUS", "geo", "0", "0", "1", "km", "COUNT", "9223372036854775807"),
+        ("GEOSEARCH", "geo", "FROMLONLAT", "12", "41", "BYBOX", "inf", "1", "km", "ASC", "WITHDIST"),
+        ("GEOSEARCH", "geo", "FROMLONLAT", "12", "41", "BYBOX", "1e308", "1e308", "mi", "COUNT", "3"),
+        ("GEOSEARCH", "geo", "FROMMEMBER", "Rome", "BYBOX", "0", "100000", "km", "WITHDIST"),
     ]
 
 

@@ -45,9 +45,11 @@ void WriteCoordinate(CommandContext& ctx, double d) {
 bool ParseLonLat(CommandContext& ctx, size_t i, double* lon, double* lat) {
   if (!ArgDouble(ctx, i, lon) || !ArgDouble(ctx, i + 1, lat)) return false;
   if (!engine::kv::GeoCoordsValid(*lon, *lat)) {
-    char buf[256];
-    snprintf(buf, sizeof(buf), "ERR invalid longitude,latitude pair %f,%f", *lon, *lat);
-    ctx.w.Error(buf);
+    // %f of a huge value prints every digit, so size the buffer first.
+    const char* fmt = "ERR invalid longitude,latitude pair %f,%f";
+    std::string msg(snprintf(nullptr, 0, fmt, *lon, *lat), '\0');
+    snprintf(msg.data(), msg.size() + 1, fmt, *lon, *lat);
+    ctx.w.Error(msg);
     return false;
   }
   return true;
