@@ -111,6 +111,7 @@ const std::vector<CommandSpec>& HashCommands();
 const std::vector<CommandSpec>& ListCommands();
 const std::vector<CommandSpec>& SetCommands();
 const std::vector<CommandSpec>& ZSetCommands();
+const std::vector<CommandSpec>& GeoCommands();
 const std::vector<CommandSpec>& PubSubCommands();
 const std::vector<CommandSpec>& TransactionCommands();
 const std::vector<CommandSpec>& DumpCommands();
