@@ -112,5 +112,6 @@ const std::vector<CommandSpec>& ZSetCommands();
 const std::vector<CommandSpec>& PubSubCommands();
 const std::vector<CommandSpec>& TransactionCommands();
 const std::vector<CommandSpec>& DumpCommands();
+const std::vector<CommandSpec>& HyperLogLogCommands();
 
 }  // namespace lumadb::protocol::resp
