@@ -268,9 +268,10 @@ class DiffHyperLogLogTest(unittest.TestCase):
     def test_string_commands_on_hll_values(self):
         script = [("PFADD", "h", *elements("h", 100)), ("PFCOUNT", "h"), ("APPEND", "h", "\x80"), ("PFCOUNT", "h"),
                   ("GET", "h"), ("PFADD", "h", "new"), ("PFCOUNT", "h"), ("SETRANGE", "h", "15", "\x00"),
-                  ("PFCOUNT", "h"), ("SETRANGE", "h", "4", "\x00"), ("PFCOUNT", "h"), ("PFADD", "d", *elements("d", 5000)),
-                  ("APPEND", "d", "x"), ("PFCOUNT", "d"), ("GETRANGE", "d", "0", "15"),
-                  ("PFADD", "c", "x"), ("COPY", "c", "c2"), ("PFADD", "c2", "y"), ("GET", "c"), ("GET", "c2"),
+                  ("PFCOUNT", "h"), ("SETRANGE", "h", "4", "\x00"), ("PFCOUNT", "h"),
+                  ("PFADD", "d", *elements("d", 5000)), ("APPEND", "d", "x"), ("PFCOUNT", "d"),
+                  ("GETRANGE", "d", "0", "15"), ("PFADD", "c", "x"), ("COPY", "c", "c2"), ("PFADD", "c2", "y"),
+                  ("GET", "c"), ("GET", "c2"),
                   ("RENAME", "c2", "c3"), ("PFCOUNT", "c3"), ("GET", "c3")]
         self.check(script)
 
