@@ -115,6 +115,7 @@ const std::vector<CommandSpec>& GeoCommands();
 const std::vector<CommandSpec>& PubSubCommands();
 const std::vector<CommandSpec>& TransactionCommands();
 const std::vector<CommandSpec>& DumpCommands();
+const std::vector<CommandSpec>& HyperLogLogCommands();
 const std::vector<CommandSpec>& SortCommands();
 const std::vector<CommandSpec>& ScriptingCommands();
 

@@ -18,8 +18,15 @@ inline constexpr uint16_t kRdbVersion = 10;  // Redis 7.0
 uint64_t Crc64(uint64_t crc, std::string_view data);
 
 // Serializes v with the plain RDB types (string, list, set, zset2, hash) that
-// every Redis since 2.x can RESTORE, and appends version and checksum.
+// every Redis since 2.x can RESTORE, and appends version and checksum. A
+// string value is encoded as Redis encodes it (integer, LZF or raw), so its
+// DUMP is redis-server's byte for byte.
 std::string Dump(const engine::kv::Value& v);
+
+// LZF-compresses input as Redis's bundled liblzf does, byte for byte.
+// Returns the compressed size (and the bytes in *out), or 0 when the result
+// would not fit in out_len bytes.
+size_t LzfCompress(std::string_view input, size_t out_len, std::string* out);
 
 // Parses a DUMP payload: checks version and checksum, then decodes the plain
 // types and Redis 7.0's compact ones (intset, listpack hash/zset, quicklist 2,

@@ -20,7 +20,8 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   for (const auto* family : {&ConnectionCommands(), &ServerCommands(), &KeyCommands(), &StringCommands(),
                              &BitCommands(), &HashCommands(), &ListCommands(), &SetCommands(), &ZSetCommands(),
                              &GeoCommands(), &PubSubCommands(), &TransactionCommands(), &DumpCommands(),
-                             &SortCommands(), &ScriptingCommands()}) {
+                             &SortCommands(), &ScriptingCommands(),
+                             &HyperLogLogCommands()}) {
     for (const CommandSpec& spec : *family) {
       table_[spec.name] = &spec;
       ordered_.push_back(&spec);

@@ -13,6 +13,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "common/metrics.h"
+#include "engine/kv/hyperloglog.h"
 #include "engine/kv/store.h"
 #include "protocol/resp/codec.h"
 #include "protocol/resp/command.h"
@@ -64,6 +65,8 @@ struct RespConfig {
   std::string version = "7.0.15";  // the Redis version LumaDB answers as
   int workers = 1;
   uint64_t max_clients = 10000;
+  // hll-sparse-max-bytes: a sparse HyperLogLog longer than this becomes dense.
+  size_t hll_sparse_max_bytes = engine::kv::kHllDefaultSparseMaxBytes;
 };
 
 // State shared by every Redis session: the command table, registries for
