@@ -79,7 +79,7 @@ TEST(KvStore, PersistsEveryTypeAcrossReopen) {
     l.list() = {"a", "b", std::string("\0c", 2)};
     s.Put(1, "list", std::move(l));
     Value h = Value::Make(Type::kHash);
-    h.hash()["f"] = "v";
+    h.hash().insert_or_assign("f", "v");
     s.Put(2, "hash", std::move(h));
     Value st = Value::Make(Type::kSet);
     st.set().insert("m");

@@ -12,6 +12,7 @@
 #include <absl/hash/hash.h>
 
 #include "common/status.h"
+#include "engine/kv/hash_map.h"
 #include "engine/kv/zset.h"
 
 namespace lumadb::engine::kv {
@@ -37,7 +38,7 @@ using StrSet = absl::flat_hash_set<std::string, StrHash, StrEq>;
 
 using List = std::deque<std::string>;
 using Set = StrSet;
-using Hash = StrMap<std::string>;
+using Hash = HashMap;
 
 // One keyspace entry: a string stored inline, or a collection behind a
 // pointer, plus expiry and the memcached item fields. A hand-made tagged

@@ -313,7 +313,7 @@ bool DecodeValue(Reader& r, uint8_t type, Value* out) {
       if (!r.Length(&n)) return false;
       for (uint64_t i = 0; i < n; i++) {
         if (!r.String(&a) || !r.String(&b)) return false;
-        out->hash()[std::move(a)] = std::move(b);
+        out->hash().insert_or_assign(std::move(a), std::move(b));
       }
       return true;
     case kTypeZSet:
@@ -353,7 +353,7 @@ bool DecodeValue(Reader& r, uint8_t type, Value* out) {
       *out = Value::Make(type == kTypeHashListpack ? Type::kHash : Type::kZSet);
       for (size_t i = 0; i < items.size(); i += 2) {
         if (type == kTypeHashListpack) {
-          out->hash()[items[i]] = items[i + 1];
+          out->hash().insert_or_assign(items[i], items[i + 1]);
         } else {
           double score;
           if (!ParseDouble(items[i + 1], &score)) return false;

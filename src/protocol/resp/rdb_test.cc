@@ -18,7 +18,7 @@ TEST(Rdb, RoundTripsEveryType) {
   ASSERT_TRUE(Restore(Dump(z), &back).ok());
   EXPECT_EQ(*back.zset().Score("a"), 1.5);
   Value h = Value::Make(Type::kHash);
-  h.hash()["f"] = std::string(300, 'x');
+  h.hash().insert_or_assign("f", std::string(300, 'x'));
   ASSERT_TRUE(Restore(Dump(h), &back).ok());
   EXPECT_EQ(back.hash().at("f").size(), 300u);
   Value l = Value::Make(Type::kList);

@@ -84,24 +84,6 @@ void RespServer::UnwatchAll(const std::shared_ptr<WatchState>& state,
 
 // ---- Blocked clients ----
 
-void RespServer::AddWaiter(int db, const std::string& key, ConnRef conn) {
-  std::lock_guard<std::mutex> g(block_mu_);
-  waiters_[DbKey(db, key)].push_back(conn);
-  blocked_count_.fetch_add(1, std::memory_order_relaxed);
-}
-
-void RespServer::RemoveWaiter(int db, const std::string& key, uint64_t conn_id) {
-  std::lock_guard<std::mutex> g(block_mu_);
-  auto it = waiters_.find(DbKey(db, key));
-  if (it == waiters_.end()) return;
-  auto& list = it->second;
-  size_t before = list.size();
-  list.erase(std::remove_if(list.begin(), list.end(), [&](const ConnRef& r) { return r.conn_id == conn_id; }),
-             list.end());
-  blocked_count_.fetch_sub(before - list.size(), std::memory_order_relaxed);
-  if (list.empty()) waiters_.erase(it);
-}
-
 namespace {
 void WakeBlocked(const ConnRef& r) {
   r.worker->Post([r] {
@@ -110,6 +92,43 @@ void WakeBlocked(const ConnRef& r) {
   });
 }
 }  // namespace
+
+void RespServer::AddWaiter(int db, const std::string& key, ConnRef conn) {
+  std::lock_guard<std::mutex> g(block_mu_);
+  waiters_[DbKey(db, key)].push_back(Waiter{conn, false});
+  blocked_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void RespServer::RemoveWaiter(int db, const std::string& key, uint64_t conn_id) {
+  std::lock_guard<std::mutex> g(block_mu_);
+  auto it = waiters_.find(DbKey(db, key));
+  if (it == waiters_.end()) return;
+  auto& queue = it->second;
+  bool was_woken = false;
+  for (auto w = queue.begin(); w != queue.end(); ++w) {
+    if (w->conn.conn_id != conn_id) continue;
+    was_woken = w->woken;
+    queue.erase(w);
+    blocked_count_.fetch_sub(1, std::memory_order_relaxed);
+    break;
+  }
+  if (queue.empty()) {
+    waiters_.erase(it);
+  } else if (was_woken && !queue.front().woken) {
+    // The wake-up it took may have been for data that is still there.
+    queue.front().woken = true;
+    WakeBlocked(queue.front().conn);
+  }
+}
+
+void RespServer::RearmWaiter(int db, const std::string& key, uint64_t conn_id) {
+  std::lock_guard<std::mutex> g(block_mu_);
+  auto it = waiters_.find(DbKey(db, key));
+  if (it == waiters_.end()) return;
+  for (auto& w : it->second) {
+    if (w.conn.conn_id == conn_id) w.woken = false;
+  }
+}
 
 void RespServer::OnKeyTouched(int db, std::string_view key) {
   if (watched_count_.load(std::memory_order_relaxed) != 0) {
@@ -124,8 +143,9 @@ void RespServer::OnKeyTouched(int db, std::string_view key) {
   if (blocked_count_.load(std::memory_order_relaxed) != 0) {
     std::lock_guard<std::mutex> g(block_mu_);
     auto it = waiters_.find(std::make_pair(db, std::string(key)));
-    if (it != waiters_.end()) {
-      for (const ConnRef& r : it->second) WakeBlocked(r);
+    if (it != waiters_.end() && !it->second.front().woken) {
+      it->second.front().woken = true;
+      WakeBlocked(it->second.front().conn);
     }
   }
 }
@@ -142,9 +162,10 @@ void RespServer::OnDbTouched(int db) {
   }
   if (blocked_count_.load(std::memory_order_relaxed) != 0) {
     std::lock_guard<std::mutex> g(block_mu_);
-    for (auto& [k, list] : waiters_) {
-      if (db != -1 && k.first != db) continue;
-      for (const ConnRef& r : list) WakeBlocked(r);
+    for (auto& [k, queue] : waiters_) {
+      if ((db != -1 && k.first != db) || queue.front().woken) continue;
+      queue.front().woken = true;
+      WakeBlocked(queue.front().conn);
     }
   }
 }

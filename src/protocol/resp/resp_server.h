@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -96,9 +97,17 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   void UnwatchAll(const std::shared_ptr<WatchState>& state, const std::vector<std::pair<int, std::string>>& keys);
 
   // ---- Blocked clients ----
-  // Registers conn as waiting on key; call with the key's shard locked.
+  // Blocked clients wait on each key in arrival order. A change to the key
+  // wakes only the first waiter; when it leaves (served, timed out, closed)
+  // while woken, the next one is woken, so clients are served first-come
+  // first-served. Call these with the key's shard locked.
+  //
+  // Registers conn as waiting on key, at the end of the queue.
   void AddWaiter(int db, const std::string& key, ConnRef conn);
+  // Removes conn from key's queue (waking the next waiter if conn was woken).
   void RemoveWaiter(int db, const std::string& key, uint64_t conn_id);
+  // A woken waiter found nothing and waits again, keeping its place.
+  void RearmWaiter(int db, const std::string& key, uint64_t conn_id);
   size_t blocked_clients() const { return blocked_count_.load(std::memory_order_relaxed); }
   std::atomic<int64_t> blocked_sessions{0};
 
@@ -155,7 +164,11 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::atomic<size_t> watched_count_{0};
 
   std::mutex block_mu_;
-  std::map<DbKey, std::vector<ConnRef>, std::less<>> waiters_;
+  struct Waiter {
+    ConnRef conn;
+    bool woken = false;  // a wake-up is on its way to it
+  };
+  std::map<DbKey, std::deque<Waiter>, std::less<>> waiters_;
   std::atomic<size_t> blocked_count_{0};
 
   std::mutex pubsub_mu_;

@@ -178,6 +178,11 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
 
 void RespSession::Block(CommandContext& ctx) {
   blocked_ = true;
+  if (retrying_) {
+    // A woken retry found nothing: keep the place in every key's queue.
+    for (const auto& k : blocked_keys_) server_.RearmWaiter(blocked_db_, k, conn_.id());
+    return;
+  }
   blocked_db_ = db_;
   if (blocked_args_.empty()) blocked_args_.assign(ctx.args.begin(), ctx.args.end());
   blocked_keys_ = ctx.block_keys;
@@ -204,25 +209,22 @@ void RespSession::Unblock() {
 
 void RespSession::OnKeyReady() {
   if (!blocked_ || closed_) return;
-  // Retry the command; it either replies or blocks again on the same keys.
-  for (const auto& k : blocked_keys_) server_.RemoveWaiter(blocked_db_, k, conn_.id());
-  blocked_ = false;
-  server_.blocked_sessions.fetch_sub(1, std::memory_order_relaxed);
-  std::vector<std::string> saved_args = std::move(blocked_args_);
-  blocked_args_ = saved_args;  // Block() keeps them if the command blocks again
+  // Retry the command: it replies, or blocks again in the same place.
+  std::vector<std::string> saved_args = blocked_args_;
   std::vector<std::string_view> views(saved_args.begin(), saved_args.end());
   int saved_db = db_;
   db_ = blocked_db_;
+  blocked_ = false;
+  retrying_ = true;
   Call(server_.FindCommand(views[0]), views, false);
+  retrying_ = false;
   db_ = saved_db;
   if (!blocked_) {
-    if (block_timer_ != 0) conn_.worker().CancelTimer(block_timer_);
-    block_timer_ = 0;
-    block_deadline_ms_ = 0;
-    blocked_args_.clear();
-    blocked_keys_.clear();
-    info_->blocked.store(false, std::memory_order_relaxed);
-    OnData(conn_);  // run requests pipelined behind the blocking one
+    // Served: leave every queue (handing a pending wake-up to the next
+    // waiter) and run the requests pipelined behind the blocking one.
+    blocked_ = true;
+    Unblock();
+    OnData(conn_);
   }
   conn_.RequestFlush();
 }

@@ -89,6 +89,7 @@ class RespSession final : public net::Session {
 
   // A blocked command waiting for its keys.
   bool blocked_ = false;
+  bool retrying_ = false;  // OnKeyReady is re-running the blocked command
   std::vector<std::string> blocked_args_;
   std::vector<std::string> blocked_keys_;
   int blocked_db_ = 0;

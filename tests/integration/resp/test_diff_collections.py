@@ -109,6 +109,37 @@ class DiffCollectionsTest(unittest.TestCase):
             self.assertEqual(r.object("encoding", "bigh"), "hashtable")
 
 
+# redis-server's own order for small collections: a listpack hash keeps
+# insertion order (deletions keep the others' order, updates keep the place),
+# an intset lists ascending integers.
+ORDER = [
+    ("HSET", "o", "z", "1", "a", "2", "m", "3"), ("HGETALL", "o"), ("HSET", "o", "a", "20", "b", "4"),
+    ("HKEYS", "o"), ("HVALS", "o"), ("HDEL", "o", "z"), ("HGETALL", "o"), ("HSETNX", "o", "z", "back"),
+    ("HINCRBY", "o", "n", "1"), ("HINCRBYFLOAT", "o", "m", "0.5"), ("HGETALL", "o"), ("HSCAN", "o", "0"),
+    ("HSET", "o2", *["f%d" % i for i in range(100) for _ in (0, 1)]), ("HKEYS", "o2"), ("OBJECT", "ENCODING", "o2"),
+    ("HSET", "o3", "x", "1", "y", "v" * 65), ("OBJECT", "ENCODING", "o3"), ("HSET", "o4", "k" * 64, "v" * 64),
+    ("OBJECT", "ENCODING", "o4"), ("HGETALL", "o4"),
+    ("SADD", "ints", "10", "-3", "7", "100", "0"), ("SMEMBERS", "ints"), ("SSCAN", "ints", "0"),
+    ("SADD", "ints2", "5", "1", "9"), ("SUNION", "ints", "ints2"), ("SDIFF", "ints", "ints2"),
+    ("SINTER", "ints", "ints"), ("SREM", "ints", "7"), ("SMEMBERS", "ints"), ("OBJECT", "ENCODING", "ints"),
+    ("SADD", "mixed", "b", "a"), ("SMEMBERS", "mixed", SORT), ("OBJECT", "ENCODING", "mixed"),
+]
+
+
+class OrderTest(unittest.TestCase):
+    def test_small_collections_keep_redis_order(self):
+        mismatches = harness.diff_against_redis(ORDER)
+        self.assertEqual(mismatches, [], "\n".join(mismatches))
+
+    def test_hash_order_through_node_style_object(self):
+        with harness.Server() as s:
+            r = redis.Redis(port=s.redis_port)
+            r.hset("user:1", mapping={"name": "ann", "age": "30", "city": "Oslo"})
+            r.hset("user:1", "age", "31")
+            self.assertEqual(list(r.hgetall("user:1").items()),
+                             [(b"name", b"ann"), (b"age", b"31"), (b"city", b"Oslo")])
+
+
 class BlockingTest(unittest.TestCase):
     def test_blpop_wakes_on_push_from_another_client(self):
         with harness.Server() as s:
@@ -156,6 +187,44 @@ class BlockingTest(unittest.TestCase):
             for t in threads:
                 t.join()
             self.assertEqual(sorted(results), sorted(str(i).encode() for i in range(10)))
+
+    def fifo_order(self, port):
+        """Clients blocked on one key are served in the order they blocked."""
+        got = {}
+        clients = [redis.Redis(port=port) for _ in range(6)]
+        threads = []
+        for i, c in enumerate(clients):
+            def wait(i=i, c=c):
+                v = c.blpop(["fifo", "other%d" % i], timeout=10)
+                got[i] = v[1] if v else None
+            t = threading.Thread(target=wait)
+            t.start()
+            threads.append(t)
+            # Wait until this client is really blocked before the next one blocks.
+            admin = redis.Redis(port=port)
+            deadline = time.time() + 5
+            while int(admin.info("clients")["blocked_clients"]) < i + 1 and time.time() < deadline:
+                time.sleep(0.01)
+        redis.Redis(port=port).rpush("fifo", *["e%d" % i for i in range(6)])
+        for t in threads:
+            t.join()
+        return [got[i] for i in range(6)]
+
+    def test_blocked_clients_served_first_come_first_served(self):
+        with harness.RealServer("redis") as real:
+            expected = self.fifo_order(real.port)
+        with harness.Server(args=["--workers", "2"]) as s:
+            self.assertEqual(self.fifo_order(s.redis_port), expected)
+        self.assertEqual(expected, [b"e%d" % i for i in range(6)])
+
+    def test_submillisecond_timeouts_fire(self):
+        with harness.Server(args=["--workers", "2"]) as s:
+            r = redis.Redis(port=s.redis_port, socket_timeout=5)
+            start = time.time()
+            for i in range(300):
+                self.assertIsNone(r.blpop(["never%d" % (i % 5)], timeout=0.001))
+                self.assertIsNone(r.execute_command("BLPOP", "never", "0.0001"))
+            self.assertLess(time.time() - start, 30)
 
 
 if __name__ == "__main__":

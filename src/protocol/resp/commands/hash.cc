@@ -141,7 +141,7 @@ void HIncrBy(CommandContext& ctx) {
   cur += incr;
   std::string s;
   AppendInt(&s, cur);
-  v->hash()[std::string(ctx.arg(2))] = s;
+  v->hash().insert_or_assign(std::string(ctx.arg(2)), s);
   ctx.store.Touched(ctx.db, ctx.arg(1));
   ctx.w.Integer(cur);
 }
@@ -164,7 +164,7 @@ void HIncrByFloat(CommandContext& ctx) {
     return ctx.w.Error("ERR increment would produce NaN or Infinity");
   }
   std::string s = FormatLongDouble(r);
-  v->hash()[std::string(ctx.arg(2))] = s;
+  v->hash().insert_or_assign(std::string(ctx.arg(2)), s);
   ctx.store.Touched(ctx.db, ctx.arg(1));
   ctx.w.Bulk(s);
 }
@@ -195,9 +195,9 @@ void HRandField(CommandContext& ctx) {
     return ctx.w.Bulk(it->first);
   }
   if (v == nullptr || count == 0) return ctx.w.Array(0);
-  std::vector<const std::pair<const std::string, std::string>*> all;
+  std::vector<const Hash::value_type*> all;
   for (const auto& e : v->hash()) all.push_back(&e);
-  std::vector<const std::pair<const std::string, std::string>*> pick;
+  std::vector<const Hash::value_type*> pick;
   if (count < 0) {
     for (int64_t i = 0; i < -count; i++) pick.push_back(all[Rng()() % all.size()]);
   } else {
@@ -220,14 +220,10 @@ void HScan(CommandContext& ctx) {
   bool wrong;
   Value* v = FindHash(ctx, ctx.arg(1), &wrong);
   if (wrong) return;
-  std::vector<const std::pair<const std::string, std::string>*> items;
-  bool small = true;
+  std::vector<const Hash::value_type*> items;
+  bool small = v == nullptr || v->hash().is_listpack();
   if (v != nullptr) {
-    for (const auto& e : v->hash()) {
-      items.push_back(&e);
-      if (e.first.size() > 64 || e.second.size() > 64) small = false;
-    }
-    if (items.size() > 128) small = false;
+    for (const auto& e : v->hash()) items.push_back(&e);
   }
   std::vector<size_t> picked;
   uint64_t next = ScanCollection(items, [](const auto* e) { return std::string_view(e->first); }, sa.cursor,

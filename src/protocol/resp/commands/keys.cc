@@ -270,13 +270,8 @@ std::string Encoding(const Value& v) {
       }
       return "intset";
     }
-    case Type::kHash: {
-      if (v.hash().size() > 128) return "hashtable";
-      for (const auto& [f, val] : v.hash()) {
-        if (f.size() > 64 || val.size() > 64) return "hashtable";
-      }
-      return "listpack";
-    }
+    case Type::kHash:
+      return v.hash().is_listpack() ? "listpack" : "hashtable";
     case Type::kZSet: {
       if (v.zset().size() > 128) return "skiplist";
       bool small = true;

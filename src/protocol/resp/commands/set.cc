@@ -58,7 +58,28 @@ void SMIsMember(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); i++) ctx.w.Integer(v != nullptr && v->set().contains(ctx.arg(i)) ? 1 : 0);
 }
 
-void WriteSet(CommandContext& ctx, const std::vector<std::string>& items) {
+inline constexpr size_t kIntsetMaxEntries = 512;  // set-max-intset-entries
+
+// redis-server keeps a set of at most set-max-intset-entries integers as an
+// intset, which it walks in ascending order: list such sets the same way.
+// Returns whether the members form such a set.
+template <typename T, typename Get>
+bool SortLikeIntset(std::vector<T>* items, Get get) {
+  if (items->size() > kIntsetMaxEntries) return false;
+  std::vector<std::pair<int64_t, T>> keyed;
+  keyed.reserve(items->size());
+  for (auto& m : *items) {
+    int64_t n;
+    if (!ParseInt64(get(m), &n)) return false;
+    keyed.emplace_back(n, std::move(m));
+  }
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < keyed.size(); i++) (*items)[i] = std::move(keyed[i].second);
+  return true;
+}
+
+void WriteSet(CommandContext& ctx, std::vector<std::string>& items) {
+  SortLikeIntset(&items, [](const std::string& m) { return std::string_view(m); });
   ctx.w.Set(items.size());
   for (const auto& s : items) ctx.w.Bulk(s);
 }
@@ -68,8 +89,12 @@ void SMembers(CommandContext& ctx) {
   Value* v = FindSet(ctx, ctx.arg(1), &wrong);
   if (wrong) return;
   if (v == nullptr) return ctx.w.Set(0);
-  ctx.w.Set(v->set().size());
-  for (const auto& m : v->set()) ctx.w.Bulk(m);
+  std::vector<const std::string*> items;
+  items.reserve(v->set().size());
+  for (const auto& m : v->set()) items.push_back(&m);
+  SortLikeIntset(&items, [](const std::string* m) { return std::string_view(*m); });
+  ctx.w.Set(items.size());
+  for (const std::string* m : items) ctx.w.Bulk(*m);
 }
 
 // Picks n distinct random members.
@@ -240,15 +265,11 @@ void SScan(CommandContext& ctx) {
   Value* v = FindSet(ctx, ctx.arg(1), &wrong);
   if (wrong) return;
   std::vector<const std::string*> items;
-  bool small = true;  // an intset: at most 512 integers
   if (v != nullptr) {
-    for (const auto& m : v->set()) {
-      items.push_back(&m);
-      int64_t n;
-      if (!ParseInt64(m, &n)) small = false;
-    }
-    if (items.size() > 512) small = false;
+    for (const auto& m : v->set()) items.push_back(&m);
   }
+  // An intset is returned whole, in ascending order.
+  bool small = SortLikeIntset(&items, [](const std::string* m) { return std::string_view(*m); });
   std::vector<size_t> picked;
   uint64_t next = ScanCollection(items, [](const std::string* m) { return std::string_view(*m); }, sa.cursor,
                                  sa.count, small, &picked);
