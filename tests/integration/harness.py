@@ -41,6 +41,15 @@ def binary():
     return os.path.abspath(path)
 
 
+def node_modules():
+    """Where `npm ci` put the npm clients (ctest sets $LUMADB_NODE_MODULES)."""
+    path = os.environ.get("LUMADB_NODE_MODULES")
+    if not path:
+        here = os.path.dirname(os.path.abspath(__file__))
+        path = os.path.join(here, "..", "..", "build", "npm", "node_modules")
+    return os.path.abspath(path)
+
+
 def sanitized():
     """True when running the ASan/UBSan build (slower: scale loads down)."""
     return os.environ.get("LUMADB_SANITIZED") == "1"

@@ -255,6 +255,17 @@ size_t Store::ExpiresCount(int db) {
 
 void Store::FlushDb(int db) {
   Lock all = LockAll();
+  ClearDb(db);
+  for (auto* o : observers_) o->OnDbTouched(db);
+}
+
+void Store::FlushAll() {
+  Lock all = LockAll();
+  for (int db = 0; db < kRedisDbCount; db++) ClearDb(db);
+  for (auto* o : observers_) o->OnDbTouched(-1);
+}
+
+void Store::ClearDb(int db) {
   for (int i = 0; i < kShardCount; i++) {
     Shard& s = shards_[i];
     s.dbs[db].map.clear();
@@ -264,12 +275,6 @@ void Store::FlushDb(int db) {
   pending_range_deletes_.push_back(db);
   pending_.fetch_add(1, std::memory_order_relaxed);
   changes_since_save_.fetch_add(1, std::memory_order_relaxed);
-  for (auto* o : observers_) o->OnDbTouched(db);
-}
-
-void Store::FlushAll() {
-  Lock all = LockAll();
-  for (int db = 0; db < kRedisDbCount; db++) FlushDb(db);
 }
 
 void Store::SwapDb(int a, int b) {

@@ -179,6 +179,8 @@ class Store {
   struct Shard;
 
   void MarkDirty(Shard& shard, int db, std::string_view key);
+  // Empties db; the caller holds every shard and notifies observers.
+  void ClearDb(int db);
   void NotifyKey(int db, std::string_view key);
   void EraseExpired(Shard& shard, int db, std::string_view key);
   void RunBackground();

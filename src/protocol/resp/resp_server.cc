@@ -13,7 +13,16 @@
 namespace lumadb::protocol::resp {
 
 RespServer::RespServer(engine::kv::Store& store, RespConfig config)
-    : store_(store), config_(std::move(config)), start_ms_(NowMs()) {
+    : store_(store),
+      config_(std::move(config)),
+      start_ms_(NowMs()),
+      tracking_([](const TrackingTable::Client& to, std::shared_ptr<const std::vector<std::string>> keys,
+                   uint64_t modifier) {
+        to.worker->Post([to, keys = std::move(keys), modifier] {
+          net::Connection* c = to.worker->FindConnection(to.conn_id);
+          if (c != nullptr) static_cast<RespSession*>(c->session())->DeliverInvalidation(keys.get(), modifier);
+        });
+      }) {
   std::random_device rd;
   static const char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; i++) run_id_.push_back(kHex[rd() % 16]);
@@ -131,6 +140,7 @@ void RespServer::RearmWaiter(int db, const std::string& key, uint64_t conn_id) {
 }
 
 void RespServer::OnKeyTouched(int db, std::string_view key) {
+  tracking_.KeyChanged(key);
   if (watched_count_.load(std::memory_order_relaxed) != 0) {
     std::lock_guard<std::mutex> g(watch_mu_);
     auto it = watched_.find(std::make_pair(db, std::string(key)));
@@ -151,6 +161,7 @@ void RespServer::OnKeyTouched(int db, std::string_view key) {
 }
 
 void RespServer::OnDbTouched(int db) {
+  tracking_.AllChanged();
   if (watched_count_.load(std::memory_order_relaxed) != 0) {
     std::lock_guard<std::mutex> g(watch_mu_);
     for (auto& [k, list] : watched_) {
@@ -265,6 +276,128 @@ double RespServer::InstantaneousOps() {
     ops_sample_count_ = count;
   }
   return ops_rate_;
+}
+
+// ---- MONITOR ----
+
+void RespServer::AddMonitor(ConnRef conn) {
+  std::lock_guard<std::mutex> g(monitor_mu_);
+  monitors_.push_back(conn);
+  monitor_count_.store(monitors_.size(), std::memory_order_relaxed);
+}
+
+void RespServer::RemoveMonitor(uint64_t conn_id) {
+  std::lock_guard<std::mutex> g(monitor_mu_);
+  std::erase_if(monitors_, [&](const ConnRef& r) { return r.conn_id == conn_id; });
+  monitor_count_.store(monitors_.size(), std::memory_order_relaxed);
+}
+
+namespace {
+// sdscatrepr: a double-quoted string with C escapes for what is not printable.
+void AppendRepr(std::string* out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '\\': out->append("\\\\"); break;
+      case '"': out->append("\\\""); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\a': out->append("\\a"); break;
+      case '\b': out->append("\\b"); break;
+      default:
+        if (isprint(c)) {
+          out->push_back(static_cast<char>(c));
+        } else {
+          out->append("\\x");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        }
+    }
+  }
+  out->push_back('"');
+}
+}  // namespace
+
+void RespServer::FeedMonitors(int db, std::string_view source, const std::vector<std::string_view>& args) {
+  std::vector<ConnRef> targets;
+  {
+    std::lock_guard<std::mutex> g(monitor_mu_);
+    targets = monitors_;
+  }
+  if (targets.empty()) return;
+  int64_t us = NowUs();
+  char head[96];
+  snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(us / 1000000),
+           static_cast<long long>(us % 1000000), db);
+  auto line = std::make_shared<std::string>(head);
+  line->append(source);
+  line->push_back(']');
+  for (std::string_view a : args) {
+    line->push_back(' ');
+    AppendRepr(line.get(), a);
+  }
+  line->append("\r\n");
+  for (const ConnRef& r : targets) {
+    r.worker->Post([r, line] {
+      net::Connection* c = r.worker->FindConnection(r.conn_id);
+      if (c != nullptr) static_cast<RespSession*>(c->session())->DeliverRaw(*line);
+    });
+  }
+}
+
+// ---- CLIENT PAUSE ----
+
+uint64_t RespServer::Pause(int64_t deadline_ms, PauseMode mode) {
+  std::lock_guard<std::mutex> g(pause_mu_);
+  if (pause_mode_ == PauseMode::kNone || mode > pause_mode_) pause_mode_ = mode;
+  if (deadline_ms > pause_deadline_ms_) pause_deadline_ms_ = deadline_ms;
+  paused_.store(true, std::memory_order_release);
+  return ++pause_generation_;
+}
+
+void RespServer::Unpause(uint64_t generation) {
+  std::vector<ConnRef> wake;
+  {
+    std::lock_guard<std::mutex> g(pause_mu_);
+    if (pause_mode_ == PauseMode::kNone) return;
+    // A deadline timer ends only the pause it was set for, and only once due.
+    if (generation != 0 && (generation != pause_generation_ || MonoMs() < pause_deadline_ms_)) return;
+    pause_mode_ = PauseMode::kNone;
+    pause_deadline_ms_ = 0;
+    paused_.store(false, std::memory_order_release);
+    wake.swap(paused_clients_);
+  }
+  for (const ConnRef& r : wake) {
+    r.worker->Post([r] {
+      net::Connection* c = r.worker->FindConnection(r.conn_id);
+      if (c != nullptr) static_cast<RespSession*>(c->session())->OnUnpaused();
+    });
+  }
+}
+
+bool RespServer::PausedFor(bool is_write) {
+  if (!paused_.load(std::memory_order_acquire)) return false;
+  bool expired;
+  {
+    std::lock_guard<std::mutex> g(pause_mu_);
+    if (pause_mode_ == PauseMode::kNone) return false;
+    expired = MonoMs() >= pause_deadline_ms_;
+    if (!expired) return pause_mode_ == PauseMode::kAll || is_write;
+  }
+  Unpause();
+  return false;
+}
+
+void RespServer::AddPausedClient(ConnRef conn) {
+  std::lock_guard<std::mutex> g(pause_mu_);
+  paused_clients_.push_back(conn);
+}
+
+size_t RespServer::paused_clients() {
+  std::lock_guard<std::mutex> g(pause_mu_);
+  return paused_clients_.size();
 }
 
 // ---- Clients ----

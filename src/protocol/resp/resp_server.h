@@ -18,6 +18,7 @@
 #include "engine/kv/store.h"
 #include "protocol/resp/codec.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/tracking.h"
 
 namespace lumadb::net {
 class Worker;
@@ -38,6 +39,9 @@ struct ClientInfo {
   std::atomic<int> subs{0}, psubs{0};
   std::atomic<bool> in_multi{false}, blocked{false};
   std::atomic<const char*> last_cmd{"NULL"};  // points at a static command name
+  // CLIENT LIST flags beyond the ones above (kFlag* in session.h) and redir=.
+  std::atomic<uint32_t> flags{0};
+  std::atomic<int64_t> redir{-1};
   std::mutex mu;  // guards the strings below
   std::string name, lib_name, lib_ver;
 };
@@ -122,6 +126,30 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   int64_t NumSub(std::string_view channel);
   int64_t NumPat();
 
+  // ---- MONITOR ----
+  void AddMonitor(ConnRef conn);
+  void RemoveMonitor(uint64_t conn_id);
+  bool has_monitors() const { return monitor_count_.load(std::memory_order_relaxed) != 0; }
+  // Sends one executed command to every monitor, as redis-server words it:
+  // +<unix time.micros> [<db> <client addr|lua>] "arg" "arg"...
+  void FeedMonitors(int db, std::string_view source, const std::vector<std::string_view>& args);
+
+  // ---- CLIENT PAUSE ----
+  enum class PauseMode { kNone, kWrite, kAll };
+  // Pauses clients until deadline_ms (MonoMs); a stronger or longer pause
+  // extends the current one. Returns the pause's generation.
+  uint64_t Pause(int64_t deadline_ms, PauseMode mode);
+  // Ends the pause (CLIENT UNPAUSE, or its deadline for that generation).
+  void Unpause(uint64_t generation = 0);
+  // Whether a command must wait; pass is_write for write-like commands.
+  bool PausedFor(bool is_write);
+  // conn waits for the pause to end.
+  void AddPausedClient(ConnRef conn);
+  size_t paused_clients();
+
+  // ---- CLIENT TRACKING ----
+  TrackingTable& tracking() { return tracking_; }
+
   // ---- Clients ----
   void AddClient(const std::shared_ptr<ClientInfo>& c);
   void RemoveClient(uint64_t id);
@@ -182,6 +210,19 @@ class RespServer final : public engine::kv::KeyspaceObserver {
 
   std::mutex clients_mu_;
   std::map<uint64_t, std::shared_ptr<ClientInfo>> clients_;
+
+  std::mutex monitor_mu_;
+  std::vector<ConnRef> monitors_;
+  std::atomic<size_t> monitor_count_{0};
+
+  std::mutex pause_mu_;
+  PauseMode pause_mode_ = PauseMode::kNone;
+  int64_t pause_deadline_ms_ = 0;
+  uint64_t pause_generation_ = 0;
+  std::atomic<bool> paused_{false};
+  std::vector<ConnRef> paused_clients_;
+
+  TrackingTable tracking_;
 };
 
 }  // namespace lumadb::protocol::resp

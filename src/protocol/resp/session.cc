@@ -1,9 +1,13 @@
 #include "protocol/resp/session.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/strutil.h"
 #include "protocol/resp/scripting/script_engine.h"
+#include "protocol/resp/tracking.h"
 
 namespace lumadb::protocol::resp {
 
@@ -35,6 +39,8 @@ void RespSession::OnClose(net::Connection&) {
   channels_.clear();
   patterns_.clear();
   UnwatchAll();
+  if (monitor_) server_.RemoveMonitor(conn_.id());
+  if (tracking_.on) server_.tracking().Disable(conn_.id());
   server_.RemoveClient(conn_.id());
   server_.connections_metric->Add(-1);
 }
@@ -55,7 +61,7 @@ void RespSession::OnData(net::Connection& conn) {
   // the previous one (or the start of this batch).
   int64_t t = MonoNs();
   info_->last_active_ms.store(NowMs(), std::memory_order_relaxed);
-  while (!blocked_ && !closed_ && !conn.close_requested() && conn.CanWrite() && !in.empty()) {
+  while (!blocked_ && !postponed_ && !closed_ && !conn.close_requested() && conn.CanWrite() && !in.empty()) {
     ParseResult r = ParseRequest(in.Readable(), server_.config().limits, &args_, &inline_storage_);
     if (r.status == ParseStatus::kIncomplete) break;
     if (r.status == ParseStatus::kError) {
@@ -122,6 +128,13 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
     writer_.Error(scripts.BusyError());
     return;
   }
+  if (server_.PausedFor(MayWrite(spec, args))) {
+    // CLIENT PAUSE: wait (reading nothing more) until the pause ends.
+    postponed_ = true;
+    postponed_args_.assign(args.begin(), args.end());
+    server_.AddPausedClient(ConnRef{&conn_.worker(), conn_.id()});
+    return;
+  }
   if (in_multi_ && (spec->flags & kNoMulti)) {
     multi_error_ = true;
     writer_.Error("ERR Command not allowed inside a transaction");
@@ -154,12 +167,20 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
   size_t out_before = out.size();
   engine::kv::Store& store = server_.store();
   uint64_t mask = 0;
+  key_idx_.clear();
   if (!(spec->flags & kKeyspace)) {
     CollectKeys(spec, args, &key_idx_);
     for (size_t i : key_idx_) {
       if (i < args.size()) mask |= engine::kv::Store::MaskOf(args[i]);
     }
   }
+  // EVAL and FCALL reach MONITOR before the commands their script runs.
+  bool feed_first = spec->name[0] == 'e' ? std::string_view(spec->name).substr(0, 4) == "eval"
+                                         : std::string_view(spec->name).substr(0, 5) == "fcall";
+  if (feed_first && server_.has_monitors() && !retrying_) FeedMonitor(spec, args, db_);
+  SetCurrentClient(conn_.id());
+  bool batch = server_.tracking().active();
+  if (batch) TrackingTable::BeginBatch();
   {
     engine::kv::Store::Lock lock = store.LockMask(mask);
     CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}, false};
@@ -167,11 +188,58 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
     spec->fn(ctx);
     if (ctx.wants_block) Block(ctx);
   }
+  if (batch) server_.tracking().EndBatch();
+  SetCurrentClient(0);
   info_->last_cmd.store(spec->name, std::memory_order_relaxed);
   server_.total_commands.fetch_add(1, std::memory_order_relaxed);
   server_.commands_metric->Add();
   if (out.size() > out_before && out[out_before] == '-') server_.errors_metric->Add();
   server_.total_net_output.fetch_add(out.size() - out_before, std::memory_order_relaxed);
+  if (!feed_first && server_.has_monitors() && !retrying_) FeedMonitor(spec, args, db_);
+  AfterCommand(spec, args, out_before);
+}
+
+void RespSession::FeedMonitor(const CommandSpec* spec, const std::vector<std::string_view>& args, int db) {
+  if (!FedToMonitors(spec, args)) return;
+  std::string_view name = spec->name;
+  if (name == "auth" || name == "hello") {
+    // Passwords never reach MONITOR: AUTH's arguments and HELLO's AUTH pair are redacted.
+    std::vector<std::string_view> redacted(args.begin(), args.end());
+    for (size_t i = 1; i < redacted.size(); i++) {
+      if (name == "auth") {
+        redacted[i] = "(redacted)";
+      } else if (IsArg(redacted[i], "AUTH") && i + 2 < redacted.size()) {
+        redacted[i + 1] = redacted[i + 2] = "(redacted)";
+        i += 2;
+      }
+    }
+    server_.FeedMonitors(db, conn_.peer(), redacted);
+    return;
+  }
+  server_.FeedMonitors(db, conn_.peer(), args);
+}
+
+void RespSession::AfterCommand(const CommandSpec* spec, const std::vector<std::string_view>& args,
+                               size_t out_before) {
+  // Default-mode tracking remembers the keys a read command looked at.
+  if (tracking_.on && !tracking_.bcast && (spec->flags & kReadonly) && !key_idx_.empty()) {
+    bool track = tracking_.optin ? caching_ == 1 : tracking_.optout ? caching_ != -1 : true;
+    if (track) {
+      std::vector<std::string_view> keys;
+      for (size_t i : key_idx_) keys.push_back(args[i]);
+      server_.tracking().Remember(TrackingTable::Client{&conn_.worker(), conn_.id()}, keys);
+    }
+  }
+  // CLIENT CACHING applies to the next command only (or the next MULTI block).
+  if (!caching_set_ && !in_multi_ && !in_exec_) caching_ = 0;
+  caching_set_ = false;
+  if (in_exec_) return;  // EXEC's reply as a whole is what CLIENT REPLY drops
+  bool drop = reply_mode_ == ReplyMode::kOff;
+  if (skip_replies_ > 0) {
+    skip_replies_--;
+    drop = true;
+  }
+  if (drop && conn_.out().size() > out_before) conn_.out().resize(out_before);
 }
 
 // ---- Blocking ----
@@ -234,7 +302,8 @@ void RespSession::OnBlockTimeout() {
   if (!blocked_ || closed_) return;
   std::string name = ToLower(blocked_args_.empty() ? "" : blocked_args_[0]);
   Unblock();
-  if (name == "blmove" || name == "brpoplpush") {
+  if (reply_mode_ == ReplyMode::kOff) {
+  } else if (name == "blmove" || name == "brpoplpush") {
     writer_.Null();
   } else {
     writer_.NullArray();
@@ -352,7 +421,7 @@ void RespSession::Unsubscribe(Writer& w, const std::vector<std::string_view>& na
 
 void RespSession::DeliverMessage(bool is_pattern, const std::string& pattern, const std::string& channel,
                                  const std::string& message) {
-  if (closed_ || conn_.closing()) return;
+  if (closed_ || conn_.closing() || reply_mode_ == ReplyMode::kOff) return;
   if (is_pattern) {
     writer_.Push(4);
     writer_.Bulk("pmessage");
@@ -373,6 +442,14 @@ void RespSession::DeliverMessage(bool is_pattern, const std::string& pattern, co
 }
 
 void RespSession::Reset() {
+  if (monitor_) {
+    server_.RemoveMonitor(conn_.id());
+    monitor_ = false;
+  }
+  SetTracking(TrackingOptions{});
+  reply_mode_ = ReplyMode::kOn;
+  skip_replies_ = 0;
+  info_->flags.fetch_and(~(kClientMonitor | kClientNoEvict | kClientNoTouch), std::memory_order_relaxed);
   DiscardMulti();
   UnwatchAll();
   std::string discard;
@@ -384,6 +461,220 @@ void RespSession::Reset() {
   authenticated_ = server_.config().requirepass.empty();
   std::lock_guard<std::mutex> g(info_->mu);
   info_->name.clear();
+}
+
+}  // namespace lumadb::protocol::resp
+
+namespace lumadb::protocol::resp {
+
+bool RespSession::MayWrite(const CommandSpec* spec, const std::vector<std::string_view>& args) const {
+  if (spec->flags & kWrite) return true;
+  std::string_view n = spec->name;
+  // Commands Redis flags may-replicate: they can write, so CLIENT PAUSE WRITE holds them.
+  if (n == "eval" || n == "evalsha" || n == "fcall" || n == "publish" || n == "pfcount" || n == "wait") return true;
+  if (n == "exec") {
+    for (const auto& cmd : queued_) {
+      const CommandSpec* q = server_.FindCommand(cmd[0]);
+      if (q != nullptr && (q->flags & kWrite)) return true;
+    }
+  }
+  return false;
+}
+
+bool RespSession::FedToMonitors(const CommandSpec* spec, const std::vector<std::string_view>& args) const {
+  if (spec->flags & kAdmin) return false;
+  std::string_view n = spec->name;
+  if (n == "monitor") return false;
+  if (n == "client" && args.size() >= 2) {
+    // CLIENT's admin subcommands stay out of MONITOR, as in redis-server.
+    for (const char* sub : {"kill", "list", "no-evict", "pause", "unblock", "unpause"}) {
+      if (IsArg(args[1], sub)) return false;
+    }
+  }
+  return true;
+}
+
+void RespSession::SetReplyMode(ReplyMode m) {
+  if (m == ReplyMode::kSkip) {
+    skip_replies_ = 2;  // this command's reply and the next one's
+    return;
+  }
+  reply_mode_ = m;
+  skip_replies_ = 0;
+}
+
+void RespSession::StartMonitor() {
+  if (monitor_) return;
+  monitor_ = true;
+  info_->flags.fetch_or(kClientMonitor, std::memory_order_relaxed);
+  server_.AddMonitor(ConnRef{&conn_.worker(), conn_.id()});
+}
+
+void RespSession::DeliverRaw(const std::string& bytes) {
+  if (closed_ || conn_.closing() || reply_mode_ == ReplyMode::kOff) return;
+  conn_.out().append(bytes);
+  conn_.RequestFlush();
+}
+
+void RespSession::OnUnpaused() {
+  if (!postponed_ || closed_) return;
+  postponed_ = false;
+  std::vector<std::string> args = std::move(postponed_args_);
+  postponed_args_.clear();
+  std::vector<std::string_view> views(args.begin(), args.end());
+  Execute(views);
+  if (!postponed_ && !blocked_) OnData(conn_);
+  conn_.RequestFlush();
+}
+
+std::string RespSession::SetTracking(const TrackingOptions& opts) {
+  if (!opts.on) {
+    if (tracking_.on) server_.tracking().Disable(conn_.id());
+    tracking_ = TrackingOptions{};
+    redirect_broken_ = false;
+    caching_ = 0;
+    info_->flags.fetch_and(~(kClientTracking | kClientBcast | kClientBrokenRedir), std::memory_order_relaxed);
+    info_->redir.store(-1, std::memory_order_relaxed);
+    return std::string();
+  }
+  if (tracking_.on && tracking_.bcast != opts.bcast) {
+    return "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling "
+           "it with a different mode.";
+  }
+  if (!opts.bcast && !opts.prefixes.empty()) return "ERR PREFIX option requires BCAST mode to be enabled";
+  if (opts.optin && opts.optout) return "ERR You can't specify both OPTIN mode and OPTOUT mode";
+  if (opts.bcast && (opts.optin || opts.optout)) return "ERR OPTIN and OPTOUT are not compatible with BCAST";
+  if (tracking_.on && (tracking_.optin != opts.optin || tracking_.optout != opts.optout)) {
+    return "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+           "re-enabling it with a different mode.";
+  }
+  if (opts.redirect != 0 && opts.redirect != conn_.id() && server_.FindClient(opts.redirect) == nullptr) {
+    return "ERR The client ID you want redirect to does not exist";
+  }
+  for (size_t i = 0; i < opts.prefixes.size(); i++) {
+    const std::string& p = opts.prefixes[i];
+    for (const auto& old : tracking_.prefixes) {
+      if (old.compare(0, p.size(), p) == 0 || p.compare(0, old.size(), old) == 0) {
+        if (old == p) continue;
+        return "ERR Prefix '" + p + "' overlaps with an existing prefix '" + old +
+               "'. Prefixes for a single client must not overlap.";
+      }
+    }
+    for (size_t j = i + 1; j < opts.prefixes.size(); j++) {
+      const std::string& q = opts.prefixes[j];
+      if (q.compare(0, p.size(), p) == 0 || p.compare(0, q.size(), q) == 0) {
+        return "ERR Prefix '" + p + "' overlaps with another provided prefix '" + q +
+               "'. Prefixes for a single client must not overlap.";
+      }
+    }
+  }
+  std::vector<std::string> prefixes = tracking_.prefixes;
+  for (const auto& p : opts.prefixes) {
+    if (std::find(prefixes.begin(), prefixes.end(), p) == prefixes.end()) prefixes.push_back(p);
+  }
+  tracking_ = opts;
+  tracking_.prefixes = prefixes;
+  redirect_broken_ = false;
+  server_.tracking().Enable(TrackingTable::Client{&conn_.worker(), conn_.id()}, opts.bcast, prefixes);
+  uint32_t f = kClientTracking | (opts.bcast ? kClientBcast : 0);
+  info_->flags.fetch_and(~(kClientBcast | kClientBrokenRedir), std::memory_order_relaxed);
+  info_->flags.fetch_or(f, std::memory_order_relaxed);
+  info_->redir.store(static_cast<int64_t>(opts.redirect), std::memory_order_relaxed);
+  return std::string();
+}
+
+std::string RespSession::SetCaching(bool yes) {
+  if (!tracking_.on || (!tracking_.optin && !tracking_.optout)) {
+    return "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode "
+           "enabled";
+  }
+  if (yes && !tracking_.optin) return "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+  if (!yes && !tracking_.optout) return "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+  caching_ = yes ? 1 : -1;
+  caching_set_ = true;
+  return std::string();
+}
+
+namespace {
+void WriteInvalidation(Writer& w, const std::vector<std::string>* keys) {
+  if (keys == nullptr) {
+    w.Null();
+  } else {
+    w.Array(keys->size());
+    for (const auto& k : *keys) w.Bulk(k);
+  }
+}
+}  // namespace
+
+void RespSession::DeliverInvalidation(const std::vector<std::string>* keys, uint64_t modifier) {
+  if (closed_ || conn_.closing() || !tracking_.on) return;
+  if (tracking_.noloop && modifier == conn_.id()) return;
+  if (tracking_.redirect != 0 && tracking_.redirect != conn_.id()) {
+    std::shared_ptr<ClientInfo> target = server_.FindClient(tracking_.redirect);
+    if (target == nullptr) {
+      if (!redirect_broken_) {
+        redirect_broken_ = true;
+        info_->flags.fetch_or(kClientBrokenRedir, std::memory_order_relaxed);
+        if (proto() >= 3) {
+          writer_.Push(2);
+          writer_.Bulk("tracking-redir-broken");
+          writer_.Integer(static_cast<int64_t>(tracking_.redirect));
+          conn_.RequestFlush();
+        }
+      }
+      return;
+    }
+    std::optional<std::vector<std::string>> copy;
+    if (keys != nullptr) copy = *keys;
+    net::Worker* w = target->worker;
+    uint64_t id = target->id;
+    w->Post([w, id, copy = std::move(copy)] {
+      net::Connection* c = w->FindConnection(id);
+      if (c != nullptr) {
+        static_cast<RespSession*>(c->session())->DeliverRedirectedInvalidation(copy ? &*copy : nullptr);
+      }
+    });
+    return;
+  }
+  // RESP2 without a redirect has no way to receive pushes.
+  if (proto() < 3 || reply_mode_ == ReplyMode::kOff) return;
+  writer_.Push(2);
+  writer_.Bulk("invalidate");
+  WriteInvalidation(writer_, keys);
+  conn_.RequestFlush();
+}
+
+void RespSession::DeliverRedirectedInvalidation(const std::vector<std::string>* keys) {
+  if (closed_ || conn_.closing() || reply_mode_ == ReplyMode::kOff) return;
+  if (proto() >= 3) {
+    writer_.Push(2);
+    writer_.Bulk("invalidate");
+  } else if (SubscriptionCount() > 0) {
+    writer_.Push(3);
+    writer_.Bulk("message");
+    writer_.Bulk("__redis__:invalidate");
+  } else {
+    return;
+  }
+  WriteInvalidation(writer_, keys);
+  conn_.RequestFlush();
+}
+
+bool RespSession::UnblockByClient(bool error) {
+  if (!blocked_ || closed_) return false;
+  std::string name = ToLower(blocked_args_.empty() ? "" : blocked_args_[0]);
+  Unblock();
+  if (reply_mode_ == ReplyMode::kOff) {
+  } else if (error) {
+    writer_.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  } else if (name == "blmove" || name == "brpoplpush") {
+    writer_.Null();
+  } else {
+    writer_.NullArray();
+  }
+  OnData(conn_);
+  conn_.RequestFlush();
+  return true;
 }
 
 }  // namespace lumadb::protocol::resp

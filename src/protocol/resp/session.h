@@ -12,6 +12,24 @@
 
 namespace lumadb::protocol::resp {
 
+// ClientInfo::flags bits: the CLIENT LIST flags a session sets.
+enum ClientFlag : uint32_t {
+  kClientMonitor = 1 << 0,       // O
+  kClientTracking = 1 << 1,      // t
+  kClientBrokenRedir = 1 << 2,   // R
+  kClientBcast = 1 << 3,         // B
+  kClientNoEvict = 1 << 4,       // e
+  kClientNoTouch = 1 << 5,       // T
+};
+
+// CLIENT TRACKING's options.
+struct TrackingOptions {
+  bool on = false;
+  uint64_t redirect = 0;
+  bool bcast = false, optin = false, optout = false, noloop = false;
+  std::vector<std::string> prefixes;
+};
+
 // One Redis client connection: parses pipelined requests, runs them, and keeps
 // the per-connection state (db, auth, MULTI queue, WATCH, subscriptions,
 // blocking).
@@ -55,10 +73,41 @@ class RespSession final : public net::Session {
 
   // RESET: back to a fresh connection's state.
   void Reset();
+
+  // CLIENT REPLY ON|OFF|SKIP.
+  enum class ReplyMode { kOn, kOff, kSkip };
+  void SetReplyMode(ReplyMode m);
+  // MONITOR: from now on every command run by anyone is streamed here.
+  void StartMonitor();
+  // Appends raw protocol bytes (monitor lines) unless replies are off.
+  void DeliverRaw(const std::string& bytes);
+  // CLIENT PAUSE ended: run the command that waited.
+  void OnUnpaused();
+  // CLIENT TRACKING: "" or the error reply text.
+  std::string SetTracking(const TrackingOptions& opts);
+  const TrackingOptions& tracking() const { return tracking_; }
+  bool redirect_broken() const { return redirect_broken_; }
+  // CLIENT CACHING yes|no: "" or the error reply text.
+  std::string SetCaching(bool yes);
+  bool caching_yes() const { return caching_ == 1; }
+  bool caching_no() const { return caching_ == -1; }
+  // An invalidation for this tracking client (keys == null: all keys).
+  void DeliverInvalidation(const std::vector<std::string>* keys, uint64_t modifier);
+  // This client is another one's REDIRECT target: receive its invalidation.
+  void DeliverRedirectedInvalidation(const std::vector<std::string>* keys);
+  // CLIENT UNBLOCK: true if the client was blocked; it gets the timeout
+  // reply, or with error the UNBLOCKED error.
+  bool UnblockByClient(bool error);
   void SetDeadline(int64_t deadline_ms) { block_deadline_ms_ = deadline_ms; }
 
  private:
   void Execute(const std::vector<std::string_view>& args);
+  // After a command: key tracking, CLIENT REPLY suppression.
+  void AfterCommand(const CommandSpec* spec, const std::vector<std::string_view>& args, size_t out_before);
+  void FeedMonitor(const CommandSpec* spec, const std::vector<std::string_view>& args, int db);
+  bool FedToMonitors(const CommandSpec* spec, const std::vector<std::string_view>& args) const;
+  // Whether CLIENT PAUSE WRITE holds the command (writes and may-replicate commands).
+  bool MayWrite(const CommandSpec* spec, const std::vector<std::string_view>& args) const;
   // Runs one command with its keys locked. Returns false on error replies.
   void Call(const CommandSpec* spec, const std::vector<std::string_view>& args, bool no_block);
   void Block(CommandContext& ctx);
@@ -88,6 +137,16 @@ class RespSession final : public net::Session {
   std::set<std::string> patterns_;
 
   // A blocked command waiting for its keys.
+  ReplyMode reply_mode_ = ReplyMode::kOn;
+  int skip_replies_ = 0;  // replies still to drop after CLIENT REPLY SKIP
+  bool monitor_ = false;
+  bool postponed_ = false;  // waiting for CLIENT PAUSE to end
+  std::vector<std::string> postponed_args_;
+  TrackingOptions tracking_;
+  bool redirect_broken_ = false;
+  int caching_ = 0;        // CLIENT CACHING: 1 yes, -1 no, for the next command
+  bool caching_set_ = false;  // set by the command that just ran
+
   bool blocked_ = false;
   bool retrying_ = false;  // OnKeyReady is re-running the blocked command
   std::vector<std::string> blocked_args_;

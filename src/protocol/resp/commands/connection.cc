@@ -150,10 +150,18 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
     lib_name = c.lib_name;
     lib_ver = c.lib_ver;
   }
+  // The letters in redis-server's order (networking.c, catClientInfoString).
+  uint32_t f = c.flags.load(std::memory_order_relaxed);
   std::string flags;
+  if (f & kClientMonitor) flags += "O";
   if (c.subs.load() + c.psubs.load() > 0) flags += "P";
   if (c.in_multi.load()) flags += "x";
   if (c.blocked.load()) flags += "b";
+  if (f & kClientTracking) flags += "t";
+  if (f & kClientBrokenRedir) flags += "R";
+  if (f & kClientBcast) flags += "B";
+  if (f & kClientNoEvict) flags += "e";
+  if (f & kClientNoTouch) flags += "T";
   if (flags.empty()) flags = "N";
   std::string cmd = c.last_cmd.load();
   std::string s = "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr + " fd=0 name=" + name +
@@ -162,7 +170,8 @@ std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
                   " db=" + std::to_string(c.db.load()) + " sub=" + std::to_string(c.subs.load()) +
                   " psub=" + std::to_string(c.psubs.load()) + " ssub=0 multi=" + (c.in_multi.load() ? "0" : "-1") +
                   " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 "
-                  "events=r cmd=" + cmd + " user=default redir=-1 resp=" + std::to_string(c.resp.load()) +
+                  "events=r cmd=" + cmd + " user=default redir=" + std::to_string(c.redir.load()) +
+                  " resp=" + std::to_string(c.resp.load()) +
                   " lib-name=" + lib_name + " lib-ver=" + lib_ver;
   return s;
 }
@@ -339,28 +348,194 @@ void Client(CommandContext& ctx) {
     ClientKill(ctx);
   } else if (sub == "no-evict" || sub == "no-touch") {
     if (!arity(argc == 3)) return;
-    if (!IsArg(ctx.arg(2), "on") && !IsArg(ctx.arg(2), "off")) {
-      ctx.w.Error(kErrSyntax);
-      return;
-    }
+    bool on = IsArg(ctx.arg(2), "on");
+    if (!on && !IsArg(ctx.arg(2), "off")) return ctx.w.Error(kErrSyntax);
+    uint32_t bit = sub == "no-evict" ? kClientNoEvict : kClientNoTouch;
+    if (on) ctx.session.info().flags.fetch_or(bit, std::memory_order_relaxed);
+    else ctx.session.info().flags.fetch_and(~bit, std::memory_order_relaxed);
     ctx.w.Ok();
   } else if (sub == "reply") {
     if (!arity(argc == 3)) return;
-    if (IsArg(ctx.arg(2), "on")) ctx.w.Ok();
-    else ctx.w.Error("ERR CLIENT REPLY OFF/SKIP is not supported by LumaDB");
+    if (IsArg(ctx.arg(2), "on")) {
+      ctx.session.SetReplyMode(RespSession::ReplyMode::kOn);
+      ctx.w.Ok();
+    } else if (IsArg(ctx.arg(2), "off")) {
+      ctx.session.SetReplyMode(RespSession::ReplyMode::kOff);
+    } else if (IsArg(ctx.arg(2), "skip")) {
+      ctx.session.SetReplyMode(RespSession::ReplyMode::kSkip);
+    } else {
+      ctx.w.Error(kErrSyntax);
+    }
+  } else if (sub == "pause") {
+    if (!arity(argc == 3 || argc == 4)) return;
+    int64_t timeout;
+    if (!ArgInt(ctx, 2, &timeout)) return;
+    if (timeout < 0) return ctx.w.Error("ERR timeout is negative");
+    RespServer::PauseMode mode = RespServer::PauseMode::kAll;
+    if (argc == 4) {
+      if (IsArg(ctx.arg(3), "WRITE")) mode = RespServer::PauseMode::kWrite;
+      else if (!IsArg(ctx.arg(3), "ALL")) return ctx.w.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+    }
+    int64_t deadline = MonoMs() + timeout;
+    uint64_t gen = ctx.server.Pause(deadline, mode);
+    RespServer* server = &ctx.server;
+    ctx.session.conn().worker().AddTimer(deadline, [server, gen] { server->Unpause(gen); });
+    ctx.w.Ok();
+  } else if (sub == "unpause") {
+    if (!arity(argc == 2)) return;
+    ctx.server.Unpause();
+    ctx.w.Ok();
   } else if (sub == "unblock") {
-    ctx.w.Integer(0);
+    if (!arity(argc == 3 || argc == 4)) return;
+    int64_t id;
+    if (!ArgInt(ctx, 2, &id)) return;
+    bool error = false;
+    if (argc == 4) {
+      if (IsArg(ctx.arg(3), "ERROR")) error = true;
+      else if (!IsArg(ctx.arg(3), "TIMEOUT")) return ctx.w.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+    std::shared_ptr<ClientInfo> target = id > 0 ? ctx.server.FindClient(static_cast<uint64_t>(id)) : nullptr;
+    if (target == nullptr || !target->blocked.load()) return ctx.w.Integer(0);
+    net::Worker* w = target->worker;
+    uint64_t tid = target->id;
+    if (w == &ctx.session.conn().worker() && tid == ctx.session.conn().id()) return ctx.w.Integer(0);
+    w->Post([w, tid, error] {
+      net::Connection* c = w->FindConnection(tid);
+      if (c != nullptr) static_cast<RespSession*>(c->session())->UnblockByClient(error);
+    });
+    ctx.w.Integer(1);
+  } else if (sub == "tracking") {
+    if (!arity(argc >= 3)) return;
+    TrackingOptions opts;
+    if (IsArg(ctx.arg(2), "on")) opts.on = true;
+    else if (!IsArg(ctx.arg(2), "off")) return ctx.w.Error(kErrSyntax);
+    for (size_t i = 3; i < argc; i++) {
+      std::string_view o = ctx.arg(i);
+      if (IsArg(o, "REDIRECT") && i + 1 < argc) {
+        int64_t id;
+        if (!ArgInt(ctx, ++i, &id)) return;
+        opts.redirect = id < 0 ? 0 : static_cast<uint64_t>(id);
+        if (id <= 0) return ctx.w.Error("ERR The client ID you want redirect to does not exist");
+      } else if (IsArg(o, "BCAST")) {
+        opts.bcast = true;
+      } else if (IsArg(o, "OPTIN")) {
+        opts.optin = true;
+      } else if (IsArg(o, "OPTOUT")) {
+        opts.optout = true;
+      } else if (IsArg(o, "NOLOOP")) {
+        opts.noloop = true;
+      } else if (IsArg(o, "PREFIX") && i + 1 < argc) {
+        opts.prefixes.emplace_back(ctx.arg(++i));
+      } else {
+        return ctx.w.Error(kErrSyntax);
+      }
+    }
+    std::string err = ctx.session.SetTracking(opts);
+    if (!err.empty()) return ctx.w.Error(err);
+    ctx.w.Ok();
+  } else if (sub == "caching") {
+    if (!arity(argc == 3)) return;
+    bool yes = IsArg(ctx.arg(2), "yes");
+    if (!yes && !IsArg(ctx.arg(2), "no")) {
+      // Redis checks the tracking mode first, then the argument.
+      std::string err = ctx.session.SetCaching(true);
+      return ctx.w.Error(err.empty() || err.find("OPTIN or OPTOUT") == std::string::npos ? std::string(kErrSyntax)
+                                                                                          : err);
+    }
+    std::string err = ctx.session.SetCaching(yes);
+    if (!err.empty()) return ctx.w.Error(err);
+    ctx.w.Ok();
+  } else if (sub == "getredir") {
+    if (!arity(argc == 2)) return;
+    const TrackingOptions& t = ctx.session.tracking();
+    ctx.w.Integer(t.on ? static_cast<int64_t>(t.redirect) : -1);
+  } else if (sub == "trackinginfo") {
+    if (!arity(argc == 2)) return;
+    const TrackingOptions& t = ctx.session.tracking();
+    ctx.w.Map(3);
+    ctx.w.Bulk("flags");
+    std::vector<std::string> flags;
+    if (!t.on) {
+      flags.push_back("off");
+    } else {
+      flags.push_back("on");
+      if (t.bcast) flags.push_back("bcast");
+      if (t.optin) flags.push_back("optin");
+      if (t.optout) flags.push_back("optout");
+      if (ctx.session.caching_yes()) flags.push_back("caching-yes");
+      if (ctx.session.caching_no()) flags.push_back("caching-no");
+      if (t.noloop) flags.push_back("noloop");
+      if (ctx.session.redirect_broken()) flags.push_back("broken_redirect");
+    }
+    ctx.w.Set(flags.size());
+    for (const auto& f : flags) ctx.w.Bulk(f);
+    ctx.w.Bulk("redirect");
+    ctx.w.Integer(t.on ? static_cast<int64_t>(t.redirect) : -1);
+    ctx.w.Bulk("prefixes");
+    std::vector<std::string> prefixes = t.prefixes;
+    std::sort(prefixes.begin(), prefixes.end());
+    ctx.w.BulkArray(prefixes);
   } else if (sub == "help") {
-    ctx.w.Array(6);
-    ctx.w.Simple("CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-    ctx.w.Simple("ID, GETNAME, SETNAME <name>, SETINFO <attr> <value>, INFO");
-    ctx.w.Simple("LIST [TYPE normal|pubsub] [ID id ...]");
-    ctx.w.Simple("KILL <ip:port> | KILL [ID id] [ADDR ip:port] [LADDR ip:port] [TYPE type] [SKIPME yes|no]");
-    ctx.w.Simple("NO-EVICT on|off (accepted, no effect)");
-    ctx.w.Simple("HELP");
+    static const char* const kHelp[] = {
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "INFO",
+        "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "LIST [options ...]",
+        "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
+        "HELP",
+        "    Prints this help."};
+    ctx.w.Array(std::size(kHelp));
+    for (const char* line : kHelp) ctx.w.Simple(line);
   } else {
     ctx.w.Error("ERR unknown subcommand '" + std::string(ctx.arg(1).substr(0, 128)) + "'. Try CLIENT HELP.");
   }
+}
+
+void Monitor(CommandContext& ctx) {
+  // Inside MULTI MONITOR is refused by the kNoMulti flag.
+  ctx.session.StartMonitor();
+  ctx.w.Ok();
 }
 
 }  // namespace
@@ -379,6 +554,8 @@ const std::vector<CommandSpec>& ConnectionCommands() {
        "Changes the selected database."},
       {"reset", 1, kNoAuth | kExecNow | kNoscript | kFast | kStale | kLoading | kAllowBusy, 0, 0, 0, Reset, "connection",
        "Resets the connection."},
+      {"monitor", 1, kAdmin | kNoscript | kLoading | kStale | kNoMulti, 0, 0, 0, Monitor, "server",
+       "Listens for all requests received by the server in real-time."},
       {"client", -2, kNoscript | kLoading | kStale, 0, 0, 0, Client, "connection",
        "A container for client connection commands."},
   };

@@ -166,6 +166,7 @@ class ScriptEngine::Caller final : public ScriptHost {
     CommandContext c{server, ctx_.session, views, w, ctx_.store, db_, spec, true, false, {}, true};
     c.no_block = true;
     spec->fn(c);
+    if (server.has_monitors() && !(spec->flags & kAdmin)) server.FeedMonitors(db_, "lua", views);
     if ((spec->flags & kWrite) && !(reply->size() > 0 && (*reply)[0] == '-')) {
       engine_.wrote_.store(true, std::memory_order_relaxed);
     }
