@@ -68,6 +68,9 @@ struct CommandContext {
   // Set by blocking handlers that found nothing and want to wait.
   bool wants_block = false;
   std::vector<std::string> block_keys;
+  // The arguments to retry the blocked command with, when they differ from
+  // args (XREAD replaces "$" by the ID it stands for at blocking time).
+  std::vector<std::string> block_args;
 
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }
@@ -112,5 +115,6 @@ const std::vector<CommandSpec>& ZSetCommands();
 const std::vector<CommandSpec>& PubSubCommands();
 const std::vector<CommandSpec>& TransactionCommands();
 const std::vector<CommandSpec>& DumpCommands();
+const std::vector<CommandSpec>& StreamCommands();
 
 }  // namespace lumadb::protocol::resp

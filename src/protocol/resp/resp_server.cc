@@ -17,7 +17,7 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   for (int i = 0; i < 40; i++) run_id_.push_back(kHex[rd() % 16]);
   for (const auto* family : {&ConnectionCommands(), &ServerCommands(), &KeyCommands(), &StringCommands(),
                              &BitCommands(), &HashCommands(), &ListCommands(), &SetCommands(), &ZSetCommands(),
-                             &PubSubCommands(), &TransactionCommands(), &DumpCommands()}) {
+                             &PubSubCommands(), &TransactionCommands(), &DumpCommands(), &StreamCommands()}) {
     for (const CommandSpec& spec : *family) {
       table_[spec.name] = &spec;
       ordered_.push_back(&spec);

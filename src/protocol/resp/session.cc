@@ -154,7 +154,7 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
   }
   {
     engine::kv::Store::Lock lock = store.LockMask(mask);
-    CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}};
+    CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}, {}};
     ctx.no_block = no_block || in_exec_;
     spec->fn(ctx);
     if (ctx.wants_block) Block(ctx);
@@ -171,7 +171,8 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
 void RespSession::Block(CommandContext& ctx) {
   blocked_ = true;
   blocked_db_ = db_;
-  if (blocked_args_.empty()) blocked_args_.assign(ctx.args.begin(), ctx.args.end());
+  if (!ctx.block_args.empty()) blocked_args_ = std::move(ctx.block_args);
+  else if (blocked_args_.empty()) blocked_args_.assign(ctx.args.begin(), ctx.args.end());
   blocked_keys_ = ctx.block_keys;
   for (const auto& k : blocked_keys_) server_.AddWaiter(blocked_db_, k, ConnRef{&conn_.worker(), conn_.id()});
   if (block_timer_ == 0 && block_deadline_ms_ > 0) {
@@ -205,7 +206,9 @@ void RespSession::OnKeyReady() {
   std::vector<std::string_view> views(saved_args.begin(), saved_args.end());
   int saved_db = db_;
   db_ = blocked_db_;
+  retrying_blocked_ = true;
   Call(server_.FindCommand(views[0]), views, false);
+  retrying_blocked_ = false;
   db_ = saved_db;
   if (!blocked_) {
     if (block_timer_ != 0) conn_.worker().CancelTimer(block_timer_);

@@ -56,6 +56,9 @@ class RespSession final : public net::Session {
   // RESET: back to a fresh connection's state.
   void Reset();
   void SetDeadline(int64_t deadline_ms) { block_deadline_ms_ = deadline_ms; }
+  // True while a blocked command is being retried because one of its keys
+  // changed.
+  bool retrying_blocked() const { return retrying_blocked_; }
 
  private:
   void Execute(const std::vector<std::string_view>& args);
@@ -94,6 +97,7 @@ class RespSession final : public net::Session {
   int blocked_db_ = 0;
   uint64_t block_timer_ = 0;
   int64_t block_deadline_ms_ = 0;
+  bool retrying_blocked_ = false;
 };
 
 }  // namespace lumadb::protocol::resp
