@@ -195,14 +195,86 @@ size_t Stream::Node::ListpackBytes() const {
   return 6 + IntElementBytes(live_) + IntElementBytes(deleted_) + body_bytes_ + 1;
 }
 
-void Stream::Entry::Elements(std::vector<std::string_view>* out) const {
+void Stream::EntryView::Elements(std::vector<std::string_view>* out) const {
   out->clear();
-  std::string_view in = data_;
+  std::string_view in = encoded;
   uint64_t n;
   while (!in.empty() && ConsumeVarint(&in, &n) && n <= in.size()) {
     out->push_back(in.substr(0, n));
     in.remove_prefix(n);
   }
+}
+
+// An entry is stored as: flags byte, varint ms delta from the master ID,
+// varint sequence (a delta from the master's when the ms are equal, else
+// the sequence itself), [varint field count unless same fields], elements.
+namespace {
+
+struct EntryHeader {
+  StreamId id;
+  uint8_t flags;
+  uint32_t num_fields;
+  std::string_view rest;  // the elements
+};
+
+EntryHeader DecodeHeader(std::string_view in, StreamId master, size_t master_fields) {
+  EntryHeader h;
+  h.flags = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  uint64_t ms_delta = 0, seq = 0, nf = master_fields;
+  ConsumeVarint(&in, &ms_delta);
+  ConsumeVarint(&in, &seq);
+  h.id = StreamId{master.ms + ms_delta, ms_delta == 0 ? master.seq + seq : seq};
+  if (!(h.flags & Stream::kFlagSameFields)) ConsumeVarint(&in, &nf);
+  h.num_fields = static_cast<uint32_t>(nf);
+  h.rest = in;
+  return h;
+}
+
+}  // namespace
+
+Stream::EntryView Stream::Node::entry(size_t i) const {
+  size_t end = i + 1 < offsets_.size() ? offsets_[i + 1] : data_.size();
+  EntryHeader h = DecodeHeader(std::string_view(data_).substr(offsets_[i], end - offsets_[i]), master_,
+                               master_fields_.size());
+  return EntryView{h.id, h.flags, h.num_fields, h.rest};
+}
+
+StreamId Stream::Node::id(size_t i) const { return entry(i).id; }
+
+size_t Stream::Node::LowerBound(StreamId id) const {
+  size_t lo = 0, hi = offsets_.size();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (this->id(mid) < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+void Stream::Node::Append(StreamId id, uint8_t flags, uint32_t num_fields,
+                          const std::vector<std::string_view>& elements) {
+  offsets_.push_back(static_cast<uint32_t>(data_.size()));
+  data_.push_back(static_cast<char>(flags));
+  uint64_t ms_delta = id.ms - master_.ms;
+  AppendVarint(&data_, ms_delta);
+  AppendVarint(&data_, ms_delta == 0 ? id.seq - master_.seq : id.seq);
+  if (!(flags & kFlagSameFields)) AppendVarint(&data_, num_fields);
+  for (auto e : elements) AppendElement(&data_, e);
+  body_bytes_ += EntryBytes(flags, id, master_, num_fields, elements);
+  if (flags & kFlagDeleted) deleted_++;
+  else live_++;
+}
+
+void Stream::Node::MarkDeleted(size_t i) {
+  data_[offsets_[i]] = static_cast<char>(static_cast<uint8_t>(data_[offsets_[i]]) | kFlagDeleted);
+  live_--;
+  deleted_++;
+}
+
+void Stream::Node::Shrink() {
+  data_.shrink_to_fit();
+  offsets_.shrink_to_fit();
 }
 
 // ---- StreamGroup ----
@@ -276,25 +348,19 @@ Stream::NodeMap::iterator Stream::NodeFor(StreamId id) {
   return --it;
 }
 
-namespace {
-
-template <typename Entries>
-auto LowerBound(Entries& entries, StreamId id) {
-  return std::lower_bound(entries.begin(), entries.end(), id,
-                          [](const Stream::Entry& e, StreamId v) { return e.id() < v; });
-}
-
-}  // namespace
-
-const Stream::Entry* Stream::FindLive(StreamId id) const {
+bool Stream::FindLive(StreamId id, NodeMap::const_iterator* node, size_t* index) const {
   auto n = NodeFor(id);
-  if (n == nodes_.end()) return nullptr;
-  auto it = LowerBound(n->second.entries_, id);
-  if (it == n->second.entries_.end() || it->id() != id || it->deleted()) return nullptr;
-  return &*it;
+  if (n == nodes_.end()) return false;
+  size_t i = n->second.LowerBound(id);
+  if (i == n->second.size()) return false;
+  EntryView e = n->second.entry(i);
+  if (e.id != id || e.deleted()) return false;
+  *node = n;
+  *index = i;
+  return true;
 }
 
-void Stream::Fields(const Node& node, const Entry& e, StreamFields* out) {
+void Stream::Fields(const Node& node, const EntryView& e, StreamFields* out) {
   e.Elements(out);
   if (!e.same_fields()) return;
   // Stored values only: interleave the master field names.
@@ -338,19 +404,18 @@ Stream::AddResult Stream::Add(const NewId& spec, int64_t now_ms, const std::vect
 
   uint32_t num_fields = static_cast<uint32_t>(fields_values.size() / 2);
   Node* node = nullptr;
-  StreamId master;
   if (!nodes_.empty()) {
-    auto& [key, tail] = *nodes_.rbegin();
-    bool full = tail.ListpackBytes() + total >= kNodeMaxBytes || tail.live_ + tail.deleted_ >= kNodeMaxEntries;
-    if (!full) {
+    Node& tail = nodes_.rbegin()->second;
+    if (tail.ListpackBytes() + total >= kNodeMaxBytes || tail.live_ + tail.deleted_ >= kNodeMaxEntries) {
+      tail.Shrink();
+    } else {
       node = &tail;
-      master = key;
     }
   }
   uint8_t flags = 0;
   if (node == nullptr) {
-    master = id;
     node = &nodes_[id];
+    node->master_ = id;
     for (uint32_t i = 0; i < num_fields; i++) node->master_fields_.emplace_back(fields_values[2 * i]);
     node->body_bytes_ = MasterBytes(node->master_fields_);
     flags = kFlagSameFields;
@@ -359,20 +424,12 @@ Stream::AddResult Stream::Add(const NewId& spec, int64_t now_ms, const std::vect
     for (uint32_t i = 0; i < num_fields && same; i++) same = fields_values[2 * i] == node->master_fields_[i];
     if (same) flags = kFlagSameFields;
   }
-
-  Entry e;
-  e.id_ = id;
-  e.flags_ = flags;
-  e.num_fields_ = num_fields;
   std::vector<std::string_view> elements;
   for (uint32_t i = 0; i < num_fields; i++) {
     if (!(flags & kFlagSameFields)) elements.push_back(fields_values[2 * i]);
     elements.push_back(fields_values[2 * i + 1]);
   }
-  for (auto el : elements) AppendElement(&e.data_, el);
-  node->body_bytes_ += EntryBytes(flags, id, master, num_fields, elements);
-  node->entries_.push_back(std::move(e));
-  node->live_++;
+  node->Append(id, flags, num_fields, elements);
 
   length_++;
   entries_added_++;
@@ -389,13 +446,14 @@ size_t Stream::Range(StreamId start, StreamId end, bool rev, size_t count, const
     auto n = NodeFor(start);
     if (n == nodes_.end()) n = nodes_.begin();
     for (; n != nodes_.end(); ++n) {
-      const auto& entries = n->second.entries_;
-      for (auto it = LowerBound(entries, start); it != entries.end(); ++it) {
-        if (it->deleted()) continue;
-        if (it->id() > end) return emitted;
-        Fields(n->second, *it, &fields);
+      const Node& node = n->second;
+      for (size_t i = node.LowerBound(start); i < node.size(); i++) {
+        EntryView e = node.entry(i);
+        if (e.deleted()) continue;
+        if (e.id > end) return emitted;
+        Fields(node, e, &fields);
         emitted++;
-        if (!fn(it->id(), fields) || (count != 0 && emitted == count)) return emitted;
+        if (!fn(e.id, fields) || (count != 0 && emitted == count)) return emitted;
       }
     }
     return emitted;
@@ -403,16 +461,17 @@ size_t Stream::Range(StreamId start, StreamId end, bool rev, size_t count, const
   auto n = NodeFor(end);
   if (n == nodes_.end()) return 0;
   while (true) {
-    const auto& entries = n->second.entries_;
-    auto it = std::upper_bound(entries.begin(), entries.end(), end,
-                               [](StreamId v, const Entry& e) { return v < e.id(); });
-    while (it != entries.begin()) {
-      --it;
-      if (it->deleted()) continue;
-      if (it->id() < start) return emitted;
-      Fields(n->second, *it, &fields);
+    const Node& node = n->second;
+    // The entries with an ID <= end come before the first one above it.
+    StreamId above = end;
+    size_t upto = above.Increment() ? node.LowerBound(above) : node.size();
+    for (size_t k = upto; k-- > 0;) {
+      EntryView e = node.entry(k);
+      if (e.deleted()) continue;
+      if (e.id < start) return emitted;
+      Fields(node, e, &fields);
       emitted++;
-      if (!fn(it->id(), fields) || (count != 0 && emitted == count)) return emitted;
+      if (!fn(e.id, fields) || (count != 0 && emitted == count)) return emitted;
     }
     if (n == nodes_.begin()) return emitted;
     --n;
@@ -420,20 +479,24 @@ size_t Stream::Range(StreamId start, StreamId end, bool rev, size_t count, const
 }
 
 bool Stream::Get(StreamId id, StreamFields* fields) const {
-  auto n = NodeFor(id);
-  if (n == nodes_.end()) return false;
-  auto it = LowerBound(n->second.entries_, id);
-  if (it == n->second.entries_.end() || it->id() != id || it->deleted()) return false;
-  Fields(n->second, *it, fields);
+  NodeMap::const_iterator n;
+  size_t i;
+  if (!FindLive(id, &n, &i)) return false;
+  Fields(n->second, n->second.entry(i), fields);
   return true;
 }
 
-bool Stream::Contains(StreamId id) const { return FindLive(id) != nullptr; }
+bool Stream::Contains(StreamId id) const {
+  NodeMap::const_iterator n;
+  size_t i;
+  return FindLive(id, &n, &i);
+}
 
 std::optional<StreamId> Stream::FirstLiveId() const {
   for (const auto& [key, node] : nodes_) {
-    for (const auto& e : node.entries_) {
-      if (!e.deleted()) return e.id();
+    for (size_t i = 0; i < node.size(); i++) {
+      EntryView e = node.entry(i);
+      if (!e.deleted()) return e.id;
     }
   }
   return std::nullopt;
@@ -441,8 +504,9 @@ std::optional<StreamId> Stream::FirstLiveId() const {
 
 std::optional<StreamId> Stream::LastLiveId() const {
   for (auto n = nodes_.rbegin(); n != nodes_.rend(); ++n) {
-    for (auto e = n->second.entries_.rbegin(); e != n->second.entries_.rend(); ++e) {
-      if (!e->deleted()) return e->id();
+    for (size_t i = n->second.size(); i-- > 0;) {
+      EntryView e = n->second.entry(i);
+      if (!e.deleted()) return e.id;
     }
   }
   return std::nullopt;
@@ -455,9 +519,7 @@ bool Stream::DeleteAt(NodeMap::iterator it, size_t i) {
     nodes_.erase(it);
     return true;
   }
-  node.entries_[i].flags_ |= kFlagDeleted;
-  node.live_--;
-  node.deleted_++;
+  node.MarkDeleted(i);
   return false;
 }
 
@@ -474,12 +536,10 @@ size_t Stream::Delete(const std::vector<StreamId>& ids) {
   size_t deleted = 0;
   bool first_entry = false;
   for (StreamId id : ids) {
-    auto n = NodeFor(id);
-    if (n == nodes_.end()) continue;
-    auto& entries = n->second.entries_;
-    auto it = LowerBound(entries, id);
-    if (it == entries.end() || it->id() != id || it->deleted()) continue;
-    DeleteAt(n, static_cast<size_t>(it - entries.begin()));
+    NodeMap::const_iterator found;
+    size_t i;
+    if (!FindLive(id, &found, &i)) continue;
+    DeleteAt(nodes_.find(found->first), i);
     length_--;
     if (id == first_id_) first_entry = true;
     if (id > max_deleted_id_) max_deleted_id_ = id;
@@ -504,7 +564,7 @@ int64_t Stream::Trim(const TrimOptions& opts) {
       remove_node = length_ - static_cast<uint64_t>(entries) >= opts.maxlen;
     } else {
       // The node's last entry, tombstone or not, decides (as Redis reads it).
-      remove_node = node.entries_.back().id() < opts.minid;
+      remove_node = node.id(node.size() - 1) < opts.minid;
     }
     if (remove_node) {
       length_ -= static_cast<uint64_t>(entries);
@@ -514,13 +574,12 @@ int64_t Stream::Trim(const TrimOptions& opts) {
     }
     if (opts.approx) break;
     // Flag entries inside this node; the node stays.
-    for (auto& e : node.entries_) {
-      bool stop = maxlen ? length_ <= opts.maxlen : e.id() >= opts.minid;
+    for (size_t i = 0; i < node.size(); i++) {
+      EntryView e = node.entry(i);
+      bool stop = maxlen ? length_ <= opts.maxlen : e.id >= opts.minid;
       if (stop) break;
       if (e.deleted()) continue;
-      e.flags_ |= kFlagDeleted;
-      node.live_--;
-      node.deleted_++;
+      node.MarkDeleted(i);
       length_--;
       deleted++;
     }
@@ -744,10 +803,11 @@ bool Stream::LoadNode(StreamId master_id, std::vector<std::string> master_fields
   if (entries.empty()) return false;
   if (!nodes_.empty()) {
     const Node& prev = nodes_.rbegin()->second;
-    if (master_id <= prev.entries_.back().id()) return false;
+    if (master_id <= prev.id(prev.size() - 1)) return false;
   }
   if (entries.front().id < master_id) return false;
   Node node;
+  node.master_ = master_id;
   node.master_fields_ = std::move(master_fields);
   node.body_bytes_ = MasterBytes(node.master_fields_);
   for (size_t i = 0; i < entries.size(); i++) {
@@ -762,16 +822,9 @@ bool Stream::LoadNode(StreamId master_id, std::vector<std::string> master_fields
       if (r.elements.size() % 2 != 0) return false;
       num_fields = static_cast<uint32_t>(r.elements.size() / 2);
     }
-    Entry e;
-    e.id_ = r.id;
-    e.flags_ = r.flags;
-    e.num_fields_ = num_fields;
-    for (auto el : r.elements) AppendElement(&e.data_, el);
-    node.body_bytes_ += EntryBytes(r.flags, r.id, master_id, num_fields, r.elements);
-    if (r.flags & kFlagDeleted) node.deleted_++;
-    else node.live_++;
-    node.entries_.push_back(std::move(e));
+    node.Append(r.id, r.flags, num_fields, r.elements);
   }
+  node.Shrink();
   length_ += node.live_;
   nodes_.emplace(master_id, std::move(node));
   return true;
@@ -780,7 +833,10 @@ bool Stream::LoadNode(StreamId master_id, std::vector<std::string> master_fields
 bool Stream::LoadCounters(uint64_t length, StreamId last_id, StreamId first_id, StreamId max_deleted_id,
                           uint64_t entries_added) {
   if (length != length_) return false;
-  if (!nodes_.empty() && nodes_.rbegin()->second.entries_.back().id() > last_id) return false;
+  if (!nodes_.empty()) {
+    const Node& tail = nodes_.rbegin()->second;
+    if (tail.id(tail.size() - 1) > last_id) return false;
+  }
   last_id_ = last_id;
   first_id_ = first_id;
   max_deleted_id_ = max_deleted_id;

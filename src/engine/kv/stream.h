@@ -124,28 +124,28 @@ class Stream {
   static constexpr uint8_t kFlagDeleted = 1;
   static constexpr uint8_t kFlagSameFields = 2;
 
-  class Entry {
-   public:
-    StreamId id() const { return id_; }
-    uint8_t flags() const { return flags_; }
-    bool deleted() const { return flags_ & kFlagDeleted; }
-    bool same_fields() const { return flags_ & kFlagSameFields; }
-    uint32_t num_fields() const { return num_fields_; }
+  // One stored entry, as a view valid until the stream changes.
+  struct EntryView {
+    StreamId id;
+    uint8_t flags = 0;
+    uint32_t num_fields = 0;
+    std::string_view encoded;  // the stored elements, each prefixed by its varint length
+
+    bool deleted() const { return flags & kFlagDeleted; }
+    bool same_fields() const { return flags & kFlagSameFields; }
     // The stored elements: the values when same_fields(), else field, value, ...
     void Elements(std::vector<std::string_view>* out) const;
-
-   private:
-    friend class Stream;
-    StreamId id_;
-    uint8_t flags_ = 0;
-    uint32_t num_fields_ = 0;
-    std::string data_;  // elements, each prefixed by its varint length
   };
 
+  // A node's entries are stored back to back in one buffer (flags, the ID as
+  // deltas from the master ID, [field count], elements) with one offset per
+  // entry: about as compact as Redis's listpack, and binary-searchable.
   class Node {
    public:
     const std::vector<std::string>& master_fields() const { return master_fields_; }
-    const std::vector<Entry>& entries() const { return entries_; }  // tombstones included
+    size_t size() const { return offsets_.size(); }  // entries, tombstones included
+    EntryView entry(size_t i) const;
+    StreamId id(size_t i) const;
     uint32_t live() const { return live_; }
     uint32_t deleted() const { return deleted_; }
     // Size of this node as a Redis listpack, in bytes.
@@ -153,8 +153,17 @@ class Stream {
 
    private:
     friend class Stream;
+    // Index of the first entry with an ID >= id (size() if none).
+    size_t LowerBound(StreamId id) const;
+    void Append(StreamId id, uint8_t flags, uint32_t num_fields, const std::vector<std::string_view>& elements);
+    void MarkDeleted(size_t i);
+    // Releases spare capacity once the node takes no more entries.
+    void Shrink();
+
+    StreamId master_;
     std::vector<std::string> master_fields_;
-    std::vector<Entry> entries_;
+    std::string data_;
+    std::vector<uint32_t> offsets_;
     uint32_t live_ = 0;
     uint32_t deleted_ = 0;
     size_t body_bytes_ = 0;  // listpack bytes of the master fields and entries
@@ -274,7 +283,7 @@ class Stream {
 
   // ---- loading (DUMP payloads, the stored format) ----
   // Appends a node as serialized. Nodes must come in ID order, each entry's
-  // elements as Entry::Elements returns them. Returns false if malformed.
+  // elements as EntryView::Elements returns them. Returns false if malformed.
   struct RawEntry {
     StreamId id;
     uint8_t flags = 0;
@@ -293,9 +302,10 @@ class Stream {
   // The node that holds id (the last node keyed at or before it), or end().
   NodeMap::const_iterator NodeFor(StreamId id) const;
   NodeMap::iterator NodeFor(StreamId id);
-  const Entry* FindLive(StreamId id) const;
+  // Finds the live entry with this ID: its node and index.
+  bool FindLive(StreamId id, NodeMap::const_iterator* node, size_t* index) const;
   // Decodes an entry's field/value pairs into *out.
-  static void Fields(const Node& node, const Entry& e, StreamFields* out);
+  static void Fields(const Node& node, const EntryView& e, StreamFields* out);
   // Marks entry i of node `it` deleted; removes the node when it was its
   // last live entry. Returns true if the node was removed.
   bool DeleteAt(NodeMap::iterator it, size_t i);

@@ -155,9 +155,9 @@ TEST(Stream, EntriesWithOtherFieldsKeepTheirNames) {
   Add(s, 1, 0, {"a", "1", "b", "2"});
   Add(s, 2, 0, {"a", "3", "b", "4"});
   Add(s, 3, 0, {"x", "5"});
-  const auto& entries = s.nodes().begin()->second.entries();
-  EXPECT_TRUE(entries[1].same_fields());
-  EXPECT_FALSE(entries[2].same_fields());
+  const Stream::Node& node = s.nodes().begin()->second;
+  EXPECT_TRUE(node.entry(1).same_fields());
+  EXPECT_FALSE(node.entry(2).same_fields());
   std::vector<StreamFields> got;
   s.Range(Id(0, 0), StreamId::Max(), false, 0, [&](StreamId, const StreamFields& f) {
     got.push_back(f);

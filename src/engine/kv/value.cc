@@ -120,10 +120,11 @@ void EncodeStream(const Stream& s, std::string* out) {
     AppendId(out, master);
     AppendVarint(out, node.master_fields().size());
     for (const auto& f : node.master_fields()) AppendLengthPrefixed(out, f);
-    AppendVarint(out, node.entries().size());
-    for (const auto& e : node.entries()) {
-      AppendId(out, e.id());
-      out->push_back(static_cast<char>(e.flags()));
+    AppendVarint(out, node.size());
+    for (size_t i = 0; i < node.size(); i++) {
+      Stream::EntryView e = node.entry(i);
+      AppendId(out, e.id);
+      out->push_back(static_cast<char>(e.flags));
       e.Elements(&elements);
       AppendVarint(out, elements.size());
       for (auto el : elements) AppendLengthPrefixed(out, el);

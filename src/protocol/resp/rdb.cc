@@ -374,11 +374,12 @@ std::string NodeListpack(StreamId master, const Stream::Node& node) {
   for (const auto& f : node.master_fields()) lp.Str(f);
   lp.Int(0);
   std::vector<std::string_view> elements;
-  for (const auto& e : node.entries()) {
-    lp.Int(e.flags());
-    lp.Int(static_cast<int64_t>(e.id().ms - master.ms));
-    lp.Int(static_cast<int64_t>(e.id().seq - master.seq));
-    int64_t nf = e.num_fields();
+  for (size_t i = 0; i < node.size(); i++) {
+    Stream::EntryView e = node.entry(i);
+    lp.Int(e.flags);
+    lp.Int(static_cast<int64_t>(e.id.ms - master.ms));
+    lp.Int(static_cast<int64_t>(e.id.seq - master.seq));
+    int64_t nf = e.num_fields;
     if (!e.same_fields()) lp.Int(nf);
     e.Elements(&elements);
     for (auto el : elements) lp.Str(el);

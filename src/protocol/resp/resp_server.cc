@@ -114,12 +114,15 @@ void RespServer::OnKeyTouched(int db, std::string_view key) {
       }
     }
   }
-  if (blocked_count_.load(std::memory_order_relaxed) != 0) {
-    std::lock_guard<std::mutex> g(block_mu_);
-    auto it = waiters_.find(std::make_pair(db, std::string(key)));
-    if (it != waiters_.end()) {
-      for (const ConnRef& r : it->second) WakeBlocked(r);
-    }
+  WakeWaiters(db, key);
+}
+
+void RespServer::WakeWaiters(int db, std::string_view key) {
+  if (blocked_count_.load(std::memory_order_relaxed) == 0) return;
+  std::lock_guard<std::mutex> g(block_mu_);
+  auto it = waiters_.find(std::make_pair(db, std::string(key)));
+  if (it != waiters_.end()) {
+    for (const ConnRef& r : it->second) WakeBlocked(r);
   }
 }
 

@@ -343,6 +343,25 @@ SETID_INFO = [
 ]
 
 
+# Which stream commands count as a change for WATCH: entry changes do,
+# consumer-group bookkeeping does not (Redis signals only the former).
+WATCHES = [("XADD", "w", "1-1", "a", "1"), ("XGROUP", "CREATE", "w", "g", "0")]
+for cmds in ([("XREADGROUP", "GROUP", "g", "c", "STREAMS", "w", ">")],
+             [("XACK", "w", "g", "1-1"), ("XCLAIM", "w", "g", "c2", "0", "1-1"), ("XAUTOCLAIM", "w", "g", "c3", "0", "0"),
+              ("XGROUP", "SETID", "w", "g", "0"), ("XGROUP", "CREATECONSUMER", "w", "g", "c9"),
+              ("XGROUP", "DELCONSUMER", "w", "g", "c9"), ("XGROUP", "CREATE", "w", "g2", "0"), ("XSETID", "w", "5-5"),
+              ("XPENDING", "w", "g"), ("XTRIM", "w", "MAXLEN", "5"), ("XDEL", "w", "9-9"),
+              ("XADD", "nw", "NOMKSTREAM", "*", "a", "b")],
+             [("XGROUP", "DESTROY", "w", "g2")], [("XTRIM", "w", "MAXLEN", "0")], [("XADD", "w", "7-7", "a", "1")],
+             [("XDEL", "w", "7-7")], [("XGROUP", "CREATE", "w2", "g", "$", "MKSTREAM")],
+             [("XADD", "w", "NOMKSTREAM", "8-8", "a", "1")]):
+    WATCHES += [("WATCH", "w", "w2")] + cmds + [("MULTI",), ("XLEN", "w"), ("EXEC",)]
+WATCHES += [("COMMAND", "GETKEYS", "XREAD", "COUNT", "1", "STREAMS", "a", "b", "0", "0"),
+            ("COMMAND", "GETKEYS", "XREADGROUP", "GROUP", "streams", "c", "STREAMS", "a", "0"),
+            ("COMMAND", "GETKEYS", "XGROUP", "CREATE", "k", "g", "0"), ("COMMAND", "GETKEYS", "XINFO", "STREAM", "k"),
+            ("COMMAND", "GETKEYS", "XADD", "k", "*", "a", "b")]
+
+
 def layout_script(seed):
     """Many entries of mixed sizes and field sets, deletions and trims: the
     node layout (radix-tree figures, approximate trimming) must match."""
@@ -400,6 +419,9 @@ class DiffStreamTest(unittest.TestCase):
     def test_setid_info_and_keys(self):
         self.check(SETID_INFO)
 
+    def test_watch_and_getkeys(self):
+        self.check(WATCHES)
+
     def test_node_layout(self):
         for seed in (1, 2, 3):
             self.check(layout_script(seed))
@@ -450,6 +472,8 @@ class DumpRestoreStreamTest(unittest.TestCase):
     def test_both_ways(self):
         with harness.RealServer("redis") as real, harness.Server() as luma:
             r, lm = harness.RespConn(real.port), harness.RespConn(luma.redis_port)
+            self.addCleanup(r.close)
+            self.addCleanup(lm.close)
             self.transfer(r, lm)
             self.transfer(lm, r)
             # Payloads small enough that Redis does not compress them are byte-identical.

@@ -688,8 +688,10 @@ void XGroup(CommandContext& ctx) {
   if (sub == "destroy") {
     if (g == nullptr) return ctx.w.Integer(0);
     v->stream().DestroyGroup(name);
-    // Wakes XREADGROUP clients blocked on the group, which then learn it is gone.
-    ctx.store.Touched(ctx.db, key);
+    // XREADGROUP clients blocked on the group wake up and learn it is gone;
+    // WATCH is not affected, as in Redis.
+    ctx.store.Changed(ctx.db, key);
+    ctx.server.WakeWaiters(ctx.db, key);
     return ctx.w.Integer(1);
   }
   if (sub == "createconsumer") {
