@@ -6,11 +6,13 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build ccache pkg-config git
-  librocksdb-dev libabsl-dev
+  librocksdb-dev libabsl-dev libssl-dev
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
   # tests
   libgtest-dev libgmock-dev clang libclang-rt-14-dev llvm
   redis-server redis-tools memcached
   python3 python3-redis python3-pymemcache nodejs node-redis
+  python3-celery python3-rq
   procps netcat-openbsd curl
   # benchmarks (bench/, not part of make test)
   libmemcached-tools

@@ -365,6 +365,25 @@ int Worker::NextTimeoutMs() {
   return d > 1000 ? 1000 : static_cast<int>(d);
 }
 
+void Worker::PollWhileBusy(Connection* busy) {
+  epoll_event events[64];
+  int n = epoll_wait(epfd_, events, 64, 0);
+  for (int i = 0; i < n; i++) {
+    auto* h = static_cast<Handler*>(events[i].data.ptr);
+    if (h == busy || h == waker_.get()) continue;
+    h->OnEvent(events[i].events);
+  }
+  std::vector<Connection*> round;
+  round.swap(flush_list_);
+  for (Connection* c : round) {
+    if (c == busy) {
+      flush_list_.push_back(c);  // still flush-scheduled; written by the main loop
+    } else if (!c->closing_) {
+      c->WriteOut();
+    }
+  }
+}
+
 Connection* Worker::FindConnection(uint64_t id) {
   auto it = conns_.find(id);
   if (it == conns_.end() || it->second->closing_) return nullptr;

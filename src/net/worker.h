@@ -140,6 +140,12 @@ class Worker {
   uint64_t AddTimer(int64_t deadline_ms, std::function<void()> fn);
   void CancelTimer(uint64_t id);
 
+  // Serves the other connections of this worker while `busy` runs a long
+  // operation on this thread (a script past busy-reply-threshold): reads and
+  // answers requests and accepts new clients, without waiting. `busy` itself,
+  // posted tasks and timers wait for the main loop. Worker thread only.
+  void PollWhileBusy(Connection* busy);
+
   Connection* FindConnection(uint64_t id);
   size_t connection_count() const { return conns_.size(); }
   const std::vector<ProtocolSpec>& protocols() const { return *protocols_; }

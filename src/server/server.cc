@@ -21,6 +21,7 @@
 #include "protocol/memcache/memcache_server.h"
 #include "protocol/resp/register.h"
 #include "protocol/resp/resp_server.h"
+#include "protocol/resp/scripting/script_engine.h"
 #include "storage/rocks_store.h"
 
 namespace lumadb::server {
@@ -214,6 +215,7 @@ int Serve(const ServeOptions& opts) {
   int sig = 0;
   sigwait(&sigs, &sig);
   LOG_INFO("received %s: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  if (resp) resp->scripts().AbortForShutdown();
   for (auto& w : pool) w->Stop();
   for (auto& w : pool) w->Join();
   pool.clear();

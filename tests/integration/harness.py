@@ -225,15 +225,18 @@ class RespConn:
             return ("double", rest.decode())
         if t == b"#":
             return rest == b"t"
+        if t == b"(":
+            return ("bignum", rest.decode())
         raise ValueError("bad RESP type %r" % line)
 
     def encode(self, *args):
-        out = b"*%d\r\n" % len(args)
+        # Joined once: appending to a bytes object is quadratic in the argument count.
+        out = [b"*%d\r\n" % len(args)]
         for a in args:
             if not isinstance(a, bytes):
                 a = str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        return out
+            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        return b"".join(out)
 
     def cmd(self, *args):
         self.sock.sendall(self.encode(*args))

@@ -445,6 +445,32 @@ Status Store::Flush(bool sync) {
   return st;
 }
 
+namespace {
+std::string MetaKey(std::string_view name) { return "kv." + std::string(name); }
+}  // namespace
+
+Status Store::PutMeta(std::string_view name, std::string_view value) {
+  if (disk_ == nullptr) {
+    std::lock_guard<std::mutex> g(meta_mu_);
+    memory_meta_[std::string(name)] = std::string(value);
+    return Status::Ok();
+  }
+  storage::WriteBatch batch;
+  batch.Put(storage::Cf::kMeta, MetaKey(name), value);
+  return disk_->Write(&batch, options_.durability != Durability::kNone);
+}
+
+Status Store::GetMeta(std::string_view name, std::string* value) {
+  if (disk_ == nullptr) {
+    std::lock_guard<std::mutex> g(meta_mu_);
+    auto it = memory_meta_.find(name);
+    if (it == memory_meta_.end()) return Status::NotFound(std::string(name));
+    *value = it->second;
+    return Status::Ok();
+  }
+  return disk_->Get(storage::Cf::kMeta, MetaKey(name), value);
+}
+
 Status Store::CommitIfNeeded() {
   if (options_.durability != Durability::kAlways || !HasPendingWrites()) return Status::Ok();
   return Flush(true);

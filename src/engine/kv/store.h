@@ -78,7 +78,9 @@ class Store {
   // Stops the background thread and writes everything with fsync.
   Status Stop();
 
+  // Observers are added and removed before serving starts or after it ends.
   void AddObserver(KeyspaceObserver* observer) { observers_.push_back(observer); }
+  void RemoveObserver(KeyspaceObserver* observer) { std::erase(observers_, observer); }
 
   static uint64_t KeyHash(std::string_view key) { return Hash64(key); }
   static int ShardOf(std::string_view key) { return static_cast<int>(KeyHash(key) >> (64 - kShardBits)); }
@@ -145,6 +147,15 @@ class Store {
   void ForEach(int db, const std::function<void(std::string_view, const Value&)>& fn);
   std::optional<std::string> RandomKey(int db);
 
+  // ---- Server metadata (e.g. Redis function libraries) ----
+
+  // Stores a named blob outside the keyspace, written (and with durability
+  // other than none, fsync'd) before returning. An empty store (no disk)
+  // keeps it in memory.
+  Status PutMeta(std::string_view name, std::string_view value);
+  // NotFound if absent.
+  Status GetMeta(std::string_view name, std::string* value);
+
   // ---- Persistence ----
 
   // Writes every changed key to disk (with sync: and fsyncs).
@@ -199,6 +210,9 @@ class Store {
   std::atomic<int64_t> last_save_ms_{0};
   std::atomic<uint64_t> flushes_{0};
   std::atomic<bool> last_flush_ok_{true};
+
+  std::mutex meta_mu_;
+  StrMap<std::string> memory_meta_;  // PutMeta without a disk
 
   std::thread background_;
   std::mutex bg_mu_;

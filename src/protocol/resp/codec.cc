@@ -1,5 +1,7 @@
 #include "protocol/resp/codec.h"
 
+#include <algorithm>
+
 #include <cstring>
 
 #include "common/strutil.h"
@@ -237,10 +239,22 @@ void Writer::Bool(bool b) {
   else Integer(b ? 1 : 0);
 }
 
-void Writer::Verbatim(std::string_view s) {
+void Writer::Verbatim(std::string_view s, std::string_view format) {
   if (proto_ >= 3) {
     Header('=', static_cast<int64_t>(s.size() + 4));
-    out_->append("txt:");
+    out_->append(format.substr(0, 3));
+    out_->append(3 - std::min<size_t>(3, format.size()), ' ');
+    out_->push_back(':');
+    out_->append(s);
+    out_->append("\r\n", 2);
+  } else {
+    Bulk(s);
+  }
+}
+
+void Writer::BigNumber(std::string_view s) {
+  if (proto_ >= 3) {
+    out_->push_back('(');
     out_->append(s);
     out_->append("\r\n", 2);
   } else {

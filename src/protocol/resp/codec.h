@@ -61,7 +61,8 @@ class Writer {
   void Push(size_t n);                    // *n / >n
   void Double(double d);                  // $len / ,d
   void Bool(bool b);                      // :1 / #t
-  void Verbatim(std::string_view s);      // $len / =len txt:
+  void Verbatim(std::string_view s, std::string_view format = "txt");  // $len / =len fmt:
+  void BigNumber(std::string_view s);     // $len / (digits
   void BulkArray(const std::vector<std::string>& items);
   void Ok() { Simple("OK"); }
   void Raw(std::string_view s) { out_->append(s); }

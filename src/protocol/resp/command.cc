@@ -51,6 +51,14 @@ bool ArgTimeout(CommandContext& ctx, size_t i, int64_t* deadline_ms) {
 
 bool IsArg(std::string_view arg, std::string_view word) { return EqualsIgnoreCase(arg, word); }
 
+bool AllowedWhileBusy(const CommandSpec* spec, const std::vector<std::string_view>& args) {
+  if (spec->flags & kAllowBusy) return true;
+  std::string_view name = spec->name;
+  if (args.size() == 2 && name == "script") return IsArg(args[1], "KILL");
+  if (args.size() == 2 && name == "function") return IsArg(args[1], "KILL") || IsArg(args[1], "STATS");
+  return false;
+}
+
 Value* FindTyped(CommandContext& ctx, std::string_view key, Type type, bool* wrongtype) {
   *wrongtype = false;
   Value* v = ctx.store.Find(ctx.db, key);

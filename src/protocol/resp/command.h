@@ -68,6 +68,8 @@ struct CommandContext {
   // Set by blocking handlers that found nothing and want to wait.
   bool wants_block = false;
   std::vector<std::string> block_keys;
+  // Set for commands a Lua script runs through redis.call.
+  bool in_script = false;
   // The arguments to retry the blocked command with, when they differ from
   // args (XREAD replaces "$" by the ID it stands for at blocking time).
   std::vector<std::string> block_args;
@@ -112,9 +114,18 @@ const std::vector<CommandSpec>& HashCommands();
 const std::vector<CommandSpec>& ListCommands();
 const std::vector<CommandSpec>& SetCommands();
 const std::vector<CommandSpec>& ZSetCommands();
+const std::vector<CommandSpec>& GeoCommands();
 const std::vector<CommandSpec>& PubSubCommands();
 const std::vector<CommandSpec>& TransactionCommands();
 const std::vector<CommandSpec>& DumpCommands();
+const std::vector<CommandSpec>& HyperLogLogCommands();
+const std::vector<CommandSpec>& SortCommands();
+const std::vector<CommandSpec>& ScriptingCommands();
 const std::vector<CommandSpec>& StreamCommands();
+
+// Whether the command may run while a script is busy (past
+// busy-reply-threshold): the allow-busy commands, SCRIPT KILL, FUNCTION KILL
+// and FUNCTION STATS.
+bool AllowedWhileBusy(const CommandSpec* spec, const std::vector<std::string_view>& args);
 
 }  // namespace lumadb::protocol::resp

@@ -1,6 +1,8 @@
 #include "protocol/resp/rdb.h"
 
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "common/strutil.h"
 
@@ -52,6 +54,36 @@ void PutLength(std::string* out, uint64_t n) {
 void PutString(std::string* out, std::string_view s) {
   PutLength(out, s.size());
   out->append(s);
+}
+
+// Redis's rdbSaveRawString, for string values: a canonical integer of up to
+// 11 characters that fits 32 bits as an encoded integer, a string of more
+// than 20 bytes LZF-compressed when that saves more than 4 bytes, anything
+// else as it is. DUMP of a string then gives redis-server's bytes.
+bool CanonicalInt32(std::string_view s, int64_t* v) {
+  if (s.size() > 11 || !ParseInt64(s, v)) return false;
+  std::string canonical;
+  AppendInt(&canonical, *v);
+  return canonical == s && *v >= INT32_MIN && *v <= INT32_MAX;
+}
+
+void PutRawString(std::string* out, std::string_view s) {
+  int64_t v;
+  if (CanonicalInt32(s, &v)) {
+    int bytes = v >= INT8_MIN && v <= INT8_MAX ? 1 : v >= INT16_MIN && v <= INT16_MAX ? 2 : 4;
+    out->push_back(static_cast<char>(0xc0 | (bytes == 1 ? 0 : bytes == 2 ? 1 : 2)));
+    for (int i = 0; i < bytes; i++) out->push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
+    return;
+  }
+  std::string compressed;
+  if (s.size() > 20 && LzfCompress(s, s.size() - 4, &compressed) > 0) {
+    out->push_back(static_cast<char>(0xc3));
+    PutLength(out, compressed.size());
+    PutLength(out, s.size());
+    out->append(compressed);
+    return;
+  }
+  PutString(out, s);
 }
 
 class Reader {
@@ -266,7 +298,9 @@ bool DecodeIntset(std::string_view blob, std::vector<std::string>* out) {
 
 // ---- Streams ----
 //
-// A stream is a sequence of (16-byte big-endian master ID, listpack) nodes,
+// Strings in a stream (node keys, listpacks, names) are saved as Redis saves
+// them (integer, LZF or plain), so the payload is redis-server's byte for
+// byte. A stream is a sequence of (16-byte big-endian master ID, listpack) nodes,
 // then its counters, then its groups, each with its PEL (raw 16-byte IDs,
 // 8-byte little-endian delivery time, delivery count) and its consumers
 // (name, 8-byte seen time, the raw IDs they own).
@@ -394,8 +428,8 @@ void DumpStream(const Stream& s, std::string* out) {
   for (const auto& [master, node] : s.nodes()) {
     std::string key;
     PutStreamKey(&key, master);
-    PutString(out, key);
-    PutString(out, NodeListpack(master, node));
+    PutRawString(out, key);
+    PutRawString(out, NodeListpack(master, node));
   }
   PutLength(out, s.length());
   PutLength(out, s.last_id().ms);
@@ -407,7 +441,7 @@ void DumpStream(const Stream& s, std::string* out) {
   PutLength(out, s.entries_added());
   PutLength(out, s.groups().size());
   for (const auto& [name, g] : s.groups()) {
-    PutString(out, name);
+    PutRawString(out, name);
     PutLength(out, g.last_id.ms);
     PutLength(out, g.last_id.seq);
     PutLength(out, static_cast<uint64_t>(g.entries_read));
@@ -419,7 +453,7 @@ void DumpStream(const Stream& s, std::string* out) {
     }
     PutLength(out, g.consumers.size());
     for (const auto& [cname, c] : g.consumers) {
-      PutString(out, cname);
+      PutRawString(out, cname);
       PutMillis(out, c.seen_time);
       PutLength(out, c.pel.size());
       for (StreamId id : c.pel) PutStreamKey(out, id);
@@ -636,6 +670,100 @@ bool DecodeValue(Reader& r, uint8_t type, Value* out) {
 
 }  // namespace
 
+// liblzf 3.6 as Redis builds it (HLOG 16, VERY_FAST, offsets in the hash
+// table). The output must be byte-identical to Redis's, so the hash, the
+// match search (including its unrolled first 16 bytes, which can run two
+// bytes past maxlen) and the output limit checks follow the original step
+// by step. Redis leaves the table uninitialized; a zeroed one is what it
+// behaves as for the first use of every slot.
+size_t LzfCompress(std::string_view input, size_t out_len, std::string* out) {
+  constexpr size_t kMaxLit = 1 << 5;
+  constexpr size_t kMaxOff = 1 << 13;
+  constexpr unsigned kMaxRef = (1 << 8) + (1 << 3);
+  const auto* in = reinterpret_cast<const uint8_t*>(input.data());
+  const size_t in_len = input.size();
+  if (in_len == 0 || out_len == 0) return 0;
+  std::vector<uint32_t> htab(1 << 16, 0);
+  auto slot = [&](uint32_t h) -> uint32_t& { return htab[((h >> 8) - h * 5) & 0xffff]; };
+  std::string& o = *out;
+  o.assign(out_len + 8, '\0');
+  auto put = [&](size_t at, unsigned b) { o[at] = static_cast<char>(b & 0xff); };
+  size_t ip = 0, op = 1;  // op starts past the first literal run's header
+  size_t lit = 0;
+  uint32_t hval = in_len >= 2 ? (static_cast<uint32_t>(in[0]) << 8) | in[1] : 0;
+  while (ip + 2 < in_len) {
+    hval = (hval << 8) | in[ip + 2];
+    uint32_t& hs = slot(hval);
+    size_t ref = hs;
+    hs = static_cast<uint32_t>(ip);
+    size_t off;
+    if (ref < ip && (off = ip - ref - 1) < kMaxOff && ref > 0 && in[ref + 2] == in[ip + 2] && in[ref] == in[ip] &&
+        in[ref + 1] == in[ip + 1]) {
+      unsigned len = 2;
+      unsigned maxlen = static_cast<unsigned>(in_len - ip - len);
+      maxlen = maxlen > kMaxRef ? kMaxRef : maxlen;
+      if (op + 3 + 1 >= out_len && op - (lit == 0 ? 1 : 0) + 3 + 1 >= out_len) return 0;
+      put(op - lit - 1, static_cast<unsigned>(lit - 1));  // close the literal run
+      if (lit == 0) op--;                                 // which was empty
+      bool mismatch = false;
+      if (maxlen > 16) {
+        for (int k = 0; k < 16 && !mismatch; k++) {
+          len++;
+          mismatch = in[ref + len] != in[ip + len];
+        }
+      }
+      if (!mismatch) {
+        do {
+          len++;
+        } while (len < maxlen && in[ref + len] == in[ip + len]);
+      }
+      len -= 2;  // now the match length minus one
+      ip++;
+      if (len < 7) {
+        put(op++, static_cast<unsigned>((off >> 8) + (len << 5)));
+      } else {
+        put(op++, static_cast<unsigned>((off >> 8) + (7 << 5)));
+        put(op++, len - 7);
+      }
+      put(op++, static_cast<unsigned>(off));
+      lit = 0;
+      op++;
+      ip += len + 1;
+      if (ip + 2 >= in_len) break;
+      ip -= 2;
+      hval = (static_cast<uint32_t>(in[ip]) << 8) | in[ip + 1];
+      for (int k = 0; k < 2; k++) {
+        hval = (hval << 8) | in[ip + 2];
+        slot(hval) = static_cast<uint32_t>(ip);
+        ip++;
+      }
+    } else {
+      if (op >= out_len) return 0;
+      lit++;
+      put(op++, in[ip++]);
+      if (lit == kMaxLit) {
+        put(op - lit - 1, static_cast<unsigned>(lit - 1));
+        lit = 0;
+        op++;
+      }
+    }
+  }
+  if (op + 3 > out_len) return 0;
+  while (ip < in_len) {
+    lit++;
+    put(op++, in[ip++]);
+    if (lit == kMaxLit) {
+      put(op - lit - 1, static_cast<unsigned>(lit - 1));
+      lit = 0;
+      op++;
+    }
+  }
+  put(op - lit - 1, static_cast<unsigned>(lit - 1));
+  if (lit == 0) op--;
+  o.resize(op);
+  return op;
+}
+
 uint64_t Crc64(uint64_t crc, std::string_view data) {
   static const auto* table = [] {
     auto* t = new uint64_t[256];
@@ -651,12 +779,65 @@ uint64_t Crc64(uint64_t crc, std::string_view data) {
   return crc;
 }
 
+namespace {
+
+// The 2-byte RDB version and the CRC64 of everything before it.
+void AppendFooter(std::string* out) {
+  out->push_back(static_cast<char>(kRdbVersion & 0xff));
+  out->push_back(static_cast<char>(kRdbVersion >> 8));
+  uint64_t crc = Crc64(0, *out);
+  for (int i = 0; i < 8; i++) out->push_back(static_cast<char>((crc >> (i * 8)) & 0xff));
+}
+
+Status CheckFooter(std::string_view payload, std::string_view* body) {
+  if (payload.size() < 10) return Status::InvalidArgument("version or checksum");
+  std::string_view footer = payload.substr(payload.size() - 10);
+  uint16_t version = static_cast<uint8_t>(footer[0]) | (static_cast<uint8_t>(footer[1]) << 8);
+  uint64_t crc = 0;
+  for (int i = 7; i >= 0; i--) crc = (crc << 8) | static_cast<uint8_t>(footer[2 + i]);
+  if (version > kRdbVersion || Crc64(0, payload.substr(0, payload.size() - 8)) != crc) {
+    return Status::InvalidArgument("version or checksum");
+  }
+  *body = payload.substr(0, payload.size() - 10);
+  return Status::Ok();
+}
+
+constexpr uint8_t kOpcodeFunction2 = 245;  // RDB_OPCODE_FUNCTION2
+
+}  // namespace
+
+std::string DumpFunctions(const std::vector<std::string>& codes) {
+  std::string out;
+  for (const auto& code : codes) {
+    out.push_back(static_cast<char>(kOpcodeFunction2));
+    PutString(&out, code);
+  }
+  AppendFooter(&out);
+  return out;
+}
+
+Status RestoreFunctions(std::string_view payload, std::vector<std::string>* codes) {
+  std::string_view body;
+  RETURN_IF_ERROR(CheckFooter(payload, &body));
+  Reader r(body);
+  codes->clear();
+  while (!r.empty()) {
+    uint8_t op;
+    if (!r.Byte(&op)) return Status::Corruption("bad data");
+    if (op != kOpcodeFunction2) return Status::NotFound("given type is not a function");
+    std::string code;
+    if (!r.String(&code)) return Status::Corruption("bad data");
+    codes->push_back(std::move(code));
+  }
+  return Status::Ok();
+}
+
 std::string Dump(const Value& v) {
   std::string out;
   switch (v.type()) {
     case Type::kString:
       out.push_back(kTypeString);
-      PutString(&out, v.str());
+      PutRawString(&out, v.str());
       break;
     case Type::kList:
       out.push_back(kTypeList);
@@ -688,23 +869,14 @@ std::string Dump(const Value& v) {
       break;
     case Type::kStream: DumpStream(v.stream(), &out); break;
   }
-  out.push_back(static_cast<char>(kRdbVersion & 0xff));
-  out.push_back(static_cast<char>(kRdbVersion >> 8));
-  uint64_t crc = Crc64(0, out);
-  for (int i = 0; i < 8; i++) out.push_back(static_cast<char>((crc >> (i * 8)) & 0xff));
+  AppendFooter(&out);
   return out;
 }
 
 Status Restore(std::string_view payload, Value* out) {
-  if (payload.size() < 10) return Status::InvalidArgument("version or checksum");
-  std::string_view footer = payload.substr(payload.size() - 10);
-  uint16_t version = static_cast<uint8_t>(footer[0]) | (static_cast<uint8_t>(footer[1]) << 8);
-  uint64_t crc = 0;
-  for (int i = 7; i >= 0; i--) crc = (crc << 8) | static_cast<uint8_t>(footer[2 + i]);
-  if (version > kRdbVersion || Crc64(0, payload.substr(0, payload.size() - 8)) != crc) {
-    return Status::InvalidArgument("version or checksum");
-  }
-  Reader r(payload.substr(0, payload.size() - 10));
+  std::string_view body;
+  RETURN_IF_ERROR(CheckFooter(payload, &body));
+  Reader r(body);
   uint8_t type;
   if (!r.Byte(&type) || !DecodeValue(r, type, out) || !r.empty()) return Status::Corruption("bad data");
   // An empty collection is invalid, except a stream (emptied, or made by MKSTREAM).

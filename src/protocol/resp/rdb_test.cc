@@ -55,17 +55,51 @@ TEST(Rdb, ReadsRedis70Encodings) {
   EXPECT_EQ(*v.zset().Score("m"), 1.5);
 }
 
-
-std::string FromHex(std::string_view hex) {
+std::string Unhex(std::string_view hex) {
   std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
   return out;
+}
+
+TEST(Rdb, DumpsStringsAsRedisEncodesThem) {
+  // DUMP output of redis-server 7.0.15 for the same values.
+  EXPECT_EQ(Dump(Value(std::string("123"))), Unhex("00c07b0a0048e253e1007a67b9"));
+  EXPECT_EQ(Dump(Value(std::string(30, 'a'))), Unhex("00c3091e016161e011000161610a0045737cbb2b647bbb"));
+  EXPECT_EQ(Dump(Value(std::string("abcabcabcabcabcabcabcabcXYZ"))),
+            Unhex("00c30c1b0361626361e00b020258595a0a0097e63f764efeb5e6"));
+  // Too short to compress, or compressing by 4 bytes or less: stored as is.
+  std::string hll_like("HYLL\x01\0\0\0\x03\0\0\0\0\0\0\0" "`\xf3\x80P\xb1\x84K\xfb\x80" "BZ", 27);
+  EXPECT_EQ(Dump(Value(hll_like)).substr(0, 2), std::string("\x00\x1b", 2));
+  EXPECT_EQ(Dump(Value(std::string("0123"))).substr(0, 2), std::string("\x00\x04", 2));  // not canonical
+  EXPECT_EQ(Dump(Value(std::string("-32769"))).substr(0, 6), std::string("\x00\xc2\xff\x7f\xff\xff", 6));
+  for (const std::string& s : {std::string(5000, 'z'), std::string("2147483648"), std::string("-129")}) {
+    Value back;
+    ASSERT_TRUE(Restore(Dump(Value(s)), &back).ok());
+    EXPECT_EQ(back.str(), s);
+  }
+}
+
+TEST(Rdb, LzfRoundTripsAndRespectsTheLimit) {
+  std::string input;
+  for (int i = 0; i < 20000; i++) input.push_back(static_cast<char>((i * 7919) % 251 < 40 ? 'x' : i % 13));
+  std::string packed;
+  size_t n = LzfCompress(input, input.size(), &packed);
+  ASSERT_GT(n, 0u);
+  ASSERT_EQ(packed.size(), n);
+  Value back;
+  std::string dump = Dump(Value(input));
+  ASSERT_TRUE(Restore(dump, &back).ok());
+  EXPECT_EQ(back.str(), input);
+  EXPECT_EQ(LzfCompress(input, n - 1, &packed), 0u);
+  EXPECT_EQ(LzfCompress("", 10, &packed), 0u);
 }
 
 TEST(Rdb, ReadsRedis70Streams) {
   // redis-server 7.0.15: XADD s 1-1 a 1 b hello; XADD s 1-2 a 2 b x; XADD s 5-0 z 300;
   // XGROUP CREATE s g 0; XREADGROUP GROUP g c1 COUNT 1 STREAMS s >; XGROUP CREATECONSUMER s g c2.
-  const std::string payload = FromHex(
+  const std::string payload = Unhex(
       "130110000000000000000100000000000000014044440000001900030100010201816102816202000102010001000101018568656c6c6f0605010201000101010201817802050100010401dfff020101817a02c12c020601ff030500010100000301016701010101000000000000000100000000000000016ed95a33a201000001020263316ed95a33a201000001000000000000000100000000000000010263326ed95a33a2010000000a005b79850a837b2877");
   Value v;
   ASSERT_TRUE(Restore(payload, &v).ok());

@@ -4,8 +4,10 @@
 #include <random>
 
 #include "common/clock.h"
+#include "common/logging.h"
 #include "common/strutil.h"
 #include "net/worker.h"
+#include "protocol/resp/scripting/script_engine.h"
 #include "protocol/resp/session.h"
 
 namespace lumadb::protocol::resp {
@@ -17,7 +19,9 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   for (int i = 0; i < 40; i++) run_id_.push_back(kHex[rd() % 16]);
   for (const auto* family : {&ConnectionCommands(), &ServerCommands(), &KeyCommands(), &StringCommands(),
                              &BitCommands(), &HashCommands(), &ListCommands(), &SetCommands(), &ZSetCommands(),
-                             &PubSubCommands(), &TransactionCommands(), &DumpCommands(), &StreamCommands()}) {
+                             &GeoCommands(), &PubSubCommands(), &TransactionCommands(), &DumpCommands(),
+                             &SortCommands(), &ScriptingCommands(),
+                             &HyperLogLogCommands(), &StreamCommands()}) {
     for (const CommandSpec& spec : *family) {
       table_[spec.name] = &spec;
       ordered_.push_back(&spec);
@@ -32,9 +36,12 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   connections_total_metric =
       reg.GetCounter("lumadb_connections_total", labels, "Client connections accepted, per protocol.");
   store_.AddObserver(this);
+  scripts_ = std::make_unique<ScriptEngine>(*this);
+  Status st = scripts_->LoadPersisted();
+  if (!st.ok()) LOG_ERROR("redis: %s", st.ToString().c_str());
 }
 
-RespServer::~RespServer() = default;
+RespServer::~RespServer() { store_.RemoveObserver(this); }
 
 const CommandSpec* RespServer::FindCommand(std::string_view name) const {
   char buf[64];

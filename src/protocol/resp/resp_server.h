@@ -13,6 +13,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "common/metrics.h"
+#include "engine/kv/hyperloglog.h"
 #include "engine/kv/store.h"
 #include "protocol/resp/codec.h"
 #include "protocol/resp/command.h"
@@ -64,10 +65,14 @@ struct RespConfig {
   std::string version = "7.0.15";  // the Redis version LumaDB answers as
   int workers = 1;
   uint64_t max_clients = 10000;
+  // hll-sparse-max-bytes: a sparse HyperLogLog longer than this becomes dense.
+  size_t hll_sparse_max_bytes = engine::kv::kHllDefaultSparseMaxBytes;
 };
 
 // State shared by every Redis session: the command table, registries for
 // WATCH, blocked clients, pub/sub and CLIENT LIST, and INFO counters.
+class ScriptEngine;
+
 class RespServer final : public engine::kv::KeyspaceObserver {
  public:
   RespServer(engine::kv::Store& store, RespConfig config);
@@ -82,6 +87,9 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   // Case-insensitive; null if unknown.
   const CommandSpec* FindCommand(std::string_view name) const;
   const std::vector<const CommandSpec*>& commands() const { return ordered_; }
+
+  // EVAL scripts, function libraries and the running script.
+  ScriptEngine& scripts() { return *scripts_; }
 
   // ---- WATCH ----
   void Watch(int db, std::string_view key, const std::shared_ptr<WatchState>& state);
@@ -144,6 +152,7 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::string run_id_;
   engine::kv::StrMap<const CommandSpec*> table_;
   std::vector<const CommandSpec*> ordered_;
+  std::unique_ptr<ScriptEngine> scripts_;
 
   std::mutex watch_mu_;
   std::map<DbKey, std::vector<std::weak_ptr<WatchState>>, std::less<>> watched_;

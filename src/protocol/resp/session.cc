@@ -3,6 +3,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/strutil.h"
+#include "protocol/resp/scripting/script_engine.h"
 
 namespace lumadb::protocol::resp {
 
@@ -114,6 +115,13 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
       return;
     }
   }
+  ScriptEngine& scripts = server_.scripts();
+  if (scripts.running() && !AllowedWhileBusy(spec, args) && !scripts.WaitWhileRunning()) {
+    if (in_multi_) multi_error_ = true;
+    server_.errors_metric->Add();
+    writer_.Error(scripts.BusyError());
+    return;
+  }
   if (in_multi_ && (spec->flags & kNoMulti)) {
     multi_error_ = true;
     writer_.Error("ERR Command not allowed inside a transaction");
@@ -154,7 +162,7 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
   }
   {
     engine::kv::Store::Lock lock = store.LockMask(mask);
-    CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}, {}};
+    CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}, false, {}};
     ctx.no_block = no_block || in_exec_;
     spec->fn(ctx);
     if (ctx.wants_block) Block(ctx);

@@ -391,10 +391,10 @@ const std::vector<CommandSpec>& ListCommands() {
       {"lmove", 5, kWrite | kDenyOom, 1, 2, 1, LMove, "list", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."},
       {"rpoplpush", 3, kWrite | kDenyOom, 1, 2, 1, RPopLPush, "list", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."},
       {"lmpop", -4, kWrite, 0, 0, 0, LMPop, "list", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", NumKeysFinder<1, 0>},
-      {"blpop", -3, kWrite | kBlocking, 1, -2, 1, BLPop, "list", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."},
-      {"brpop", -3, kWrite | kBlocking, 1, -2, 1, BRPop, "list", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."},
-      {"blmove", 6, kWrite | kDenyOom | kBlocking, 1, 2, 1, BLMove, "list", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."},
-      {"brpoplpush", 4, kWrite | kDenyOom | kBlocking, 1, 2, 1, BRPopLPush, "list", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."},
+      {"blpop", -3, kWrite | kBlocking | kNoscript, 1, -2, 1, BLPop, "list", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."},
+      {"brpop", -3, kWrite | kBlocking | kNoscript, 1, -2, 1, BRPop, "list", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."},
+      {"blmove", 6, kWrite | kDenyOom | kBlocking | kNoscript, 1, 2, 1, BLMove, "list", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."},
+      {"brpoplpush", 4, kWrite | kDenyOom | kBlocking | kNoscript, 1, 2, 1, BRPopLPush, "list", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."},
       {"blmpop", -5, kWrite | kBlocking, 0, 0, 0, BLMPop, "list", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", NumKeysFinder<2, 0>},
   };
   return kCommands;

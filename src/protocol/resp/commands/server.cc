@@ -5,14 +5,17 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 
 #include "common/clock.h"
+#include "common/logging.h"
 #include "common/strutil.h"
 #include "net/worker.h"
 #include "protocol/resp/command.h"
 #include "protocol/resp/resp_server.h"
+#include "protocol/resp/scripting/script_engine.h"
 #include "protocol/resp/session.h"
 
 #ifndef LUMADB_VERSION
@@ -442,6 +445,32 @@ void BgSave(CommandContext& ctx) {
 
 void LastSave(CommandContext& ctx) { ctx.w.Integer(ctx.store.GetStats().last_save_ms / 1000); }
 
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: stops the server the way
+// SIGTERM does (everything written to disk). While a script is busy only
+// SHUTDOWN NOSAVE works, and it exits at once.
+void Shutdown(CommandContext& ctx) {
+  bool nosave = false, save = false, abort = false;
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    if (IsArg(ctx.arg(i), "NOSAVE")) nosave = true;
+    else if (IsArg(ctx.arg(i), "SAVE")) save = true;
+    else if (IsArg(ctx.arg(i), "NOW") || IsArg(ctx.arg(i), "FORCE")) continue;
+    else if (IsArg(ctx.arg(i), "ABORT")) abort = true;
+    else return ctx.w.Error(kErrSyntax);
+  }
+  if ((nosave && save) || (abort && ctx.argc() != 2)) return ctx.w.Error(kErrSyntax);
+  if (abort) return ctx.w.Error("ERR No shutdown in progress.");
+  ScriptEngine& scripts = ctx.server.scripts();
+  if (scripts.running()) {
+    if (!nosave) return ctx.w.Error(scripts.BusyError());
+    // The script holds every shard, so nothing more can be written; what
+    // earlier commands wrote is on disk as the durability mode promised.
+    LOG_WARN("redis: SHUTDOWN NOSAVE while a script is busy: exiting now");
+    _exit(0);
+  }
+  LOG_INFO("redis: user requested shutdown (%s)", ctx.session.conn().peer().c_str());
+  kill(getpid(), SIGTERM);
+}
+
 void Wait(CommandContext& ctx) {
   int64_t n, t;
   if (!ArgInt(ctx, 1, &n) || !ArgInt(ctx, 2, &t)) return;
@@ -504,7 +533,20 @@ const std::vector<Param>& Params() {
       {"set-max-intset-entries", [](RespServer&) { return std::string("512"); }, nullptr},
       {"zset-max-listpack-entries", [](RespServer&) { return std::string("128"); }, nullptr},
       {"zset-max-listpack-value", [](RespServer&) { return std::string("64"); }, nullptr},
-      {"lua-time-limit", [](RespServer&) { return std::string("5000"); }, nullptr},
+      {"lua-time-limit", [](RespServer& s) { return std::to_string(s.scripts().busy_threshold_ms()); },
+       [](RespServer& s, std::string_view v) {
+         int64_t n;
+         if (!ParseInt64(v, &n)) return std::string("argument couldn't be parsed into an integer");
+         s.scripts().set_busy_threshold_ms(n);
+         return std::string();
+       }},
+      {"busy-reply-threshold", [](RespServer& s) { return std::to_string(s.scripts().busy_threshold_ms()); },
+       [](RespServer& s, std::string_view v) {
+         int64_t n;
+         if (!ParseInt64(v, &n)) return std::string("argument couldn't be parsed into an integer");
+         s.scripts().set_busy_threshold_ms(n);
+         return std::string();
+       }},
       {"slowlog-log-slower-than", [](RespServer&) { return std::string("10000"); }, nullptr},
       {"slowlog-max-len", [](RespServer&) { return std::string("128"); }, nullptr},
   };
@@ -601,6 +643,8 @@ const std::vector<CommandSpec>& ServerCommands() {
       {"bgsave", -1, kAdmin | kNoscript, 0, 0, 0, BgSave, "server", "Asynchronously saves the database to disk."},
       {"lastsave", 1, kLoading | kStale | kFast, 0, 0, 0, LastSave, "server",
        "Returns the Unix timestamp of the last successful save to disk."},
+      {"shutdown", -1, kAdmin | kNoscript | kLoading | kStale | kNoMulti | kAllowBusy, 0, 0, 0, Shutdown, "server",
+       "Synchronously saves the database(s) to disk and shuts down the Redis server."},
       {"wait", 3, kNoscript, 0, 0, 0, Wait, "generic",
        "Blocks until the asynchronous replication of all preceding write commands is acknowledged."},
   };

@@ -369,12 +369,14 @@ struct ReadArgs {
 // Parses XREAD/XREADGROUP options up to STREAMS. Returns the error reply
 // text, or an empty string. Shared with the key finder so that the locked
 // keys are exactly the ones the handler reads.
-std::string ParseReadArgs(const std::vector<std::string_view>& args, bool xreadgroup, ReadArgs* a) {
+std::string ParseReadArgs(const std::vector<std::string_view>& args, bool xreadgroup, bool in_script,
+                          ReadArgs* a) {
   size_t argc = args.size();
   for (size_t i = 1; i < argc; i++) {
     size_t moreargs = argc - i - 1;
     std::string_view o = args[i];
     if (IsArg(o, "BLOCK") && moreargs) {
+      if (in_script) return "ERR " + std::string(args[0]) + " command is not allowed with BLOCK option from scripts";
       i++;
       if (!ParseInt64(args[i], &a->timeout)) return "ERR timeout is not an integer or out of range";
       if (a->timeout < 0) return "ERR timeout is negative";
@@ -412,14 +414,14 @@ std::string ParseReadArgs(const std::vector<std::string_view>& args, bool xreadg
 // Redis does): the keys are the first half of what follows STREAMS.
 bool ReadKeys(const std::vector<std::string_view>& args, std::vector<size_t>* keys) {
   ReadArgs a;
-  if (!ParseReadArgs(args, args[0].size() == 10, &a).empty()) return false;
+  if (!ParseReadArgs(args, args[0].size() == 10, false, &a).empty()) return false;
   for (size_t i = 0; i < a.streams; i++) keys->push_back(a.streams_arg + i);
   return true;
 }
 
 void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
   ReadArgs a;
-  std::string err = ParseReadArgs(ctx.args, xreadgroup, &a);
+  std::string err = ParseReadArgs(ctx.args, xreadgroup, ctx.in_script, &a);
   if (!err.empty()) return ctx.w.Error(err);
   // A retried blocked command meets deleted keys and groups differently:
   // XREAD keeps waiting, XREADGROUP is told its stream or group is gone.

@@ -51,15 +51,15 @@ void Unwatch(CommandContext& ctx) {
 
 const std::vector<CommandSpec>& TransactionCommands() {
   static const std::vector<CommandSpec> kCommands = {
-      {"multi", 1, kNoscript | kLoading | kStale | kFast | kExecNow, 0, 0, 0, Multi, "transactions",
+      {"multi", 1, kNoscript | kLoading | kStale | kFast | kExecNow | kAllowBusy, 0, 0, 0, Multi, "transactions",
        "Starts a transaction."},
       {"exec", 1, kNoscript | kLoading | kStale | kExecNow, 0, 0, 0, Exec, "transactions",
        "Executes all commands in a transaction."},
-      {"discard", 1, kNoscript | kLoading | kStale | kFast | kExecNow, 0, 0, 0, Discard, "transactions",
+      {"discard", 1, kNoscript | kLoading | kStale | kFast | kExecNow | kAllowBusy, 0, 0, 0, Discard, "transactions",
        "Discards a transaction."},
-      {"watch", -2, kNoscript | kLoading | kStale | kFast | kExecNow, 1, -1, 1, Watch, "transactions",
+      {"watch", -2, kNoscript | kLoading | kStale | kFast | kExecNow | kAllowBusy, 1, -1, 1, Watch, "transactions",
        "Monitors changes to keys to determine the execution of a transaction."},
-      {"unwatch", 1, kNoscript | kLoading | kStale | kFast, 0, 0, 0, Unwatch, "transactions",
+      {"unwatch", 1, kNoscript | kLoading | kStale | kFast | kAllowBusy, 0, 0, 0, Unwatch, "transactions",
        "Forgets about watched keys of a transaction."},
   };
   return kCommands;
