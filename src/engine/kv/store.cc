@@ -227,8 +227,13 @@ void Store::Touched(int db, std::string_view key) {
   NotifyKey(db, key);
 }
 
+void Store::Changed(int db, std::string_view key) {
+  ASSERT_HELD(key);
+  MarkDirty(shards_[ShardOf(key)], db, key);
+}
+
 void Store::TouchedMaybeEmpty(int db, std::string_view key, Value* value) {
-  if (value != nullptr && !value->IsString() && value->Size() == 0) {
+  if (value != nullptr && !value->IsString() && value->type() != Type::kStream && value->Size() == 0) {
     Erase(db, key);
   } else {
     Touched(db, key);

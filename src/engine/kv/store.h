@@ -122,7 +122,13 @@ class Store {
   void SetExpire(int db, std::string_view key, Value* value, int64_t expire_ms);
   // Records that key's value was changed in place.
   void Touched(int db, std::string_view key);
-  // Like Touched, but first deletes the value if it is an empty collection.
+  // Records an in-place change that must be persisted but that observers
+  // need not hear about: Redis's consumer-group bookkeeping (XREADGROUP,
+  // XACK, XCLAIM, XGROUP SETID...) neither invalidates WATCH nor wakes
+  // blocked clients.
+  void Changed(int db, std::string_view key);
+  // Like Touched, but first deletes the value if it is an empty collection
+  // (streams are kept when empty, as Redis keeps them).
   void TouchedMaybeEmpty(int db, std::string_view key, Value* value);
 
   // ---- Whole-keyspace operations: they take the locks they need. ----

@@ -18,6 +18,7 @@ const char* TypeName(Type t) {
     case Type::kSet: return "set";
     case Type::kZSet: return "zset";
     case Type::kHash: return "hash";
+    case Type::kStream: return "stream";
   }
   return "none";
 }
@@ -32,6 +33,7 @@ Value Value::Make(Type t) {
     case Type::kSet: v.u_.coll = new Set(); break;
     case Type::kZSet: v.u_.coll = new ZSet(); break;
     case Type::kHash: v.u_.coll = new Hash(); break;
+    case Type::kStream: v.u_.coll = new Stream(); break;
     case Type::kString: break;
   }
   return v;
@@ -44,6 +46,7 @@ void Value::Destroy() {
     case Type::kSet: delete static_cast<Set*>(u_.coll); break;
     case Type::kZSet: delete static_cast<ZSet*>(u_.coll); break;
     case Type::kHash: delete static_cast<Hash*>(u_.coll); break;
+    case Type::kStream: delete static_cast<Stream*>(u_.coll); break;
   }
 }
 
@@ -72,6 +75,7 @@ size_t Value::Size() const {
     case Type::kSet: return set().size();
     case Type::kZSet: return zset().size();
     case Type::kHash: return hash().size();
+    case Type::kStream: return stream().length();
   }
   return 0;
 }
@@ -90,13 +94,139 @@ Value Value::Clone() const {
     case Type::kSet: v.set() = set(); break;
     case Type::kZSet: zset().ForEach([&](const std::string& m, double s) { v.zset().Insert(m, s); }); break;
     case Type::kHash: v.hash() = hash(); break;
+    case Type::kStream: v.stream() = Stream(stream()); break;
   }
   return v;
 }
 
 namespace {
+
 constexpr uint8_t kFormatVersion = 1;
+
+void AppendId(std::string* out, StreamId id) {
+  AppendVarint(out, id.ms);
+  AppendVarint(out, id.seq);
 }
+
+bool ConsumeId(std::string_view* in, StreamId* id) { return ConsumeVarint(in, &id->ms) && ConsumeVarint(in, &id->seq); }
+
+// A stream is stored node by node (master ID, master fields, entries with
+// their flags and stored elements), then its counters, then each group with
+// its PEL and consumers. Timestamps are int64 stored as their uint64 bits.
+void EncodeStream(const Stream& s, std::string* out) {
+  std::vector<std::string_view> elements;
+  AppendVarint(out, s.nodes().size());
+  for (const auto& [master, node] : s.nodes()) {
+    AppendId(out, master);
+    AppendVarint(out, node.master_fields().size());
+    for (const auto& f : node.master_fields()) AppendLengthPrefixed(out, f);
+    AppendVarint(out, node.size());
+    for (size_t i = 0; i < node.size(); i++) {
+      Stream::EntryView e = node.entry(i);
+      AppendId(out, e.id);
+      out->push_back(static_cast<char>(e.flags));
+      e.Elements(&elements);
+      AppendVarint(out, elements.size());
+      for (auto el : elements) AppendLengthPrefixed(out, el);
+    }
+  }
+  AppendVarint(out, s.length());
+  AppendId(out, s.last_id());
+  AppendId(out, s.first_id());
+  AppendId(out, s.max_deleted_id());
+  AppendVarint(out, s.entries_added());
+  AppendVarint(out, s.groups().size());
+  for (const auto& [name, g] : s.groups()) {
+    AppendLengthPrefixed(out, name);
+    AppendId(out, g.last_id);
+    AppendVarint(out, static_cast<uint64_t>(g.entries_read + 1));  // kEntriesReadInvalid -> 0
+    AppendVarint(out, g.pel.size());
+    for (const auto& [id, nack] : g.pel) {
+      AppendId(out, id);
+      AppendVarint(out, static_cast<uint64_t>(nack.delivery_time));
+      AppendVarint(out, nack.delivery_count);
+    }
+    AppendVarint(out, g.consumers.size());
+    for (const auto& [cname, c] : g.consumers) {
+      AppendLengthPrefixed(out, cname);
+      AppendVarint(out, static_cast<uint64_t>(c.seen_time));
+      AppendVarint(out, c.pel.size());
+      for (StreamId id : c.pel) AppendId(out, id);
+    }
+  }
+}
+
+bool DecodeStream(std::string_view* in, Stream* s) {
+  uint64_t nodes, n, m;
+  std::string_view a;
+  if (!ConsumeVarint(in, &nodes)) return false;
+  std::vector<Stream::RawEntry> entries;
+  for (uint64_t i = 0; i < nodes; i++) {
+    StreamId master;
+    if (!ConsumeId(in, &master) || !ConsumeVarint(in, &n) || n > in->size()) return false;
+    std::vector<std::string> fields;
+    for (uint64_t j = 0; j < n; j++) {
+      if (!ConsumeLengthPrefixed(in, &a)) return false;
+      fields.emplace_back(a);
+    }
+    if (!ConsumeVarint(in, &n) || n > in->size()) return false;
+    entries.assign(n, {});
+    for (auto& e : entries) {
+      if (!ConsumeId(in, &e.id) || in->empty()) return false;
+      e.flags = static_cast<uint8_t>((*in)[0]);
+      in->remove_prefix(1);
+      if (!ConsumeVarint(in, &m) || m > in->size()) return false;
+      for (uint64_t k = 0; k < m; k++) {
+        if (!ConsumeLengthPrefixed(in, &a)) return false;
+        e.elements.push_back(a);
+      }
+    }
+    if (!s->LoadNode(master, std::move(fields), entries)) return false;
+  }
+  uint64_t length, added;
+  StreamId last, first, max_deleted;
+  if (!ConsumeVarint(in, &length) || !ConsumeId(in, &last) || !ConsumeId(in, &first) ||
+      !ConsumeId(in, &max_deleted) || !ConsumeVarint(in, &added) ||
+      !s->LoadCounters(length, last, first, max_deleted, added)) {
+    return false;
+  }
+  uint64_t groups;
+  if (!ConsumeVarint(in, &groups)) return false;
+  for (uint64_t i = 0; i < groups; i++) {
+    StreamId glast;
+    uint64_t read;
+    if (!ConsumeLengthPrefixed(in, &a) || !ConsumeId(in, &glast) || !ConsumeVarint(in, &read)) return false;
+    StreamGroup* g = s->CreateGroup(a, glast, static_cast<int64_t>(read) - 1);
+    if (g == nullptr || !ConsumeVarint(in, &n) || n > in->size()) return false;
+    for (uint64_t j = 0; j < n; j++) {
+      StreamId id;
+      uint64_t time, count;
+      if (!ConsumeId(in, &id) || !ConsumeVarint(in, &time) || !ConsumeVarint(in, &count)) return false;
+      g->pel.emplace(id, StreamNack{static_cast<int64_t>(time), count, nullptr});
+    }
+    if (!ConsumeVarint(in, &n) || n > in->size()) return false;
+    for (uint64_t j = 0; j < n; j++) {
+      uint64_t seen;
+      if (!ConsumeLengthPrefixed(in, &a) || !ConsumeVarint(in, &seen)) return false;
+      StreamConsumer* c = g->CreateConsumer(a, static_cast<int64_t>(seen));
+      if (c == nullptr || !ConsumeVarint(in, &m) || m > in->size()) return false;
+      for (uint64_t k = 0; k < m; k++) {
+        StreamId id;
+        if (!ConsumeId(in, &id)) return false;
+        auto it = g->pel.find(id);
+        if (it == g->pel.end() || it->second.consumer != nullptr) return false;
+        it->second.consumer = c;
+        c->pel.insert(id);
+      }
+    }
+    for (const auto& [id, nack] : g->pel) {
+      if (nack.consumer == nullptr) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 void EncodeValue(const Value& v, std::string* out) {
   out->push_back(static_cast<char>(kFormatVersion));
@@ -130,6 +260,7 @@ void EncodeValue(const Value& v, std::string* out) {
         out->append(b, 8);
       });
       break;
+    case Type::kStream: EncodeStream(v.stream(), out); break;
   }
 }
 
@@ -137,7 +268,7 @@ Status DecodeValue(std::string_view in, Value* v) {
   auto bad = [] { return Status::Corruption("malformed stored value"); };
   if (in.size() < 2 || static_cast<uint8_t>(in[0]) != kFormatVersion) return bad();
   uint8_t type = static_cast<uint8_t>(in[1]);
-  if (type > static_cast<uint8_t>(Type::kHash)) return bad();
+  if (type > static_cast<uint8_t>(Type::kHash) && type != static_cast<uint8_t>(Type::kStream)) return bad();
   in.remove_prefix(2);
   *v = Value::Make(static_cast<Type>(type));
   uint64_t expire, flags, cas, n;
@@ -149,6 +280,7 @@ Status DecodeValue(std::string_view in, Value* v) {
     v->str().assign(in);
     return Status::Ok();
   }
+  if (v->type() == Type::kStream) return DecodeStream(&in, &v->stream()) && in.empty() ? Status::Ok() : bad();
   if (!ConsumeVarint(&in, &n) || n > in.size()) return bad();
   std::string_view a, b;
   for (uint64_t i = 0; i < n; i++) {
@@ -168,7 +300,8 @@ Status DecodeValue(std::string_view in, Value* v) {
         v->zset().Insert(a, s);
         break;
       }
-      case Type::kString: break;
+      case Type::kString:
+      case Type::kStream: break;
     }
   }
   return in.empty() ? Status::Ok() : bad();

@@ -13,14 +13,16 @@
 
 #include "common/status.h"
 #include "engine/kv/hash_map.h"
+#include "engine/kv/stream.h"
 #include "engine/kv/zset.h"
 
 namespace lumadb::engine::kv {
 
-// Value types. The numbers match Redis's object types (OBJ_STRING=0, ...).
-enum class Type : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
+// Value types. The numbers match Redis's object types (OBJ_STRING=0, ...,
+// OBJ_STREAM=6; 5 was Redis's module type).
+enum class Type : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4, kStream = 6 };
 
-const char* TypeName(Type t);  // "string", "list", "set", "zset", "hash"
+const char* TypeName(Type t);  // "string", "list", "set", "zset", "hash", "stream"
 
 // Transparent hashing so std::string-keyed tables can be probed with
 // std::string_view (Debian's Abseil has its own string_view type).
@@ -83,8 +85,11 @@ class Value {
   const ZSet& zset() const { return *static_cast<const ZSet*>(u_.coll); }
   Hash& hash() { return *static_cast<Hash*>(u_.coll); }
   const Hash& hash() const { return *static_cast<const Hash*>(u_.coll); }
+  Stream& stream() { return *static_cast<Stream*>(u_.coll); }
+  const Stream& stream() const { return *static_cast<const Stream*>(u_.coll); }
 
-  // Number of elements (strings count as 1). An empty collection is deleted.
+  // Number of elements (strings count as 1, a stream its entries). An empty
+  // collection is deleted, except a stream, which Redis keeps when empty.
   size_t Size() const;
   Value Clone() const;
 

@@ -70,6 +70,9 @@ struct CommandContext {
   std::vector<std::string> block_keys;
   // Set for commands a Lua script runs through redis.call.
   bool in_script = false;
+  // The arguments to retry the blocked command with, when they differ from
+  // args (XREAD replaces "$" by the ID it stands for at blocking time).
+  std::vector<std::string> block_args;
 
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }
@@ -118,6 +121,7 @@ const std::vector<CommandSpec>& DumpCommands();
 const std::vector<CommandSpec>& HyperLogLogCommands();
 const std::vector<CommandSpec>& SortCommands();
 const std::vector<CommandSpec>& ScriptingCommands();
+const std::vector<CommandSpec>& StreamCommands();
 
 // Whether the command may run while a script is busy (past
 // busy-reply-threshold): the allow-busy commands, SCRIPT KILL, FUNCTION KILL

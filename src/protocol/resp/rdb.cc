@@ -9,6 +9,10 @@
 namespace lumadb::protocol::resp::rdb {
 namespace {
 
+using engine::kv::Stream;
+using engine::kv::StreamGroup;
+using engine::kv::StreamId;
+using engine::kv::StreamNack;
 using engine::kv::Type;
 using engine::kv::Value;
 
@@ -28,6 +32,8 @@ enum : uint8_t {
   kTypeHashListpack = 16,
   kTypeZSetListpack = 17,
   kTypeListQuicklist2 = 18,
+  kTypeStreamListpacks = 15,   // Redis 5.0-6.2 streams
+  kTypeStreamListpacks2 = 19,  // Redis 7.0: adds first/max-deleted IDs, entries-added, entries-read
 };
 
 void PutLength(std::string* out, uint64_t n) {
@@ -256,7 +262,7 @@ bool DecodeListpack(std::string_view lp, std::vector<std::string>* out) {
     } else {
       return false;
     }
-    size_t backlen = entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3 : entry < 268435456 ? 4 : 5;
+    size_t backlen = entry <= 127 ? 1 : entry < 16383 ? 2 : entry < 2097151 ? 3 : entry < 268435455 ? 4 : 5;
     p += entry + backlen;
     out->push_back(std::move(s));
   }
@@ -286,6 +292,283 @@ bool DecodeIntset(std::string_view blob, std::vector<std::string>* out) {
     std::string s;
     AppendInt(&s, v);
     out->push_back(std::move(s));
+  }
+  return true;
+}
+
+// ---- Streams ----
+//
+// Strings in a stream (node keys, listpacks, names) are saved as Redis saves
+// them (integer, LZF or plain), so the payload is redis-server's byte for
+// byte. A stream is a sequence of (16-byte big-endian master ID, listpack) nodes,
+// then its counters, then its groups, each with its PEL (raw 16-byte IDs,
+// 8-byte little-endian delivery time, delivery count) and its consumers
+// (name, 8-byte seen time, the raw IDs they own).
+
+void PutStreamKey(std::string* out, StreamId id) {
+  for (int i = 7; i >= 0; i--) out->push_back(static_cast<char>((id.ms >> (i * 8)) & 0xff));
+  for (int i = 7; i >= 0; i--) out->push_back(static_cast<char>((id.seq >> (i * 8)) & 0xff));
+}
+
+StreamId GetStreamKey(std::string_view b) {
+  StreamId id;
+  for (int i = 0; i < 8; i++) id.ms = (id.ms << 8) | static_cast<uint8_t>(b[i]);
+  for (int i = 8; i < 16; i++) id.seq = (id.seq << 8) | static_cast<uint8_t>(b[i]);
+  return id;
+}
+
+void PutMillis(std::string* out, int64_t ms) {
+  uint64_t v = static_cast<uint64_t>(ms);
+  for (int i = 0; i < 8; i++) out->push_back(static_cast<char>((v >> (i * 8)) & 0xff));
+}
+
+bool GetMillis(Reader& r, int64_t* ms) {
+  std::string_view d;
+  if (!r.Bytes(8, &d)) return false;
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = (v << 8) | static_cast<uint8_t>(d[i]);
+  *ms = static_cast<int64_t>(v);
+  return true;
+}
+
+// Builds a listpack the way Redis's listpack.c encodes one.
+class ListpackWriter {
+ public:
+  ListpackWriter() : buf_(6, '\0') {}
+  void Int(int64_t v) {
+    size_t start = buf_.size();
+    uint64_t u = static_cast<uint64_t>(v);
+    if (v >= 0 && v <= 127) {
+      buf_.push_back(static_cast<char>(v));
+    } else if (v >= -4096 && v <= 4095) {
+      uint64_t x = v < 0 ? (1u << 13) + v : u;
+      buf_.push_back(static_cast<char>(0xc0 | (x >> 8)));
+      buf_.push_back(static_cast<char>(x & 0xff));
+    } else {
+      int bytes = (v >= -32768 && v <= 32767) ? 2 : (v >= -8388608 && v <= 8388607) ? 3 : (v >= INT32_MIN && v <= INT32_MAX) ? 4 : 8;
+      buf_.push_back(static_cast<char>(bytes == 2 ? 0xf1 : bytes == 3 ? 0xf2 : bytes == 4 ? 0xf3 : 0xf4));
+      for (int i = 0; i < bytes; i++) buf_.push_back(static_cast<char>((u >> (i * 8)) & 0xff));
+    }
+    Backlen(buf_.size() - start);
+  }
+  void Str(std::string_view s) {
+    int64_t v;
+    if (ParseInt64(s, &v)) return Int(v);
+    size_t start = buf_.size();
+    size_t n = s.size();
+    if (n < 64) {
+      buf_.push_back(static_cast<char>(0x80 | n));
+    } else if (n < 4096) {
+      buf_.push_back(static_cast<char>(0xe0 | (n >> 8)));
+      buf_.push_back(static_cast<char>(n & 0xff));
+    } else {
+      buf_.push_back(static_cast<char>(0xf0));
+      for (int i = 0; i < 4; i++) buf_.push_back(static_cast<char>((n >> (i * 8)) & 0xff));
+    }
+    buf_.append(s);
+    Backlen(buf_.size() - start);
+  }
+  std::string Finish() {
+    buf_.push_back(static_cast<char>(0xff));
+    uint32_t total = static_cast<uint32_t>(buf_.size());
+    for (int i = 0; i < 4; i++) buf_[i] = static_cast<char>((total >> (i * 8)) & 0xff);
+    uint16_t n = count_ > 65535 ? 65535 : static_cast<uint16_t>(count_);
+    buf_[4] = static_cast<char>(n & 0xff);
+    buf_[5] = static_cast<char>(n >> 8);
+    return std::move(buf_);
+  }
+
+ private:
+  // The element's encoded length, written so it can be read right to left.
+  void Backlen(size_t l) {
+    count_++;
+    if (l <= 127) {
+      buf_.push_back(static_cast<char>(l));
+      return;
+    }
+    int bytes = l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+    for (int i = bytes - 1; i >= 0; i--) {
+      uint8_t b = static_cast<uint8_t>((l >> (7 * i)) & 127);
+      if (i != bytes - 1) b |= 128;
+      buf_.push_back(static_cast<char>(b));
+    }
+  }
+  std::string buf_;
+  size_t count_ = 0;
+};
+
+// One node as Redis stores it: live and deleted counts, the master entry's
+// fields, a 0, then each entry as flags, ID deltas from the master ID,
+// [field count, fields], values and its element count.
+std::string NodeListpack(StreamId master, const Stream::Node& node) {
+  ListpackWriter lp;
+  lp.Int(node.live());
+  lp.Int(node.deleted());
+  lp.Int(static_cast<int64_t>(node.master_fields().size()));
+  for (const auto& f : node.master_fields()) lp.Str(f);
+  lp.Int(0);
+  std::vector<std::string_view> elements;
+  for (size_t i = 0; i < node.size(); i++) {
+    Stream::EntryView e = node.entry(i);
+    lp.Int(e.flags);
+    lp.Int(static_cast<int64_t>(e.id.ms - master.ms));
+    lp.Int(static_cast<int64_t>(e.id.seq - master.seq));
+    int64_t nf = e.num_fields;
+    if (!e.same_fields()) lp.Int(nf);
+    e.Elements(&elements);
+    for (auto el : elements) lp.Str(el);
+    lp.Int(nf + 3 + (e.same_fields() ? 0 : nf + 1));
+  }
+  return lp.Finish();
+}
+
+void DumpStream(const Stream& s, std::string* out) {
+  out->push_back(static_cast<char>(kTypeStreamListpacks2));
+  PutLength(out, s.nodes().size());
+  for (const auto& [master, node] : s.nodes()) {
+    std::string key;
+    PutStreamKey(&key, master);
+    PutRawString(out, key);
+    PutRawString(out, NodeListpack(master, node));
+  }
+  PutLength(out, s.length());
+  PutLength(out, s.last_id().ms);
+  PutLength(out, s.last_id().seq);
+  PutLength(out, s.first_id().ms);
+  PutLength(out, s.first_id().seq);
+  PutLength(out, s.max_deleted_id().ms);
+  PutLength(out, s.max_deleted_id().seq);
+  PutLength(out, s.entries_added());
+  PutLength(out, s.groups().size());
+  for (const auto& [name, g] : s.groups()) {
+    PutRawString(out, name);
+    PutLength(out, g.last_id.ms);
+    PutLength(out, g.last_id.seq);
+    PutLength(out, static_cast<uint64_t>(g.entries_read));
+    PutLength(out, g.pel.size());
+    for (const auto& [id, nack] : g.pel) {
+      PutStreamKey(out, id);
+      PutMillis(out, nack.delivery_time);
+      PutLength(out, nack.delivery_count);
+    }
+    PutLength(out, g.consumers.size());
+    for (const auto& [cname, c] : g.consumers) {
+      PutRawString(out, cname);
+      PutMillis(out, c.seen_time);
+      PutLength(out, c.pel.size());
+      for (StreamId id : c.pel) PutStreamKey(out, id);
+    }
+  }
+}
+
+// Parses one stream listpack into a node of s.
+bool LoadStreamNode(StreamId master, std::string_view lp, Stream* s) {
+  std::vector<std::string> items;
+  if (!DecodeListpack(lp, &items)) return false;
+  size_t i = 0;
+  auto next_int = [&](int64_t* v) { return i < items.size() && ParseInt64(items[i++], v); };
+  int64_t live, deleted, nf, zero;
+  if (!next_int(&live) || !next_int(&deleted) || !next_int(&nf) || nf < 0 ||
+      static_cast<uint64_t>(nf) > items.size() - i) {
+    return false;
+  }
+  std::vector<std::string> fields(items.begin() + i, items.begin() + i + nf);
+  i += nf;
+  if (!next_int(&zero) || zero != 0) return false;
+  std::vector<Stream::RawEntry> entries;
+  int64_t seen_live = 0;
+  while (i < items.size()) {
+    Stream::RawEntry e;
+    int64_t flags, ms_delta, seq_delta, count, lp_count;
+    if (!next_int(&flags) || flags < 0 || flags > 3 || !next_int(&ms_delta) || !next_int(&seq_delta)) return false;
+    e.flags = static_cast<uint8_t>(flags);
+    e.id = StreamId{master.ms + static_cast<uint64_t>(ms_delta), master.seq + static_cast<uint64_t>(seq_delta)};
+    bool same = flags & Stream::kFlagSameFields;
+    if (same) {
+      count = nf;
+    } else {
+      if (!next_int(&count) || count < 0 || static_cast<uint64_t>(count) > items.size()) return false;
+      count *= 2;
+    }
+    if (static_cast<uint64_t>(count) > items.size() - i) return false;
+    for (int64_t k = 0; k < count; k++) e.elements.push_back(items[i++]);
+    int64_t elems = same ? nf : count / 2;
+    if (!next_int(&lp_count) || lp_count != elems + 3 + (same ? 0 : elems + 1)) return false;
+    if (!(flags & Stream::kFlagDeleted)) seen_live++;
+    entries.push_back(std::move(e));
+  }
+  if (seen_live != live || static_cast<int64_t>(entries.size()) != live + deleted) return false;
+  return s->LoadNode(master, std::move(fields), entries);
+}
+
+bool RestoreStream(Reader& r, uint8_t type, Value* out) {
+  *out = Value::Make(Type::kStream);
+  Stream& s = out->stream();
+  uint64_t nodes;
+  if (!r.Length(&nodes)) return false;
+  std::string key, lp;
+  for (uint64_t i = 0; i < nodes; i++) {
+    if (!r.String(&key) || key.size() != 16 || !r.String(&lp)) return false;
+    if (!LoadStreamNode(GetStreamKey(key), lp, &s)) return false;
+  }
+  uint64_t length, added;
+  StreamId last, first, max_deleted;
+  if (!r.Length(&length) || !r.Length(&last.ms) || !r.Length(&last.seq)) return false;
+  if (type == kTypeStreamListpacks2) {
+    if (!r.Length(&first.ms) || !r.Length(&first.seq) || !r.Length(&max_deleted.ms) ||
+        !r.Length(&max_deleted.seq) || !r.Length(&added)) {
+      return false;
+    }
+  } else {
+    // Before 7.0: every entry ever added is assumed still there.
+    first = s.FirstLiveId().value_or(StreamId{0, 0});
+    added = length;
+  }
+  if (!s.LoadCounters(length, last, first, max_deleted, added)) return false;
+  uint64_t groups;
+  if (!r.Length(&groups)) return false;
+  std::string name;
+  for (uint64_t i = 0; i < groups; i++) {
+    StreamId glast;
+    if (!r.String(&name) || !r.Length(&glast.ms) || !r.Length(&glast.seq)) return false;
+    int64_t read;
+    if (type == kTypeStreamListpacks2) {
+      uint64_t v;
+      if (!r.Length(&v)) return false;
+      read = static_cast<int64_t>(v);
+    } else {
+      read = s.EstimateEntriesRead(glast);
+    }
+    StreamGroup* g = s.CreateGroup(name, glast, read);
+    uint64_t pel;
+    if (g == nullptr || !r.Length(&pel)) return false;
+    std::string_view raw;
+    for (uint64_t j = 0; j < pel; j++) {
+      int64_t time;
+      uint64_t count;
+      if (!r.Bytes(16, &raw) || !GetMillis(r, &time) || !r.Length(&count)) return false;
+      if (!g->pel.emplace(GetStreamKey(raw), StreamNack{time, count, nullptr}).second) return false;
+    }
+    uint64_t consumers;
+    if (!r.Length(&consumers)) return false;
+    for (uint64_t j = 0; j < consumers; j++) {
+      int64_t seen;
+      uint64_t owned;
+      if (!r.String(&name) || !GetMillis(r, &seen) || !r.Length(&owned)) return false;
+      engine::kv::StreamConsumer* c = g->CreateConsumer(name, seen);
+      if (c == nullptr) return false;
+      for (uint64_t k = 0; k < owned; k++) {
+        if (!r.Bytes(16, &raw)) return false;
+        auto it = g->pel.find(GetStreamKey(raw));
+        // Every consumer PEL entry must be in the group PEL, owned once.
+        if (it == g->pel.end() || it->second.consumer != nullptr) return false;
+        it->second.consumer = c;
+        c->pel.insert(it->first);
+      }
+    }
+    for (const auto& [id, nack] : g->pel) {
+      if (nack.consumer == nullptr) return false;
+    }
   }
   return true;
 }
@@ -378,6 +661,8 @@ bool DecodeValue(Reader& r, uint8_t type, Value* out) {
       }
       return true;
     }
+    case kTypeStreamListpacks:
+    case kTypeStreamListpacks2: return RestoreStream(r, type, out);
     default:
       return false;  // ziplist-era encodings are not read
   }
@@ -582,6 +867,7 @@ std::string Dump(const Value& v) {
         out.append(b, 8);
       });
       break;
+    case Type::kStream: DumpStream(v.stream(), &out); break;
   }
   AppendFooter(&out);
   return out;
@@ -593,7 +879,8 @@ Status Restore(std::string_view payload, Value* out) {
   Reader r(body);
   uint8_t type;
   if (!r.Byte(&type) || !DecodeValue(r, type, out) || !r.empty()) return Status::Corruption("bad data");
-  if (!out->IsString() && out->Size() == 0) return Status::Corruption("bad data");
+  // An empty collection is invalid, except a stream (emptied, or made by MKSTREAM).
+  if (!out->IsString() && out->type() != Type::kStream && out->Size() == 0) return Status::Corruption("bad data");
   return Status::Ok();
 }
 

@@ -18,7 +18,8 @@ inline constexpr uint16_t kRdbVersion = 10;  // Redis 7.0
 uint64_t Crc64(uint64_t crc, std::string_view data);
 
 // Serializes v with the plain RDB types (string, list, set, zset2, hash) that
-// every Redis since 2.x can RESTORE, and appends version and checksum. A
+// every Redis since 2.x can RESTORE, streams as Redis 7.0 writes them
+// (RDB_TYPE_STREAM_LISTPACKS_2), and appends version and checksum. A
 // string value is encoded as Redis encodes it (integer, LZF or raw), so its
 // DUMP is redis-server's byte for byte.
 std::string Dump(const engine::kv::Value& v);
@@ -29,9 +30,9 @@ std::string Dump(const engine::kv::Value& v);
 size_t LzfCompress(std::string_view input, size_t out_len, std::string* out);
 
 // Parses a DUMP payload: checks version and checksum, then decodes the plain
-// types and Redis 7.0's compact ones (intset, listpack hash/zset, quicklist 2,
-// LZF- and integer-encoded strings). Errors: InvalidArgument("version or
-// checksum") or Corruption("bad data").
+// types, Redis 7.0's compact ones (intset, listpack hash/zset, quicklist 2,
+// LZF- and integer-encoded strings) and streams (listpacks 1 and 2).
+// Errors: InvalidArgument("version or checksum") or Corruption("bad data").
 Status Restore(std::string_view payload, engine::kv::Value* out);
 
 // FUNCTION DUMP / FUNCTION RESTORE: each library's code as an

@@ -30,7 +30,7 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
                              &BitCommands(), &HashCommands(), &ListCommands(), &SetCommands(), &ZSetCommands(),
                              &GeoCommands(), &PubSubCommands(), &TransactionCommands(), &DumpCommands(),
                              &SortCommands(), &ScriptingCommands(),
-                             &HyperLogLogCommands()}) {
+                             &HyperLogLogCommands(), &StreamCommands()}) {
     for (const CommandSpec& spec : *family) {
       table_[spec.name] = &spec;
       ordered_.push_back(&spec);
@@ -134,8 +134,20 @@ void RespServer::RearmWaiter(int db, const std::string& key, uint64_t conn_id) {
   std::lock_guard<std::mutex> g(block_mu_);
   auto it = waiters_.find(DbKey(db, key));
   if (it == waiters_.end()) return;
-  for (auto& w : it->second) {
-    if (w.conn.conn_id == conn_id) w.woken = false;
+  auto& queue = it->second;
+  for (auto w = queue.begin(); w != queue.end(); ++w) {
+    if (w->conn.conn_id != conn_id || !w->woken) continue;
+    w->woken = false;
+    // What woke it may be for a waiter behind it (an XREADGROUP whose group
+    // was destroyed behind an XREAD): pass the wake-up on.
+    for (auto next = w + 1; next != queue.end(); ++next) {
+      if (!next->woken) {
+        next->woken = true;
+        WakeBlocked(next->conn);
+        break;
+      }
+    }
+    break;
   }
 }
 
@@ -150,13 +162,16 @@ void RespServer::OnKeyTouched(int db, std::string_view key) {
       }
     }
   }
-  if (blocked_count_.load(std::memory_order_relaxed) != 0) {
-    std::lock_guard<std::mutex> g(block_mu_);
-    auto it = waiters_.find(std::make_pair(db, std::string(key)));
-    if (it != waiters_.end() && !it->second.front().woken) {
-      it->second.front().woken = true;
-      WakeBlocked(it->second.front().conn);
-    }
+  WakeWaiters(db, key);
+}
+
+void RespServer::WakeWaiters(int db, std::string_view key) {
+  if (blocked_count_.load(std::memory_order_relaxed) == 0) return;
+  std::lock_guard<std::mutex> g(block_mu_);
+  auto it = waiters_.find(std::make_pair(db, std::string(key)));
+  if (it != waiters_.end() && !it->second.front().woken) {
+    it->second.front().woken = true;
+    WakeBlocked(it->second.front().conn);
   }
 }
 

@@ -112,6 +112,10 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   void RemoveWaiter(int db, const std::string& key, uint64_t conn_id);
   // A woken waiter found nothing and waits again, keeping its place.
   void RearmWaiter(int db, const std::string& key, uint64_t conn_id);
+  // Wakes the clients blocked on key (they retry their command) without
+  // counting as a change for WATCH: Redis's signalKeyAsReady alone, as
+  // XGROUP DESTROY does it. Call with the key's shard locked.
+  void WakeWaiters(int db, std::string_view key);
   size_t blocked_clients() const { return blocked_count_.load(std::memory_order_relaxed); }
   std::atomic<int64_t> blocked_sessions{0};
 

@@ -183,7 +183,7 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
   if (batch) TrackingTable::BeginBatch();
   {
     engine::kv::Store::Lock lock = store.LockMask(mask);
-    CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}, false};
+    CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}, false, {}};
     ctx.no_block = no_block || in_exec_;
     spec->fn(ctx);
     if (ctx.wants_block) Block(ctx);
@@ -252,7 +252,8 @@ void RespSession::Block(CommandContext& ctx) {
     return;
   }
   blocked_db_ = db_;
-  if (blocked_args_.empty()) blocked_args_.assign(ctx.args.begin(), ctx.args.end());
+  if (!ctx.block_args.empty()) blocked_args_ = std::move(ctx.block_args);
+  else if (blocked_args_.empty()) blocked_args_.assign(ctx.args.begin(), ctx.args.end());
   blocked_keys_ = ctx.block_keys;
   for (const auto& k : blocked_keys_) server_.AddWaiter(blocked_db_, k, ConnRef{&conn_.worker(), conn_.id()});
   if (block_timer_ == 0 && block_deadline_ms_ > 0) {

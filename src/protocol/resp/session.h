@@ -99,6 +99,9 @@ class RespSession final : public net::Session {
   // reply, or with error the UNBLOCKED error.
   bool UnblockByClient(bool error);
   void SetDeadline(int64_t deadline_ms) { block_deadline_ms_ = deadline_ms; }
+  // True while a blocked command is being retried because one of its keys
+  // changed.
+  bool retrying_blocked() const { return retrying_; }
 
  private:
   void Execute(const std::vector<std::string_view>& args);

@@ -34,11 +34,13 @@ async function main() {
   const sub = new Redis({ port, host: '127.0.0.1' });
   const got = [];
   await new Promise((resolve) => {
-    sub.on('message', (ch, msg) => {
-      got.push([ch, msg]);
-      if (got.length === 3) resolve();
-    });
-    sub.on('pmessage', (pat, ch, msg) => got.push(['p:' + pat, ch, msg]));
+    // Three messages, each seen by the channel and the pattern subscription.
+    const seen = (entry) => {
+      got.push(entry);
+      if (got.length === 5) resolve();
+    };
+    sub.on('message', (ch, msg) => seen([ch, msg]));
+    sub.on('pmessage', (pat, ch, msg) => seen(['p:' + pat, ch, msg]));
     sub.subscribe('news', 'sport').then(() => sub.psubscribe('n*')).then(async () => {
       await r.publish('news', 'one');
       await r.publish('sport', 'two');

@@ -1,4 +1,5 @@
 """Debian's node-redis client (Node.js) against the real binary."""
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,21 @@ class NodeRedisTest(unittest.TestCase):
                                   capture_output=True, text=True, timeout=60, env=env)
             self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
             self.assertEqual(proc.stdout.strip(), "ok")
+
+    def test_node_redis_stream_commands_parse_as_with_redis(self):
+        env = dict(os.environ, NODE_PATH="/usr/share/nodejs")
+
+        def run(port):
+            proc = subprocess.run(["node", os.path.join(HERE, "node_streams.js"), str(port)],
+                                  capture_output=True, text=True, timeout=60, env=env)
+            self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+            return json.loads(proc.stdout)
+
+        with harness.RealServer("redis") as real, harness.Server() as luma:
+            want, got = run(real.port), run(luma.redis_port)
+        self.assertEqual(len(got), len(want))
+        for w, g in zip(want, got):
+            self.assertEqual(g, w)
 
 
 if __name__ == "__main__":

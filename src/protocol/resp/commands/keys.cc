@@ -280,6 +280,7 @@ std::string Encoding(const Value& v) {
       });
       return small ? "listpack" : "skiplist";
     }
+    case Type::kStream: return "stream";
   }
   return "raw";
 }

@@ -163,7 +163,7 @@ class ScriptEngine::Caller final : public ScriptHost {
     std::vector<std::string_view> views(args.begin(), args.end());
     Writer w(reply, resp);
     // Every shard is locked by the script, so the command's own locking is a no-op.
-    CommandContext c{server, ctx_.session, views, w, ctx_.store, db_, spec, true, false, {}, true};
+    CommandContext c{server, ctx_.session, views, w, ctx_.store, db_, spec, true, false, {}, true, {}};
     c.no_block = true;
     spec->fn(c);
     if (server.has_monitors() && !(spec->flags & kAdmin)) server.FeedMonitors(db_, "lua", views);
