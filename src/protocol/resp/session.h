@@ -59,8 +59,13 @@ class RespSession final : public net::Session {
 
  private:
   void Execute(const std::vector<std::string_view>& args);
-  // Runs one command with its keys locked. Returns false on error replies.
-  void Call(const CommandSpec* spec, const std::vector<std::string_view>& args, bool no_block);
+  // Runs one command with its keys locked and records its statistics.
+  void Call(CommandEntry* entry, const std::vector<std::string_view>& args, bool no_block);
+  // Replies with an error for a command refused before it ran.
+  void Reject(CommandEntry* entry, SubcommandEntry* sub, std::string_view err);
+  // INFO commandstats/latencystats, LATENCY and SLOWLOG for a completed command.
+  void RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error);
+  static void RedactedArgs(std::string_view cmd, const std::vector<std::string_view>& args, std::vector<size_t>* out);
   void Block(CommandContext& ctx);
   void Unblock();
   void OnBlockTimeout();
