@@ -761,7 +761,7 @@ bool ParseEnum(const ConfigParam& p, std::string_view value, std::string* out, s
     flags |= v;
   }
   if ((flags & 1) && (flags & 2)) {
-    *err = "shutdown can't have both 'save' and 'nosave'";
+    *err = "shutdown options SAVE and NOSAVE can't be used simultaneously";
     return false;
   }
   std::string canon;
@@ -903,8 +903,8 @@ std::string KeyspaceEventsToString(uint32_t flags) {
     for (const auto& [bit, c] : kOrder) {
       if (flags & bit) s += c;
     }
+    if (flags & kNotifyNew) s += 'n';  // (Redis prints it only without A)
   }
-  if (flags & kNotifyNew) s += 'n';
   if (flags & kNotifyKeyspace) s += 'K';
   if (flags & kNotifyKeyevent) s += 'E';
   if (flags & kNotifyKeyMiss) s += 'm';

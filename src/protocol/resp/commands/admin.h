@@ -28,6 +28,10 @@ std::string InfoText(CommandContext& ctx, const std::vector<std::string>& sectio
 void WriteHelp(Writer& w, std::string_view command, const std::vector<std::string>& lines);
 // "ERR unknown subcommand '<sub>'. Try <CMD> HELP."
 std::string UnknownSubcommand(std::string_view sub, std::string_view command);
+// The error for args[1] that no branch of a container command took: Redis's
+// unknown-subcommand error, or (for a subcommand it has, given arguments it
+// does not take) "unknown subcommand or wrong number of arguments for ...".
+void BadSubcommand(CommandContext& ctx, std::string_view command);
 
 // Bytes as INFO prints them: 943.02K, 11.83M, 0B.
 std::string HumanBytes(uint64_t bytes);

@@ -286,7 +286,7 @@ void CommandCommand(CommandContext& ctx) {
                "    Return the keys from a full Redis command.", "GETKEYSANDFLAGS <full-command>",
                "    Return the keys and the access flags from a full Redis command."});
   } else {
-    ctx.w.Error(UnknownSubcommand(ctx.arg(1), "COMMAND"));
+    BadSubcommand(ctx, "COMMAND");
   }
 }
 

@@ -145,7 +145,7 @@ void ConfigCommand(CommandContext& ctx) {
                "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
                "    Reset statistics reported by the INFO command.", "REWRITE", "    Rewrite the configuration file."});
   } else {
-    ctx.w.Error(UnknownSubcommand(ctx.arg(1), "CONFIG"));
+    BadSubcommand(ctx, "CONFIG");
   }
 }
 

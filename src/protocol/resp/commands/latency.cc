@@ -96,7 +96,7 @@ void LatencyCommand(CommandContext& ctx) {
                "command names.",
                "    If no commands are specified then all histograms are replied."});
   } else {
-    ctx.w.Error(UnknownSubcommand(ctx.arg(1), "LATENCY"));
+    BadSubcommand(ctx, "LATENCY");
   }
 }
 

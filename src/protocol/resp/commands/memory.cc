@@ -132,7 +132,7 @@ void MemoryStats(CommandContext& ctx) {
   uint64_t dataset = m.used > overhead ? m.used - overhead : 0;
   uint64_t net = m.used > startup ? m.used - startup : 0;
   Writer& w = ctx.w;
-  w.Map(26 + dbs.size());
+  w.Map(27 + dbs.size());
   auto field = [&](const char* k, int64_t v) {
     w.Bulk(k);
     w.Integer(v);
@@ -153,11 +153,11 @@ void MemoryStats(CommandContext& ctx) {
   field("functions.caches", 0);
   for (const DbOverhead& o : dbs) {
     w.Bulk("db." + std::to_string(o.db));
-    w.Map(2);
+    w.Map(3);
     field("overhead.hashtable.main", static_cast<int64_t>(o.main));
     field("overhead.hashtable.expires", static_cast<int64_t>(o.expires));
+    field("overhead.hashtable.slot-to-keys", 0);
   }
-  field("overhead.hashtable.slot-to-keys", 0);
   field("overhead.total", static_cast<int64_t>(overhead));
   field("keys.count", static_cast<int64_t>(keys));
   field("keys.bytes-per-key", keys == 0 ? 0 : static_cast<int64_t>(net / keys));
@@ -266,7 +266,7 @@ void MemoryCommand(CommandContext& ctx) {
                "    Return memory in bytes used by <key> and its value. Nested values are",
                "    sampled up to <count> times (default: 5, 0 means sample all)."});
   } else {
-    ctx.w.Error(UnknownSubcommand(ctx.arg(1), "MEMORY"));
+    BadSubcommand(ctx, "MEMORY");
   }
 }
 

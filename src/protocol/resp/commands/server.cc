@@ -30,6 +30,15 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view command) {
   return "ERR unknown subcommand '" + std::string(sub.substr(0, 128)) + "'. Try " + std::string(command) + " HELP.";
 }
 
+void BadSubcommand(CommandContext& ctx, std::string_view command) {
+  CommandEntry* e = ctx.server.FindEntry(ctx.arg(0));
+  if (e != nullptr && e->FindSubcommand(ctx.arg(1)) != nullptr) {
+    return ctx.w.Error("ERR unknown subcommand or wrong number of arguments for '" +
+                       std::string(ctx.arg(1).substr(0, 128)) + "'. Try " + std::string(command) + " HELP.");
+  }
+  ctx.w.Error(UnknownSubcommand(ctx.arg(1), command));
+}
+
 std::string HumanBytes(uint64_t bytes) {
   char buf[64];
   double d = static_cast<double>(bytes);

@@ -35,7 +35,7 @@ void SlowlogCommand(CommandContext& ctx) {
                "    Entries are made of:", "    id, timestamp, time in microseconds, arguments array, client IP and port,",
                "    client name", "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog."});
   } else {
-    ctx.w.Error(UnknownSubcommand(ctx.arg(1), "SLOWLOG"));
+    BadSubcommand(ctx, "SLOWLOG");
   }
 }
 
