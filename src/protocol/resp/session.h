@@ -53,6 +53,10 @@ class RespSession final : public net::Session {
   void Subscribe(Writer& w, const std::vector<std::string_view>& channels, bool pattern);
   void Unsubscribe(Writer& w, const std::vector<std::string_view>& channels, bool pattern);
 
+  // INFO commandstats/latencystats, LATENCY and SLOWLOG for a completed
+  // command of this client (also those its scripts run).
+  void RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error);
+
   // RESET: back to a fresh connection's state.
   void Reset();
   void SetDeadline(int64_t deadline_ms) { block_deadline_ms_ = deadline_ms; }
@@ -63,8 +67,6 @@ class RespSession final : public net::Session {
   void Call(CommandEntry* entry, const std::vector<std::string_view>& args, bool no_block);
   // Replies with an error for a command refused before it ran.
   void Reject(CommandEntry* entry, SubcommandEntry* sub, std::string_view err);
-  // INFO commandstats/latencystats, LATENCY and SLOWLOG for a completed command.
-  void RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error);
   static void RedactedArgs(std::string_view cmd, const std::vector<std::string_view>& args, std::vector<size_t>* out);
   void Block(CommandContext& ctx);
   void Unblock();

@@ -211,6 +211,7 @@ class AdminDiff(unittest.TestCase):
             conn.cmd("NOSUCHCMD")
             conn.cmd("CONFIG", "GET", "hz")
             conn.cmd("CONFIG", "NOPE")
+            conn.cmd("EVAL", "return redis.call('GET', KEYS[1])", "1", "k")  # counted as EVAL and GET
             conn.cmd("DEL", "k")
         real, luma = self.both("INFO", "errorstats")
         self.assertEqual(real, luma)
