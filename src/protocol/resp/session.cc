@@ -187,8 +187,9 @@ void RespSession::Call(CommandEntry* entry, const std::vector<std::string_view>&
   RecordStats(entry, args, ns / 1000, error);
 }
 
-void RespSession::RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error) {
-  bool track = server_.latency_tracking.load(std::memory_order_relaxed);
+void RespSession::RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error,
+                              bool histogram) {
+  bool track = histogram && server_.latency_tracking.load(std::memory_order_relaxed);
   if (entry->subcommands.empty()) {
     entry->stats.RecordCall(us, error, track);
   } else if (SubcommandEntry* sub = args.size() >= 2 ? entry->FindSubcommand(args[1]) : nullptr) {
@@ -296,11 +297,18 @@ void RespSession::OnBlockTimeout() {
   block_timer_ = 0;
   if (!blocked_ || closed_) return;
   std::string name = ToLower(blocked_args_.empty() ? "" : blocked_args_[0]);
+  std::vector<std::string> args = blocked_args_;
   Unblock();
   if (name == "blmove" || name == "brpoplpush") {
     writer_.Null();
   } else {
     writer_.NullArray();
+  }
+  // A timed-out blocking command still counts as a call (but, as in
+  // Redis, not in the latency histograms).
+  if (CommandEntry* entry = server_.FindEntry(name)) {
+    std::vector<std::string_view> views(args.begin(), args.end());
+    RecordStats(entry, views, 0, false, /*histogram=*/false);
   }
   OnData(conn_);
   conn_.RequestFlush();

@@ -55,7 +55,8 @@ class RespSession final : public net::Session {
 
   // INFO commandstats/latencystats, LATENCY and SLOWLOG for a completed
   // command of this client (also those its scripts run).
-  void RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error);
+  void RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error,
+                   bool histogram = true);
 
   // RESET: back to a fresh connection's state.
   void Reset();

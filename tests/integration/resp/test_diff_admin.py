@@ -213,6 +213,7 @@ class AdminDiff(unittest.TestCase):
             conn.cmd("CONFIG", "NOPE")
             conn.cmd("EVAL", "return redis.call('GET', KEYS[1])", "1", "k")  # counted as EVAL and GET
             conn.cmd("DEL", "k")
+            conn.cmd("BLPOP", "nolist", "0.01")  # times out: still a call
         real, luma = self.both("INFO", "errorstats")
         self.assertEqual(real, luma)
         real, luma = self.both("INFO", "commandstats")
