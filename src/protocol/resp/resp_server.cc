@@ -1,6 +1,9 @@
 #include "protocol/resp/resp_server.h"
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 
 #include "common/clock.h"
@@ -26,16 +29,31 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   std::random_device rd;
   static const char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; i++) run_id_.push_back(kHex[rd() % 16]);
+  for (int i = 0; i < 40; i++) repl_id_.push_back(kHex[rd() % 16]);
   for (const auto* family : {&ConnectionCommands(), &ServerCommands(), &KeyCommands(), &StringCommands(),
                              &BitCommands(), &HashCommands(), &ListCommands(), &SetCommands(), &ZSetCommands(),
                              &GeoCommands(), &PubSubCommands(), &TransactionCommands(), &DumpCommands(),
                              &SortCommands(), &ScriptingCommands(),
                              &HyperLogLogCommands(), &StreamCommands()}) {
     for (const CommandSpec& spec : *family) {
-      table_[spec.name] = &spec;
+      CommandEntry& e = entries_.emplace_back();
+      e.spec = &spec;
+      e.meta = FindCommandMeta(spec.name);
+      e.fast = (spec.flags & kFast) != 0;
+      if (e.meta != nullptr) {
+        for (const CommandMeta& sub : e.meta->subcommands) e.subcommands.emplace_back().meta = &sub;
+        const RespNode& flags = e.meta->info.items[2];
+        e.fast = false;
+        for (const RespNode& f : flags.items) {
+          e.fast |= f.str == "fast";
+          e.skip_slowlog |= f.str == "skip_slowlog";
+        }
+      }
+      table_[spec.name] = &e;
       ordered_.push_back(&spec);
     }
   }
+  InitRedisConfig();
   auto& reg = metrics::Global();
   const std::string labels = "protocol=\"redis\"";
   commands_metric = reg.GetCounter("lumadb_commands_total", labels, "Commands executed, per protocol.");
@@ -48,11 +66,19 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   scripts_ = std::make_unique<ScriptEngine>(*this);
   Status st = scripts_->LoadPersisted();
   if (!st.ok()) LOG_ERROR("redis: %s", st.ToString().c_str());
+  struct mallinfo2 mi = mallinfo2();
+  startup_used_memory_ = mi.uordblks + mi.hblkhd;
+  NoteUsedMemory(startup_used_memory_);
 }
 
 RespServer::~RespServer() { store_.RemoveObserver(this); }
 
 const CommandSpec* RespServer::FindCommand(std::string_view name) const {
+  CommandEntry* e = FindEntry(name);
+  return e == nullptr ? nullptr : e->spec;
+}
+
+CommandEntry* RespServer::FindEntry(std::string_view name) const {
   char buf[64];
   if (name.size() >= sizeof(buf)) return nullptr;
   for (size_t i = 0; i < name.size(); i++) {
@@ -61,6 +87,65 @@ const CommandSpec* RespServer::FindCommand(std::string_view name) const {
   }
   auto it = table_.find(std::string_view(buf, name.size()));
   return it == table_.end() ? nullptr : it->second;
+}
+
+SubcommandEntry* CommandEntry::FindSubcommand(std::string_view sub) {
+  for (SubcommandEntry& s : subcommands) {
+    std::string_view full = s.meta->name;
+    size_t bar = full.find('|');
+    if (bar != std::string_view::npos && EqualsIgnoreCase(full.substr(bar + 1), sub)) return &s;
+  }
+  return nullptr;
+}
+
+// The Redis parameters that reflect how LumaDB was started.
+void RespServer::InitRedisConfig() {
+  ConfigStore& c = redis_config_;
+  c.Init("port", std::to_string(config_.port));
+  c.Init("bind", config_.bind);
+  if (!config_.data_dir.empty()) {
+    char* real = realpath(config_.data_dir.c_str(), nullptr);
+    c.Init("dir", real != nullptr ? real : config_.data_dir);
+    free(real);
+  }
+  c.Init("requirepass", config_.requirepass);
+  c.Init("proto-max-bulk-len", std::to_string(config_.limits.max_bulk_len));
+  c.Init("maxclients", std::to_string(config_.max_clients));
+  c.Init("io-threads", std::to_string(config_.workers));
+  c.Init("databases", std::to_string(engine::kv::kRedisDbCount));
+  // Every write is persisted (to RocksDB, not an AOF file); there are no
+  // RDB snapshots.
+  c.Init("appendonly", "yes");
+  c.Init("save", "");
+  auto d = store_.durability();
+  c.Init("appendfsync", d == engine::kv::Durability::kAlways     ? "always"
+                        : d == engine::kv::Durability::kEverySec ? "everysec"
+                                                                 : "no");
+  log::Level l = log::GetLevel();
+  c.Init("loglevel", l == log::Level::kDebug ? "debug" : l == log::Level::kInfo ? "notice" : "warning");
+}
+
+void RespServer::CountError(std::string_view reply) {
+  total_error_replies.fetch_add(1, std::memory_order_relaxed);
+  errors_metric->Add();
+  error_stats_.Record(reply);
+}
+
+void RespServer::ResetStats() {
+  for (CommandEntry& e : entries_) {
+    e.stats.Reset();
+    for (SubcommandEntry& s : e.subcommands) s.stats.Reset();
+  }
+  error_stats_.Reset();
+  total_commands = 0;
+  total_connections = 0;
+  keyspace_hits = 0;
+  keyspace_misses = 0;
+  total_net_input = 0;
+  total_net_output = 0;
+  total_error_replies = 0;
+  rejected_connections_base = net::Worker::rejected_connections.load();
+  expired_keys_base = store_.GetStats().expired_keys;
 }
 
 // ---- WATCH ----
@@ -277,20 +362,31 @@ int64_t RespServer::NumPat() {
   return static_cast<int64_t>(patterns_.size());
 }
 
-double RespServer::InstantaneousOps() {
+RespServer::Rates RespServer::InstantaneousRates() {
   std::lock_guard<std::mutex> g(ops_mu_);
   int64_t now = NowMs();
-  uint64_t count = total_commands.load(std::memory_order_relaxed);
-  if (ops_sample_ms_ == 0) {
-    ops_sample_ms_ = start_ms_;
-  }
-  if (now - ops_sample_ms_ >= 1000 || ops_rate_ == 0) {
-    int64_t dt = now - ops_sample_ms_;
-    if (dt > 0) ops_rate_ = static_cast<double>(count - ops_sample_count_) * 1000.0 / dt;
+  if (ops_sample_ms_ == 0) ops_sample_ms_ = start_ms_;
+  int64_t dt = now - ops_sample_ms_;
+  if (dt >= 1000 || (rates_.ops_per_sec == 0 && dt > 0)) {
+    uint64_t count = total_commands.load(std::memory_order_relaxed);
+    uint64_t in = total_net_input.load(std::memory_order_relaxed);
+    uint64_t out = total_net_output.load(std::memory_order_relaxed);
+    double secs = static_cast<double>(dt) / 1000.0;
+    rates_.ops_per_sec = static_cast<double>(count - std::min(count, ops_sample_count_)) / secs;
+    rates_.input_kbps = static_cast<double>(in - std::min(in, ops_sample_in_)) / 1024.0 / secs;
+    rates_.output_kbps = static_cast<double>(out - std::min(out, ops_sample_out_)) / 1024.0 / secs;
     ops_sample_ms_ = now;
     ops_sample_count_ = count;
+    ops_sample_in_ = in;
+    ops_sample_out_ = out;
   }
-  return ops_rate_;
+  return rates_;
+}
+
+void RespServer::NoteUsedMemory(uint64_t used) {
+  uint64_t peak = peak_used_memory_.load(std::memory_order_relaxed);
+  while (used > peak && !peak_used_memory_.compare_exchange_weak(peak, used, std::memory_order_relaxed)) {
+  }
 }
 
 // ---- MONITOR ----

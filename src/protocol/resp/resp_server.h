@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -18,6 +19,11 @@
 #include "engine/kv/store.h"
 #include "protocol/resp/codec.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/command_meta.h"
+#include "protocol/resp/command_stats.h"
+#include "protocol/resp/config_table.h"
+#include "protocol/resp/latency_monitor.h"
+#include "protocol/resp/slowlog.h"
 #include "protocol/resp/tracking.h"
 
 namespace lumadb::net {
@@ -74,6 +80,37 @@ struct RespConfig {
   size_t hll_sparse_max_bytes = engine::kv::kHllDefaultSparseMaxBytes;
 };
 
+// A subcommand's statistics ("config|get").
+struct SubcommandEntry {
+  const CommandMeta* meta;
+  CommandStats stats;
+};
+
+// One command of the table with what the admin commands know about it: what
+// redis-server says of it (null if redis-server has no such command), its
+// statistics and its subcommands' ones.
+struct CommandEntry {
+  const CommandSpec* spec;
+  const CommandMeta* meta;
+  CommandStats stats;
+  std::deque<SubcommandEntry> subcommands;
+  bool fast = false;          // "fast" in COMMAND INFO: LATENCY's fast-command event
+  bool skip_slowlog = false;  // never logged (EXEC)
+
+  // Case-insensitive; null if `sub` is not one of its subcommands.
+  SubcommandEntry* FindSubcommand(std::string_view sub);
+};
+
+// The encoding thresholds (hash-max-listpack-entries, ...) OBJECT ENCODING
+// and MEMORY USAGE follow, set by CONFIG SET.
+struct EncodingLimits {
+  std::atomic<int64_t> hash_max_listpack_entries{512};
+  std::atomic<int64_t> hash_max_listpack_value{64};
+  std::atomic<int64_t> zset_max_listpack_entries{128};
+  std::atomic<int64_t> zset_max_listpack_value{64};
+  std::atomic<int64_t> set_max_intset_entries{512};
+};
+
 // State shared by every Redis session: the command table, registries for
 // WATCH, blocked clients, pub/sub and CLIENT LIST, and INFO counters.
 class ScriptEngine;
@@ -91,7 +128,22 @@ class RespServer final : public engine::kv::KeyspaceObserver {
 
   // Case-insensitive; null if unknown.
   const CommandSpec* FindCommand(std::string_view name) const;
+  CommandEntry* FindEntry(std::string_view name) const;
   const std::vector<const CommandSpec*>& commands() const { return ordered_; }
+  // Every command, in registration order.
+  std::deque<CommandEntry>& entries() { return entries_; }
+
+  // ---- Admin state: CONFIG values, SLOWLOG, LATENCY, INFO stats ----
+  ConfigStore& redis_config() { return redis_config_; }
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  ErrorStats& error_stats() { return error_stats_; }
+  EncodingLimits& encoding() { return encoding_; }
+  std::atomic<bool> latency_tracking{true};
+  // Records an error reply of any command (INFO errorstats, total_error_replies).
+  void CountError(std::string_view reply_without_dash);
+  // CONFIG RESETSTAT: zeroes what INFO stats/commandstats/errorstats/latencystats report.
+  void ResetStats();
 
   // EVAL scripts, function libraries and the running script.
   ScriptEngine& scripts() { return *scripts_; }
@@ -160,8 +212,20 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::vector<std::shared_ptr<ClientInfo>> Clients();
   std::shared_ptr<ClientInfo> FindClient(uint64_t id);
 
-  // Commands per second since the previous call (at most ~1 s apart).
-  double InstantaneousOps();
+  // Commands per second and network KB/s, sampled at most once a second.
+  struct Rates {
+    double ops_per_sec = 0, input_kbps = 0, output_kbps = 0;
+  };
+  Rates InstantaneousRates();
+  double InstantaneousOps() { return InstantaneousRates().ops_per_sec; }
+
+  // Memory figures for INFO and MEMORY: the peak of what INFO/MEMORY have
+  // seen allocated, and what was allocated when this server started.
+  void NoteUsedMemory(uint64_t used);
+  std::atomic<uint64_t>& peak_used_memory() { return peak_used_memory_; }
+  uint64_t startup_used_memory() const { return startup_used_memory_; }
+  // INFO replication's master_replid.
+  const std::string& repl_id() const { return repl_id_; }
 
   // KeyspaceObserver
   void OnKeyTouched(int db, std::string_view key) override;
@@ -174,6 +238,10 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::atomic<uint64_t> keyspace_misses{0};
   std::atomic<uint64_t> total_net_input{0};
   std::atomic<uint64_t> total_net_output{0};
+  std::atomic<uint64_t> total_error_replies{0};
+  std::atomic<uint64_t> total_reads{0};  // read events handled (INFO total_reads_processed)
+  std::atomic<uint64_t> rejected_connections_base{0};  // INFO subtracts these after CONFIG RESETSTAT
+  std::atomic<uint64_t> expired_keys_base{0};
   metrics::Counter* commands_metric;
   metrics::Counter* errors_metric;
   metrics::Histogram* latency_metric;
@@ -182,13 +250,20 @@ class RespServer final : public engine::kv::KeyspaceObserver {
 
  private:
   using DbKey = std::pair<int, std::string>;
+  void InitRedisConfig();
 
   engine::kv::Store& store_;
   RespConfig config_;
   int64_t start_ms_;
   std::string run_id_;
-  engine::kv::StrMap<const CommandSpec*> table_;
+  engine::kv::StrMap<CommandEntry*> table_;
   std::vector<const CommandSpec*> ordered_;
+  std::deque<CommandEntry> entries_;
+  ConfigStore redis_config_;
+  SlowLog slowlog_;
+  LatencyMonitor latency_monitor_;
+  ErrorStats error_stats_;
+  EncodingLimits encoding_;
   std::unique_ptr<ScriptEngine> scripts_;
 
   std::mutex watch_mu_;
@@ -209,8 +284,11 @@ class RespServer final : public engine::kv::KeyspaceObserver {
 
   std::mutex ops_mu_;
   int64_t ops_sample_ms_ = 0;
-  uint64_t ops_sample_count_ = 0;
-  double ops_rate_ = 0;
+  uint64_t ops_sample_count_ = 0, ops_sample_in_ = 0, ops_sample_out_ = 0;
+  Rates rates_;
+  std::atomic<uint64_t> peak_used_memory_{0};
+  uint64_t startup_used_memory_ = 0;
+  std::string repl_id_;
 
   std::mutex clients_mu_;
   std::map<uint64_t, std::shared_ptr<ClientInfo>> clients_;

@@ -57,36 +57,38 @@ void RespSession::set_proto(int p) {
 
 void RespSession::OnData(net::Connection& conn) {
   net::Buffer& in = conn.in();
-  // One clock read per request: each request's latency runs from the end of
-  // the previous one (or the start of this batch).
-  int64_t t = MonoNs();
   info_->last_active_ms.store(NowMs(), std::memory_order_relaxed);
+  server_.total_reads.fetch_add(1, std::memory_order_relaxed);
   while (!blocked_ && !postponed_ && !closed_ && !conn.close_requested() && conn.CanWrite() && !in.empty()) {
     ParseResult r = ParseRequest(in.Readable(), server_.config().limits, &args_, &inline_storage_);
     if (r.status == ParseStatus::kIncomplete) break;
     if (r.status == ParseStatus::kError) {
-      writer_.Error("ERR " + r.error);
-      server_.errors_metric->Add();
+      std::string err = "ERR " + r.error;
+      writer_.Error(err);
+      server_.CountError(err);
       LOG_DEBUG("redis: protocol error from %s: %s", conn.peer().c_str(), r.error.c_str());
       in.Clear();
       conn.CloseAfterWrite();
       break;
     }
     server_.total_net_input.fetch_add(r.consumed, std::memory_order_relaxed);
-    if (r.status == ParseStatus::kOk) {
-      Execute(args_);
-      int64_t t2 = MonoNs();
-      server_.latency_metric->ObserveNs(t2 - t);
-      t = t2;
-    }
+    if (r.status == ParseStatus::kOk) Execute(args_);
     // args_ may view the input buffer: consume only after executing.
     in.Consume(r.consumed);
   }
 }
 
+void RespSession::Reject(CommandEntry* entry, SubcommandEntry* sub, std::string_view err) {
+  if (in_multi_) multi_error_ = true;
+  if (sub != nullptr) sub->stats.rejected.fetch_add(1, std::memory_order_relaxed);
+  else if (entry != nullptr) entry->stats.rejected.fetch_add(1, std::memory_order_relaxed);
+  server_.CountError(err);
+  writer_.Error(err);
+}
+
 void RespSession::Execute(const std::vector<std::string_view>& args) {
-  const CommandSpec* spec = server_.FindCommand(args[0]);
-  if (spec == nullptr) {
+  CommandEntry* entry = server_.FindEntry(args[0]);
+  if (entry == nullptr) {
     std::string err = "ERR unknown command '";
     err.append(args[0].substr(0, 128));
     err += "', with args beginning with: ";
@@ -95,38 +97,38 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
       err.append(args[i].substr(0, 128));
       err += "' ";
     }
-    if (in_multi_) multi_error_ = true;
-    server_.errors_metric->Add();
-    writer_.Error(err);
-    return;
+    return Reject(nullptr, nullptr, err);
   }
+  const CommandSpec* spec = entry->spec;
   int argc = static_cast<int>(args.size());
   if ((spec->arity > 0 && argc != spec->arity) || (spec->arity < 0 && argc < -spec->arity)) {
-    if (in_multi_) multi_error_ = true;
-    server_.errors_metric->Add();
-    writer_.Error(ArityError(spec->name));
-    return;
+    return Reject(entry, nullptr, ArityError(spec->name));
+  }
+  // A container command's subcommand has its own arity, checked (as Redis
+  // does) before the command runs.
+  SubcommandEntry* sub = nullptr;
+  if (!entry->subcommands.empty() && argc >= 2) {
+    sub = entry->FindSubcommand(args[1]);
+    if (sub != nullptr) {
+      int a = sub->meta->arity;
+      if ((a > 0 && argc != a) || (a < 0 && argc < -a)) return Reject(entry, sub, ArityError(sub->meta->name));
+    }
   }
   if (!authenticated_ && !(spec->flags & kNoAuth)) {
-    if (in_multi_) multi_error_ = true;
-    writer_.Error("NOAUTH Authentication required.");
-    return;
+    return Reject(entry, sub, "NOAUTH Authentication required.");
   }
   if (proto() == 2 && SubscriptionCount() > 0) {
     std::string_view n = spec->name;
     if (n != "subscribe" && n != "psubscribe" && n != "unsubscribe" && n != "punsubscribe" && n != "ping" &&
         n != "quit" && n != "reset" && n != "ssubscribe" && n != "sunsubscribe") {
-      writer_.Error("ERR Can't execute '" + std::string(n) +
-                    "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
-      return;
+      return Reject(entry, sub,
+                    "ERR Can't execute '" + std::string(sub != nullptr ? sub->meta->name : n) +
+                        "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
     }
   }
   ScriptEngine& scripts = server_.scripts();
   if (scripts.running() && !AllowedWhileBusy(spec, args) && !scripts.WaitWhileRunning()) {
-    if (in_multi_) multi_error_ = true;
-    server_.errors_metric->Add();
-    writer_.Error(scripts.BusyError());
-    return;
+    return Reject(entry, sub, scripts.BusyError());
   }
   if (server_.PausedFor(MayWrite(spec, args))) {
     // CLIENT PAUSE: wait (reading nothing more) until the pause ends.
@@ -136,9 +138,7 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
     return;
   }
   if (in_multi_ && (spec->flags & kNoMulti)) {
-    multi_error_ = true;
-    writer_.Error("ERR Command not allowed inside a transaction");
-    return;
+    return Reject(entry, sub, "ERR Command not allowed inside a transaction");
   }
   if (in_multi_ && !(spec->flags & kExecNow)) {
     std::vector<std::string> copy(args.begin(), args.end());
@@ -146,7 +146,7 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
     writer_.Simple("QUEUED");
     return;
   }
-  Call(spec, args, false);
+  Call(entry, args, false);
 }
 
 void RespSession::CollectKeys(const CommandSpec* spec, const std::vector<std::string_view>& args,
@@ -162,7 +162,8 @@ void RespSession::CollectKeys(const CommandSpec* spec, const std::vector<std::st
   for (int i = spec->first_key; i <= last && i < argc; i += spec->step) out->push_back(i);
 }
 
-void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_view>& args, bool no_block) {
+void RespSession::Call(CommandEntry* entry, const std::vector<std::string_view>& args, bool no_block) {
+  const CommandSpec* spec = entry->spec;
   std::string& out = conn_.out();
   size_t out_before = out.size();
   engine::kv::Store& store = server_.store();
@@ -181,42 +182,98 @@ void RespSession::Call(const CommandSpec* spec, const std::vector<std::string_vi
   SetCurrentClient(conn_.id());
   bool batch = server_.tracking().active();
   if (batch) TrackingTable::BeginBatch();
+  bool blocked = false;
+  int64_t t0 = MonoNs();
   {
     engine::kv::Store::Lock lock = store.LockMask(mask);
     CommandContext ctx{server_, *this, args, writer_, store, db_, spec, false, false, {}, false, {}};
     ctx.no_block = no_block || in_exec_;
     spec->fn(ctx);
-    if (ctx.wants_block) Block(ctx);
+    blocked = ctx.wants_block;
+    if (blocked) Block(ctx);
   }
   if (batch) server_.tracking().EndBatch();
   SetCurrentClient(0);
+  int64_t ns = MonoNs() - t0;
   info_->last_cmd.store(spec->name, std::memory_order_relaxed);
   server_.total_commands.fetch_add(1, std::memory_order_relaxed);
   server_.commands_metric->Add();
-  if (out.size() > out_before && out[out_before] == '-') server_.errors_metric->Add();
+  server_.latency_metric->ObserveNs(ns);
   server_.total_net_output.fetch_add(out.size() - out_before, std::memory_order_relaxed);
   if (!feed_first && server_.has_monitors() && !retrying_) FeedMonitor(spec, args, db_);
   AfterCommand(spec, args, out_before);
+  // A command that blocked is counted when it completes (its retry), as Redis does.
+  if (blocked) return;
+  bool error = out.size() > out_before && out[out_before] == '-';
+  if (error) {
+    size_t eol = out.find('\r', out_before);
+    server_.CountError(std::string_view(out).substr(out_before + 1, eol == std::string::npos ? 0 : eol - out_before - 1));
+  }
+  RecordStats(entry, args, ns / 1000, error);
+}
+
+void RespSession::RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error,
+                              bool histogram) {
+  bool track = histogram && server_.latency_tracking.load(std::memory_order_relaxed);
+  if (entry->subcommands.empty()) {
+    entry->stats.RecordCall(us, error, track);
+  } else if (SubcommandEntry* sub = args.size() >= 2 ? entry->FindSubcommand(args[1]) : nullptr) {
+    sub->stats.RecordCall(us, error, track);
+  }
+  // (An unknown subcommand is only an error reply, as in Redis.)
+  server_.latency_monitor().AddIfNeeded(entry->fast ? "fast-command" : "command", us / 1000);
+  SlowLog& slowlog = server_.slowlog();
+  if (entry->skip_slowlog || !slowlog.ShouldLog(us)) return;
+  std::vector<size_t> redact;
+  RedactedArgs(entry->spec->name, args, &redact);
+  std::string name;
+  {
+    std::lock_guard<std::mutex> g(info_->mu);
+    name = info_->name;
+  }
+  slowlog.Add(args, redact, us, info_->addr, std::move(name));
+}
+
+// The arguments Redis hides from SLOWLOG (and MONITOR): passwords.
+void RespSession::RedactedArgs(std::string_view cmd, const std::vector<std::string_view>& args,
+                               std::vector<size_t>* out) {
+  if (cmd == "auth") {
+    for (size_t i = 1; i < args.size(); i++) out->push_back(i);
+  } else if (cmd == "hello") {
+    for (size_t i = 2; i < args.size(); i++) {
+      if (IsArg(args[i], "AUTH") && i + 2 < args.size()) {
+        out->push_back(i + 1);
+        out->push_back(i + 2);
+        i += 2;
+      }
+    }
+  } else if (cmd == "config" && args.size() >= 4 && IsArg(args[1], "SET")) {
+    for (size_t i = 2; i + 1 < args.size(); i += 2) {
+      const ConfigParam* p = FindConfigParam(args[i]);
+      if (p != nullptr && (p->flags & kConfigSensitive)) out->push_back(i + 1);
+    }
+  } else if (cmd == "migrate") {
+    for (size_t i = 6; i < args.size(); i++) {
+      if (IsArg(args[i], "AUTH") && i + 1 < args.size()) {
+        out->push_back(++i);
+      } else if (IsArg(args[i], "AUTH2") && i + 2 < args.size()) {
+        out->push_back(i + 1);
+        out->push_back(i + 2);
+        i += 2;
+      }
+    }
+  }
 }
 
 void RespSession::FeedMonitor(const CommandSpec* spec, const std::vector<std::string_view>& args, int db) {
   if (!FedToMonitors(spec, args)) return;
-  std::string_view name = spec->name;
-  if (name == "auth" || name == "hello") {
-    // Passwords never reach MONITOR: AUTH's arguments and HELLO's AUTH pair are redacted.
-    std::vector<std::string_view> redacted(args.begin(), args.end());
-    for (size_t i = 1; i < redacted.size(); i++) {
-      if (name == "auth") {
-        redacted[i] = "(redacted)";
-      } else if (IsArg(redacted[i], "AUTH") && i + 2 < redacted.size()) {
-        redacted[i + 1] = redacted[i + 2] = "(redacted)";
-        i += 2;
-      }
-    }
-    server_.FeedMonitors(db, conn_.peer(), redacted);
-    return;
-  }
-  server_.FeedMonitors(db, conn_.peer(), args);
+  // Passwords never reach MONITOR (AUTH, HELLO's AUTH pair, CONFIG SET requirepass...).
+  std::vector<size_t> redact;
+  RedactedArgs(spec->name, args, &redact);
+  if (redact.empty()) return server_.FeedMonitors(db, conn_.peer(), args);
+  std::vector<std::string_view> redacted(args.begin(), args.end());
+  for (size_t i : redact) redacted[i] = "(redacted)";
+  server_.FeedMonitors(db, conn_.peer(), redacted);
 }
 
 void RespSession::AfterCommand(const CommandSpec* spec, const std::vector<std::string_view>& args,
@@ -285,7 +342,7 @@ void RespSession::OnKeyReady() {
   db_ = blocked_db_;
   blocked_ = false;
   retrying_ = true;
-  Call(server_.FindCommand(views[0]), views, false);
+  Call(server_.FindEntry(views[0]), views, false);
   retrying_ = false;
   db_ = saved_db;
   if (!blocked_) {
@@ -302,12 +359,19 @@ void RespSession::OnBlockTimeout() {
   block_timer_ = 0;
   if (!blocked_ || closed_) return;
   std::string name = ToLower(blocked_args_.empty() ? "" : blocked_args_[0]);
+  std::vector<std::string> args = blocked_args_;
   Unblock();
   if (reply_mode_ == ReplyMode::kOff) {
   } else if (name == "blmove" || name == "brpoplpush") {
     writer_.Null();
   } else {
     writer_.NullArray();
+  }
+  // A timed-out blocking command still counts as a call (but, as in
+  // Redis, not in the latency histograms).
+  if (CommandEntry* entry = server_.FindEntry(name)) {
+    std::vector<std::string_view> views(args.begin(), args.end());
+    RecordStats(entry, views, 0, false, /*histogram=*/false);
   }
   OnData(conn_);
   conn_.RequestFlush();
@@ -367,7 +431,7 @@ void RespSession::Exec(Writer& w) {
   std::vector<std::string_view> views;
   for (const auto& cmd : queued) {
     views.assign(cmd.begin(), cmd.end());
-    Call(server_.FindCommand(views[0]), views, true);
+    Call(server_.FindEntry(views[0]), views, true);
   }
   in_exec_ = false;
 }

@@ -71,6 +71,11 @@ class RespSession final : public net::Session {
   void Subscribe(Writer& w, const std::vector<std::string_view>& channels, bool pattern);
   void Unsubscribe(Writer& w, const std::vector<std::string_view>& channels, bool pattern);
 
+  // INFO commandstats/latencystats, LATENCY and SLOWLOG for a completed
+  // command of this client (also those its scripts run).
+  void RecordStats(CommandEntry* entry, const std::vector<std::string_view>& args, int64_t us, bool error,
+                   bool histogram = true);
+
   // RESET: back to a fresh connection's state.
   void Reset();
 
@@ -111,8 +116,11 @@ class RespSession final : public net::Session {
   bool FedToMonitors(const CommandSpec* spec, const std::vector<std::string_view>& args) const;
   // Whether CLIENT PAUSE WRITE holds the command (writes and may-replicate commands).
   bool MayWrite(const CommandSpec* spec, const std::vector<std::string_view>& args) const;
-  // Runs one command with its keys locked. Returns false on error replies.
-  void Call(const CommandSpec* spec, const std::vector<std::string_view>& args, bool no_block);
+  // Runs one command with its keys locked and records its statistics.
+  void Call(CommandEntry* entry, const std::vector<std::string_view>& args, bool no_block);
+  // Replies with an error for a command refused before it ran.
+  void Reject(CommandEntry* entry, SubcommandEntry* sub, std::string_view err);
+  static void RedactedArgs(std::string_view cmd, const std::vector<std::string_view>& args, std::vector<size_t>* out);
   void Block(CommandContext& ctx);
   void Unblock();
   void OnBlockTimeout();

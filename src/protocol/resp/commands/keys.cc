@@ -253,8 +253,9 @@ void RandomKey(CommandContext& ctx) {
 
 void Touch(CommandContext& ctx) { Exists(ctx); }
 
-// OBJECT ENCODING as Redis 7.0 reports it for the same data.
-std::string Encoding(const Value& v) {
+// OBJECT ENCODING as Redis 7.0 reports it for the same data, under the
+// thresholds CONFIG SET gave (hash-max-listpack-entries, ...).
+std::string Encoding(const Value& v, const EncodingLimits& lim) {
   switch (v.type()) {
     case Type::kString: {
       int64_t n;
@@ -263,7 +264,7 @@ std::string Encoding(const Value& v) {
     }
     case Type::kList: return "quicklist";
     case Type::kSet: {
-      if (v.set().size() > 512) return "hashtable";
+      if (static_cast<int64_t>(v.set().size()) > lim.set_max_intset_entries.load()) return "hashtable";
       for (const auto& m : v.set()) {
         int64_t n;
         if (!ParseInt64(m, &n)) return "hashtable";
@@ -273,10 +274,11 @@ std::string Encoding(const Value& v) {
     case Type::kHash:
       return v.hash().is_listpack() ? "listpack" : "hashtable";
     case Type::kZSet: {
-      if (v.zset().size() > 128) return "skiplist";
+      if (static_cast<int64_t>(v.zset().size()) > lim.zset_max_listpack_entries.load()) return "skiplist";
+      int64_t max_value = lim.zset_max_listpack_value.load();
       bool small = true;
       v.zset().ForEach([&](const std::string& m, double) {
-        if (m.size() > 64) small = false;
+        if (static_cast<int64_t>(m.size()) > max_value) small = false;
       });
       return small ? "listpack" : "skiplist";
     }
@@ -311,7 +313,7 @@ void Object(CommandContext& ctx) {
     return;
   }
   if (sub == "encoding") {
-    ctx.w.Bulk(Encoding(*v));
+    ctx.w.Bulk(Encoding(*v, ctx.server.encoding()));
   } else if (sub == "refcount") {
     int64_t n;
     bool shared = v->IsString() && ParseInt64(v->str(), &n) && n >= 0 && n < 10000;

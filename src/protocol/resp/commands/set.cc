@@ -58,14 +58,12 @@ void SMIsMember(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); i++) ctx.w.Integer(v != nullptr && v->set().contains(ctx.arg(i)) ? 1 : 0);
 }
 
-inline constexpr size_t kIntsetMaxEntries = 512;  // set-max-intset-entries
-
 // redis-server keeps a set of at most set-max-intset-entries integers as an
 // intset, which it walks in ascending order: list such sets the same way.
 // Returns whether the members form such a set.
 template <typename T, typename Get>
-bool SortLikeIntset(std::vector<T>* items, Get get) {
-  if (items->size() > kIntsetMaxEntries) return false;
+bool SortLikeIntset(CommandContext& ctx, std::vector<T>* items, Get get) {
+  if (static_cast<int64_t>(items->size()) > ctx.server.encoding().set_max_intset_entries.load()) return false;
   std::vector<std::pair<int64_t, T>> keyed;
   keyed.reserve(items->size());
   for (auto& m : *items) {
@@ -79,7 +77,7 @@ bool SortLikeIntset(std::vector<T>* items, Get get) {
 }
 
 void WriteSet(CommandContext& ctx, std::vector<std::string>& items) {
-  SortLikeIntset(&items, [](const std::string& m) { return std::string_view(m); });
+  SortLikeIntset(ctx, &items, [](const std::string& m) { return std::string_view(m); });
   ctx.w.Set(items.size());
   for (const auto& s : items) ctx.w.Bulk(s);
 }
@@ -92,7 +90,7 @@ void SMembers(CommandContext& ctx) {
   std::vector<const std::string*> items;
   items.reserve(v->set().size());
   for (const auto& m : v->set()) items.push_back(&m);
-  SortLikeIntset(&items, [](const std::string* m) { return std::string_view(*m); });
+  SortLikeIntset(ctx, &items, [](const std::string* m) { return std::string_view(*m); });
   ctx.w.Set(items.size());
   for (const std::string* m : items) ctx.w.Bulk(*m);
 }
@@ -269,7 +267,7 @@ void SScan(CommandContext& ctx) {
     for (const auto& m : v->set()) items.push_back(&m);
   }
   // An intset is returned whole, in ascending order.
-  bool small = SortLikeIntset(&items, [](const std::string* m) { return std::string_view(*m); });
+  bool small = SortLikeIntset(ctx, &items, [](const std::string* m) { return std::string_view(*m); });
   std::vector<size_t> picked;
   uint64_t next = ScanCollection(items, [](const std::string* m) { return std::string_view(*m); }, sa.cursor,
                                  sa.count, small, &picked);

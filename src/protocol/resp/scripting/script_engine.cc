@@ -142,7 +142,8 @@ class ScriptEngine::Caller final : public ScriptHost {
 
   bool Call(const std::vector<std::string>& args, int resp, std::string* reply, std::string* error) override {
     RespServer& server = ctx_.server;
-    const CommandSpec* spec = server.FindCommand(args[0]);
+    CommandEntry* entry = server.FindEntry(args[0]);
+    const CommandSpec* spec = entry == nullptr ? nullptr : entry->spec;
     if (spec == nullptr) {
       *error = "Unknown Redis command called from script";
       return false;
@@ -165,9 +166,13 @@ class ScriptEngine::Caller final : public ScriptHost {
     // Every shard is locked by the script, so the command's own locking is a no-op.
     CommandContext c{server, ctx_.session, views, w, ctx_.store, db_, spec, true, false, {}, true, {}};
     c.no_block = true;
+    int64_t t0 = MonoNs();
     spec->fn(c);
     if (server.has_monitors() && !(spec->flags & kAdmin)) server.FeedMonitors(db_, "lua", views);
-    if ((spec->flags & kWrite) && !(reply->size() > 0 && (*reply)[0] == '-')) {
+    bool failed = reply->size() > 0 && (*reply)[0] == '-';
+    // Redis counts a script's commands in INFO commandstats and SLOWLOG too.
+    ctx_.session.RecordStats(entry, views, (MonoNs() - t0) / 1000, failed);
+    if ((spec->flags & kWrite) && !failed) {
       engine_.wrote_.store(true, std::memory_order_relaxed);
     }
     if (std::string_view(spec->name) == "select") db_ = ctx_.session.db();
