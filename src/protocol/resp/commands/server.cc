@@ -5,6 +5,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "common/strutil.h"
 #include "net/worker.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/scripting/script_engine.h"
 #include "protocol/resp/session.h"
@@ -513,7 +515,13 @@ const std::vector<Param>& Params() {
       {"tcp-keepalive", [](RespServer&) { return std::string("300"); }, nullptr},
       {"hz", [](RespServer&) { return std::string("10"); }, nullptr},
       {"io-threads", [](RespServer& s) { return std::to_string(s.config().workers); }, nullptr},
-      {"notify-keyspace-events", [](RespServer&) { return std::string(); }, nullptr},
+      {"notify-keyspace-events", [](RespServer& s) { return KeyspaceEventsToString(s.notify_flags()); },
+       [](RespServer& s, std::string_view v) {
+         int flags = ParseKeyspaceEvents(v);
+         if (flags < 0) return std::string(kKeyspaceEventsError);
+         s.set_notify_flags(flags);
+         return std::string();
+       }},
       {"proto-max-bulk-len", [](RespServer& s) { return std::to_string(s.config().limits.max_bulk_len); },
        [](RespServer& s, std::string_view v) {
          uint64_t n;
@@ -575,10 +583,20 @@ void Config(CommandContext& ctx) {
       ctx.w.Bulk(v);
     }
   } else if (sub == "set") {
-    if (ctx.argc() < 4 || ctx.argc() % 2 != 0) {
+    if (ctx.argc() < 4) {
       ctx.w.Error(ArityError("config|set"));
       return;
     }
+    if (ctx.argc() % 2 != 0) {
+      ctx.w.Error(kErrSyntax);
+      return;
+    }
+    auto failed = [&](std::string_view name, std::string_view why) {
+      ctx.w.Error("ERR CONFIG SET failed (possibly related to argument '" + std::string(name) + "') - " +
+                  std::string(why));
+    };
+    // Check every pair before changing anything, as Redis does.
+    std::vector<const Param*> params;
     for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
       std::string name = ToLower(ctx.arg(i));
       const Param* param = nullptr;
@@ -589,17 +607,26 @@ void Config(CommandContext& ctx) {
         ctx.w.Error("ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(ctx.arg(i)) + "'");
         return;
       }
+      // Accept a write of the current value; refuse changes we cannot apply live.
+      if (!param->set && param->get(ctx.server) != ctx.arg(i + 1)) return failed(name, "can't set immutable config");
+      if (std::find(params.begin(), params.end(), param) != params.end()) return failed(name, "duplicate parameter");
+      params.push_back(param);
+    }
+    // All or nothing: a failing value restores the ones already applied.
+    std::vector<std::string> old_values;
+    for (size_t k = 0; k < params.size(); k++) {
+      const Param* param = params[k];
       if (!param->set) {
-        // Accept a write of the current value; refuse changes we cannot apply live.
-        if (param->get(ctx.server) == ctx.arg(i + 1)) continue;
-        ctx.w.Error("ERR CONFIG SET failed (possibly related to argument '" + name +
-                    "') - can't set immutable config");
-        return;
+        old_values.emplace_back();
+        continue;
       }
-      std::string err = param->set(ctx.server, ctx.arg(i + 1));
+      old_values.push_back(param->get(ctx.server));
+      std::string err = param->set(ctx.server, ctx.arg(2 + 2 * k + 1));
       if (!err.empty()) {
-        ctx.w.Error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + err);
-        return;
+        for (size_t j = 0; j < k; j++) {
+          if (params[j]->set) (void)params[j]->set(ctx.server, old_values[j]);
+        }
+        return failed(param->name, err);
       }
     }
     ctx.w.Ok();

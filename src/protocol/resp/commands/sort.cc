@@ -17,6 +17,7 @@
 
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 
 namespace lumadb::protocol::resp {
 namespace {
@@ -374,8 +375,9 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   }
   if (outputlen > 0) {
     ctx.store.Put(ctx.db, *storekey, std::move(out));
+    NotifyKeyspaceEvent(ctx, kNotifyList, "sortstore", *storekey);
   } else {
-    ctx.store.Erase(ctx.db, *storekey);
+    DeleteAndNotify(ctx, *storekey);
   }
   ctx.w.Integer(outputlen);
 }
