@@ -154,27 +154,27 @@ void RespServer::OnDbTouched(int db) {
 
 void RespServer::Subscribe(const std::string& channel, ConnRef conn) {
   std::lock_guard<std::mutex> g(pubsub_mu_);
-  channels_[channel].insert(conn);
+  if (channels_[channel].insert(conn).second) subscriptions_.fetch_add(1);
 }
 
 void RespServer::Unsubscribe(const std::string& channel, uint64_t conn_id) {
   std::lock_guard<std::mutex> g(pubsub_mu_);
   auto it = channels_.find(channel);
   if (it == channels_.end()) return;
-  it->second.erase(ConnRef{nullptr, conn_id});
+  if (it->second.erase(ConnRef{nullptr, conn_id})) subscriptions_.fetch_sub(1);
   if (it->second.empty()) channels_.erase(it);
 }
 
 void RespServer::PSubscribe(const std::string& pattern, ConnRef conn) {
   std::lock_guard<std::mutex> g(pubsub_mu_);
-  patterns_[pattern].insert(conn);
+  if (patterns_[pattern].insert(conn).second) subscriptions_.fetch_add(1);
 }
 
 void RespServer::PUnsubscribe(const std::string& pattern, uint64_t conn_id) {
   std::lock_guard<std::mutex> g(pubsub_mu_);
   auto it = patterns_.find(pattern);
   if (it == patterns_.end()) return;
-  it->second.erase(ConnRef{nullptr, conn_id});
+  if (it->second.erase(ConnRef{nullptr, conn_id})) subscriptions_.fetch_sub(1);
   if (it->second.empty()) patterns_.erase(it);
 }
 
@@ -231,6 +231,8 @@ int64_t RespServer::Publish(std::string_view channel, std::string_view message) 
 // ---- Keyspace notifications ----
 
 void RespServer::PublishKeyspaceEvent(std::string_view event, std::string_view key, int db) {
+  // Nobody listening: skip building the channel names.
+  if (subscriptions_.load() == 0) return;
   int flags = notify_flags();
   std::string channel;
   auto prefix = [&](const char* kind) {

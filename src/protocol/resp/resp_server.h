@@ -174,6 +174,7 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::mutex pubsub_mu_;
   std::map<std::string, std::set<ConnRef>, std::less<>> channels_;
   std::map<std::string, std::set<ConnRef>, std::less<>> patterns_;
+  std::atomic<size_t> subscriptions_{0};  // entries in channels_ and patterns_
   std::atomic<int> notify_flags_{0};
 
   std::mutex ops_mu_;

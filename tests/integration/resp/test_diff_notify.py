@@ -2,9 +2,10 @@
 __key*__:* and records every message, another runs scripts of every command
 family under several notify-keyspace-events settings; the recorded message
 sequences of Debian's redis-server and LumaDB must be identical. A sentinel
-PUBLISH at the end tells when every event has arrived. Also CONFIG SET/GET of
-the setting, expiry events (lazy and active), MULTI/EXEC, EVAL, other
-databases, blocked clients served later, and the start-up option."""
+PUBLISH at the end tells when every event has arrived. Also keymiss events of
+read lookups, CONFIG SET/GET of the setting, expiry events (lazy and active),
+MULTI/EXEC, EVAL and FCALL, other databases, blocked clients served later, and
+the start-up option."""
 import os
 import sys
 import threading
@@ -171,6 +172,45 @@ DATABASES = [
     ("SET", "z", "3"),
 ]
 
+# Read lookups that miss emit keymiss (m); write lookups do not.
+READS = [
+    ("SET", "str", "x"), ("RPUSH", "l", "3", "1", "2"), ("HSET", "h_1", "f", "9"), ("SET", "w_2", "5"),
+    ("GET", "nope"), ("GETRANGE", "nope", "0", "1"), ("STRLEN", "nope"), ("MGET", "nope", "str", "nope2"),
+    ("LCS", "nope", "str"), ("TYPE", "nope"), ("TTL", "nope"), ("PTTL", "nope"), ("EXPIRETIME", "nope"),
+    ("PEXPIRETIME", "nope"), ("EXISTS", "nope", "str", "nope"), ("TOUCH", "nope"), ("DUMP", "nope"),
+    ("OBJECT", "ENCODING", "nope"), ("LLEN", "nope"), ("LRANGE", "nope", "0", "-1"), ("LRANGE", "nope", "x", "1"),
+    ("LINDEX", "nope", "0"), ("LPOS", "nope", "a"), ("HGET", "nope", "f"), ("HMGET", "nope", "f"), ("HLEN", "nope"),
+    ("HSTRLEN", "nope", "f"), ("HEXISTS", "nope", "f"), ("HKEYS", "nope"), ("HVALS", "nope"), ("HGETALL", "nope"),
+    ("HRANDFIELD", "nope"), ("HSCAN", "nope", "0"), ("SCARD", "nope"), ("SISMEMBER", "nope", "a"),
+    ("SMISMEMBER", "nope", "a"), ("SMEMBERS", "nope"), ("SRANDMEMBER", "nope"), ("SINTER", "nope", "nope2"),
+    ("SUNION", "nope", "nope2"), ("SDIFF", "nope", "nope2"), ("SINTERCARD", "2", "nope", "nope2"), ("SSCAN", "nope", "0"),
+    ("ZCARD", "nope"), ("ZSCORE", "nope", "a"), ("ZMSCORE", "nope", "a"), ("ZRANK", "nope", "a"),
+    ("ZREVRANK", "nope", "a"), ("ZCOUNT", "nope", "0", "1"), ("ZLEXCOUNT", "nope", "-", "+"),
+    ("ZRANGE", "nope", "0", "-1"), ("ZREVRANGE", "nope", "0", "-1"), ("ZRANGEBYSCORE", "nope", "0", "1"),
+    ("ZRANGEBYLEX", "nope", "-", "+"), ("ZRANDMEMBER", "nope"), ("ZUNION", "2", "nope", "nope2"),
+    ("ZINTER", "1", "nope"), ("ZDIFF", "1", "nope"), ("ZINTERCARD", "1", "nope"), ("ZSCAN", "nope", "0"),
+    ("ZUNION", "1", "nope", "BADOPT"), ("ZUNIONSTORE", "d", "2", "nope", "str", "BADOPT"),
+    ("ZRANGESTORE", "d", "nope", "0", "-1"), ("GETBIT", "nope", "0"), ("BITCOUNT", "nope"), ("BITPOS", "nope", "1"),
+    ("BITFIELD_RO", "nope", "GET", "u8", "0"), ("BITFIELD", "nope", "GET", "u8", "0"), ("GEOPOS", "nope", "a"),
+    ("GEODIST", "nope", "a", "b"), ("GEOHASH", "nope", "a"), ("GEOSEARCH", "nope", "FROMLONLAT", "0", "0", "BYRADIUS",
+                                                               "1", "km"),
+    ("GEORADIUS_RO", "nope", "0", "0", "1", "km"), ("SORT", "nope"), ("SORT_RO", "nope"),
+    ("SORT", "l", "BY", "w_*", "GET", "#", "GET", "h_*->f"), ("SORT", "l", "BY", "nosort", "GET", "w_*"),
+    ("SET", "nope", "x", "GET"), ("DEL", "nope"), ("GETSET", "nope2", "v"), ("GETDEL", "nope3"), ("GETEX", "nope3"),
+    ("COPY", "nope3", "c"), ("SINTERSTORE", "d", "nope3"), ("BITOP", "OR", "d", "nope3", "str"),
+    ("SORT", "nope3", "STORE", "d"), ("GEORADIUS", "nope3", "0", "0", "1", "km", "STORE", "d"),
+    # Write lookups: no keymiss.
+    ("LPOP", "nope3"), ("RPOPLPUSH", "nope3", "d"), ("SPOP", "nope3"), ("ZPOPMIN", "nope3"), ("HDEL", "nope3", "f"),
+    ("SREM", "nope3", "a"), ("ZREM", "nope3", "a"), ("LREM", "nope3", "0", "a"), ("LTRIM", "nope3", "0", "1"),
+    ("LINSERT", "nope3", "BEFORE", "a", "b"), ("LSET", "nope3", "0", "a"), ("LPUSHX", "nope3", "a"),
+    ("EXPIRE", "nope3", "10"), ("PERSIST", "nope3"), ("RENAME", "nope3", "x"), ("MOVE", "nope3", "2"),
+    ("SMOVE", "nope3", "d", "a"), ("ZINCRBY", "zz", "1", "a"), ("SETRANGE", "nope3", "0", ""),
+    ("ZREMRANGEBYRANK", "nope3", "0", "1"), ("SET", "nope3", "v", "NX"), ("SETNX", "nope4", "v"),
+    ("MSETNX", "nope5", "v"), ("RESTORE", "nope6", "0", "x"),
+    # An expired key read: expired, then keymiss.
+    ("SET", "ex", "v", "PX", "20"), (SLEEP, 0.06), ("GET", "ex"),
+]
+
 # One key expires at a time, so the sequence is the same whether lazy access or
 # active expiry (whose order Redis leaves to chance) deletes it.
 EXPIRY = [
@@ -187,7 +227,7 @@ EXPIRY = [
     ("SET", "x11", "v", "PX", "20"), (SLEEP, 0.06), ("SCAN", "0", "COUNT", "1000", NOCMP),
 ]
 
-ALL_FAMILIES = STRINGS + GENERIC + LISTS + HASHES + SETS + ZSETS + BITS + GEO + SORTS + TRANSACTIONS + DATABASES
+ALL_FAMILIES = STRINGS + GENERIC + LISTS + HASHES + SETS + ZSETS + BITS + GEO + SORTS + TRANSACTIONS + DATABASES + READS
 
 
 def run(conn, step):
@@ -264,13 +304,13 @@ class NotifyDiffTest(unittest.TestCase):
     def test_every_family_with_all_classes(self):
         for name, family in [("strings", STRINGS), ("generic", GENERIC), ("lists", LISTS), ("hashes", HASHES),
                              ("sets", SETS), ("zsets", ZSETS), ("bits", BITS), ("geo", GEO), ("sort", SORTS),
-                             ("transactions", TRANSACTIONS), ("databases", DATABASES)]:
+                             ("transactions", TRANSACTIONS), ("databases", DATABASES), ("reads", READS)]:
             with self.subTest(family=name):
-                events = self.check("KEAn", family)
+                events = self.check("KEAmn", family)
                 self.assertTrue(events)
 
     def test_flag_combinations(self):
-        for flags in ["KEA", "Ex", "Kl", "Eg$", "A", "KEn", "Ksh", "Ezx", "KEg$lshzxetd", "K", "E", ""]:
+        for flags in ["KEA", "Ex", "Kl", "Eg$", "A", "KEn", "Ksh", "Ezx", "KEg$lshzxetd", "Km", "Exm", "K", "E", ""]:
             with self.subTest(flags=flags):
                 events = self.check(flags, ALL_FAMILIES)
                 if flags in ("A", "K", "E", ""):

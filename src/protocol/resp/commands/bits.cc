@@ -29,9 +29,9 @@ bool ParseBitOffset(CommandContext& ctx, std::string_view s, bool hash_allowed, 
   return true;
 }
 
-bool FindString(CommandContext& ctx, std::string_view key, Value** v) {
+bool FindString(CommandContext& ctx, std::string_view key, Value** v, Lookup lookup = Lookup::kByCommand) {
   bool wrong;
-  *v = FindTyped(ctx, key, Type::kString, &wrong);
+  *v = FindTyped(ctx, key, Type::kString, &wrong, lookup);
   return !wrong;
 }
 
@@ -161,7 +161,7 @@ void BitOp(CommandContext& ctx) {
   static const std::string kEmpty;
   for (size_t i = 3; i < ctx.argc(); i++) {
     Value* v;
-    if (!FindString(ctx, ctx.arg(i), &v)) return;
+    if (!FindString(ctx, ctx.arg(i), &v, Lookup::kRead)) return;
     srcs.push_back(v == nullptr ? &kEmpty : &v->str());
     maxlen = std::max(maxlen, srcs.back()->size());
   }
@@ -283,8 +283,6 @@ void BitFieldGeneric(CommandContext& ctx, bool readonly) {
     ops.push_back(op);
     i += get ? 2 : 3;
   }
-  Value* v;
-  if (!FindString(ctx, ctx.arg(1), &v)) return;
   bool writes = false;
   uint64_t write_bytes = 0;  // the string grows to the farthest bit a write reaches first, as in Redis
   for (const auto& op : ops) {
@@ -292,6 +290,9 @@ void BitFieldGeneric(CommandContext& ctx, bool readonly) {
     writes = true;
     write_bytes = std::max(write_bytes, ((op.offset + op.type.bits - 1) >> 3) + 1);
   }
+  // Only GETs: a read lookup.
+  Value* v;
+  if (!FindString(ctx, ctx.arg(1), &v, writes ? Lookup::kWrite : Lookup::kRead)) return;
   bool grown = false;
   if (writes) {
     if (v == nullptr) v = &ctx.store.Put(ctx.db, ctx.arg(1), Value(std::string()));

@@ -13,7 +13,7 @@ namespace {
 using engine::kv::Value;
 
 void Dump(CommandContext& ctx) {
-  Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
+  Value* v = FindForRead(ctx, ctx.arg(1));
   if (v == nullptr) return ctx.w.Null();
   ctx.w.Bulk(rdb::Dump(*v));
 }

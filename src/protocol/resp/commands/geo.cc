@@ -230,7 +230,8 @@ enum SearchFlags : unsigned {
 // radius checks), so that errors match for every bad combination.
 void SearchGeneric(CommandContext& ctx, size_t src_index, unsigned flags) {
   bool wrong;
-  Value* v = FindZSet(ctx, ctx.arg(src_index), &wrong);
+  // A read lookup even with STORE, as in Redis.
+  Value* v = FindTyped(ctx, ctx.arg(src_index), Type::kZSet, &wrong, Lookup::kRead);
   if (wrong) return;
   const ZSet* z = v == nullptr ? nullptr : &v->zset();
 

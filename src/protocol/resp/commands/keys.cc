@@ -23,12 +23,12 @@ void Del(CommandContext& ctx) {
 
 void Exists(CommandContext& ctx) {
   int64_t n = 0;
-  for (size_t i = 1; i < ctx.argc(); i++) n += ctx.store.Find(ctx.db, ctx.arg(i)) != nullptr ? 1 : 0;
+  for (size_t i = 1; i < ctx.argc(); i++) n += FindForRead(ctx, ctx.arg(i)) != nullptr ? 1 : 0;
   ctx.w.Integer(n);
 }
 
 void TypeCmd(CommandContext& ctx) {
-  Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
+  Value* v = FindForRead(ctx, ctx.arg(1));
   ctx.w.Simple(v == nullptr ? "none" : engine::kv::TypeName(v->type()));
 }
 
@@ -100,7 +100,7 @@ void PExpireAt(CommandContext& ctx) { ExpireGeneric(ctx, true, true); }
 
 // TTL/PTTL/EXPIRETIME/PEXPIRETIME
 void TtlGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
-  Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
+  Value* v = FindForRead(ctx, ctx.arg(1));
   if (v == nullptr) return ctx.w.Integer(-2);
   if (v->expire_ms == 0) return ctx.w.Integer(-1);
   if (absolute) return ctx.w.Integer(ms_unit ? v->expire_ms : v->expire_ms / 1000);
@@ -232,7 +232,7 @@ void Copy(CommandContext& ctx) {
     ctx.w.Error("ERR source and destination objects are the same");
     return;
   }
-  Value* v = ctx.store.Find(ctx.db, src);
+  Value* v = FindForRead(ctx, src);
   if (v == nullptr) return ctx.w.Integer(0);
   if (ctx.store.Find(dst_db, dst) != nullptr && !replace) return ctx.w.Integer(0);
   Value copy = v->Clone();

@@ -154,7 +154,8 @@ bool Compute(CommandContext& ctx, Op op, size_t first, size_t last, std::vector<
   bool any_missing = false;
   for (size_t i = first; i <= last; i++) {
     bool wrong;
-    Value* v = FindSet(ctx, ctx.arg(i), &wrong);
+    // Read lookups, for the *STORE forms too (as Redis).
+    Value* v = FindTyped(ctx, ctx.arg(i), Type::kSet, &wrong, Lookup::kRead);
     if (wrong) return false;
     sets.push_back(v == nullptr ? nullptr : &v->set());
     if (v == nullptr) any_missing = true;

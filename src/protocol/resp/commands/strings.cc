@@ -16,9 +16,9 @@ using engine::kv::Type;
 using engine::kv::Value;
 
 // Finds a string value; writes WRONGTYPE and returns false for other types.
-bool FindString(CommandContext& ctx, std::string_view key, Value** out) {
+bool FindString(CommandContext& ctx, std::string_view key, Value** out, Lookup lookup = Lookup::kByCommand) {
   bool wrong;
-  *out = FindTyped(ctx, key, Type::kString, &wrong);
+  *out = FindTyped(ctx, key, Type::kString, &wrong, lookup);
   return !wrong;
 }
 
@@ -94,7 +94,8 @@ void Set(CommandContext& ctx) {
     }
   }
   std::string_view key = ctx.arg(1);
-  Value* old = ctx.store.Find(ctx.db, key);
+  // GET reads the old value first (a read lookup in Redis).
+  Value* old = get ? FindForRead(ctx, key) : ctx.store.Find(ctx.db, key);
   if (get && old != nullptr && !old->IsString()) {
     ctx.w.Error(kErrWrongType);
     return;
@@ -141,7 +142,7 @@ void PSetEx(CommandContext& ctx) { SetExGeneric(ctx, "PX", "psetex"); }
 
 void GetSet(CommandContext& ctx) {
   Value* v;
-  if (!FindString(ctx, ctx.arg(1), &v)) return;
+  if (!FindString(ctx, ctx.arg(1), &v, Lookup::kRead)) return;
   if (v == nullptr) ctx.w.Null();
   else ctx.w.Bulk(v->str());
   ctx.store.Put(ctx.db, ctx.arg(1), Value{std::string(ctx.arg(2))});
@@ -150,7 +151,7 @@ void GetSet(CommandContext& ctx) {
 
 void GetDel(CommandContext& ctx) {
   Value* v;
-  if (!FindString(ctx, ctx.arg(1), &v)) return;
+  if (!FindString(ctx, ctx.arg(1), &v, Lookup::kRead)) return;
   if (v == nullptr) return ctx.w.Null();
   ctx.w.Bulk(v->str());
   ctx.store.Erase(ctx.db, ctx.arg(1));
@@ -175,7 +176,7 @@ void GetEx(CommandContext& ctx) {
     }
   }
   Value* v;
-  if (!FindString(ctx, ctx.arg(1), &v)) return;
+  if (!FindString(ctx, ctx.arg(1), &v, Lookup::kRead)) return;
   if (v == nullptr) return ctx.w.Null();
   ctx.w.Bulk(v->str());
   if (has_expire) {
@@ -195,7 +196,7 @@ void GetEx(CommandContext& ctx) {
 void MGet(CommandContext& ctx) {
   ctx.w.Array(ctx.argc() - 1);
   for (size_t i = 1; i < ctx.argc(); i++) {
-    Value* v = ctx.store.Find(ctx.db, ctx.arg(i));
+    Value* v = FindForRead(ctx, ctx.arg(i));
     if (v == nullptr || !v->IsString()) ctx.w.Null();
     else ctx.w.Bulk(v->str());
   }
@@ -377,8 +378,8 @@ void Lcs(CommandContext& ctx) {
       return;
     }
   }
-  Value* va = ctx.store.Find(ctx.db, ctx.arg(1));
-  Value* vb = ctx.store.Find(ctx.db, ctx.arg(2));
+  Value* va = FindForRead(ctx, ctx.arg(1));
+  Value* vb = FindForRead(ctx, ctx.arg(2));
   if ((va != nullptr && !va->IsString()) || (vb != nullptr && !vb->IsString())) {
     ctx.w.Error("ERR The specified keys must contain string values");
     return;

@@ -302,7 +302,7 @@ struct RangeSpec {
 
 // Computes the members selected by a range request on key; false after an error reply.
 bool SelectRange(CommandContext& ctx, std::string_view key, std::string_view a, std::string_view b,
-                 const RangeSpec& spec, std::vector<Member>* out) {
+                 const RangeSpec& spec, std::vector<Member>* out, Lookup lookup = Lookup::kByCommand) {
   int64_t start = 0, stop = 0;
   ScoreBound smin{}, smax{};
   LexBound lmin, lmax;
@@ -330,7 +330,7 @@ bool SelectRange(CommandContext& ctx, std::string_view key, std::string_view a, 
       break;
   }
   bool wrong;
-  Value* v = FindZSet(ctx, key, &wrong);
+  Value* v = FindTyped(ctx, key, Type::kZSet, &wrong, lookup);
   if (wrong) return false;
   out->clear();
   if (v == nullptr) return true;
@@ -398,7 +398,8 @@ void ZRangeStore(CommandContext& ctx) {
   RangeSpec spec;
   if (!ParseRangeOptions(ctx, 5, &spec, true, true)) return;
   std::vector<Member> out;
-  if (!SelectRange(ctx, ctx.arg(2), ctx.arg(3), ctx.arg(4), spec, &out)) return;
+  // The source is read with a read lookup, as in Redis.
+  if (!SelectRange(ctx, ctx.arg(2), ctx.arg(3), ctx.arg(4), spec, &out, Lookup::kRead)) return;
   if (out.empty()) {
     DeleteAndNotify(ctx, ctx.arg(1));
     return ctx.w.Integer(0);
@@ -579,9 +580,10 @@ void ZRandMember(CommandContext& ctx) {
 enum class SetOp { kUnion, kInter, kDiff };
 enum class Aggregate { kSum, kMin, kMax };
 
-// Reads one input (a zset, or a set with scores 1); false after WRONGTYPE.
+// Reads one input (a zset, or a set with scores 1) with a read lookup, also
+// for the *STORE forms as in Redis; false after WRONGTYPE.
 bool ReadInput(CommandContext& ctx, std::string_view key, std::map<std::string, double>* out, bool* exists) {
-  Value* v = ctx.store.Find(ctx.db, key);
+  Value* v = FindForRead(ctx, key);
   *exists = v != nullptr;
   out->clear();
   if (v == nullptr) return true;
@@ -625,6 +627,13 @@ bool ComputeSetOp(CommandContext& ctx, SetOp op, size_t at, bool allow_withscore
     ctx.w.Error(kErrSyntax);
     return false;
   }
+  // Redis reads every input before it parses the options (so WRONGTYPE and
+  // keymiss events come first).
+  std::vector<std::map<std::string, double>> inputs(numkeys);
+  for (int64_t k = 0; k < numkeys; k++) {
+    bool exists;
+    if (!ReadInput(ctx, ctx.arg(at + 1 + k), &inputs[k], &exists)) return false;
+  }
   std::vector<double> weights(numkeys, 1.0);
   Aggregate agg = Aggregate::kSum;
   *with_scores = false;
@@ -660,10 +669,9 @@ bool ComputeSetOp(CommandContext& ctx, SetOp op, size_t at, bool allow_withscore
       return false;
     }
   }
-  std::map<std::string, double> acc, input;
+  std::map<std::string, double> acc;
   for (int64_t k = 0; k < numkeys; k++) {
-    bool exists;
-    if (!ReadInput(ctx, ctx.arg(at + 1 + k), &input, &exists)) return false;
+    std::map<std::string, double>& input = inputs[k];
     for (auto& [m, s] : input) {
       double ws = s * weights[k];
       if (std::isnan(ws)) ws = 0;
