@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "common/strutil.h"
+#include "protocol/resp/notify_flags.h"
 
 namespace lumadb::server {
 
@@ -143,6 +144,11 @@ Status ApplyOption(ServeOptions* o, const std::string& key, const std::string& v
     int64_t n;
     RETURN_IF_ERROR(int_opt(10, 60000, &n));
     o->flush_interval_ms = static_cast<int>(n);
+  } else if (key == "notify-keyspace-events") {
+    if (protocol::resp::ParseKeyspaceEvents(value) < 0) {
+      return Bad(where, "bad notify-keyspace-events '" + value + "' (want letters of Ag$lshzxeKEtmdn)");
+    }
+    o->notify_keyspace_events = value;
   } else {
     return Bad(where, "unknown config key '" + key + "'");
   }
@@ -179,7 +185,7 @@ StatusOr<ServeOptions> ParseServeArgs(const std::vector<std::string>& args) {
     static const char* kFlags[] = {"config",     "data-dir", "bind",    "port",
                                    "disable",    "durability", "log-level", "workers",
                                    "requirepass", "memcached-max-item-size", "max-connections",
-                                   "proto-max-bulk-len", "flush-interval-ms"};
+                                   "proto-max-bulk-len", "flush-interval-ms", "notify-keyspace-events"};
     bool known = false;
     for (const char* f : kFlags) known |= name == f;
     if (!known) return Status::InvalidArgument("unknown flag '--" + name + "' (see lumadb --help)");
@@ -217,6 +223,8 @@ Options (each also a config-file key without the dashes):
   --max-connections N      client connections across protocols (default 10000)
   --proto-max-bulk-len SIZE        largest Redis bulk string (default 512mb)
   --flush-interval-ms N    how often everysec/none write changes (default 1000)
+  --notify-keyspace-events CLASSES  Redis keyspace notifications, as in redis.conf
+                           (e.g. KEA; default: none)
 )";
 }
 

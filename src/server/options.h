@@ -26,6 +26,7 @@ struct ServeOptions {
   uint64_t max_connections = 10000;
   uint64_t proto_max_bulk_len = 512ull << 20;
   int flush_interval_ms = 1000;
+  std::string notify_keyspace_events;   // Redis keyspace notification classes; empty = off
 };
 
 // Protocols the binary knows, in start order, with default ports.

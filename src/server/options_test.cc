@@ -40,6 +40,27 @@ TEST(ServeOptions, ErrorsNameTheCulprit) {
   std::remove(path.c_str());
 }
 
+
+TEST(ServeOptions, NotifyKeyspaceEventsFromFlagAndFile) {
+  EXPECT_EQ(ParseServeArgs({})->notify_keyspace_events, "");
+  auto o = ParseServeArgs({"--notify-keyspace-events", "KEA"});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->notify_keyspace_events, "KEA");
+  std::string path = testing::TempDir() + "/lumadb-notify-test.conf";
+  {
+    std::ofstream f(path);
+    f << "notify-keyspace-events = \"Ex\"\n";
+  }
+  o = ParseServeArgs({"--config", path});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->notify_keyspace_events, "Ex");
+  o = ParseServeArgs({"--config", path, "--notify-keyspace-events="});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->notify_keyspace_events, "");
+  std::remove(path.c_str());
+  EXPECT_EQ(ParseServeArgs({"--notify-keyspace-events", "KEQ"}).status().message(),
+            "--notify-keyspace-events: bad notify-keyspace-events 'KEQ' (want letters of Ag$lshzxeKEtmdn)");
+}
 }  // namespace
 }  // namespace lumadb::server
 
@@ -58,6 +79,7 @@ TEST(ServeOptions, ExampleConfigParsesToDefaults) {
   EXPECT_EQ(o->ports.at("admin"), 9600);
   EXPECT_EQ(o->memcached_max_item_size, d.memcached_max_item_size);
   EXPECT_EQ(o->proto_max_bulk_len, d.proto_max_bulk_len);
+  EXPECT_EQ(o->notify_keyspace_events, d.notify_keyspace_events);
   EXPECT_TRUE(o->disabled.empty());
 }
 

@@ -19,6 +19,7 @@
 #include "net/worker.h"
 #include "protocol/admin/admin.h"
 #include "protocol/memcache/memcache_server.h"
+#include "protocol/resp/notify_flags.h"
 #include "protocol/resp/register.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/scripting/script_engine.h"
@@ -161,6 +162,7 @@ int Serve(const ServeOptions& opts) {
   resp_cfg.config_file = opts.config_file;
   resp_cfg.workers = workers;
   resp_cfg.max_clients = opts.max_connections;
+  resp_cfg.notify_keyspace_events = protocol::resp::ParseKeyspaceEvents(opts.notify_keyspace_events);
   protocol::memcache::MemcacheConfig mc_cfg;
   mc_cfg.max_item_size = opts.memcached_max_item_size;
   mc_cfg.threads = workers;

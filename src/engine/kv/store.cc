@@ -158,6 +158,7 @@ void Store::EraseExpired(Shard& shard, int db, std::string_view key) {
   d.map.Erase(key);
   expired_keys_.fetch_add(1, std::memory_order_relaxed);
   MarkDirty(shard, db, key);
+  for (auto* o : observers_) o->OnKeyExpired(db, key);
   NotifyKey(db, key);
 }
 
@@ -185,6 +186,11 @@ Value& Store::Put(int db, std::string_view key, Value value) {
   Db& d = shard.dbs[db];
   value.access_s = ClockSeconds();
   Value* old = d.map.Find(key);
+  if (old != nullptr && old->expire_ms != 0 && old->expire_ms <= NowMs()) {
+    EraseExpired(shard, db, key);
+    old = nullptr;
+  }
+  bool added = old == nullptr;
   int64_t old_expire = old == nullptr ? 0 : old->expire_ms;
   if (old_expire != value.expire_ms) {
     if (old_expire != 0) d.expiries.erase({old_expire, std::string(key)});
@@ -192,6 +198,9 @@ Value& Store::Put(int db, std::string_view key, Value value) {
   }
   Value& stored = d.map.Upsert(key, std::move(value));
   MarkDirty(shard, db, key);
+  if (added) {
+    for (auto* o : observers_) o->OnKeyAdded(db, key);
+  }
   NotifyKey(db, key);
   return stored;
 }
@@ -327,11 +336,17 @@ uint64_t Store::Scan(int db, uint64_t cursor, size_t count,
       found.resize(want);
     }
     uint64_t max_h = 0;
+    std::vector<std::string> expired;
     for (const Found& f : found) {
       max_h = std::max(max_h, f.first);
-      if (f.value->expire_ms != 0 && f.value->expire_ms <= now) continue;
+      if (f.value->expire_ms != 0 && f.value->expire_ms <= now) {
+        expired.emplace_back(f.key);
+        continue;
+      }
       fn(f.key, *f.value);
     }
+    // Like Redis, SCAN deletes the expired keys it comes across.
+    for (const std::string& k : expired) EraseExpired(shards_[shard], db, k);
     emitted += found.size();
     if (partial) return max_h == UINT64_MAX ? 0 : max_h + 1;
     // Next shard starts at its first hash value.

@@ -37,9 +37,11 @@ enum class Durability {
 bool ParseDurability(std::string_view s, Durability* out);
 const char* DurabilityName(Durability d);
 
-// Lets upper layers (WATCH, blocked clients) learn of changes without the
-// engine knowing about them. Called with the key's shard lock held: an
-// observer must not call back into the Store.
+// Lets upper layers (WATCH, blocked clients, keyspace notifications) learn
+// of changes without the engine knowing about them. Called with the key's
+// shard lock held, on the thread that made the change (a worker, or the
+// background thread for active expiry): an observer must not call back into
+// the Store, and must not block.
 class KeyspaceObserver {
  public:
   virtual ~KeyspaceObserver() = default;
@@ -47,6 +49,18 @@ class KeyspaceObserver {
   virtual void OnKeyTouched(int db, std::string_view key) = 0;
   // Every key of db may have changed (FLUSHDB, SWAPDB); db == -1 for all dbs.
   virtual void OnDbTouched(int db) = 0;
+  // Put created key in db (it was absent or expired).
+  virtual void OnKeyAdded(int db, std::string_view key) {
+    (void)db;
+    (void)key;
+  }
+  // key in db reached its expiry time and was deleted: lazily, by the
+  // access that found it expired, or by active expiry. Called before
+  // OnKeyTouched for the same deletion.
+  virtual void OnKeyExpired(int db, std::string_view key) {
+    (void)db;
+    (void)key;
+  }
 };
 
 struct StoreOptions {
@@ -114,7 +128,9 @@ class Store {
   Value* Find(int db, std::string_view key);
   // Like Find, but leaves the access time alone (OBJECT IDLETIME).
   Value* Peek(int db, std::string_view key);
-  // Inserts or replaces key's value (including its expire_ms).
+  // Inserts or replaces key's value (including its expire_ms). An expired
+  // value in the way is expired first (OnKeyExpired); a new key is reported
+  // to OnKeyAdded.
   Value& Put(int db, std::string_view key, Value value);
   // Deletes key. Returns whether it existed (expired keys count as absent).
   bool Erase(int db, std::string_view key);
@@ -140,7 +156,7 @@ class Store {
   void SwapDb(int a, int b);
   // Redis SCAN semantics: returns keys present for the whole scan at least
   // once. Calls fn(key, value) for about `count` keys and returns the next
-  // cursor, 0 when done.
+  // cursor, 0 when done. Expired keys met on the way are deleted.
   uint64_t Scan(int db, uint64_t cursor, size_t count,
                 const std::function<void(std::string_view, const Value&)>& fn);
   // Calls fn for every live key (KEYS).

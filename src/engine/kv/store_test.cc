@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "storage/rocks_store.h"
@@ -65,6 +68,88 @@ TEST(KvStore, LazyAndActiveExpiry) {
   EXPECT_EQ(s.DbSize(0), 0u);  // removed by the background thread without being read
   EXPECT_GE(s.GetStats().expired_keys, 2u);
   ASSERT_TRUE(s.Stop().ok());
+}
+
+// Records the observer calls as "event db key" lines.
+class RecordingObserver final : public KeyspaceObserver {
+ public:
+  void OnKeyTouched(int, std::string_view) override {}
+  void OnDbTouched(int) override {}
+  void OnKeyAdded(int db, std::string_view key) override { Add("added", db, key); }
+  void OnKeyExpired(int db, std::string_view key) override { Add("expired", db, key); }
+  std::vector<std::string> Take() {
+    std::lock_guard<std::mutex> g(mu_);
+    return std::exchange(events_, {});
+  }
+
+ private:
+  void Add(const char* what, int db, std::string_view key) {
+    std::lock_guard<std::mutex> g(mu_);
+    events_.push_back(std::string(what) + " " + std::to_string(db) + " " + std::string(key));
+  }
+  std::mutex mu_;
+  std::vector<std::string> events_;
+};
+
+TEST(KvStore, ObserverSeesAddedKeysAndLazyExpiry) {
+  Store s(nullptr, StoreOptions{});
+  RecordingObserver obs;
+  s.AddObserver(&obs);
+  {
+    auto lock = s.LockAll();
+    s.Put(0, "k", Str("v"));
+    s.Put(0, "k", Str("w"));  // an overwrite adds nothing
+    s.Put(3, "k", Str("v"));
+    EXPECT_EQ(obs.Take(), (std::vector<std::string>{"added 0 k", "added 3 k"}));
+    Value v = Str("x");
+    v.expire_ms = NowMs() - 1;
+    s.Put(0, "old", std::move(v));
+    obs.Take();
+    // Found expired by an access (no background thread runs here).
+    EXPECT_EQ(s.Find(0, "old"), nullptr);
+    EXPECT_EQ(obs.Take(), (std::vector<std::string>{"expired 0 old"}));
+    EXPECT_EQ(s.Find(0, "old"), nullptr);
+    EXPECT_TRUE(obs.Take().empty());
+    // A write over an expired value expires it first, then adds the key.
+    Value e = Str("x");
+    e.expire_ms = NowMs() - 1;
+    s.Put(0, "over", std::move(e));
+    obs.Take();
+    s.Put(0, "over", Str("new"));
+    EXPECT_EQ(obs.Take(), (std::vector<std::string>{"expired 0 over", "added 0 over"}));
+    EXPECT_EQ(s.Find(0, "over")->expire_ms, 0);
+    EXPECT_EQ(s.ExpiresCount(0), 0u);
+    // SCAN deletes the expired keys it meets.
+    Value sc = Str("x");
+    sc.expire_ms = NowMs() - 1;
+    s.Put(0, "scanned", std::move(sc));
+    obs.Take();
+    s.Scan(0, 0, 1000, [](std::string_view, const Value&) {});
+    EXPECT_EQ(obs.Take(), (std::vector<std::string>{"expired 0 scanned"}));
+  }
+  s.RemoveObserver(&obs);
+}
+
+TEST(KvStore, ObserverSeesActiveExpiry) {
+  Store s(nullptr, StoreOptions{});
+  RecordingObserver obs;
+  s.AddObserver(&obs);
+  {
+    auto lock = s.LockAll();
+    Value v = Str("x");
+    v.expire_ms = NowMs() + 30;
+    s.Put(5, "soon", std::move(v));
+  }
+  obs.Take();
+  s.Start();
+  std::vector<std::string> seen;
+  for (int i = 0; i < 300 && seen.empty(); i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    seen = obs.Take();
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"expired 5 soon"}));
+  EXPECT_TRUE(s.Stop().ok());
+  s.RemoveObserver(&obs);
 }
 
 TEST(KvStore, PersistsEveryTypeAcrossReopen) {

@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "common/strutil.h"
+#include "protocol/resp/notify.h"
 
 namespace lumadb::protocol::resp {
 
@@ -59,9 +60,16 @@ bool AllowedWhileBusy(const CommandSpec* spec, const std::vector<std::string_vie
   return false;
 }
 
-Value* FindTyped(CommandContext& ctx, std::string_view key, Type type, bool* wrongtype) {
-  *wrongtype = false;
+Value* FindForRead(CommandContext& ctx, std::string_view key) {
   Value* v = ctx.store.Find(ctx.db, key);
+  if (v == nullptr) NotifyKeyspaceEvent(ctx, kNotifyKeyMiss, "keymiss", key);
+  return v;
+}
+
+Value* FindTyped(CommandContext& ctx, std::string_view key, Type type, bool* wrongtype, Lookup lookup) {
+  *wrongtype = false;
+  bool read = lookup == Lookup::kRead || (lookup == Lookup::kByCommand && (ctx.spec->flags & kReadonly));
+  Value* v = read ? FindForRead(ctx, key) : ctx.store.Find(ctx.db, key);
   if (v == nullptr) return nullptr;
   if (v->type() != type) {
     *wrongtype = true;

@@ -97,9 +97,17 @@ bool ArgDouble(CommandContext& ctx, size_t i, double* out, std::string_view err 
 bool ArgTimeout(CommandContext& ctx, size_t i, int64_t* deadline_ms);
 bool IsArg(std::string_view arg, std::string_view word);  // case-insensitive keyword match
 
+// A key lookup as Redis tells lookupKeyRead from lookupKeyWrite: a read
+// lookup that finds nothing emits a "keymiss" keyspace event (class m).
+// kByCommand reads for read-only commands and writes for the others.
+enum class Lookup { kByCommand, kRead, kWrite };
+
+// Store::Find for a read lookup (keymiss on a miss).
+engine::kv::Value* FindForRead(CommandContext& ctx, std::string_view key);
 // Looks up key in ctx.db; if it exists with another type writes WRONGTYPE and
 // sets *wrongtype. Returns null when absent or wrong type.
-engine::kv::Value* FindTyped(CommandContext& ctx, std::string_view key, engine::kv::Type type, bool* wrongtype);
+engine::kv::Value* FindTyped(CommandContext& ctx, std::string_view key, engine::kv::Type type, bool* wrongtype,
+                             Lookup lookup = Lookup::kByCommand);
 // Returns key's value of `type`, creating an empty one if absent; null (after
 // writing WRONGTYPE) if it has another type.
 engine::kv::Value* FindOrCreate(CommandContext& ctx, std::string_view key, engine::kv::Type type);

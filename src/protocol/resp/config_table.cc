@@ -13,7 +13,7 @@
 //   maxclients                       INFO's maxclients (checked against the fd limit)
 //   loglevel                         LumaDB's log level
 //   hz                               INFO's hz (capped to 1..500 as Redis does)
-//   notify-keyspace-events           (wired by the keyspace notifications work)
+//   notify-keyspace-events           keyspace notifications (protocol/resp/notify.h)
 // Every other parameter is validated and remembered (CONFIG GET answers what
 // was set) but has no effect: LumaDB has no eviction, replication, cluster,
 // TLS, AOF/RDB files, idle timeouts or active defragmentation. CONFIG
@@ -31,6 +31,7 @@
 
 #include "common/logging.h"
 #include "common/strutil.h"
+#include "protocol/resp/notify_flags.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/scripting/script_engine.h"
 
@@ -191,12 +192,15 @@ bool OomScoreAdjValuesParser(const std::vector<std::string>& args, const std::st
 
 bool NotifyKeyspaceEventsParser(const std::vector<std::string>& args, const std::string&, std::string* out,
                                 std::string* err) {
-  int64_t flags = KeyspaceEventsFromString(args.empty() ? "" : args[0]);
+  int flags = ParseKeyspaceEvents(args.empty() ? "" : args[0]);
   if (flags < 0) {
-    *err = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+    *err = std::string(kKeyspaceEventsError);
     return false;
   }
-  *out = KeyspaceEventsToString(static_cast<uint32_t>(flags));
+  // Stored without loss: KeyspaceEventsToString hides `n` next to `A`, as
+  // CONFIG GET prints it (see Displayed), but the flag is still set.
+  *out = KeyspaceEventsToString(flags);
+  if ((flags & kNotifyNew) && out->find('n') == std::string::npos) out->push_back('n');
   return true;
 }
 
@@ -311,6 +315,11 @@ std::string ApplyLatencyMonitor(RespServer* s, ConfigStore&, std::string* v) {
 
 std::string ApplyLatencyTracking(RespServer* s, ConfigStore&, std::string* v) {
   if (s != nullptr) s->latency_tracking.store(*v == "yes", std::memory_order_relaxed);
+  return "";
+}
+
+std::string ApplyNotifyKeyspaceEvents(RespServer* s, ConfigStore&, std::string* v) {
+  if (s != nullptr) s->set_notify_flags(ParseKeyspaceEvents(*v));
   return "";
 }
 
@@ -632,7 +641,7 @@ std::vector<ConfigParam> BuildTable() {
       Special("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
               ClientOutputBufferLimitParser, kConfigMultiArg),
       Special("oom-score-adj-values", "0 200 800", OomScoreAdjValuesParser, kConfigMultiArg),
-      Special("notify-keyspace-events", "", NotifyKeyspaceEventsParser),
+      Special("notify-keyspace-events", "", NotifyKeyspaceEventsParser).Apply(ApplyNotifyKeyspaceEvents),
       Special("bind", "* -::*", BindParser, kConfigMultiArg).Option("bind", "127.0.0.1", BindOption),
       Special("replicaof", "", ReplicaOfParser, kConfigImmutable | kConfigMultiArg).Alias("slaveof"),
       Special("latency-tracking-info-percentiles", "50 99 99.9", PercentilesParser, kConfigMultiArg),
@@ -866,54 +875,6 @@ bool ParseConfigValue(const ConfigParam& p, std::string_view value, const std::s
   return false;
 }
 
-int64_t KeyspaceEventsFromString(std::string_view s) {
-  int64_t flags = 0;
-  for (char c : s) {
-    switch (c) {
-      case 'A': flags |= kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash | kNotifyZset |
-                         kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule; break;
-      case 'g': flags |= kNotifyGeneric; break;
-      case '$': flags |= kNotifyString; break;
-      case 'l': flags |= kNotifyList; break;
-      case 's': flags |= kNotifySet; break;
-      case 'h': flags |= kNotifyHash; break;
-      case 'z': flags |= kNotifyZset; break;
-      case 'x': flags |= kNotifyExpired; break;
-      case 'e': flags |= kNotifyEvicted; break;
-      case 'K': flags |= kNotifyKeyspace; break;
-      case 'E': flags |= kNotifyKeyevent; break;
-      case 't': flags |= kNotifyStream; break;
-      case 'm': flags |= kNotifyKeyMiss; break;
-      case 'd': flags |= kNotifyModule; break;
-      case 'n': flags |= kNotifyNew; break;
-      default: return -1;
-    }
-  }
-  return flags;
-}
-
-std::string KeyspaceEventsToString(uint32_t flags) {
-  constexpr uint32_t kAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash | kNotifyZset |
-                            kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule;
-  std::string s;
-  if ((flags & kAll) == kAll) {
-    s += 'A';
-  } else {
-    static const std::pair<uint32_t, char> kOrder[] = {
-        {kNotifyGeneric, 'g'}, {kNotifyString, '$'}, {kNotifyList, 'l'},    {kNotifySet, 's'},
-        {kNotifyHash, 'h'},    {kNotifyZset, 'z'},   {kNotifyExpired, 'x'}, {kNotifyEvicted, 'e'},
-        {kNotifyStream, 't'},  {kNotifyModule, 'd'}};
-    for (const auto& [bit, c] : kOrder) {
-      if (flags & bit) s += c;
-    }
-    if (flags & kNotifyNew) s += 'n';  // (Redis prints it only without A)
-  }
-  if (flags & kNotifyKeyspace) s += 'K';
-  if (flags & kNotifyKeyevent) s += 'E';
-  if (flags & kNotifyKeyMiss) s += 'm';
-  return s;
-}
-
 // ---- ConfigStore ----
 
 ConfigStore::ConfigStore() {
@@ -926,6 +887,14 @@ void ConfigStore::Init(std::string_view name, std::string value) {
   std::lock_guard<std::mutex> g(mu_);
   values_[ConfigIndex(p)] = std::move(value);
 }
+
+namespace {
+// The value as CONFIG GET shows it.
+std::string Displayed(const ConfigParam& p, const std::string& stored) {
+  if (std::string_view(p.name) == "notify-keyspace-events") return KeyspaceEventsToString(ParseKeyspaceEvents(stored));
+  return stored;
+}
+}  // namespace
 
 std::string ConfigStore::Get(std::string_view name) const {
   const ConfigParam* p = FindConfigParam(name);
@@ -950,14 +919,14 @@ std::vector<std::pair<std::string, std::string>> ConfigStore::Match(
   for (std::string_view pat : patterns) {
     if (pat.find_first_of("[*?") == std::string_view::npos) {
       const ConfigParam* p = FindConfigParam(pat);
-      if (p != nullptr && !seen(pat)) out.emplace_back(std::string(pat), values_[ConfigIndex(p)]);
+      if (p != nullptr && !seen(pat)) out.emplace_back(std::string(pat), Displayed(*p, values_[ConfigIndex(p)]));
       continue;
     }
     for (const ConfigParam& p : ConfigParams()) {
       if (p.flags & kConfigHidden) continue;
       for (const char* name : {p.name, p.alias}) {
         if (name == nullptr || seen(name) || !GlobMatch(pat, name, true)) continue;
-        out.emplace_back(name, values_[ConfigIndex(&p)]);
+        out.emplace_back(name, Displayed(p, values_[ConfigIndex(&p)]));
       }
     }
   }

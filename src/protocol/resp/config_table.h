@@ -131,26 +131,5 @@ class ConfigStore {
   std::vector<std::string> values_;  // by ConfigIndex
 };
 
-// notify-keyspace-events: Redis's class letters <-> flags.
-enum KeyspaceEventFlag : uint32_t {
-  kNotifyKeyspace = 1 << 0,  // K
-  kNotifyKeyevent = 1 << 1,  // E
-  kNotifyGeneric = 1 << 2,   // g
-  kNotifyString = 1 << 3,    // $
-  kNotifyList = 1 << 4,      // l
-  kNotifySet = 1 << 5,       // s
-  kNotifyHash = 1 << 6,      // h
-  kNotifyZset = 1 << 7,      // z
-  kNotifyExpired = 1 << 8,   // x
-  kNotifyEvicted = 1 << 9,   // e
-  kNotifyStream = 1 << 10,   // t
-  kNotifyKeyMiss = 1 << 11,  // m (not in A)
-  kNotifyLoaded = 1 << 12,   // module only
-  kNotifyModule = 1 << 13,   // d
-  kNotifyNew = 1 << 14,      // n (not in A)
-};
-// -1 on an unknown letter.
-int64_t KeyspaceEventsFromString(std::string_view s);
-std::string KeyspaceEventsToString(uint32_t flags);
 
 }  // namespace lumadb::protocol::resp

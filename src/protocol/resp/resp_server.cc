@@ -1,5 +1,7 @@
 #include "protocol/resp/resp_server.h"
 
+#include "protocol/resp/notify_flags.h"
+
 #include <malloc.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include "common/logging.h"
 #include "common/strutil.h"
 #include "net/worker.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/scripting/script_engine.h"
 #include "protocol/resp/session.h"
 
@@ -62,6 +65,7 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   connections_metric = reg.GetGauge("lumadb_connections", labels, "Open client connections, per protocol.");
   connections_total_metric =
       reg.GetCounter("lumadb_connections_total", labels, "Client connections accepted, per protocol.");
+  notify_flags_.store(config_.notify_keyspace_events, std::memory_order_relaxed);
   store_.AddObserver(this);
   scripts_ = std::make_unique<ScriptEngine>(*this);
   Status st = scripts_->LoadPersisted();
@@ -109,6 +113,11 @@ void RespServer::InitRedisConfig() {
     free(real);
   }
   c.Init("requirepass", config_.requirepass);
+  {
+    std::string events = KeyspaceEventsToString(config_.notify_keyspace_events);
+    if ((config_.notify_keyspace_events & kNotifyNew) && events.find('n') == std::string::npos) events += 'n';
+    c.Init("notify-keyspace-events", events);
+  }
   c.Init("proto-max-bulk-len", std::to_string(config_.limits.max_bulk_len));
   c.Init("maxclients", std::to_string(config_.max_clients));
   c.Init("io-threads", std::to_string(config_.workers));
@@ -285,61 +294,111 @@ void RespServer::OnDbTouched(int db) {
 
 void RespServer::Subscribe(const std::string& channel, ConnRef conn) {
   std::lock_guard<std::mutex> g(pubsub_mu_);
-  channels_[channel].insert(conn);
+  if (channels_[channel].insert(conn).second) subscriptions_.fetch_add(1);
 }
 
 void RespServer::Unsubscribe(const std::string& channel, uint64_t conn_id) {
   std::lock_guard<std::mutex> g(pubsub_mu_);
   auto it = channels_.find(channel);
   if (it == channels_.end()) return;
-  it->second.erase(ConnRef{nullptr, conn_id});
+  if (it->second.erase(ConnRef{nullptr, conn_id})) subscriptions_.fetch_sub(1);
   if (it->second.empty()) channels_.erase(it);
 }
 
 void RespServer::PSubscribe(const std::string& pattern, ConnRef conn) {
   std::lock_guard<std::mutex> g(pubsub_mu_);
-  patterns_[pattern].insert(conn);
+  if (patterns_[pattern].insert(conn).second) subscriptions_.fetch_add(1);
 }
 
 void RespServer::PUnsubscribe(const std::string& pattern, uint64_t conn_id) {
   std::lock_guard<std::mutex> g(pubsub_mu_);
   auto it = patterns_.find(pattern);
   if (it == patterns_.end()) return;
-  it->second.erase(ConnRef{nullptr, conn_id});
+  if (it->second.erase(ConnRef{nullptr, conn_id})) subscriptions_.fetch_sub(1);
   if (it->second.empty()) patterns_.erase(it);
 }
 
 int64_t RespServer::Publish(std::string_view channel, std::string_view message) {
   struct Delivery {
-    ConnRef to;
+    uint64_t conn_id;
     std::string pattern;  // empty for a channel subscription
     bool is_pattern;
   };
-  std::vector<Delivery> out;
+  // One task per worker, holding that worker's deliveries in order.
+  struct Batch {
+    net::Worker* worker;
+    std::vector<Delivery> deliveries;
+  };
+  std::vector<Batch> batches;
+  int64_t count = 0;
+  auto add = [&](const ConnRef& r, const std::string* pattern) {
+    Batch* b = nullptr;
+    for (Batch& x : batches) {
+      if (x.worker == r.worker) b = &x;
+    }
+    if (b == nullptr) b = &batches.emplace_back(Batch{r.worker, {}});
+    b->deliveries.push_back({r.conn_id, pattern ? *pattern : std::string(), pattern != nullptr});
+    count++;
+  };
   {
     std::lock_guard<std::mutex> g(pubsub_mu_);
     auto it = channels_.find(channel);
     if (it != channels_.end()) {
-      for (const ConnRef& r : it->second) out.push_back({r, {}, false});
+      for (const ConnRef& r : it->second) add(r, nullptr);
     }
     for (const auto& [pat, subs] : patterns_) {
       if (!GlobMatch(pat, channel)) continue;
-      for (const ConnRef& r : subs) out.push_back({r, pat, true});
+      for (const ConnRef& r : subs) add(r, &pat);
     }
   }
-  net::Worker* self = net::Worker::Current();
-  for (auto& d : out) {
-    auto deliver = [d, ch = std::string(channel), msg = std::string(message)] {
-      net::Connection* c = d.to.worker->FindConnection(d.to.conn_id);
-      if (c != nullptr) static_cast<RespSession*>(c->session())->DeliverMessage(d.is_pattern, d.pattern, ch, msg);
-    };
-    if (d.to.worker == self) {
-      deliver();
-    } else {
-      d.to.worker->Post(std::move(deliver));
-    }
+  // Posted even to this thread's own worker: a message delivered at once
+  // could overtake one another thread already posted to the same
+  // subscriber, and keyspace events (published by command handlers, often
+  // while a woken client's retry is queued) must arrive in the order they
+  // happened. Posting never blocks, so this is safe with shard locks held.
+  for (Batch& b : batches) {
+    b.worker->Post([w = b.worker, d = std::move(b.deliveries), ch = std::string(channel),
+                    msg = std::string(message)] {
+      for (const Delivery& x : d) {
+        net::Connection* c = w->FindConnection(x.conn_id);
+        if (c != nullptr) static_cast<RespSession*>(c->session())->DeliverMessage(x.is_pattern, x.pattern, ch, msg);
+      }
+    });
   }
-  return static_cast<int64_t>(out.size());
+  return count;
+}
+
+// ---- Keyspace notifications ----
+
+void RespServer::PublishKeyspaceEvent(std::string_view event, std::string_view key, int db) {
+  // Nobody listening: skip building the channel names.
+  if (subscriptions_.load() == 0) return;
+  int flags = notify_flags();
+  std::string channel;
+  auto prefix = [&](const char* kind) {
+    channel.assign(kind);
+    channel += std::to_string(db);
+    channel += "__:";
+  };
+  if (flags & kNotifyKeyspace) {
+    prefix("__keyspace@");
+    channel.append(key);
+    Publish(channel, event);
+  }
+  if (flags & kNotifyKeyevent) {
+    prefix("__keyevent@");
+    channel.append(event);
+    Publish(channel, key);
+  }
+}
+
+void RespServer::OnKeyAdded(int db, std::string_view key) {
+  // Memcached's namespace is not a Redis database.
+  if (db < engine::kv::kRedisDbCount) NotifyKeyspaceEvent(*this, kNotifyNew, "new", key, db);
+}
+
+void RespServer::OnKeyExpired(int db, std::string_view key) {
+  if (db < engine::kv::kRedisDbCount) NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key, db);
 }
 
 std::vector<std::string> RespServer::Channels(std::string_view pattern) {

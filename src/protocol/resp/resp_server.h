@@ -78,6 +78,8 @@ struct RespConfig {
   uint64_t max_clients = 10000;
   // hll-sparse-max-bytes: a sparse HyperLogLog longer than this becomes dense.
   size_t hll_sparse_max_bytes = engine::kv::kHllDefaultSparseMaxBytes;
+  // notify-keyspace-events at start, as NotifyClass bits (protocol/resp/notify.h).
+  int notify_keyspace_events = 0;
 };
 
 // A subcommand's statistics ("config|get").
@@ -176,9 +178,21 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   void Unsubscribe(const std::string& channel, uint64_t conn_id);
   void PSubscribe(const std::string& pattern, ConnRef conn);
   void PUnsubscribe(const std::string& pattern, uint64_t conn_id);
-  // Delivers to every subscriber; returns how many received it.
+  // Delivers to every subscriber (posted to each subscriber's worker, so
+  // each subscriber gets messages in publish order); returns how many
+  // subscriptions matched. Never blocks on a subscriber.
   int64_t Publish(std::string_view channel, std::string_view message);
   std::vector<std::string> Channels(std::string_view pattern);
+
+  // ---- Keyspace notifications (protocol/resp/notify.h) ----
+  // The enabled NotifyClass bits; 0 = off.
+  int notify_flags() const { return notify_flags_.load(std::memory_order_relaxed); }
+  void set_notify_flags(int flags) { notify_flags_.store(flags, std::memory_order_relaxed); }
+  // Publishes event for key in db on the keyspace and/or keyevent channel,
+  // as the K and E flags say. Callers check the event's class first
+  // (NotifyKeyspaceEvent). Never blocks: deliveries to other workers are
+  // posted, so it may run with shard locks held.
+  void PublishKeyspaceEvent(std::string_view event, std::string_view key, int db);
   int64_t NumSub(std::string_view channel);
   int64_t NumPat();
 
@@ -230,6 +244,8 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   // KeyspaceObserver
   void OnKeyTouched(int db, std::string_view key) override;
   void OnDbTouched(int db) override;
+  void OnKeyAdded(int db, std::string_view key) override;     // "new"
+  void OnKeyExpired(int db, std::string_view key) override;   // "expired"
 
   // INFO counters.
   std::atomic<uint64_t> total_commands{0};
@@ -281,6 +297,8 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::mutex pubsub_mu_;
   std::map<std::string, std::set<ConnRef>, std::less<>> channels_;
   std::map<std::string, std::set<ConnRef>, std::less<>> patterns_;
+  std::atomic<size_t> subscriptions_{0};  // entries in channels_ and patterns_
+  std::atomic<int> notify_flags_{0};
 
   std::mutex ops_mu_;
   int64_t ops_sample_ms_ = 0;

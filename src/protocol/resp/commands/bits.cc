@@ -1,8 +1,10 @@
 // Bit commands: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO.
+#include <algorithm>
 #include <limits>
 
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
 
@@ -27,9 +29,9 @@ bool ParseBitOffset(CommandContext& ctx, std::string_view s, bool hash_allowed, 
   return true;
 }
 
-bool FindString(CommandContext& ctx, std::string_view key, Value** v) {
+bool FindString(CommandContext& ctx, std::string_view key, Value** v, Lookup lookup = Lookup::kByCommand) {
   bool wrong;
-  *v = FindTyped(ctx, key, Type::kString, &wrong);
+  *v = FindTyped(ctx, key, Type::kString, &wrong, lookup);
   return !wrong;
 }
 
@@ -52,10 +54,15 @@ void SetBit(CommandContext& ctx) {
   if (ctx.arg(3) != "0" && ctx.arg(3) != "1") return ctx.w.Error("ERR bit is not an integer or out of range");
   Value* v;
   if (!FindString(ctx, ctx.arg(1), &v)) return;
+  bool grown = v == nullptr;
   if (v == nullptr) v = &ctx.store.Put(ctx.db, ctx.arg(1), Value(std::string()));
+  grown |= (off >> 3) >= v->str().size();
   int old = GetBit(v->str(), off);
-  SetBitIn(v->str(), off, ctx.arg(3) == "1");
+  int bit = ctx.arg(3) == "1";
+  SetBitIn(v->str(), off, bit);
   ctx.store.Touched(ctx.db, ctx.arg(1));
+  // Redis reports a setbit only when the string was created or grew, or the bit changed.
+  if (grown || old != bit) NotifyKeyspaceEvent(ctx, kNotifyString, "setbit", ctx.arg(1));
   ctx.w.Integer(old);
 }
 
@@ -154,12 +161,12 @@ void BitOp(CommandContext& ctx) {
   static const std::string kEmpty;
   for (size_t i = 3; i < ctx.argc(); i++) {
     Value* v;
-    if (!FindString(ctx, ctx.arg(i), &v)) return;
+    if (!FindString(ctx, ctx.arg(i), &v, Lookup::kRead)) return;
     srcs.push_back(v == nullptr ? &kEmpty : &v->str());
     maxlen = std::max(maxlen, srcs.back()->size());
   }
   if (maxlen == 0) {
-    ctx.store.Erase(ctx.db, ctx.arg(2));
+    DeleteAndNotify(ctx, ctx.arg(2));
     return ctx.w.Integer(0);
   }
   std::string out(maxlen, '\0');
@@ -175,6 +182,7 @@ void BitOp(CommandContext& ctx) {
     out[j] = static_cast<char>(r);
   }
   ctx.store.Put(ctx.db, ctx.arg(2), Value(std::move(out)));
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.arg(2));
   ctx.w.Integer(static_cast<int64_t>(maxlen));
 }
 
@@ -275,11 +283,24 @@ void BitFieldGeneric(CommandContext& ctx, bool readonly) {
     ops.push_back(op);
     i += get ? 2 : 3;
   }
-  Value* v;
-  if (!FindString(ctx, ctx.arg(1), &v)) return;
   bool writes = false;
-  for (const auto& op : ops) writes |= op.kind != Op::kGet;
-  if (v == nullptr && writes) v = &ctx.store.Put(ctx.db, ctx.arg(1), Value(std::string()));
+  uint64_t write_bytes = 0;  // the string grows to the farthest bit a write reaches first, as in Redis
+  for (const auto& op : ops) {
+    if (op.kind == Op::kGet) continue;
+    writes = true;
+    write_bytes = std::max(write_bytes, ((op.offset + op.type.bits - 1) >> 3) + 1);
+  }
+  // Only GETs: a read lookup.
+  Value* v;
+  if (!FindString(ctx, ctx.arg(1), &v, writes ? Lookup::kWrite : Lookup::kRead)) return;
+  bool grown = false;
+  if (writes) {
+    if (v == nullptr) v = &ctx.store.Put(ctx.db, ctx.arg(1), Value(std::string()));
+    if (v->str().size() < write_bytes) {
+      v->str().resize(write_bytes, '\0');
+      grown = true;
+    }
+  }
   static const std::string kEmpty;
   ctx.w.Array(ops.size());
   bool changed = false;
@@ -298,10 +319,12 @@ void BitFieldGeneric(CommandContext& ctx, bool readonly) {
       continue;
     }
     WriteField(v->str(), op.offset, op.type.bits, new_raw);
-    changed = true;
+    // Redis counts a change (and notifies) when the string grew or the field's value changed.
+    changed |= grown || new_raw != raw;
     ctx.w.Integer(op.kind == Op::kSet ? old_val : new_val);
   }
-  if (changed) ctx.store.Touched(ctx.db, ctx.arg(1));
+  if (grown || changed) ctx.store.Touched(ctx.db, ctx.arg(1));
+  if (changed) NotifyKeyspaceEvent(ctx, kNotifyString, "setbit", ctx.arg(1));
 }
 
 void BitField(CommandContext& ctx) { BitFieldGeneric(ctx, false); }

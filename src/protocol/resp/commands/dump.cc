@@ -2,6 +2,7 @@
 #include "common/clock.h"
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/rdb.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
@@ -12,7 +13,7 @@ namespace {
 using engine::kv::Value;
 
 void Dump(CommandContext& ctx) {
-  Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
+  Value* v = FindForRead(ctx, ctx.arg(1));
   if (v == nullptr) return ctx.w.Null();
   ctx.w.Bulk(rdb::Dump(*v));
 }
@@ -49,13 +50,16 @@ void Restore(CommandContext& ctx) {
   if (st.IsInvalidArgument()) return ctx.w.Error("ERR DUMP payload version or checksum are wrong");
   if (!st.ok()) return ctx.w.Error("ERR Bad data format");
   int64_t expire = ttl == 0 ? 0 : (absttl ? ttl : NowMs() + ttl);
+  // REPLACE deletes the old key first, so the restored one is "new".
+  bool deleted = replace && ctx.store.Erase(ctx.db, ctx.arg(1));
   if (expire != 0 && expire <= NowMs()) {
     // Already expired: the key is just removed, as Redis does.
-    ctx.store.Erase(ctx.db, ctx.arg(1));
+    if (deleted) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.arg(1));
     return ctx.w.Ok();
   }
   v.expire_ms = expire;
   ctx.store.Put(ctx.db, ctx.arg(1), std::move(v));
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "restore", ctx.arg(1));
   ctx.w.Ok();
 }
 

@@ -8,6 +8,7 @@
 #include "engine/kv/geo_search.h"
 #include "engine/kv/geohash.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 
 namespace lumadb::protocol::resp {
 namespace {
@@ -153,6 +154,8 @@ void GeoAdd(CommandContext& ctx) {
   }
   if (added + updated > 0) ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
   ctx.w.Integer(ch ? added + updated : added);
+  // GEOADD is ZADD underneath, in Redis too.
+  if (added + updated > 0) NotifyKeyspaceEvent(ctx, kNotifyZSet, "zadd", ctx.arg(1));
 }
 
 // ---- GEOPOS / GEOHASH / GEODIST ----
@@ -227,7 +230,8 @@ enum SearchFlags : unsigned {
 // radius checks), so that errors match for every bad combination.
 void SearchGeneric(CommandContext& ctx, size_t src_index, unsigned flags) {
   bool wrong;
-  Value* v = FindZSet(ctx, ctx.arg(src_index), &wrong);
+  // A read lookup even with STORE, as in Redis.
+  Value* v = FindTyped(ctx, ctx.arg(src_index), Type::kZSet, &wrong, Lookup::kRead);
   if (wrong) return;
   const ZSet* z = v == nullptr ? nullptr : &v->zset();
 
@@ -327,7 +331,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, unsigned flags) {
 
   if (z == nullptr) {
     if (!store_key) return ctx.w.Array(0);
-    ctx.store.Erase(ctx.db, *store_key);
+    DeleteAndNotify(ctx, *store_key);
     return ctx.w.Integer(0);
   }
 
@@ -358,7 +362,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, unsigned flags) {
     return;
   }
   if (returned == 0) {
-    ctx.store.Erase(ctx.db, *store_key);
+    DeleteAndNotify(ctx, *store_key);
     return ctx.w.Integer(0);
   }
   Value out = Value::Make(Type::kZSet);
@@ -367,6 +371,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, unsigned flags) {
     out.zset().Insert(p.member, store_dist ? p.distance / shape.conversion : p.score);
   }
   ctx.store.Put(ctx.db, *store_key, std::move(out));
+  NotifyKeyspaceEvent(ctx, kNotifyZSet, (flags & kSearchStore) ? "geosearchstore" : "georadiusstore", *store_key);
   ctx.w.Integer(static_cast<int64_t>(returned));
 }
 

@@ -5,6 +5,7 @@
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
 #include "protocol/resp/commands/collection_util.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
 
@@ -30,6 +31,7 @@ void HSetGeneric(CommandContext& ctx, bool hmset) {
   ctx.store.Touched(ctx.db, ctx.arg(1));
   if (hmset) ctx.w.Ok();
   else ctx.w.Integer(added);
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hset", ctx.arg(1));
 }
 
 void HSet(CommandContext& ctx) { HSetGeneric(ctx, false); }
@@ -39,8 +41,11 @@ void HSetNx(CommandContext& ctx) {
   Value* v = FindOrCreate(ctx, ctx.arg(1), Type::kHash);
   if (v == nullptr) return;
   bool inserted = v->hash().try_emplace(std::string(ctx.arg(2)), std::string(ctx.arg(3))).second;
-  if (inserted) ctx.store.Touched(ctx.db, ctx.arg(1));
   ctx.w.Integer(inserted ? 1 : 0);
+  if (inserted) {
+    ctx.store.Touched(ctx.db, ctx.arg(1));
+    NotifyKeyspaceEvent(ctx, kNotifyHash, "hset", ctx.arg(1));
+  }
 }
 
 void HGet(CommandContext& ctx) {
@@ -76,7 +81,7 @@ void HDel(CommandContext& ctx) {
   if (v == nullptr) return ctx.w.Integer(0);
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->hash().erase(ctx.arg(i));
-  if (n) ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  if (n) NotifyRemoved(ctx, kNotifyHash, "hdel", ctx.arg(1), v);
   ctx.w.Integer(n);
 }
 
@@ -144,6 +149,7 @@ void HIncrBy(CommandContext& ctx) {
   v->hash().insert_or_assign(std::string(ctx.arg(2)), s);
   ctx.store.Touched(ctx.db, ctx.arg(1));
   ctx.w.Integer(cur);
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hincrby", ctx.arg(1));
 }
 
 void HIncrByFloat(CommandContext& ctx) {
@@ -167,6 +173,7 @@ void HIncrByFloat(CommandContext& ctx) {
   v->hash().insert_or_assign(std::string(ctx.arg(2)), s);
   ctx.store.Touched(ctx.db, ctx.arg(1));
   ctx.w.Bulk(s);
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hincrbyfloat", ctx.arg(1));
 }
 
 // HRANDFIELD key [count [WITHVALUES]]

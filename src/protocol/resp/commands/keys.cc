@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
 
@@ -16,18 +17,18 @@ using engine::kv::Value;
 
 void Del(CommandContext& ctx) {
   int64_t n = 0;
-  for (size_t i = 1; i < ctx.argc(); i++) n += ctx.store.Erase(ctx.db, ctx.arg(i)) ? 1 : 0;
+  for (size_t i = 1; i < ctx.argc(); i++) n += DeleteAndNotify(ctx, ctx.arg(i)) ? 1 : 0;
   ctx.w.Integer(n);
 }
 
 void Exists(CommandContext& ctx) {
   int64_t n = 0;
-  for (size_t i = 1; i < ctx.argc(); i++) n += ctx.store.Find(ctx.db, ctx.arg(i)) != nullptr ? 1 : 0;
+  for (size_t i = 1; i < ctx.argc(); i++) n += FindForRead(ctx, ctx.arg(i)) != nullptr ? 1 : 0;
   ctx.w.Integer(n);
 }
 
 void TypeCmd(CommandContext& ctx) {
-  Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
+  Value* v = FindForRead(ctx, ctx.arg(1));
   ctx.w.Simple(v == nullptr ? "none" : engine::kv::TypeName(v->type()));
 }
 
@@ -81,12 +82,15 @@ void ExpireGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
   if (xx && cur == 0) return ctx.w.Integer(0);
   if (gt && (cur == 0 || when <= cur)) return ctx.w.Integer(0);
   if (lt && cur != 0 && when >= cur) return ctx.w.Integer(0);
+  // A time in the past deletes the key ("del"), as Redis does.
   if (when <= NowMs()) {
-    ctx.store.Erase(ctx.db, ctx.arg(1));
+    DeleteAndNotify(ctx, ctx.arg(1));
+    ctx.w.Integer(1);
   } else {
     ctx.store.SetExpire(ctx.db, ctx.arg(1), v, when);
+    ctx.w.Integer(1);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", ctx.arg(1));
   }
-  ctx.w.Integer(1);
 }
 
 void Expire(CommandContext& ctx) { ExpireGeneric(ctx, false, false); }
@@ -96,7 +100,7 @@ void PExpireAt(CommandContext& ctx) { ExpireGeneric(ctx, true, true); }
 
 // TTL/PTTL/EXPIRETIME/PEXPIRETIME
 void TtlGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
-  Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
+  Value* v = FindForRead(ctx, ctx.arg(1));
   if (v == nullptr) return ctx.w.Integer(-2);
   if (v->expire_ms == 0) return ctx.w.Integer(-1);
   if (absolute) return ctx.w.Integer(ms_unit ? v->expire_ms : v->expire_ms / 1000);
@@ -114,6 +118,7 @@ void Persist(CommandContext& ctx) {
   Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
   if (v == nullptr || v->expire_ms == 0) return ctx.w.Integer(0);
   ctx.store.SetExpire(ctx.db, ctx.arg(1), v, 0);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", ctx.arg(1));
   ctx.w.Integer(1);
 }
 
@@ -183,7 +188,11 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   }
   Value moved = std::move(*v);
   ctx.store.Erase(ctx.db, src);
+  // The destination is deleted and added anew, so it is a "new" key either way.
+  ctx.store.Erase(ctx.db, dst);
   ctx.store.Put(ctx.db, dst, std::move(moved));
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "rename_from", src);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "rename_to", dst);
   if (nx) ctx.w.Integer(1);
   else ctx.w.Ok();
 }
@@ -223,10 +232,14 @@ void Copy(CommandContext& ctx) {
     ctx.w.Error("ERR source and destination objects are the same");
     return;
   }
-  Value* v = ctx.store.Find(ctx.db, src);
+  Value* v = FindForRead(ctx, src);
   if (v == nullptr) return ctx.w.Integer(0);
   if (ctx.store.Find(dst_db, dst) != nullptr && !replace) return ctx.w.Integer(0);
-  ctx.store.Put(dst_db, dst, v->Clone());
+  Value copy = v->Clone();
+  // REPLACE deletes the destination and adds the copy anew ("new").
+  ctx.store.Erase(dst_db, dst);
+  ctx.store.Put(dst_db, dst, std::move(copy));
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "copy_to", dst, dst_db);
   ctx.w.Integer(1);
 }
 
@@ -242,6 +255,8 @@ void Move(CommandContext& ctx) {
   Value moved = std::move(*v);
   ctx.store.Erase(ctx.db, ctx.arg(1));
   ctx.store.Put(dst_db, ctx.arg(1), std::move(moved));
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "move_from", ctx.arg(1));
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "move_to", ctx.arg(1), dst_db);
   ctx.w.Integer(1);
 }
 

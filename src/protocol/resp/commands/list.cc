@@ -4,6 +4,7 @@
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
 #include "protocol/resp/commands/collection_util.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
 
@@ -33,6 +34,7 @@ void Push(CommandContext& ctx, bool left, bool only_existing) {
   }
   ctx.store.Touched(ctx.db, key);
   ctx.w.Integer(static_cast<int64_t>(l.size()));
+  NotifyKeyspaceEvent(ctx, kNotifyList, left ? "lpush" : "rpush", key);
 }
 
 void LPush(CommandContext& ctx) { Push(ctx, true, false); }
@@ -67,14 +69,14 @@ void Pop(CommandContext& ctx, bool left) {
   if (wrong) return;
   if (v == nullptr) return has_count ? ctx.w.NullArray() : ctx.w.Null();
   List& l = v->list();
+  size_t n = has_count ? std::min<size_t>(count, l.size()) : 1;
   if (!has_count) {
     ctx.w.Bulk(PopOne(l, left));
   } else {
-    size_t n = std::min<size_t>(count, l.size());
     ctx.w.Array(n);
     for (size_t i = 0; i < n; i++) ctx.w.Bulk(PopOne(l, left));
   }
-  ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  if (n > 0) NotifyRemoved(ctx, kNotifyList, left ? "lpop" : "rpop", ctx.arg(1), v);
 }
 
 void LPop(CommandContext& ctx) { Pop(ctx, true); }
@@ -140,6 +142,7 @@ void LSet(CommandContext& ctx) {
   v->list()[idx] = std::string(ctx.arg(3));
   ctx.store.Touched(ctx.db, ctx.arg(1));
   ctx.w.Ok();
+  NotifyKeyspaceEvent(ctx, kNotifyList, "lset", ctx.arg(1));
 }
 
 void LInsert(CommandContext& ctx) {
@@ -156,6 +159,7 @@ void LInsert(CommandContext& ctx) {
     if (*it == ctx.arg(3)) {
       l.insert(before ? it : it + 1, std::string(ctx.arg(4)));
       ctx.store.Touched(ctx.db, ctx.arg(1));
+      NotifyKeyspaceEvent(ctx, kNotifyList, "linsert", ctx.arg(1));
       return ctx.w.Integer(static_cast<int64_t>(l.size()));
     }
   }
@@ -190,7 +194,7 @@ void LRem(CommandContext& ctx) {
       }
     }
   }
-  if (removed) ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  if (removed) NotifyRemoved(ctx, kNotifyList, "lrem", ctx.arg(1), v);
   ctx.w.Integer(removed);
 }
 
@@ -209,7 +213,7 @@ void LTrim(CommandContext& ctx) {
     l.erase(l.begin() + e + 1, l.end());
     l.erase(l.begin(), l.begin() + s);
   }
-  ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  NotifyRemoved(ctx, kNotifyList, "ltrim", ctx.arg(1), v);
   ctx.w.Ok();
 }
 
@@ -287,8 +291,10 @@ bool MoveElement(CommandContext& ctx, std::string_view src, std::string_view dst
   // src may be the same key as dst; d is then s.
   if (to_left) d->list().push_front(elem);
   else d->list().push_back(elem);
-  ctx.store.TouchedMaybeEmpty(ctx.db, src, ctx.store.Find(ctx.db, src));
   ctx.store.Touched(ctx.db, dst);
+  // Redis reports the push before the pop.
+  NotifyKeyspaceEvent(ctx, kNotifyList, to_left ? "lpush" : "rpush", dst);
+  NotifyRemoved(ctx, kNotifyList, from_left ? "lpop" : "rpop", src, ctx.store.Find(ctx.db, src));
   ctx.w.Bulk(elem);
   return true;
 }
@@ -336,7 +342,7 @@ void BPop(CommandContext& ctx, bool left) {
     ctx.w.Array(2);
     ctx.w.Bulk(ctx.arg(i));
     ctx.w.Bulk(PopOne(v->list(), left));
-    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(i), v);
+    NotifyRemoved(ctx, kNotifyList, left ? "lpop" : "rpop", ctx.arg(i), v);
     return;
   }
   BlockOrTimeout(ctx, deadline, 1, ctx.argc() - 1);
@@ -360,7 +366,7 @@ void MPop(CommandContext& ctx, bool blocking) {
     ctx.w.Bulk(key);
     ctx.w.Array(n);
     for (size_t i = 0; i < n; i++) ctx.w.Bulk(PopOne(v->list(), a.word_a));
-    ctx.store.TouchedMaybeEmpty(ctx.db, key, v);
+    NotifyRemoved(ctx, kNotifyList, a.word_a ? "lpop" : "rpop", key, v);
     return;
   }
   if (!blocking) return ctx.w.NullArray();

@@ -3,6 +3,7 @@
 // MEMORY in their own files (commands/admin.h). One table for all of them.
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -12,6 +13,7 @@
 #include "net/worker.h"
 #include "protocol/resp/command.h"
 #include "protocol/resp/commands/admin.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/scripting/script_engine.h"
 #include "protocol/resp/session.h"

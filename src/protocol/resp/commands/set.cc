@@ -4,6 +4,7 @@
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
 #include "protocol/resp/commands/collection_util.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
 
@@ -22,6 +23,7 @@ void SAdd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->set().emplace(ctx.arg(i)).second ? 1 : 0;
   ctx.store.Touched(ctx.db, ctx.arg(1));
+  if (n) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", ctx.arg(1));
   ctx.w.Integer(n);
 }
 
@@ -32,7 +34,7 @@ void SRem(CommandContext& ctx) {
   if (v == nullptr) return ctx.w.Integer(0);
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->set().erase(ctx.arg(i));
-  if (n) ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  if (n) NotifyRemoved(ctx, kNotifySet, "srem", ctx.arg(1), v);
   ctx.w.Integer(n);
 }
 
@@ -122,7 +124,7 @@ void SPop(CommandContext& ctx) {
   if (v == nullptr) return has_count ? ctx.w.Set(0) : ctx.w.Null();
   std::vector<std::string> picked = Sample(v->set(), static_cast<size_t>(count));
   for (const auto& m : picked) v->set().erase(m);
-  if (!picked.empty()) ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  if (!picked.empty()) NotifyRemoved(ctx, kNotifySet, "spop", ctx.arg(1), v);
   if (!has_count) return ctx.w.Bulk(picked[0]);
   WriteSet(ctx, picked);
 }
@@ -158,10 +160,11 @@ void SMove(CommandContext& ctx) {
   if (wrong) return;
   if (src == nullptr || !src->set().contains(ctx.arg(3))) return ctx.w.Integer(0);
   if (ctx.arg(1) == ctx.arg(2)) return ctx.w.Integer(1);
+  // Redis's order: srem (and del) on the source, then new and sadd on the destination.
   src->set().erase(ctx.arg(3));
+  NotifyRemoved(ctx, kNotifySet, "srem", ctx.arg(1), src);
   if (dst == nullptr) dst = &ctx.store.Put(ctx.db, ctx.arg(2), Value::Make(Type::kSet));
-  dst->set().emplace(ctx.arg(3));
-  ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), ctx.store.Find(ctx.db, ctx.arg(1)));
+  if (dst->set().emplace(ctx.arg(3)).second) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", ctx.arg(2));
   ctx.store.Touched(ctx.db, ctx.arg(2));
   ctx.w.Integer(1);
 }
@@ -174,7 +177,8 @@ bool Compute(CommandContext& ctx, Op op, size_t first, size_t last, std::vector<
   bool any_missing = false;
   for (size_t i = first; i <= last; i++) {
     bool wrong;
-    Value* v = FindSet(ctx, ctx.arg(i), &wrong);
+    // Read lookups, for the *STORE forms too (as Redis).
+    Value* v = FindTyped(ctx, ctx.arg(i), Type::kSet, &wrong, Lookup::kRead);
     if (wrong) return false;
     sets.push_back(v == nullptr ? nullptr : &v->set());
     if (v == nullptr) any_missing = true;
@@ -217,11 +221,11 @@ void SetOp(CommandContext& ctx, Op op) {
   WriteSet(ctx, out);
 }
 
-void SetOpStore(CommandContext& ctx, Op op) {
+void SetOpStore(CommandContext& ctx, Op op, const char* event) {
   std::vector<std::string> out;
   if (!Compute(ctx, op, 2, ctx.argc() - 1, &out)) return;
   if (out.empty()) {
-    ctx.store.Erase(ctx.db, ctx.arg(1));
+    DeleteAndNotify(ctx, ctx.arg(1));
     return ctx.w.Integer(0);
   }
   Value v = Value::Make(Type::kSet);
@@ -229,14 +233,15 @@ void SetOpStore(CommandContext& ctx, Op op) {
   int64_t n = static_cast<int64_t>(v.set().size());
   ctx.store.Put(ctx.db, ctx.arg(1), std::move(v));
   ctx.w.Integer(n);
+  NotifyKeyspaceEvent(ctx, kNotifySet, event, ctx.arg(1));
 }
 
 void SInter(CommandContext& ctx) { SetOp(ctx, Op::kInter); }
 void SUnion(CommandContext& ctx) { SetOp(ctx, Op::kUnion); }
 void SDiff(CommandContext& ctx) { SetOp(ctx, Op::kDiff); }
-void SInterStore(CommandContext& ctx) { SetOpStore(ctx, Op::kInter); }
-void SUnionStore(CommandContext& ctx) { SetOpStore(ctx, Op::kUnion); }
-void SDiffStore(CommandContext& ctx) { SetOpStore(ctx, Op::kDiff); }
+void SInterStore(CommandContext& ctx) { SetOpStore(ctx, Op::kInter, "sinterstore"); }
+void SUnionStore(CommandContext& ctx) { SetOpStore(ctx, Op::kUnion, "sunionstore"); }
+void SDiffStore(CommandContext& ctx) { SetOpStore(ctx, Op::kDiff, "sdiffstore"); }
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 void SInterCard(CommandContext& ctx) {

@@ -17,6 +17,7 @@
 
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 
 namespace lumadb::protocol::resp {
 namespace {
@@ -189,7 +190,7 @@ std::optional<std::string> LookupByPattern(CommandContext& ctx, std::string_view
   std::string key(pattern.substr(0, star));
   key.append(subst);
   key.append(pattern.substr(star + 1, field_ref ? arrow - star - 1 : std::string_view::npos));
-  Value* v = ctx.store.Find(ctx.db, key);
+  Value* v = FindForRead(ctx, key);
   if (v == nullptr) return std::nullopt;
   if (field_ref) {
     if (v->type() != Type::kHash) return std::nullopt;
@@ -257,7 +258,7 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   uint64_t mask = Store::MaskOf(key) | (storekey ? Store::MaskOf(*storekey) : 0);
   Store::Lock lock = reads_patterns ? ctx.store.LockAll() : ctx.store.LockMask(mask);
 
-  Value* sortval = ctx.store.Find(ctx.db, key);
+  Value* sortval = FindForRead(ctx, key);
   if (sortval != nullptr && sortval->type() != Type::kList && sortval->type() != Type::kSet &&
       sortval->type() != Type::kZSet) {
     return ctx.w.Error(kErrWrongType);
@@ -374,8 +375,9 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   }
   if (outputlen > 0) {
     ctx.store.Put(ctx.db, *storekey, std::move(out));
+    NotifyKeyspaceEvent(ctx, kNotifyList, "sortstore", *storekey);
   } else {
-    ctx.store.Erase(ctx.db, *storekey);
+    DeleteAndNotify(ctx, *storekey);
   }
   ctx.w.Integer(outputlen);
 }

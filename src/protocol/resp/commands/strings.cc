@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
 
@@ -15,9 +16,9 @@ using engine::kv::Type;
 using engine::kv::Value;
 
 // Finds a string value; writes WRONGTYPE and returns false for other types.
-bool FindString(CommandContext& ctx, std::string_view key, Value** out) {
+bool FindString(CommandContext& ctx, std::string_view key, Value** out, Lookup lookup = Lookup::kByCommand) {
   bool wrong;
-  *out = FindTyped(ctx, key, Type::kString, &wrong);
+  *out = FindTyped(ctx, key, Type::kString, &wrong, lookup);
   return !wrong;
 }
 
@@ -93,7 +94,8 @@ void Set(CommandContext& ctx) {
     }
   }
   std::string_view key = ctx.arg(1);
-  Value* old = ctx.store.Find(ctx.db, key);
+  // GET reads the old value first (a read lookup in Redis).
+  Value* old = get ? FindForRead(ctx, key) : ctx.store.Find(ctx.db, key);
   if (get && old != nullptr && !old->IsString()) {
     ctx.w.Error(kErrWrongType);
     return;
@@ -112,12 +114,15 @@ void Set(CommandContext& ctx) {
   Value nv{std::string(ctx.arg(2))};
   nv.expire_ms = has_expire ? expire_at : (keepttl && old != nullptr ? old->expire_ms : 0);
   ctx.store.Put(ctx.db, key, std::move(nv));
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", key);
+  if (has_expire) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", key);
   if (!get) ctx.w.Ok();
 }
 
 void SetNx(CommandContext& ctx) {
   if (ctx.store.Find(ctx.db, ctx.arg(1)) != nullptr) return ctx.w.Integer(0);
   ctx.store.Put(ctx.db, ctx.arg(1), Value{std::string(ctx.arg(2))});
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.arg(1));
   ctx.w.Integer(1);
 }
 
@@ -127,6 +132,8 @@ void SetExGeneric(CommandContext& ctx, const char* unit, const char* cmd) {
   Value nv{std::string(ctx.arg(3))};
   nv.expire_ms = at;
   ctx.store.Put(ctx.db, ctx.arg(1), std::move(nv));
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.arg(1));
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", ctx.arg(1));
   ctx.w.Ok();
 }
 
@@ -135,18 +142,20 @@ void PSetEx(CommandContext& ctx) { SetExGeneric(ctx, "PX", "psetex"); }
 
 void GetSet(CommandContext& ctx) {
   Value* v;
-  if (!FindString(ctx, ctx.arg(1), &v)) return;
+  if (!FindString(ctx, ctx.arg(1), &v, Lookup::kRead)) return;
   if (v == nullptr) ctx.w.Null();
   else ctx.w.Bulk(v->str());
   ctx.store.Put(ctx.db, ctx.arg(1), Value{std::string(ctx.arg(2))});
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.arg(1));
 }
 
 void GetDel(CommandContext& ctx) {
   Value* v;
-  if (!FindString(ctx, ctx.arg(1), &v)) return;
+  if (!FindString(ctx, ctx.arg(1), &v, Lookup::kRead)) return;
   if (v == nullptr) return ctx.w.Null();
   ctx.w.Bulk(v->str());
   ctx.store.Erase(ctx.db, ctx.arg(1));
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.arg(1));
 }
 
 void GetEx(CommandContext& ctx) {
@@ -167,21 +176,27 @@ void GetEx(CommandContext& ctx) {
     }
   }
   Value* v;
-  if (!FindString(ctx, ctx.arg(1), &v)) return;
+  if (!FindString(ctx, ctx.arg(1), &v, Lookup::kRead)) return;
   if (v == nullptr) return ctx.w.Null();
   ctx.w.Bulk(v->str());
   if (has_expire) {
-    if (at <= NowMs()) ctx.store.Erase(ctx.db, ctx.arg(1));
-    else ctx.store.SetExpire(ctx.db, ctx.arg(1), v, at);
+    if (at <= NowMs()) {
+      ctx.store.Erase(ctx.db, ctx.arg(1));
+      NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.arg(1));
+    } else {
+      ctx.store.SetExpire(ctx.db, ctx.arg(1), v, at);
+      NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", ctx.arg(1));
+    }
   } else if (persist && v->expire_ms != 0) {
     ctx.store.SetExpire(ctx.db, ctx.arg(1), v, 0);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", ctx.arg(1));
   }
 }
 
 void MGet(CommandContext& ctx) {
   ctx.w.Array(ctx.argc() - 1);
   for (size_t i = 1; i < ctx.argc(); i++) {
-    Value* v = ctx.store.Find(ctx.db, ctx.arg(i));
+    Value* v = FindForRead(ctx, ctx.arg(i));
     if (v == nullptr || !v->IsString()) ctx.w.Null();
     else ctx.w.Bulk(v->str());
   }
@@ -198,7 +213,10 @@ void MSet(CommandContext& ctx) {
       if (ctx.store.Find(ctx.db, ctx.arg(i)) != nullptr) return ctx.w.Integer(0);
     }
   }
-  for (size_t i = 1; i < ctx.argc(); i += 2) ctx.store.Put(ctx.db, ctx.arg(i), Value{std::string(ctx.arg(i + 1))});
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    ctx.store.Put(ctx.db, ctx.arg(i), Value{std::string(ctx.arg(i + 1))});
+    NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.arg(i));
+  }
   if (nx) ctx.w.Integer(1);
   else ctx.w.Ok();
 }
@@ -207,13 +225,13 @@ void Append(CommandContext& ctx) {
   Value* v;
   if (!FindString(ctx, ctx.arg(1), &v)) return;
   if (v == nullptr) {
-    Value& nv = ctx.store.Put(ctx.db, ctx.arg(1), Value{std::string(ctx.arg(2))});
-    ctx.w.Integer(static_cast<int64_t>(nv.str().size()));
-    return;
+    v = &ctx.store.Put(ctx.db, ctx.arg(1), Value{std::string(ctx.arg(2))});
+  } else {
+    if (!CheckSize(ctx, v->str().size() + ctx.arg(2).size())) return;
+    v->str().append(ctx.arg(2));
+    ctx.store.Touched(ctx.db, ctx.arg(1));
   }
-  if (!CheckSize(ctx, v->str().size() + ctx.arg(2).size())) return;
-  v->str().append(ctx.arg(2));
-  ctx.store.Touched(ctx.db, ctx.arg(1));
+  NotifyKeyspaceEvent(ctx, kNotifyString, "append", ctx.arg(1));
   ctx.w.Integer(static_cast<int64_t>(v->str().size()));
 }
 
@@ -245,6 +263,7 @@ void IncrBy(CommandContext& ctx, int64_t delta) {
     v->str() = std::move(s);
     ctx.store.Touched(ctx.db, ctx.arg(1));
   }
+  NotifyKeyspaceEvent(ctx, kNotifyString, "incrby", ctx.arg(1));
   ctx.w.Integer(cur);
 }
 
@@ -290,6 +309,7 @@ void IncrByFloat(CommandContext& ctx) {
     v->str() = s;
     ctx.store.Touched(ctx.db, ctx.arg(1));
   }
+  NotifyKeyspaceEvent(ctx, kNotifyString, "incrbyfloat", ctx.arg(1));
   ctx.w.Bulk(s);
 }
 
@@ -327,6 +347,7 @@ void SetRange(CommandContext& ctx) {
     std::string s(offset, '\0');
     s.append(val);
     ctx.store.Put(ctx.db, ctx.arg(1), Value{std::move(s)});
+    NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", ctx.arg(1));
     ctx.w.Integer(offset + static_cast<int64_t>(val.size()));
     return;
   }
@@ -336,6 +357,7 @@ void SetRange(CommandContext& ctx) {
   if (s.size() < offset + val.size()) s.resize(offset + val.size(), '\0');
   s.replace(offset, val.size(), val);
   ctx.store.Touched(ctx.db, ctx.arg(1));
+  NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", ctx.arg(1));
   ctx.w.Integer(static_cast<int64_t>(s.size()));
 }
 
@@ -356,8 +378,8 @@ void Lcs(CommandContext& ctx) {
       return;
     }
   }
-  Value* va = ctx.store.Find(ctx.db, ctx.arg(1));
-  Value* vb = ctx.store.Find(ctx.db, ctx.arg(2));
+  Value* va = FindForRead(ctx, ctx.arg(1));
+  Value* vb = FindForRead(ctx, ctx.arg(2));
   if ((va != nullptr && !va->IsString()) || (vb != nullptr && !vb->IsString())) {
     ctx.w.Error("ERR The specified keys must contain string values");
     return;

@@ -6,6 +6,7 @@
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
 #include "protocol/resp/commands/collection_util.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
 
@@ -185,6 +186,7 @@ void ZAdd(CommandContext& ctx) {
     result = score;
   }
   ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  if (added + changed > 0) NotifyKeyspaceEvent(ctx, kNotifyZSet, incr ? "zincr" : "zadd", ctx.arg(1));
   if (incr) {
     if (aborted) return ctx.w.Null();
     return ctx.w.Double(result);
@@ -204,6 +206,7 @@ void ZIncrBy(CommandContext& ctx) {
   }
   v->zset().Insert(ctx.arg(3), score);
   ctx.store.Touched(ctx.db, ctx.arg(1));
+  NotifyKeyspaceEvent(ctx, kNotifyZSet, "zincr", ctx.arg(1));
   ctx.w.Double(score);
 }
 
@@ -216,7 +219,7 @@ void ZRem(CommandContext& ctx) {
   if (v == nullptr) return ctx.w.Integer(0);
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->zset().Erase(ctx.arg(i)) ? 1 : 0;
-  if (n) ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  if (n) NotifyRemoved(ctx, kNotifyZSet, "zrem", ctx.arg(1), v);
   ctx.w.Integer(n);
 }
 
@@ -299,7 +302,7 @@ struct RangeSpec {
 
 // Computes the members selected by a range request on key; false after an error reply.
 bool SelectRange(CommandContext& ctx, std::string_view key, std::string_view a, std::string_view b,
-                 const RangeSpec& spec, std::vector<Member>* out) {
+                 const RangeSpec& spec, std::vector<Member>* out, Lookup lookup = Lookup::kByCommand) {
   int64_t start = 0, stop = 0;
   ScoreBound smin{}, smax{};
   LexBound lmin, lmax;
@@ -327,7 +330,7 @@ bool SelectRange(CommandContext& ctx, std::string_view key, std::string_view a, 
       break;
   }
   bool wrong;
-  Value* v = FindZSet(ctx, key, &wrong);
+  Value* v = FindTyped(ctx, key, Type::kZSet, &wrong, lookup);
   if (wrong) return false;
   out->clear();
   if (v == nullptr) return true;
@@ -395,15 +398,17 @@ void ZRangeStore(CommandContext& ctx) {
   RangeSpec spec;
   if (!ParseRangeOptions(ctx, 5, &spec, true, true)) return;
   std::vector<Member> out;
-  if (!SelectRange(ctx, ctx.arg(2), ctx.arg(3), ctx.arg(4), spec, &out)) return;
+  // The source is read with a read lookup, as in Redis.
+  if (!SelectRange(ctx, ctx.arg(2), ctx.arg(3), ctx.arg(4), spec, &out, Lookup::kRead)) return;
   if (out.empty()) {
-    ctx.store.Erase(ctx.db, ctx.arg(1));
+    DeleteAndNotify(ctx, ctx.arg(1));
     return ctx.w.Integer(0);
   }
   Value nv = Value::Make(Type::kZSet);
   for (const auto& m : out) nv.zset().Insert(m.member, m.score);
   ctx.store.Put(ctx.db, ctx.arg(1), std::move(nv));
   ctx.w.Integer(static_cast<int64_t>(out.size()));
+  NotifyKeyspaceEvent(ctx, kNotifyZSet, "zrangestore", ctx.arg(1));
 }
 
 void LegacyRange(CommandContext& ctx, RangeKind kind, bool reverse) {
@@ -426,7 +431,7 @@ void ZRevRangeByScore(CommandContext& ctx) { LegacyRange(ctx, RangeKind::kScore,
 void ZRangeByLex(CommandContext& ctx) { LegacyRange(ctx, RangeKind::kLex, false); }
 void ZRevRangeByLex(CommandContext& ctx) { LegacyRange(ctx, RangeKind::kLex, true); }
 
-void ZRemRange(CommandContext& ctx, RangeKind kind) {
+void ZRemRange(CommandContext& ctx, RangeKind kind, const char* event) {
   RangeSpec spec;
   spec.kind = kind;
   std::vector<Member> out;
@@ -434,24 +439,29 @@ void ZRemRange(CommandContext& ctx, RangeKind kind) {
   if (out.empty()) return ctx.w.Integer(0);
   Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
   for (const auto& m : out) v->zset().Erase(m.member);
-  ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  NotifyRemoved(ctx, kNotifyZSet, event, ctx.arg(1), v);
   ctx.w.Integer(static_cast<int64_t>(out.size()));
 }
-void ZRemRangeByRank(CommandContext& ctx) { ZRemRange(ctx, RangeKind::kRank); }
-void ZRemRangeByScore(CommandContext& ctx) { ZRemRange(ctx, RangeKind::kScore); }
-void ZRemRangeByLex(CommandContext& ctx) { ZRemRange(ctx, RangeKind::kLex); }
+void ZRemRangeByRank(CommandContext& ctx) { ZRemRange(ctx, RangeKind::kRank, "zremrangebyrank"); }
+void ZRemRangeByScore(CommandContext& ctx) { ZRemRange(ctx, RangeKind::kScore, "zremrangebyscore"); }
+void ZRemRangeByLex(CommandContext& ctx) { ZRemRange(ctx, RangeKind::kLex, "zremrangebylex"); }
 
 // ---- pops ----
 
-// Pops up to count members from key (lowest first unless max); v must be a zset.
-std::vector<Member> PopMembers(CommandContext& ctx, std::string_view key, Value* v, bool max, size_t count) {
+// Pops up to count members from v (lowest first unless max); v must be a
+// zset. The caller replies, then calls PoppedFrom.
+std::vector<Member> PopMembers(Value* v, bool max, size_t count) {
   ZSet& z = v->zset();
   size_t n = std::min(count, z.size());
   std::vector<Member> out;
   if (n > 0) out = max ? Collect(z, z.size() - n, z.size(), true) : Collect(z, 0, n, false);
   for (const auto& m : out) z.Erase(m.member);
-  ctx.store.TouchedMaybeEmpty(ctx.db, key, v);
   return out;
+}
+
+// Records a pop from key and emits its events (after the reply, as Redis does).
+void PoppedFrom(CommandContext& ctx, std::string_view key, Value* v, bool max) {
+  NotifyRemoved(ctx, kNotifyZSet, max ? "zpopmax" : "zpopmin", key, v);
 }
 
 void ZPop(CommandContext& ctx, bool max) {
@@ -466,15 +476,16 @@ void ZPop(CommandContext& ctx, bool max) {
   Value* v = FindZSet(ctx, ctx.arg(1), &wrong);
   if (wrong) return;
   if (v == nullptr || count == 0) return ctx.w.Array(0);
-  std::vector<Member> out = PopMembers(ctx, ctx.arg(1), v, max, count);
+  std::vector<Member> out = PopMembers(v, max, count);
   // RESP3 returns pairs only for the count form.
   if (!has_count) {
     ctx.w.Array(2);
     ctx.w.Bulk(out[0].member);
     ctx.w.Double(out[0].score);
-    return;
+  } else {
+    WriteWithScores(ctx, out, true);
   }
-  WriteWithScores(ctx, out, true);
+  PoppedFrom(ctx, ctx.arg(1), v, max);
 }
 void ZPopMin(CommandContext& ctx) { ZPop(ctx, false); }
 void ZPopMax(CommandContext& ctx) { ZPop(ctx, true); }
@@ -487,11 +498,12 @@ void BZPop(CommandContext& ctx, bool max) {
     Value* v = FindZSet(ctx, ctx.arg(i), &wrong);
     if (wrong) return;
     if (v == nullptr) continue;
-    std::vector<Member> out = PopMembers(ctx, ctx.arg(i), v, max, 1);
+    std::vector<Member> out = PopMembers(v, max, 1);
     ctx.w.Array(3);
     ctx.w.Bulk(ctx.arg(i));
     ctx.w.Bulk(out[0].member);
     ctx.w.Double(out[0].score);
+    PoppedFrom(ctx, ctx.arg(i), v, max);
     return;
   }
   BlockOrTimeout(ctx, deadline, 1, ctx.argc() - 1);
@@ -509,7 +521,7 @@ void MPop(CommandContext& ctx, bool blocking) {
     Value* v = FindZSet(ctx, key, &wrong);
     if (wrong) return;
     if (v == nullptr) continue;
-    std::vector<Member> out = PopMembers(ctx, key, v, /*max=*/!a.word_a, a.count);
+    std::vector<Member> out = PopMembers(v, /*max=*/!a.word_a, a.count);
     ctx.w.Array(2);
     ctx.w.Bulk(key);
     ctx.w.Array(out.size());
@@ -518,6 +530,7 @@ void MPop(CommandContext& ctx, bool blocking) {
       ctx.w.Bulk(m.member);
       ctx.w.Double(m.score);
     }
+    PoppedFrom(ctx, key, v, !a.word_a);
     return;
   }
   if (!blocking) return ctx.w.NullArray();
@@ -567,9 +580,10 @@ void ZRandMember(CommandContext& ctx) {
 enum class SetOp { kUnion, kInter, kDiff };
 enum class Aggregate { kSum, kMin, kMax };
 
-// Reads one input (a zset, or a set with scores 1); false after WRONGTYPE.
+// Reads one input (a zset, or a set with scores 1) with a read lookup, also
+// for the *STORE forms as in Redis; false after WRONGTYPE.
 bool ReadInput(CommandContext& ctx, std::string_view key, std::map<std::string, double>* out, bool* exists) {
-  Value* v = ctx.store.Find(ctx.db, key);
+  Value* v = FindForRead(ctx, key);
   *exists = v != nullptr;
   out->clear();
   if (v == nullptr) return true;
@@ -613,6 +627,13 @@ bool ComputeSetOp(CommandContext& ctx, SetOp op, size_t at, bool allow_withscore
     ctx.w.Error(kErrSyntax);
     return false;
   }
+  // Redis reads every input before it parses the options (so WRONGTYPE and
+  // keymiss events come first).
+  std::vector<std::map<std::string, double>> inputs(numkeys);
+  for (int64_t k = 0; k < numkeys; k++) {
+    bool exists;
+    if (!ReadInput(ctx, ctx.arg(at + 1 + k), &inputs[k], &exists)) return false;
+  }
   std::vector<double> weights(numkeys, 1.0);
   Aggregate agg = Aggregate::kSum;
   *with_scores = false;
@@ -648,10 +669,9 @@ bool ComputeSetOp(CommandContext& ctx, SetOp op, size_t at, bool allow_withscore
       return false;
     }
   }
-  std::map<std::string, double> acc, input;
+  std::map<std::string, double> acc;
   for (int64_t k = 0; k < numkeys; k++) {
-    bool exists;
-    if (!ReadInput(ctx, ctx.arg(at + 1 + k), &input, &exists)) return false;
+    std::map<std::string, double>& input = inputs[k];
     for (auto& [m, s] : input) {
       double ws = s * weights[k];
       if (std::isnan(ws)) ws = 0;
@@ -696,26 +716,27 @@ void SetOpCmd(CommandContext& ctx, SetOp op) {
   WriteWithScores(ctx, out, with_scores);
 }
 
-void SetOpStore(CommandContext& ctx, SetOp op) {
+void SetOpStore(CommandContext& ctx, SetOp op, const char* event) {
   std::vector<Member> out;
   bool with_scores;
   if (!ComputeSetOp(ctx, op, 2, false, &out, &with_scores)) return;
   if (out.empty()) {
-    ctx.store.Erase(ctx.db, ctx.arg(1));
+    DeleteAndNotify(ctx, ctx.arg(1));
     return ctx.w.Integer(0);
   }
   Value nv = Value::Make(Type::kZSet);
   for (const auto& m : out) nv.zset().Insert(m.member, m.score);
   ctx.store.Put(ctx.db, ctx.arg(1), std::move(nv));
   ctx.w.Integer(static_cast<int64_t>(out.size()));
+  NotifyKeyspaceEvent(ctx, kNotifyZSet, event, ctx.arg(1));
 }
 
 void ZUnion(CommandContext& ctx) { SetOpCmd(ctx, SetOp::kUnion); }
 void ZInter(CommandContext& ctx) { SetOpCmd(ctx, SetOp::kInter); }
 void ZDiff(CommandContext& ctx) { SetOpCmd(ctx, SetOp::kDiff); }
-void ZUnionStore(CommandContext& ctx) { SetOpStore(ctx, SetOp::kUnion); }
-void ZInterStore(CommandContext& ctx) { SetOpStore(ctx, SetOp::kInter); }
-void ZDiffStore(CommandContext& ctx) { SetOpStore(ctx, SetOp::kDiff); }
+void ZUnionStore(CommandContext& ctx) { SetOpStore(ctx, SetOp::kUnion, "zunionstore"); }
+void ZInterStore(CommandContext& ctx) { SetOpStore(ctx, SetOp::kInter, "zinterstore"); }
+void ZDiffStore(CommandContext& ctx) { SetOpStore(ctx, SetOp::kDiff, "zdiffstore"); }
 
 void ZInterCard(CommandContext& ctx) {
   std::vector<Member> out;
