@@ -227,7 +227,27 @@ EXPIRY = [
     ("SET", "x11", "v", "PX", "20"), (SLEEP, 0.06), ("SCAN", "0", "COUNT", "1000", NOCMP),
 ]
 
-ALL_FAMILIES = STRINGS + GENERIC + LISTS + HASHES + SETS + ZSETS + BITS + GEO + SORTS + TRANSACTIONS + DATABASES + READS
+STREAMS = [
+    ("XADD", "st", "1-1", "a", "1"), ("XADD", "st", "1-2", "b", "2"), ("XADD", "st", "MAXLEN", "1", "1-3", "c", "3"),
+    ("XADD", "st", "MAXLEN", "5", "1-4", "d", "4"), ("XADD", "nost", "NOMKSTREAM", "*", "a", "1"),
+    ("XADD", "st", "1-1", "x", "y"), ("XTRIM", "st", "MAXLEN", "10"), ("XTRIM", "st", "MAXLEN", "1"),
+    ("XDEL", "st", "9-9"), ("XADD", "st", "2-1", "e", "5"), ("XDEL", "st", "2-1"), ("XLEN", "st"),
+    ("XGROUP", "CREATE", "st", "g", "0"), ("XGROUP", "CREATE", "st", "g", "0"),
+    ("XGROUP", "CREATE", "st2", "g", "$", "MKSTREAM"), ("XGROUP", "SETID", "st", "g", "0"),
+    ("XGROUP", "CREATECONSUMER", "st", "g", "c1"), ("XGROUP", "CREATECONSUMER", "st", "g", "c1"),
+    ("XREADGROUP", "GROUP", "g", "c2", "STREAMS", "st", ">"), ("XREADGROUP", "GROUP", "g", "c2", "STREAMS", "st", ">"),
+    ("XACK", "st", "g", "1-4"), ("XCLAIM", "st", "g", "c3", "0", "1-4"), ("XAUTOCLAIM", "st", "g", "c4", "0", "0"),
+    ("XGROUP", "DELCONSUMER", "st", "g", "c2"), ("XGROUP", "DELCONSUMER", "st", "g", "nobody"),
+    ("XSETID", "st", "5-5"), ("XGROUP", "DESTROY", "st", "g"), ("XGROUP", "DESTROY", "st", "g"), ("DEL", "st2"),
+]
+
+HLL = [
+    ("PFADD", "hll", "a", "b", "c"), ("PFADD", "hll", "a"), ("PFADD", "hll2"), ("PFADD", "hll2"),
+    ("PFCOUNT", "hll"), ("PFCOUNT", "hll", "nohll"), ("PFMERGE", "hll3", "hll", "hll2"), ("PFMERGE", "hll3"),
+    ("PFMERGE", "hll4"), ("SET", "nothll", "x"), ("PFADD", "nothll", "a"),
+]
+
+ALL_FAMILIES = STREAMS + HLL + STRINGS + GENERIC + LISTS + HASHES + SETS + ZSETS + BITS + GEO + SORTS + TRANSACTIONS + DATABASES + READS
 
 
 def run(conn, step):
@@ -304,7 +324,8 @@ class NotifyDiffTest(unittest.TestCase):
     def test_every_family_with_all_classes(self):
         for name, family in [("strings", STRINGS), ("generic", GENERIC), ("lists", LISTS), ("hashes", HASHES),
                              ("sets", SETS), ("zsets", ZSETS), ("bits", BITS), ("geo", GEO), ("sort", SORTS),
-                             ("transactions", TRANSACTIONS), ("databases", DATABASES), ("reads", READS)]:
+                             ("transactions", TRANSACTIONS), ("databases", DATABASES), ("reads", READS),
+                             ("streams", STREAMS), ("hyperloglog", HLL)]:
             with self.subTest(family=name):
                 events = self.check("KEAmn", family)
                 self.assertTrue(events)

@@ -4,6 +4,7 @@
 #include "common/strutil.h"
 #include "engine/kv/hyperloglog.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 
 namespace lumadb::protocol::resp {
@@ -21,8 +22,8 @@ constexpr std::string_view kErrCorrupt = "INVALIDOBJ Corrupted HLL object detect
 // Looks key up as an HLL. Null when absent; when it holds something else
 // (another type, or a string without a valid HLL header) writes the error,
 // sets *bad and returns null.
-Value* FindHll(CommandContext& ctx, std::string_view key, bool* bad) {
-  Value* v = FindTyped(ctx, key, Type::kString, bad);
+Value* FindHll(CommandContext& ctx, std::string_view key, bool* bad, Lookup lookup = Lookup::kByCommand) {
+  Value* v = FindTyped(ctx, key, Type::kString, bad, lookup);
   if (*bad || v == nullptr) return nullptr;
   if (!engine::kv::HllIsValid(v->str())) {
     *bad = true;
@@ -58,6 +59,7 @@ void PfAdd(CommandContext& ctx) {
   if (updated) {
     engine::kv::HllInvalidateCache(&hll);
     ctx.store.Touched(ctx.db, ctx.arg(1));
+    NotifyKeyspaceEvent(ctx, kNotifyString, "pfadd", ctx.arg(1));
   }
   ctx.w.Integer(updated ? 1 : 0);
 }
@@ -100,7 +102,8 @@ void PfMerge(CommandContext& ctx) {
   HllRegisters max{};
   bool use_dense = false;
   for (size_t i = 1; i < ctx.argc(); i++) {
-    Value* v = FindHll(ctx, ctx.arg(i), &bad);
+    // Redis reads every key, the destination included, as a read lookup.
+    Value* v = FindHll(ctx, ctx.arg(i), &bad, Lookup::kRead);
     if (bad) return;
     if (v == nullptr) continue;
     if (engine::kv::HllEncodingOf(v->str()) == HllEncoding::kDense) use_dense = true;
@@ -117,6 +120,8 @@ void PfMerge(CommandContext& ctx) {
   }
   engine::kv::HllInvalidateCache(&hll);
   ctx.store.Touched(ctx.db, ctx.arg(1));
+  // Redis reports pfadd on the destination even when nothing changed.
+  NotifyKeyspaceEvent(ctx, kNotifyString, "pfadd", ctx.arg(1));
   ctx.w.Ok();
 }
 

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
 
@@ -283,8 +284,10 @@ void XAdd(CommandContext& ctx) {
     case Stream::AddResult::kOk: break;
   }
   ReplyId(ctx.w, id);
-  s.Trim(a.trim);
+  int64_t trimmed = s.Trim(a.trim);
   ctx.store.Touched(ctx.db, ctx.arg(1));
+  NotifyKeyspaceEvent(ctx, kNotifyStream, "xadd", ctx.arg(1));
+  if (trimmed != 0) NotifyKeyspaceEvent(ctx, kNotifyStream, "xtrim", ctx.arg(1));
 }
 
 // XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
@@ -296,7 +299,10 @@ void XTrim(CommandContext& ctx) {
   if (wrong) return;
   if (v == nullptr) return ctx.w.Integer(0);
   int64_t deleted = v->stream().Trim(a.trim);
-  if (deleted != 0) ctx.store.Touched(ctx.db, ctx.arg(1));
+  if (deleted != 0) {
+    ctx.store.Touched(ctx.db, ctx.arg(1));
+    NotifyKeyspaceEvent(ctx, kNotifyStream, "xtrim", ctx.arg(1));
+  }
   ctx.w.Integer(deleted);
 }
 
@@ -350,7 +356,10 @@ void XDel(CommandContext& ctx) {
     if (!ArgStrictId(ctx, j, &ids[j - 2])) return;
   }
   size_t deleted = v->stream().Delete(ids);
-  if (deleted != 0) ctx.store.Touched(ctx.db, ctx.arg(1));
+  if (deleted != 0) {
+    ctx.store.Touched(ctx.db, ctx.arg(1));
+    NotifyKeyspaceEvent(ctx, kNotifyStream, "xdel", ctx.arg(1));
+  }
   ctx.w.Integer(static_cast<int64_t>(deleted));
 }
 
@@ -509,7 +518,9 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
         return true;
       });
     } else {
+      bool new_consumer = groups[k]->FindConsumer(a.consumer) == nullptr;
       StreamConsumer* c = groups[k]->TouchConsumer(a.consumer, now);
+      if (new_consumer) NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-createconsumer", key);
       if (history) {
         emitted = s->ReadHistory(*c, *groups[k], start, count, now, [&](StreamId id, const StreamFields* f) {
           if (f != nullptr) {
@@ -601,6 +612,7 @@ void XSetId(CommandContext& ctx) {
   if (entries_added != -1) s.set_entries_added(static_cast<uint64_t>(entries_added));
   if (!max_deleted.IsZero()) s.set_max_deleted_id(max_deleted);
   ctx.store.Changed(ctx.db, ctx.arg(1));
+  NotifyKeyspaceEvent(ctx, kNotifyStream, "xsetid", ctx.arg(1));
   ctx.w.Ok();
 }
 
@@ -674,6 +686,7 @@ void XGroup(CommandContext& ctx) {
       return ctx.w.Error("BUSYGROUP Consumer Group name already exists");
     }
     ctx.store.Changed(ctx.db, key);
+    NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-create", key);
     return ctx.w.Ok();
   }
   if (setid) {
@@ -687,6 +700,7 @@ void XGroup(CommandContext& ctx) {
     g->last_id = id;
     g->entries_read = entries_read;
     ctx.store.Changed(ctx.db, key);
+    NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-setid", key);
     return ctx.w.Ok();
   }
   if (sub == "destroy") {
@@ -695,17 +709,24 @@ void XGroup(CommandContext& ctx) {
     // XREADGROUP clients blocked on the group wake up and learn it is gone;
     // WATCH is not affected, as in Redis.
     ctx.store.Changed(ctx.db, key);
+    NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-destroy", key);
     ctx.server.WakeWaiters(ctx.db, key);
     return ctx.w.Integer(1);
   }
   if (sub == "createconsumer") {
     bool created = g->CreateConsumer(ctx.arg(4), NowMs()) != nullptr;
-    if (created) ctx.store.Changed(ctx.db, key);
+    if (created) {
+      ctx.store.Changed(ctx.db, key);
+      NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-createconsumer", key);
+    }
     return ctx.w.Integer(created ? 1 : 0);
   }
   // delconsumer
   int64_t pending = g->DeleteConsumer(ctx.arg(4));
-  if (pending >= 0) ctx.store.Changed(ctx.db, key);
+  if (pending >= 0) {
+    ctx.store.Changed(ctx.db, key);
+    NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-delconsumer", key);
+  }
   ctx.w.Integer(pending < 0 ? 0 : pending);
 }
 
@@ -862,6 +883,7 @@ void XClaim(CommandContext& ctx) {
   size_t pending_before = g->pel.size();
   Deferred d(ctx.w);
   size_t n = 0;
+  bool had_consumer = g->FindConsumer(ctx.arg(3)) != nullptr;
   v->stream().Claim(*g, ctx.arg(3), ids, opts, now, [&](StreamId id, const StreamFields& f) {
     if (opts.justid) ReplyId(d.w(), id);
     else ReplyEntry(d.w(), id, f);
@@ -869,6 +891,9 @@ void XClaim(CommandContext& ctx) {
     return true;
   });
   if (changed || n != 0 || g->pel.size() != pending_before) ctx.store.Changed(ctx.db, ctx.arg(1));
+  if (!had_consumer && g->FindConsumer(ctx.arg(3)) != nullptr) {
+    NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(1));
+  }
   d.FlushArray(ctx.w, n);
 }
 
@@ -901,6 +926,7 @@ void XAutoClaim(CommandContext& ctx) {
   if (g == nullptr) return ctx.w.Error(NoGroupError(ctx.arg(1), ctx.arg(2)));
   Deferred d(ctx.w);
   size_t n = 0;
+  bool had_consumer = g->FindConsumer(ctx.arg(3)) != nullptr;
   std::vector<StreamId> deleted;
   StreamId next = v->stream().AutoClaim(*g, ctx.arg(3), start, static_cast<size_t>(count), min_idle, justid, NowMs(),
                                         [&](StreamId id, const StreamFields& f) {
@@ -911,6 +937,9 @@ void XAutoClaim(CommandContext& ctx) {
                                         },
                                         &deleted);
   if (n != 0 || !deleted.empty()) ctx.store.Changed(ctx.db, ctx.arg(1));
+  if (!had_consumer && g->FindConsumer(ctx.arg(3)) != nullptr) {
+    NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(1));
+  }
   ctx.w.Array(3);
   ReplyId(ctx.w, next);
   d.FlushArray(ctx.w, n);
