@@ -88,10 +88,27 @@ class Server:
         return cmd + self.args
 
     def start(self):
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=subprocess.STDOUT)
-        for port in self.ports.values():
-            wait_port(port, proc=self.proc)
+        # free_port() can race with other tests taking the same port before
+        # the server binds it: on a first start, pick new ports and retry.
+        attempts = 1 if getattr(self, "_started", False) else 5
+        for attempt in range(attempts):
+            self.log = open(self.log_path, "ab")
+            self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=subprocess.STDOUT)
+            try:
+                for port in self.ports.values():
+                    wait_port(port, proc=self.proc)
+                break
+            except RuntimeError:
+                code = self.proc.poll()
+                self.log.close()
+                if code is None:
+                    self.proc.kill()
+                    self.proc.wait()
+                self.proc = None
+                if attempt + 1 == attempts or "already in use" not in self.read_log():
+                    raise
+                self.ports = {p: free_port() for p in self.ports}
+        self._started = True
         return self
 
     def stop(self, expect_code=0):
@@ -159,13 +176,24 @@ class RealServer:
         self.proc = None
 
     def __enter__(self):
-        if self.kind == "redis":
-            cmd = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--dir", self.dir, "--daemonize", "no"]
-        else:
-            cmd = ["memcached", "-p", str(self.port), "-l", "127.0.0.1", "-U", "0", "-u", "root"]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port(self.port, proc=self.proc)
+        for attempt in range(5):
+            if self.kind == "redis":
+                cmd = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                       "--appendonly", "no", "--dir", self.dir, "--daemonize", "no"]
+            else:
+                cmd = ["memcached", "-p", str(self.port), "-l", "127.0.0.1", "-U", "0", "-u", "root"]
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_port(self.port, proc=self.proc)
+                return self
+            except RuntimeError:
+                # Most likely the port was taken between free_port() and bind.
+                if self.proc.poll() is None:
+                    self.proc.kill()
+                self.proc.wait()
+                if attempt == 4:
+                    raise
+                self.port = free_port()
         return self
 
     def __exit__(self, *exc):
