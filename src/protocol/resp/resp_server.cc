@@ -17,7 +17,7 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   std::random_device rd;
   static const char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; i++) run_id_.push_back(kHex[rd() % 16]);
-  for (const auto* family : {&ConnectionCommands(), &ServerCommands(), &KeyCommands(), &StringCommands(),
+  for (const auto* family : {&AclCommands(), &ConnectionCommands(), &ServerCommands(), &KeyCommands(), &StringCommands(),
                              &BitCommands(), &HashCommands(), &ListCommands(), &SetCommands(), &ZSetCommands(),
                              &GeoCommands(), &PubSubCommands(), &TransactionCommands(), &DumpCommands(),
                              &SortCommands(), &ScriptingCommands(),
@@ -35,6 +35,9 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   connections_metric = reg.GetGauge("lumadb_connections", labels, "Open client connections, per protocol.");
   connections_total_metric =
       reg.GetCounter("lumadb_connections_total", labels, "Client connections accepted, per protocol.");
+  acl_.set_pubsub_default_all(config_.acl_pubsub_default_all);
+  acl_.set_log_max_len(config_.acllog_max_len);
+  acl_.SetRequirePass(config_.requirepass);
   store_.AddObserver(this);
   scripts_ = std::make_unique<ScriptEngine>(*this);
   Status st = scripts_->LoadPersisted();
@@ -265,6 +268,62 @@ double RespServer::InstantaneousOps() {
     ops_sample_count_ = count;
   }
   return ops_rate_;
+}
+
+// ---- ACL ----
+
+std::string RespServer::LoadAclFile() {
+  std::vector<std::shared_ptr<acl::User>> dropped;
+  std::string err = acl_.LoadFile(config_.aclfile, &dropped);
+  if (err.empty()) KillClientsOf(dropped, 0);
+  return err;
+}
+
+void RespServer::KillClientsOf(const std::vector<std::shared_ptr<acl::User>>& users, uint64_t self_id) {
+  if (users.empty()) return;
+  for (const auto& c : Clients()) {
+    if (c->id == self_id) continue;
+    bool match;
+    {
+      std::lock_guard<std::mutex> g(c->mu);
+      match = std::find(users.begin(), users.end(), c->user) != users.end();
+    }
+    if (!match) continue;
+    net::Worker* w = c->worker;
+    uint64_t id = c->id;
+    w->Post([w, id] {
+      if (net::Connection* conn = w->FindConnection(id)) conn->Close();
+    });
+  }
+}
+
+void RespServer::RecheckSubscribers(const std::shared_ptr<acl::User>& user) {
+  for (const auto& c : Clients()) {
+    if (c->subs.load() + c->psubs.load() == 0) continue;
+    {
+      std::lock_guard<std::mutex> g(c->mu);
+      if (c->user != user) continue;
+    }
+    net::Worker* w = c->worker;
+    uint64_t id = c->id;
+    w->Post([w, id] {
+      if (net::Connection* conn = w->FindConnection(id)) {
+        static_cast<RespSession*>(conn->session())->RecheckSubscriptions();
+      }
+    });
+  }
+}
+
+void RespServer::LogDenial(RespSession& session, acl::Denial reason, acl::LogContext context, std::string object,
+                           const std::string& username) {
+  acl::LogEntry e;
+  e.reason = reason;
+  e.context = context;
+  e.object = std::move(object);
+  e.username = username;
+  e.ctime_ms = NowMs();
+  e.client_info = ClientInfoLine(session.info(), e.ctime_ms);
+  acl_.AddLog(std::move(e));
 }
 
 // ---- Clients ----

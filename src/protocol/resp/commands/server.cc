@@ -5,6 +5,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -40,6 +41,16 @@ void FlagNames(uint32_t f, std::vector<std::string>* out) {
   }
 }
 
+// The command's ACL categories ("@read", ...): redis-server 7.0's, from the
+// ACL command table.
+void AclCategories(const CommandSpec& s, std::vector<std::string>* out) {
+  int id = acl::CommandIndex::Get().Find(s.name);
+  uint32_t bits = id >= 0 ? acl::CommandIndex::Get().def(id).categories : 0;
+  for (int c = 0; c < acl::kCategoryCount; c++) {
+    if (bits & (1u << c)) out->push_back(std::string("@") + acl::kCategoryNames[c]);
+  }
+}
+
 void WriteCommandInfo(Writer& w, const CommandSpec& s) {
   w.Array(10);
   w.Bulk(s.name);
@@ -52,13 +63,8 @@ void WriteCommandInfo(Writer& w, const CommandSpec& s) {
   w.Integer(s.first_key);
   w.Integer(s.last_key);
   w.Integer(s.step);
-  std::string cat = std::string("@") + s.group;
-  std::vector<std::string> cats = {cat};
-  if (s.flags & kWrite) cats.push_back("@write");
-  if (s.flags & kReadonly) cats.push_back("@read");
-  if (s.flags & kFast) cats.push_back("@fast");
-  else cats.push_back("@slow");
-  if (s.flags & kBlocking) cats.push_back("@blocking");
+  std::vector<std::string> cats;
+  AclCategories(s, &cats);
   w.Set(cats.size());
   for (const auto& c : cats) w.Simple(c);
   w.Array(0);  // tips
@@ -162,9 +168,11 @@ void Command(CommandContext& ctx) {
     std::vector<std::string> names;
     for (const CommandSpec* s : all) {
       if (!pattern.empty() && !GlobMatch(pattern, s->name, true)) continue;
-      if (!category.empty() && category != s->group &&
-          !(category == "write" && (s->flags & kWrite)) && !(category == "read" && (s->flags & kReadonly)) &&
-          !(category == "fast" && (s->flags & kFast))) continue;
+      if (!category.empty()) {
+        std::vector<std::string> cats;
+        AclCategories(*s, &cats);
+        if (std::find(cats.begin(), cats.end(), "@" + category) == cats.end()) continue;
+      }
       names.push_back(s->name);
     }
     ctx.w.BulkArray(names);
@@ -491,6 +499,23 @@ const std::vector<Param>& Params() {
       {"requirepass", [](RespServer& s) { return s.config().requirepass; },
        [](RespServer& s, std::string_view v) {
          s.config().requirepass = std::string(v);
+         s.acl().SetRequirePass(v);
+         return std::string();
+       }},
+      {"aclfile", [](RespServer& s) { return s.config().aclfile; }, nullptr},
+      {"acl-pubsub-default",
+       [](RespServer& s) { return std::string(s.acl().pubsub_default_all() ? "allchannels" : "resetchannels"); },
+       [](RespServer& s, std::string_view v) {
+         if (!IsArg(v, "allchannels") && !IsArg(v, "resetchannels")) return std::string("argument(s) must be one of the following: allchannels, resetchannels");
+         s.acl().set_pubsub_default_all(IsArg(v, "allchannels"));
+         return std::string();
+       }},
+      {"acllog-max-len", [](RespServer& s) { return std::to_string(s.acl().log_max_len()); },
+       [](RespServer& s, std::string_view v) {
+         int64_t n;
+         if (!ParseInt64(v, &n)) return std::string("argument couldn't be parsed into an integer");
+         if (n < 0) return std::string("argument must be between 0 and 9223372036854775807 inclusive");
+         s.acl().set_log_max_len(static_cast<size_t>(n));
          return std::string();
        }},
       {"port", [](RespServer& s) { return std::to_string(s.config().port); }, nullptr},
