@@ -54,8 +54,7 @@ int CommandIndex::Lookup(std::span<const std::string_view> args) const {
   auto it = by_name_.find(ToLower(args[0]));
   if (it == by_name_.end() || it->first.find('|') != std::string::npos) return -1;
   int id = it->second;
-  if (child_count_[id] == 0) return id;
-  if (args.size() < 2) return -1;
+  if (child_count_[id] == 0 || args.size() < 2) return id;
   auto sub = by_name_.find(it->first + "|" + ToLower(args[1]));
   return sub == by_name_.end() ? -1 : sub->second;
 }

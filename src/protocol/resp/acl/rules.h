@@ -26,8 +26,8 @@ class CommandIndex {
   // strict lookup: "select|0" (a command without subcommands) is unknown.
   int Find(std::string_view fullname) const;
   // The command an invocation runs: a container's subcommand (by args[1]),
-  // or the command itself. -1 when unknown, or a container given an unknown
-  // subcommand or none.
+  // or the command itself (also a container given no subcommand). -1 when
+  // unknown, or a container given an unknown subcommand.
   int Lookup(std::span<const std::string_view> args) const;
   int parent(int id) const { return parent_[id]; }
   // Subcommands of a container: ids [first_child, first_child + child_count).
