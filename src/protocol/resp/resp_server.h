@@ -102,6 +102,10 @@ class RespServer final : public engine::kv::KeyspaceObserver {
 
   // ---- ACL ----
   acl::Acl& acl() { return acl_; }
+  // The ACL command id of an invocation of spec: its subcommand's for a
+  // container given a known one, else the command's; -1 when the 7.0 table
+  // does not know the command.
+  int AclCommandId(const CommandSpec* spec, const std::vector<std::string_view>& args) const;
   // Reads config().aclfile into the users (at start and for ACL LOAD),
   // disconnecting the clients of replaced users. "" or the error text.
   std::string LoadAclFile();
@@ -182,6 +186,7 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::vector<const CommandSpec*> ordered_;
   std::unique_ptr<ScriptEngine> scripts_;
   acl::Acl acl_;
+  absl::flat_hash_map<const CommandSpec*, int> acl_ids_;
 
   std::mutex watch_mu_;
   std::map<DbKey, std::vector<std::weak_ptr<WatchState>>, std::less<>> watched_;

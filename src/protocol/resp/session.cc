@@ -117,7 +117,7 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
       if (in_multi_) multi_error_ = true;
       server_.errors_metric->Add();
       if (d == acl::Denial::kCommand) {
-        int id = acl::CommandIndex::Get().Lookup(args);
+        int id = server_.AclCommandId(spec, args);
         std::string name = id >= 0 ? acl::CommandIndex::Get().def(id).name : spec->name;
         writer_.Error("NOPERM this user has no permissions to run the '" + name + "' command");
       } else if (d == acl::Denial::kKey) {
@@ -173,10 +173,7 @@ acl::Denial RespSession::CheckAcl(const CommandSpec* spec, const std::vector<std
     return acl::Denial::kCommand;
   }
   const acl::CommandIndex& idx = acl::CommandIndex::Get();
-  int id = idx.Lookup(args);
-  // A container given a subcommand the 7.0 table lacks is judged as the
-  // container itself (its handler then rejects the subcommand).
-  if (id < 0) id = idx.Find(spec->name);
+  int id = server_.AclCommandId(spec, args);
   acl::Denial d = server_.acl().Check(*user_, id, args, [&](std::vector<size_t>* out) { CommandKeys(spec, args, out); },
                                       pos);
   if (d == acl::Denial::kOk) return d;

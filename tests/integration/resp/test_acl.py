@@ -41,7 +41,8 @@ class AclTest(unittest.TestCase):
     def test_users_with_passwords_and_permissions(self):
         with harness.Server() as srv:
             admin = redis.Redis(port=srv.redis_port)
-            admin.execute_command("ACL", "SETUSER", "reader", "on", ">rpass", "~data:*", "+@read", "+@connection", "+acl|whoami")
+            admin.execute_command("ACL", "SETUSER", "reader", "on", ">rpass", "~data:*", "+@read", "+@connection",
+                                  "+acl|whoami")
             admin.execute_command("ACL", "SETUSER", "writer", "on", ">wpass", "%W~data:*", "+@write", "+@connection")
             admin.execute_command("ACL", "SETUSER", "disabled", "off", ">dpass", "+@all", "~*")
             admin.set("data:1", "one")

@@ -206,7 +206,8 @@ class AclDiffTest(unittest.TestCase):
                 want = sorted(x.decode() for x in r.cmd("ACL", "CAT", cat) if x.decode().split("|")[0] in ours)
                 got = sorted(x.decode() for x in m.cmd("ACL", "CAT", cat))
                 self.assertEqual(want, got, cat)
-                self.assertEqual(r.cmd("ACL", "CAT", cat.upper()) is not None, True)
+                listed = sorted(x.decode() for x in m.cmd("COMMAND", "LIST", "FILTERBY", "ACLCAT", cat))
+                self.assertEqual(want, listed, "COMMAND LIST FILTERBY ACLCAT %s" % cat)
             self.assertEqual(r.cmd("ACL", "CAT", "nosuch"), m.cmd("ACL", "CAT", "nosuch"))
             self.assertEqual(r.cmd("ACL", "CAT", "a", "b"), m.cmd("ACL", "CAT", "a", "b"))
             names = sorted(ours)
@@ -249,9 +250,10 @@ class AclDiffTest(unittest.TestCase):
             ("a", "ACL", "SETUSER", "s", "on", "nopass", "-@all", "+get", "~a*", "(+set ~b*)", "(+@read %R~c*)"),
             ("a", "RPUSH", "k1", "3", "1", "2"), ("a", "SET", "r1", "x"),
             ("u", "AUTH", "u", "x"),
-            ("u", "GET", "k1"), ("u", "GET", "x1"), ("u", "GET", "r1"), ("u", "SET", "r1", "v"), ("u", "SET", "w1", "v"),
-            ("u", "GET", "w1"), ("u", "SET", "w1", "v", "GET"), ("u", "FLUSHALL"), ("u", "client", "kill", "id", "999"),
-            ("u", "CLIENT", "ID", NOCMP), ("u", "select", "0"), ("u", "select", "1"), ("u", "MSET", "k2", "1", "x2", "2"),
+            ("u", "GET", "k1"), ("u", "GET", "x1"), ("u", "GET", "r1"), ("u", "SET", "r1", "v"),
+            ("u", "SET", "w1", "v"), ("u", "GET", "w1"), ("u", "SET", "w1", "v", "GET"), ("u", "FLUSHALL"),
+            ("u", "client", "kill", "id", "999"), ("u", "CLIENT", "ID", NOCMP), ("u", "select", "0"),
+            ("u", "select", "1"), ("u", "MSET", "k2", "1", "x2", "2"),
             ("u", "LMOVE", "r1", "w1", "LEFT", "RIGHT"), ("u", "LMOVE", "k1", "w9", "LEFT", "RIGHT"),
             ("u", "SORT", "k1", "STORE", "x"), ("u", "SORT", "k1", "STORE", "w2"), ("u", "SORT", "k1"),
             ("u", "ZUNIONSTORE", "w3", "2", "k1", "r1"), ("u", "ZUNIONSTORE", "w3", "2", "k1", "w4"),

@@ -1,6 +1,9 @@
 // ACL: users, permissions, the ACL log and the ACL file.
 #include <openssl/rand.h>
 
+#include <cctype>
+#include <iterator>
+
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/strutil.h"
@@ -119,8 +122,9 @@ void GenPass(CommandContext& ctx) {
   int64_t bits = 256;
   if (ctx.argc() == 3 && !ArgInt(ctx, 2, &bits)) return;
   if (bits <= 0 || bits > kMaxBits) {
-    ctx.w.Error("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to " +
-                std::to_string(kMaxBits));
+    ctx.w.Error(
+        "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to " +
+        std::to_string(kMaxBits));
     return;
   }
   size_t chars = static_cast<size_t>((bits + 3) / 4);

@@ -166,14 +166,23 @@ void Command(CommandContext& ctx) {
       return;
     }
     std::vector<std::string> names;
+    const acl::CommandIndex& idx = acl::CommandIndex::Get();
+    uint32_t cat_bit = 0;
+    for (int c = 0; c < acl::kCategoryCount; c++) {
+      if (category == acl::kCategoryNames[c]) cat_bit = 1u << c;
+    }
     for (const CommandSpec* s : all) {
       if (!pattern.empty() && !GlobMatch(pattern, s->name, true)) continue;
-      if (!category.empty()) {
-        std::vector<std::string> cats;
-        AclCategories(*s, &cats);
-        if (std::find(cats.begin(), cats.end(), "@" + category) == cats.end()) continue;
+      if (category.empty()) {
+        names.push_back(s->name);
+        continue;
       }
-      names.push_back(s->name);
+      // ACLCAT lists subcommands too, as ACL CAT does.
+      int id = idx.Find(s->name);
+      if (id < 0) continue;
+      for (int i = id; i <= id + idx.child_count(id); i++) {
+        if (idx.def(i).categories & cat_bit) names.push_back(idx.def(i).name);
+      }
     }
     ctx.w.BulkArray(names);
   } else if (sub == "getkeys") {
@@ -506,7 +515,9 @@ const std::vector<Param>& Params() {
       {"acl-pubsub-default",
        [](RespServer& s) { return std::string(s.acl().pubsub_default_all() ? "allchannels" : "resetchannels"); },
        [](RespServer& s, std::string_view v) {
-         if (!IsArg(v, "allchannels") && !IsArg(v, "resetchannels")) return std::string("argument(s) must be one of the following: allchannels, resetchannels");
+         if (!IsArg(v, "allchannels") && !IsArg(v, "resetchannels")) {
+           return std::string("argument(s) must be one of the following: allchannels, resetchannels");
+         }
          s.acl().set_pubsub_default_all(IsArg(v, "allchannels"));
          return std::string();
        }},

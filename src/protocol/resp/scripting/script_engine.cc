@@ -160,8 +160,7 @@ class ScriptEngine::Caller final : public ScriptHost {
     acl::User& user = ctx_.session.user();
     if (!user.unrestricted()) {
       const acl::CommandIndex& idx = acl::CommandIndex::Get();
-      int id = idx.Lookup(views);
-      if (id < 0) id = idx.Find(spec->name);
+      int id = server.AclCommandId(spec, views);
       size_t pos = 0;
       acl::Denial d = server.acl().Check(
           user, id, views, [&](std::vector<size_t>* out) { CommandKeys(spec, views, out); }, &pos);
