@@ -85,8 +85,8 @@ def main():
         for ks in info[8]:
             specs.append(key_spec(ks))
         cat_bits = " | ".join("kCat%s" % c.capitalize() for c in cats) or "0"
-        rows.append('    {"%s", %s, %s, %d, %d},' % (name, cat_bits, "true" if "no_auth" in flags else "false",
-                                                    first, len(specs) - first))
+        rows.append('    {"%s", %d, %s, %s, %d, %d},' % (name, info[1], cat_bits, "true" if "no_auth" in flags else "false",
+                                                        first, len(specs) - first))
         for sub in sorted(info[9], key=lambda s: text(s[0])):
             add(sub)
 

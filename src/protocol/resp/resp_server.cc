@@ -286,10 +286,10 @@ int RespServer::AclCommandId(const CommandSpec* spec, const std::vector<std::str
   return id;
 }
 
-std::string RespServer::LoadAclFile() {
+std::string RespServer::LoadAclFile(uint64_t self_id) {
   std::vector<std::shared_ptr<acl::User>> dropped;
   std::string err = acl_.LoadFile(config_.aclfile, &dropped);
-  if (err.empty()) KillClientsOf(dropped, 0);
+  if (err.empty()) KillClientsOf(dropped, self_id);
   return err;
 }
 

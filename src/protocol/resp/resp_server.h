@@ -107,8 +107,9 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   // does not know the command.
   int AclCommandId(const CommandSpec* spec, const std::vector<std::string_view>& args) const;
   // Reads config().aclfile into the users (at start and for ACL LOAD),
-  // disconnecting the clients of replaced users. "" or the error text.
-  std::string LoadAclFile();
+  // disconnecting the clients of replaced users except `self_id` (the
+  // caller's, which closes after its reply). "" or the error text.
+  std::string LoadAclFile(uint64_t self_id = 0);
   // Closes every connection authenticated as one of `users`, except
   // `self_id` (the caller closes its own after replying).
   void KillClientsOf(const std::vector<std::shared_ptr<acl::User>>& users, uint64_t self_id);

@@ -282,6 +282,8 @@ class AclDiffTest(unittest.TestCase):
             ("a", "ACL", "DRYRUN", "b", "config", "get", "x"), ("a", "ACL", "DRYRUN", "b", "publish", "ch", "x"),
             ("a", "ACL", "DRYRUN", "b", "publish", "zz", "x"), ("a", "ACL", "DRYRUN", "b", "subscribe", "ch", "zz"),
             ("a", "ACL", "DRYRUN", "b"), ("a", "ACL", "DRYRUN", "b", "GET", "x", NOCMP),
+            ("a", "ACL", "DRYRUN", "b", "client", "kill"), ("a", "ACL", "DRYRUN", "b", "client"),
+            ("a", "ACL", "DRYRUN", "b", "acl"), ("a", "ACL", "DRYRUN", "b", "xadd", "s", "*", "f", "v"),
             ("a", "ACL", "DRYRUN", "default", "flushall"), ("a", "ACL", "LOG"),
         ])
 

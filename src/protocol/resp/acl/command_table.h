@@ -71,6 +71,7 @@ struct KeySpec {
 // categories. Subcommands come right after their container, sorted by name.
 struct CommandDef {
   const char* name;
+  int arity;  // as COMMAND INFO: > 0 exactly, < 0 at least -arity arguments (the name included)
   uint32_t categories;
   bool no_auth;  // runs before AUTH, and no ACL rule can deny it
   int first_spec;

@@ -219,7 +219,8 @@ void DryRun(CommandContext& ctx) {
   }
   const CommandSpec* spec = ctx.server.FindCommand(args[0]);
   int argc = static_cast<int>(args.size());
-  if (spec != nullptr && ((spec->arity > 0 && argc != spec->arity) || (spec->arity < 0 && argc < -spec->arity))) {
+  int arity = idx.def(id).arity;
+  if ((arity > 0 && argc != arity) || (arity < 0 && argc < -arity)) {
     ctx.w.Error(ArityError(idx.def(id).name));
     return;
   }
@@ -291,7 +292,7 @@ void LoadOrSave(CommandContext& ctx, bool load) {
     return;
   }
   if (load) {
-    std::string err = ctx.server.LoadAclFile();
+    std::string err = ctx.server.LoadAclFile(ctx.session.conn().id());
     if (!err.empty()) {
       ctx.w.Error("ERR " + err);
       return;
