@@ -358,6 +358,7 @@ void RespSession::Exec(Writer& w) {
     // Permissions are checked again: they may have changed since queueing.
     size_t pos = 0;
     acl::Denial d = user_->unrestricted() ? acl::Denial::kOk : CheckAcl(spec, views, acl::LogContext::kMulti, &pos);
+    if (closed_) break;
     if (d != acl::Denial::kOk) {
       const char* reason = d == acl::Denial::kCommand ? "no permission to execute the command or subcommand"
                            : d == acl::Denial::kKey   ? "no permission to touch the specified keys"

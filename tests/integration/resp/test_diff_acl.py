@@ -9,7 +9,7 @@ exactly after a few normalizations:
 - HELLO's client id, GENPASS's random digits and paths of ACL files differ.
 """
 import os
-import re
+import random
 import shutil
 import subprocess
 import sys
@@ -197,6 +197,38 @@ class AclDiffTest(unittest.TestCase):
         ]
         self.check(steps)
 
+    def test_random_rule_sets(self):
+        """ACL LIST describes a user with redis-server's greedy choice of
+        categories: random mixes of categories, commands, subcommands and
+        first-args must describe identically."""
+        rnd = random.Random(7)
+        with RealRedis() as real:
+            r = harness.RespConn(real.port)
+            cats = [c.decode() for c in r.cmd("ACL", "CAT")] + ["all"]
+            infos = r.cmd("COMMAND", "INFO")
+            r.close()
+        cmds = sorted(i[0].decode() for i in infos)
+        subs = sorted(s[0].decode() for i in infos for s in i[9])
+        steps = []
+        for n in range(300):
+            rules = []
+            for _ in range(rnd.randint(1, 8)):
+                k = rnd.random()
+                if k < 0.45:
+                    rules.append(rnd.choice("+-") + "@" + rnd.choice(cats))
+                elif k < 0.7:
+                    rules.append(rnd.choice("+-") + rnd.choice(cmds))
+                elif k < 0.85:
+                    rules.append(rnd.choice("+-") + rnd.choice(subs))
+                elif k < 0.9:
+                    rules.append("+select|%d" % rnd.randint(0, 3))
+                else:
+                    rules.append(rnd.choice(["allcommands", "nocommands", "reset"]))
+            steps.append(("a", "ACL", "SETUSER", "r%d" % n, *rules))
+            steps.append(("a", "ACL", "GETUSER", "r%d" % n))
+        steps.append(("a", "ACL", "LIST"))
+        self.check(steps)
+
     def test_cat_and_command_categories(self):
         with RealRedis() as real, harness.Server() as luma:
             r, m = harness.RespConn(real.port), harness.RespConn(luma.redis_port)
@@ -286,6 +318,40 @@ class AclDiffTest(unittest.TestCase):
             ("a", "ACL", "DRYRUN", "b", "acl"), ("a", "ACL", "DRYRUN", "b", "xadd", "s", "*", "f", "v"),
             ("a", "ACL", "DRYRUN", "default", "flushall"), ("a", "ACL", "LOG"),
         ])
+
+    def test_dryrun_key_intent(self):
+        """Key positions and read/write intent across the command families:
+        every invocation against users with %R~ / %W~ patterns and selectors."""
+        invocations = [
+            "get a1", "set a1 v", "set b1 v get", "mset a1 1 b1 2", "msetnx a1 1 r1 2", "mget a1 b1 w1", "del a1 b1",
+            "unlink r1", "exists a1 w1", "rename a1 b1", "renamenx r1 w1", "copy a1 w1", "copy r1 b1 replace",
+            "move a1 1", "lmove a1 w1 left right", "rpoplpush r1 w1", "blmove a1 b1 left left 0", "brpop a1 r1 0",
+            "blpop w1 0", "lmpop 2 a1 r1 left", "blmpop 0 1 w1 left", "zunionstore w1 2 a1 r1", "zinterstore b1 1 r1",
+            "zdiffstore a1 2 r1 w1", "zunion 2 a1 w1", "zinter 1 r1", "zintercard 2 a1 r1", "zrangestore w1 r1 0 -1",
+            "sinterstore w1 a1 r1", "sunionstore b1 r1 w1", "sdiffstore r1 a1", "smove a1 w1 m", "sintercard 2 a1 r1",
+            "sort a1", "sort a1 store w1", "sort r1 by nosort store b1", "sort_ro r1", "bitop and w1 a1 r1",
+            "bitfield r1 get u8 0", "bitfield w1 set u8 0 1", "bitfield_ro r1 get u8 0", "bitcount r1",
+            "pfmerge w1 r1 a1", "pfcount r1 a1", "pfadd w1 x", "georadius r1 0 0 1 km",
+            "georadius r1 0 0 1 km store w1", "georadius r1 0 0 1 km storedist b1",
+            "geosearchstore w1 r1 fromlonlat 0 0 byradius 1 km", "geosearch r1 fromlonlat 0 0 byradius 1 km",
+            "eval x 2 a1 w1", "eval x 0", "evalsha abc 1 r1", "eval_ro x 1 r1", "fcall f 1 w1", "fcall_ro f 1 r1",
+            "xadd w1 * f v", "xread streams r1 0", "xread count 1 streams r1 w1 0 0", "object encoding r1",
+            "memory usage a1", "dump r1", "restore w1 0 x", "touch r1 a1", "type r1", "expire w1 10", "ttl r1",
+            "getdel w1", "getex r1", "hset w1 f v", "hget r1 f", "hgetall a1", "incr w1", "append r1 x",
+            "lpush w1 x", "linsert w1 before a b", "lpos r1 x", "watch r1 w1", "publish ch x", "subscribe ch n1",
+            "psubscribe c*", "spublish ch x", "ssubscribe n1", "migrate h 1 r1 0 0", "sadd w1 x", "smembers r1",
+            "zadd w1 1 x", "zrange r1 0 1", "lcs r1 a1", "setrange w1 0 x", "getrange r1 0 1", "strlen r1",
+            "substr r1 0 1", "incrbyfloat w1 1", "psetex w1 100 v", "getset w1 v", "object freq w1", "debug object r1",
+            "script load x", "client list", "config get x", "select 1",
+        ]
+        users = [["+@all", "~a*", "%R~r*", "%W~w*", "&c*"], ["+@all", "%R~*"], ["+@all", "%W~*"],
+                 ["-@all", "+@read", "~r*", "%W~w*"], ["+@all", "resetkeys", "(~a* +@write)", "(%R~r* +@read)"],
+                 ["+@all", "~b*", "(%W~w* +@all)"], ["+@all", "%R~a*", "%W~a*", "&n*"]]
+        steps = [("a", "ACL", "SETUSER", "z%d" % i, "reset", *u) for i, u in enumerate(users)]
+        for inv in invocations:
+            for i in range(len(users)):
+                steps.append(("a", "ACL", "DRYRUN", "z%d" % i, *inv.split(" ")))
+        self.check(steps)
 
     def test_scripts(self):
         self.check([

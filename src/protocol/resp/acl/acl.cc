@@ -19,10 +19,10 @@ namespace lumadb::protocol::resp::acl {
 Acl::Acl() : default_user_(std::make_shared<User>("default")) {
   default_user_->rules_ = DefaultUser();
   users_.emplace("default", default_user_);
-  Publish(*default_user_);
+  Refresh(*default_user_);
 }
 
-void Acl::Publish(User& u) {
+void Acl::Refresh(User& u) {
   u.unrestricted_.store(!u.removed_.load() && Unrestricted(u.rules_), std::memory_order_relaxed);
   if (&u == default_user_.get()) {
     default_open_.store((u.rules_.flags & kUserNoPass) && !(u.rules_.flags & kUserDisabled),
@@ -47,7 +47,7 @@ void Acl::SetRequirePass(std::string_view pass) {
   ApplyRule(&r, "resetpass", false);
   if (pass.empty()) ApplyRule(&r, "nopass", false);
   else ApplyRule(&r, ">" + std::string(pass), false);
-  Publish(*default_user_);
+  Refresh(*default_user_);
 }
 
 std::shared_ptr<User> Acl::Authenticate(std::string_view name, std::string_view password) {
@@ -119,7 +119,7 @@ std::string Acl::SetUser(std::string_view name, std::span<const std::string> rul
     *channels_reduced = ChannelsReduced(it->second->rules_, temp);
   }
   it->second->rules_ = std::move(temp);
-  Publish(*it->second);
+  Refresh(*it->second);
   return "";
 }
 
@@ -130,7 +130,7 @@ std::vector<std::shared_ptr<User>> Acl::DelUsers(std::span<const std::string_vie
     auto it = users_.find(n);
     if (it == users_.end() || it->second == default_user_) continue;
     it->second->removed_.store(true);
-    Publish(*it->second);
+    Refresh(*it->second);
     removed.push_back(it->second);
     users_.erase(it);
   }
@@ -253,7 +253,7 @@ std::string Acl::LoadFile(const std::string& path, std::vector<std::shared_ptr<U
   for (auto& [name, u] : users_) {
     if (u == default_user_) continue;
     u->removed_.store(true);
-    Publish(*u);
+    Refresh(*u);
     dropped->push_back(u);
   }
   users_.clear();
@@ -261,11 +261,11 @@ std::string Acl::LoadFile(const std::string& path, std::vector<std::shared_ptr<U
   default_user_->rules_ = def != loaded.end() ? std::move(def->second) : DefaultUser();
   if (def != loaded.end()) loaded.erase(def);
   users_.emplace("default", default_user_);
-  Publish(*default_user_);
+  Refresh(*default_user_);
   for (auto& [name, rules] : loaded) {
     auto u = std::make_shared<User>(name);
     u->rules_ = std::move(rules);
-    Publish(*u);
+    Refresh(*u);
     users_.emplace(name, std::move(u));
   }
   return "";

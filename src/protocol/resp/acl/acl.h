@@ -109,7 +109,7 @@ class Acl {
   void ResetLog();
 
  private:
-  void Publish(User& u);  // refreshes u's atomics after its rules changed; mu_ held
+  void Refresh(User& u);  // refreshes u's atomics after its rules changed; mu_ held
 
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<User>, std::less<>> users_;
