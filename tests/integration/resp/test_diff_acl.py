@@ -260,6 +260,12 @@ class AclDiffTest(unittest.TestCase):
             ("b", "AUTH", "np", "whatever"), ("b", "ACL", "WHOAMI"), ("b", "RESET"), ("b", "ACL", "WHOAMI"),
             ("c", "HELLO", "3", "AUTH", "u", "bad"), ("c", "HELLO", "3", "AUTH", "u", "pw", "SETNAME", "x"),
             ("c", "ACL", "WHOAMI"), ("c", "HELLO", "2", "AUTH", "u"),
+            # Options take effect as they are read.
+            ("x", "HELLO", "3", "AUTH", "u", "bad", "SETNAME", "n1"), ("x", "CLIENT", "GETNAME"),
+            ("x", "HELLO", "2", "SETNAME", "n2", "AUTH", "u", "bad"), ("x", "CLIENT", "GETNAME"),
+            ("x", "HELLO", "2", "SETNAME", "n3", "BADOPT"), ("x", "CLIENT", "GETNAME"),
+            ("x", "HELLO", "2", "SETNAME", "a b"), ("x", "CLIENT", "GETNAME"),
+            ("x", "HELLO", "2", "AUTH", "u", "pw", "BADOPT"), ("x", "ACL", "WHOAMI"),
             ("a", "CONFIG", "SET", "requirepass", "s3cret"), ("a", "CONFIG", "GET", "requirepass"),
             ("a", "ACL", "LIST"),
             ("d", "GET", "x"), ("d", "HELLO", "3"), ("d", "HELLO", "2", "AUTH", "default", "wrong"),

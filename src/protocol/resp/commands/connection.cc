@@ -65,6 +65,13 @@ void Auth(CommandContext& ctx) {
   ctx.w.Ok();
 }
 
+bool ValidClientName(std::string_view n) {
+  for (char c : n) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
 void Hello(CommandContext& ctx) {
   int64_t ver = ctx.session.proto();
   size_t i = 1;
@@ -79,33 +86,30 @@ void Hello(CommandContext& ctx) {
     }
     i = 2;
   }
-  std::string_view setname, user, pass;
-  bool has_name = false, has_auth = false;
+  // Like redis-server 7.0, each option takes effect as it is read: an AUTH
+  // or SETNAME before a bad option stays done.
   for (; i < ctx.argc(); i++) {
     if (IsArg(ctx.arg(i), "AUTH") && i + 2 < ctx.argc()) {
-      user = ctx.arg(i + 1);
-      pass = ctx.arg(i + 2);
-      has_auth = true;
+      if (!Login(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) return;
       i += 2;
     } else if (IsArg(ctx.arg(i), "SETNAME") && i + 1 < ctx.argc()) {
-      setname = ctx.arg(i + 1);
-      has_name = true;
+      if (!ValidClientName(ctx.arg(i + 1))) {
+        ctx.w.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+        return;
+      }
+      std::lock_guard<std::mutex> g(ctx.session.info().mu);
+      ctx.session.info().name = std::string(ctx.arg(i + 1));
       i += 1;
     } else {
       ctx.w.Error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
       return;
     }
   }
-  if (has_auth && !Login(ctx, user, pass)) return;
   if (!ctx.session.authenticated()) {
     ctx.w.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
                 "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
                 "version at the same time");
     return;
-  }
-  if (has_name) {
-    std::lock_guard<std::mutex> g(ctx.session.info().mu);
-    ctx.session.info().name = std::string(setname);
   }
   ctx.session.set_proto(static_cast<int>(ver));
   Writer& w = ctx.w;
@@ -147,12 +151,6 @@ void Reset(CommandContext& ctx) {
 
 // ---- CLIENT ----
 
-bool ValidClientName(std::string_view n) {
-  for (char c : n) {
-    if (c < '!' || c > '~') return false;
-  }
-  return true;
-}
 
 void KillClient(CommandContext& ctx, const std::shared_ptr<ClientInfo>& c) {
   uint64_t id = c->id;
