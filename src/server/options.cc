@@ -128,6 +128,17 @@ Status ApplyOption(ServeOptions* o, const std::string& key, const std::string& v
     o->workers = static_cast<int>(n);
   } else if (key == "requirepass") {
     o->requirepass = value;
+  } else if (key == "aclfile") {
+    o->aclfile = value;
+  } else if (key == "acl-pubsub-default") {
+    if (value != "allchannels" && value != "resetchannels") {
+      return Bad(where, "bad acl-pubsub-default '" + value + "' (want allchannels or resetchannels)");
+    }
+    o->acl_pubsub_default_all = value == "allchannels";
+  } else if (key == "acllog-max-len") {
+    int64_t n;
+    RETURN_IF_ERROR(int_opt(0, 1000000, &n));
+    o->acllog_max_len = static_cast<uint64_t>(n);
   } else if (key == "memcached-max-item-size") {
     RETURN_IF_ERROR(size_opt(&o->memcached_max_item_size));
     if (o->memcached_max_item_size < 1024 || o->memcached_max_item_size > (1ull << 30)) {
@@ -184,7 +195,8 @@ StatusOr<ServeOptions> ParseServeArgs(const std::vector<std::string>& args) {
     }
     static const char* kFlags[] = {"config",     "data-dir", "bind",    "port",
                                    "disable",    "durability", "log-level", "workers",
-                                   "requirepass", "memcached-max-item-size", "max-connections",
+                                   "requirepass", "aclfile", "acl-pubsub-default", "acllog-max-len",
+                                   "memcached-max-item-size", "max-connections",
                                    "proto-max-bulk-len", "flush-interval-ms", "notify-keyspace-events"};
     bool known = false;
     for (const char* f : kFlags) known |= name == f;
@@ -219,6 +231,9 @@ Options (each also a config-file key without the dashes):
   --log-level LEVEL        debug | info | warn | error (default info)
   --workers N              event-loop threads (default: one per core)
   --requirepass PASS       password for Redis AUTH (default: none)
+  --aclfile FILE           Redis ACL users file, read at start, ACL LOAD / ACL SAVE (default: none)
+  --acl-pubsub-default V   allchannels | resetchannels for new ACL users (default resetchannels)
+  --acllog-max-len N       entries kept by ACL LOG (default 128)
   --memcached-max-item-size SIZE   largest memcached item (default 1m)
   --max-connections N      client connections across protocols (default 10000)
   --proto-max-bulk-len SIZE        largest Redis bulk string (default 512mb)

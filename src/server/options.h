@@ -22,6 +22,9 @@ struct ServeOptions {
   std::string log_level = "info";
   int workers = 0;                      // 0 = one per core
   std::string requirepass;              // Redis AUTH password; empty = none
+  std::string aclfile;                  // Redis ACL users file; empty = none
+  bool acl_pubsub_default_all = false;  // acl-pubsub-default allchannels (else resetchannels)
+  uint64_t acllog_max_len = 128;
   uint64_t memcached_max_item_size = 1 << 20;
   uint64_t max_connections = 10000;
   uint64_t proto_max_bulk_len = 512ull << 20;

@@ -81,6 +81,20 @@ TEST(ServeOptions, ExampleConfigParsesToDefaults) {
   EXPECT_EQ(o->proto_max_bulk_len, d.proto_max_bulk_len);
   EXPECT_EQ(o->notify_keyspace_events, d.notify_keyspace_events);
   EXPECT_TRUE(o->disabled.empty());
+  EXPECT_EQ(o->aclfile, d.aclfile);
+  EXPECT_EQ(o->acl_pubsub_default_all, d.acl_pubsub_default_all);
+  EXPECT_EQ(o->acllog_max_len, d.acllog_max_len);
+}
+
+TEST(ServeOptions, AclOptions) {
+  auto o = ParseServeArgs({"--aclfile", "/tmp/users.acl", "--acl-pubsub-default", "allchannels", "--acllog-max-len=5"});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->aclfile, "/tmp/users.acl");
+  EXPECT_TRUE(o->acl_pubsub_default_all);
+  EXPECT_EQ(o->acllog_max_len, 5u);
+  auto bad = ParseServeArgs({"--acl-pubsub-default", "some"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("allchannels or resetchannels"), std::string::npos);
 }
 
 }  // namespace

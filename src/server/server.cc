@@ -156,6 +156,9 @@ int Serve(const ServeOptions& opts) {
 
   protocol::resp::RespConfig resp_cfg;
   resp_cfg.requirepass = opts.requirepass;
+  resp_cfg.aclfile = opts.aclfile;
+  resp_cfg.acl_pubsub_default_all = opts.acl_pubsub_default_all;
+  resp_cfg.acllog_max_len = opts.acllog_max_len;
   resp_cfg.limits.max_bulk_len = opts.proto_max_bulk_len;
   resp_cfg.bind = opts.bind;
   resp_cfg.data_dir = opts.data_dir;
@@ -175,6 +178,13 @@ int Serve(const ServeOptions& opts) {
     if (e.name == "redis") {
       resp_cfg.port = e.port;
       resp = std::make_unique<protocol::resp::RespServer>(kv, resp_cfg);
+      if (!resp_cfg.aclfile.empty()) {
+        std::string err = resp->LoadAclFile();
+        if (!err.empty()) {
+          LOG_ERROR("redis: aborting startup because of ACL errors: %s", err.c_str());
+          return 1;
+        }
+      }
       specs.push_back(protocol::resp::MakeProtocol(resp.get()));
     } else if (e.name == "memcached") {
       memcache = std::make_unique<protocol::memcache::MemcacheServer>(kv, mc_cfg);

@@ -60,6 +60,18 @@ bool AllowedWhileBusy(const CommandSpec* spec, const std::vector<std::string_vie
   return false;
 }
 
+void CommandKeys(const CommandSpec* spec, const std::vector<std::string_view>& args, std::vector<size_t>* out) {
+  out->clear();
+  if (spec->key_finder != nullptr) {
+    if (!spec->key_finder(args, out)) out->clear();
+    return;
+  }
+  if (spec->first_key <= 0) return;
+  int argc = static_cast<int>(args.size());
+  int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
+  for (int i = spec->first_key; i <= last && i < argc; i += spec->step) out->push_back(i);
+}
+
 Value* FindForRead(CommandContext& ctx, std::string_view key) {
   Value* v = ctx.store.Find(ctx.db, key);
   if (v == nullptr) NotifyKeyspaceEvent(ctx, kNotifyKeyMiss, "keymiss", key);

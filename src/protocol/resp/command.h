@@ -97,6 +97,10 @@ bool ArgDouble(CommandContext& ctx, size_t i, double* out, std::string_view err 
 bool ArgTimeout(CommandContext& ctx, size_t i, int64_t* deadline_ms);
 bool IsArg(std::string_view arg, std::string_view word);  // case-insensitive keyword match
 
+// The indexes of the key arguments of an invocation, from the spec's
+// first/last/step or key finder (empty when malformed).
+void CommandKeys(const CommandSpec* spec, const std::vector<std::string_view>& args, std::vector<size_t>* out);
+
 // A key lookup as Redis tells lookupKeyRead from lookupKeyWrite: a read
 // lookup that finds nothing emits a "keymiss" keyspace event (class m).
 // kByCommand reads for read-only commands and writes for the others.
@@ -113,6 +117,7 @@ engine::kv::Value* FindTyped(CommandContext& ctx, std::string_view key, engine::
 engine::kv::Value* FindOrCreate(CommandContext& ctx, std::string_view key, engine::kv::Type type);
 
 // Per-family tables, defined in commands/*.cc.
+const std::vector<CommandSpec>& AclCommands();
 const std::vector<CommandSpec>& ConnectionCommands();
 const std::vector<CommandSpec>& ServerCommands();
 const std::vector<CommandSpec>& KeyCommands();

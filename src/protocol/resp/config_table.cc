@@ -284,7 +284,19 @@ int64_t AsInt(const std::string& v) {
 }
 
 std::string ApplyRequirepass(RespServer* s, ConfigStore&, std::string* v) {
-  if (s != nullptr) s->config().requirepass = *v;
+  if (s == nullptr) return "";
+  s->config().requirepass = *v;
+  s->acl().SetRequirePass(*v);  // the default user's password
+  return "";
+}
+
+std::string ApplyAclPubsubDefault(RespServer* s, ConfigStore&, std::string* v) {
+  if (s != nullptr) s->acl().set_pubsub_default_all(*v == "allchannels");
+  return "";
+}
+
+std::string ApplyAcllogMaxLen(RespServer* s, ConfigStore&, std::string* v) {
+  if (s != nullptr) s->acl().set_log_max_len(static_cast<size_t>(AsInt(*v)));
   return "";
 }
 
@@ -549,7 +561,8 @@ std::vector<ConfigParam> BuildTable() {
       Enum("appendfsync", "everysec", {{"everysec", 0}, {"always", 1}, {"no", 2}})
           .Option("durability", "everysec", DurabilityOption),
       Enum("oom-score-adj", "no", {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}}),
-      Enum("acl-pubsub-default", "resetchannels", {{"allchannels", 1}, {"resetchannels", 0}}),
+      Enum("acl-pubsub-default", "resetchannels", {{"allchannels", 1}, {"resetchannels", 0}})
+          .Apply(ApplyAclPubsubDefault),
       Enum("sanitize-dump-payload", "no", {{"no", 0}, {"yes", 1}, {"clients", 2}}),
       Enum("enable-protected-configs", "no", kProtectedAction).Flags(I),
       Enum("enable-debug-command", "no", kProtectedAction).Flags(I),
@@ -608,7 +621,7 @@ std::vector<ConfigParam> BuildTable() {
       UNum("unixsocketperm", 0, 0777, "0", kConfigOctal).Flags(I),
       Num("active-defrag-max-scan-fields", 1, kLongMax, "1000"),
       Num("slowlog-max-len", 0, kLongMax, "128").Apply(ApplySlowlogMaxLen),
-      Num("acllog-max-len", 0, kLongMax, "128"),
+      Num("acllog-max-len", 0, kLongMax, "128").Apply(ApplyAcllogMaxLen),
       Num("busy-reply-threshold", 0, kLongMax, "5000").Alias("lua-time-limit").Apply(ApplyBusyThreshold),
       Num("cluster-node-timeout", 0, kLLongMax, "15000"),
       Num("slowlog-log-slower-than", -1, kLLongMax, "10000").Apply(ApplySlowlogThreshold),

@@ -17,6 +17,7 @@
 #include "common/metrics.h"
 #include "engine/kv/hyperloglog.h"
 #include "engine/kv/store.h"
+#include "protocol/resp/acl/acl.h"
 #include "protocol/resp/codec.h"
 #include "protocol/resp/command.h"
 #include "protocol/resp/command_meta.h"
@@ -48,9 +49,13 @@ struct ClientInfo {
   // CLIENT LIST flags beyond the ones above (kFlag* in session.h) and redir=.
   std::atomic<uint32_t> flags{0};
   std::atomic<int64_t> redir{-1};
-  std::mutex mu;  // guards the strings below
+  std::mutex mu;  // guards the fields below
   std::string name, lib_name, lib_ver;
+  std::shared_ptr<acl::User> user;  // the authenticated user (CLIENT LIST's user=)
 };
+
+// CLIENT LIST's line for one client (without the newline).
+std::string ClientInfoLine(ClientInfo& c, int64_t now_ms);
 
 // Identifies a connection across threads: its worker and id.
 struct ConnRef {
@@ -66,7 +71,10 @@ struct WatchState {
 };
 
 struct RespConfig {
-  std::string requirepass;
+  std::string requirepass;  // the default user's password (applied at start and by CONFIG SET)
+  std::string aclfile;      // ACL LOAD / ACL SAVE file; empty = none
+  bool acl_pubsub_default_all = false;
+  size_t acllog_max_len = 128;
   ParseLimits limits;
   size_t pubsub_output_limit = 32ull << 20;  // close a subscriber whose pending output exceeds this
   std::string bind = "127.0.0.1";
@@ -149,6 +157,26 @@ class RespServer final : public engine::kv::KeyspaceObserver {
 
   // EVAL scripts, function libraries and the running script.
   ScriptEngine& scripts() { return *scripts_; }
+
+  // ---- ACL ----
+  acl::Acl& acl() { return acl_; }
+  // The ACL command id of an invocation of spec: its subcommand's for a
+  // container given a known one, else the command's; -1 when the 7.0 table
+  // does not know the command.
+  int AclCommandId(const CommandSpec* spec, const std::vector<std::string_view>& args) const;
+  // Reads config().aclfile into the users (at start and for ACL LOAD),
+  // disconnecting the clients of replaced users except `self_id` (the
+  // caller's, which closes after its reply). "" or the error text.
+  std::string LoadAclFile(uint64_t self_id = 0);
+  // Closes every connection authenticated as one of `users`, except
+  // `self_id` (the caller closes its own after replying).
+  void KillClientsOf(const std::vector<std::shared_ptr<acl::User>>& users, uint64_t self_id);
+  // Asks every pub/sub client of `user` to drop its connection if a
+  // subscription is no longer allowed (after ACL SETUSER narrowed channels).
+  void RecheckSubscribers(const std::shared_ptr<acl::User>& user);
+  // Adds an ACL LOG entry for a refusal seen by `session`.
+  void LogDenial(RespSession& session, acl::Denial reason, acl::LogContext context, std::string object,
+                 const std::string& username);
 
   // ---- WATCH ----
   void Watch(int db, std::string_view key, const std::shared_ptr<WatchState>& state);
@@ -281,6 +309,8 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   ErrorStats error_stats_;
   EncodingLimits encoding_;
   std::unique_ptr<ScriptEngine> scripts_;
+  acl::Acl acl_;
+  absl::flat_hash_map<const CommandSpec*, int> acl_ids_;
 
   std::mutex watch_mu_;
   std::map<DbKey, std::vector<std::weak_ptr<WatchState>>, std::less<>> watched_;

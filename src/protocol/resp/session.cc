@@ -19,7 +19,9 @@ RespSession::RespSession(RespServer& server, net::Connection& conn)
   info_->laddr = conn.local();
   info_->created_ms = NowMs();
   info_->last_active_ms = info_->created_ms;
-  authenticated_ = server_.config().requirepass.empty();
+  user_ = server_.acl().default_user();
+  info_->user = user_;
+  authenticated_ = server_.acl().default_open();
   server_.AddClient(info_);
   server_.total_connections.fetch_add(1, std::memory_order_relaxed);
   server_.connections_metric->Add(1);
@@ -114,8 +116,25 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
       if ((a > 0 && argc != a) || (a < 0 && argc < -a)) return Reject(entry, sub, ArityError(sub->meta->name));
     }
   }
-  if (!authenticated_ && !(spec->flags & kNoAuth)) {
+  if (!authenticated_ && !(spec->flags & kNoAuth) && !server_.acl().default_open()) {
     return Reject(entry, sub, "NOAUTH Authentication required.");
+  }
+  // The whole ACL cost for a user allowed everything is this one flag.
+  if (!user_->unrestricted()) {
+    size_t pos = 0;
+    acl::Denial d = CheckAcl(spec, args, in_multi_ ? acl::LogContext::kMulti : acl::LogContext::kToplevel, &pos);
+    if (d != acl::Denial::kOk) {
+      if (closed_ || conn_.close_requested()) return;
+      if (d == acl::Denial::kCommand) {
+        int id = server_.AclCommandId(spec, args);
+        std::string name = id >= 0 ? acl::CommandIndex::Get().def(id).name : spec->name;
+        return Reject(entry, sub, "NOPERM this user has no permissions to run the '" + name + "' command");
+      }
+      return Reject(entry, sub,
+                    d == acl::Denial::kKey
+                        ? "NOPERM this user has no permissions to access one of the keys used as arguments"
+                        : "NOPERM this user has no permissions to access one of the channels used as arguments");
+    }
   }
   if (proto() == 2 && SubscriptionCount() > 0) {
     std::string_view n = spec->name;
@@ -151,15 +170,50 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
 
 void RespSession::CollectKeys(const CommandSpec* spec, const std::vector<std::string_view>& args,
                               std::vector<size_t>* out) {
-  out->clear();
-  if (spec->key_finder != nullptr) {
-    if (!spec->key_finder(args, out)) out->clear();
-    return;
+  CommandKeys(spec, args, out);
+}
+
+// ---- ACL ----
+
+acl::Denial RespSession::CheckAcl(const CommandSpec* spec, const std::vector<std::string_view>& args,
+                                  acl::LogContext context, size_t* pos) {
+  if (user_->removed()) {
+    // ACL DELUSER / ACL LOAD dropped this user: the connection is closing.
+    conn_.Close();
+    return acl::Denial::kCommand;
   }
-  if (spec->first_key <= 0) return;
-  int argc = static_cast<int>(args.size());
-  int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
-  for (int i = spec->first_key; i <= last && i < argc; i += spec->step) out->push_back(i);
+  const acl::CommandIndex& idx = acl::CommandIndex::Get();
+  int id = server_.AclCommandId(spec, args);
+  acl::Denial d = server_.acl().Check(*user_, id, args, [&](std::vector<size_t>* out) { CommandKeys(spec, args, out); },
+                                      pos);
+  if (d == acl::Denial::kOk) return d;
+  std::string object = d == acl::Denial::kCommand ? std::string(id >= 0 ? idx.def(id).name : spec->name)
+                                                  : std::string(args[*pos]);
+  server_.LogDenial(*this, d, context, std::move(object), user_->name());
+  return d;
+}
+
+void RespSession::Authenticate(std::shared_ptr<acl::User> user) {
+  user_ = std::move(user);
+  authenticated_ = true;
+  std::lock_guard<std::mutex> g(info_->mu);
+  info_->user = user_;
+}
+
+void RespSession::RecheckSubscriptions() {
+  if (closed_) return;
+  for (const auto& ch : channels_) {
+    if (!server_.acl().ChannelAllowed(*user_, ch, false)) {
+      conn_.Close();
+      return;
+    }
+  }
+  for (const auto& p : patterns_) {
+    if (!server_.acl().ChannelAllowed(*user_, p, true)) {
+      conn_.Close();
+      return;
+    }
+  }
 }
 
 void RespSession::Call(CommandEntry* entry, const std::vector<std::string_view>& args, bool no_block) {
@@ -431,7 +485,22 @@ void RespSession::Exec(Writer& w) {
   std::vector<std::string_view> views;
   for (const auto& cmd : queued) {
     views.assign(cmd.begin(), cmd.end());
-    Call(server_.FindEntry(views[0]), views, true);
+    CommandEntry* entry = server_.FindEntry(views[0]);
+    const CommandSpec* spec = entry->spec;
+    // Permissions are checked again: they may have changed since queueing.
+    size_t pos = 0;
+    acl::Denial d = user_->unrestricted() ? acl::Denial::kOk : CheckAcl(spec, views, acl::LogContext::kMulti, &pos);
+    if (closed_) break;
+    if (d != acl::Denial::kOk) {
+      const char* reason = d == acl::Denial::kCommand ? "no permission to execute the command or subcommand"
+                           : d == acl::Denial::kKey   ? "no permission to touch the specified keys"
+                                                      : "no permission to access one of the channels used as arguments";
+      w.Error(std::string("NOPERM ACLs rules changed between the moment the transaction was accumulated and the "
+                          "EXEC call. This command is no longer allowed for the following reason: ") +
+              reason);
+      continue;
+    }
+    Call(entry, views, true);
   }
   in_exec_ = false;
 }
@@ -523,9 +592,11 @@ void RespSession::Reset() {
   Unsubscribe(w, {}, true);
   set_db(0);
   set_proto(2);
-  authenticated_ = server_.config().requirepass.empty();
+  user_ = server_.acl().default_user();
+  authenticated_ = server_.acl().default_open();
   std::lock_guard<std::mutex> g(info_->mu);
   info_->name.clear();
+  info_->user = user_;
 }
 
 }  // namespace lumadb::protocol::resp

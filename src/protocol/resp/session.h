@@ -55,7 +55,14 @@ class RespSession final : public net::Session {
   int proto() const { return writer_.proto(); }
   void set_proto(int p);
   bool authenticated() const { return authenticated_; }
-  void set_authenticated(bool a) { authenticated_ = a; }
+  // The ACL user this connection runs as (the default user until AUTH).
+  acl::User& user() { return *user_; }
+  const std::shared_ptr<acl::User>& user_ptr() const { return user_; }
+  // AUTH / HELLO AUTH succeeded as `user`.
+  void Authenticate(std::shared_ptr<acl::User> user);
+  // After the user's channel permissions shrank: closes the connection if
+  // one of its subscriptions is no longer allowed.
+  void RecheckSubscriptions();
 
   // MULTI/EXEC
   bool in_multi() const { return in_multi_; }
@@ -125,6 +132,10 @@ class RespSession final : public net::Session {
   void Unblock();
   void OnBlockTimeout();
   void CollectKeys(const CommandSpec* spec, const std::vector<std::string_view>& args, std::vector<size_t>* out);
+  // The ACL check for a user who is not unrestricted. Returns the refusal
+  // (already logged) and sets *pos to the offending argument.
+  acl::Denial CheckAcl(const CommandSpec* spec, const std::vector<std::string_view>& args, acl::LogContext context,
+                       size_t* pos);
 
   RespServer& server_;
   net::Connection& conn_;
@@ -135,6 +146,7 @@ class RespSession final : public net::Session {
   std::vector<size_t> key_idx_;
   int db_ = 0;
   bool authenticated_ = false;
+  std::shared_ptr<acl::User> user_;
   bool closed_ = false;
 
   bool in_multi_ = false;

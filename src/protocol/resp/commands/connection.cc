@@ -34,13 +34,17 @@ void Quit(CommandContext& ctx) {
   ctx.session.conn().CloseAfterWrite();
 }
 
-// Checks a password for the default user; writes the error reply on failure.
-bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view pass) {
-  const std::string& want = ctx.server.config().requirepass;
-  if (user != "default" || (want.empty() ? false : pass != want)) {
+// Authenticates the session as `user`; on failure logs it (ACL LOG reason
+// "auth") and writes WRONGPASS.
+bool Login(CommandContext& ctx, std::string_view user, std::string_view pass) {
+  std::shared_ptr<acl::User> u = ctx.server.acl().Authenticate(user, pass);
+  if (u == nullptr) {
+    acl::LogContext where = ctx.session.in_exec() ? acl::LogContext::kMulti : acl::LogContext::kToplevel;
+    ctx.server.LogDenial(ctx.session, acl::Denial::kAuth, where, std::string(ctx.arg(0)), std::string(user));
     ctx.w.Error("WRONGPASS invalid username-password pair or user is disabled.");
     return false;
   }
+  ctx.session.Authenticate(std::move(u));
   return true;
 }
 
@@ -49,7 +53,7 @@ void Auth(CommandContext& ctx) {
     ctx.w.Error(kErrSyntax);
     return;
   }
-  if (ctx.argc() == 2 && ctx.server.config().requirepass.empty()) {
+  if (ctx.argc() == 2 && ctx.server.acl().DefaultNoPass()) {
     ctx.w.Error(
         "ERR AUTH <password> called without any password configured for the default user. Are you sure your "
         "configuration is correct?");
@@ -57,9 +61,15 @@ void Auth(CommandContext& ctx) {
   }
   std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : "default";
   std::string_view pass = ctx.argc() == 3 ? ctx.arg(2) : ctx.arg(1);
-  if (!CheckPassword(ctx, user, pass)) return;
-  ctx.session.set_authenticated(true);
+  if (!Login(ctx, user, pass)) return;
   ctx.w.Ok();
+}
+
+bool ValidClientName(std::string_view n) {
+  for (char c : n) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
 }
 
 void Hello(CommandContext& ctx) {
@@ -76,16 +86,19 @@ void Hello(CommandContext& ctx) {
     }
     i = 2;
   }
-  std::string_view setname;
-  bool has_name = false;
+  // Like redis-server 7.0, each option takes effect as it is read: an AUTH
+  // or SETNAME before a bad option stays done.
   for (; i < ctx.argc(); i++) {
     if (IsArg(ctx.arg(i), "AUTH") && i + 2 < ctx.argc()) {
-      if (!CheckPassword(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) return;
-      ctx.session.set_authenticated(true);
+      if (!Login(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) return;
       i += 2;
     } else if (IsArg(ctx.arg(i), "SETNAME") && i + 1 < ctx.argc()) {
-      setname = ctx.arg(i + 1);
-      has_name = true;
+      if (!ValidClientName(ctx.arg(i + 1))) {
+        ctx.w.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+        return;
+      }
+      std::lock_guard<std::mutex> g(ctx.session.info().mu);
+      ctx.session.info().name = std::string(ctx.arg(i + 1));
       i += 1;
     } else {
       ctx.w.Error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
@@ -93,14 +106,10 @@ void Hello(CommandContext& ctx) {
     }
   }
   if (!ctx.session.authenticated()) {
-    ctx.w.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
+    ctx.w.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
                 "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
                 "version at the same time");
     return;
-  }
-  if (has_name) {
-    std::lock_guard<std::mutex> g(ctx.session.info().mu);
-    ctx.session.info().name = std::string(setname);
   }
   ctx.session.set_proto(static_cast<int>(ver));
   Writer& w = ctx.w;
@@ -142,46 +151,6 @@ void Reset(CommandContext& ctx) {
 
 // ---- CLIENT ----
 
-std::string ClientLine(const ClientInfo& c, int64_t now_ms) {
-  std::string name, lib_name, lib_ver;
-  {
-    std::lock_guard<std::mutex> g(const_cast<ClientInfo&>(c).mu);
-    name = c.name;
-    lib_name = c.lib_name;
-    lib_ver = c.lib_ver;
-  }
-  // The letters in redis-server's order (networking.c, catClientInfoString).
-  uint32_t f = c.flags.load(std::memory_order_relaxed);
-  std::string flags;
-  if (f & kClientMonitor) flags += "O";
-  if (c.subs.load() + c.psubs.load() > 0) flags += "P";
-  if (c.in_multi.load()) flags += "x";
-  if (c.blocked.load()) flags += "b";
-  if (f & kClientTracking) flags += "t";
-  if (f & kClientBrokenRedir) flags += "R";
-  if (f & kClientBcast) flags += "B";
-  if (f & kClientNoEvict) flags += "e";
-  if (f & kClientNoTouch) flags += "T";
-  if (flags.empty()) flags = "N";
-  std::string cmd = c.last_cmd.load();
-  std::string s = "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr + " fd=0 name=" + name +
-                  " age=" + std::to_string((now_ms - c.created_ms) / 1000) +
-                  " idle=" + std::to_string((now_ms - c.last_active_ms.load()) / 1000) + " flags=" + flags +
-                  " db=" + std::to_string(c.db.load()) + " sub=" + std::to_string(c.subs.load()) +
-                  " psub=" + std::to_string(c.psubs.load()) + " ssub=0 multi=" + (c.in_multi.load() ? "0" : "-1") +
-                  " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 "
-                  "events=r cmd=" + cmd + " user=default redir=" + std::to_string(c.redir.load()) +
-                  " resp=" + std::to_string(c.resp.load()) +
-                  " lib-name=" + lib_name + " lib-ver=" + lib_ver;
-  return s;
-}
-
-bool ValidClientName(std::string_view n) {
-  for (char c : n) {
-    if (c < '!' || c > '~') return false;
-  }
-  return true;
-}
 
 void KillClient(CommandContext& ctx, const std::shared_ptr<ClientInfo>& c) {
   uint64_t id = c->id;
@@ -214,7 +183,8 @@ void ClientKill(CommandContext& ctx) {
     return;
   }
   int64_t id = -1;
-  std::string addr, laddr, type, user;
+  std::string addr, laddr, type;
+  std::shared_ptr<acl::User> user;
   bool skipme = true;
   for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
     std::string_view opt = ctx.arg(i), val = ctx.arg(i + 1);
@@ -234,7 +204,11 @@ void ClientKill(CommandContext& ctx) {
         return;
       }
     } else if (IsArg(opt, "USER")) {
-      user = val;
+      user = ctx.server.acl().Find(val);
+      if (user == nullptr) {
+        ctx.w.Error("ERR No such user '" + std::string(val) + "'");
+        return;
+      }
     } else if (IsArg(opt, "SKIPME")) {
       if (IsArg(val, "yes")) skipme = true;
       else if (IsArg(val, "no")) skipme = false;
@@ -254,7 +228,10 @@ void ClientKill(CommandContext& ctx) {
     if (!laddr.empty() && c->laddr != laddr) continue;
     bool pubsub = c->subs.load() + c->psubs.load() > 0;
     if (!type.empty() && ((type == "pubsub") != pubsub || type == "master" || type == "replica" || type == "slave")) continue;
-    if (!user.empty() && user != "default") continue;
+    if (user != nullptr) {
+      std::lock_guard<std::mutex> g(c->mu);
+      if (c->user != user) continue;
+    }
     if (skipme && c->id == ctx.session.conn().id()) continue;
     KillClient(ctx, c);
     killed++;
@@ -336,13 +313,13 @@ void Client(CommandContext& ctx) {
       if (type == "pubsub" && !pubsub) continue;
       if (type == "normal" && pubsub) continue;
       if (type == "master" || type == "replica" || type == "slave") continue;
-      out += ClientLine(*c, now);
+      out += ClientInfoLine(*c, now);
       out += "\n";
     }
     ctx.w.Verbatim(out);
   } else if (sub == "info") {
     if (!arity(argc == 2)) return;
-    ctx.w.Verbatim(ClientLine(ctx.session.info(), NowMs()) + "\n");
+    ctx.w.Verbatim(ClientInfoLine(ctx.session.info(), NowMs()) + "\n");
   } else if (sub == "kill") {
     if (!arity(argc >= 3)) return;
     ClientKill(ctx);
@@ -539,6 +516,41 @@ void Monitor(CommandContext& ctx) {
 }
 
 }  // namespace
+
+std::string ClientInfoLine(ClientInfo& c, int64_t now_ms) {
+  std::string name, lib_name, lib_ver, user;
+  {
+    std::lock_guard<std::mutex> g(c.mu);
+    name = c.name;
+    lib_name = c.lib_name;
+    lib_ver = c.lib_ver;
+    user = c.user ? c.user->name() : "default";
+  }
+  // The letters in redis-server's order (networking.c, catClientInfoString).
+  uint32_t f = c.flags.load(std::memory_order_relaxed);
+  std::string flags;
+  if (f & kClientMonitor) flags += "O";
+  if (c.subs.load() + c.psubs.load() > 0) flags += "P";
+  if (c.in_multi.load()) flags += "x";
+  if (c.blocked.load()) flags += "b";
+  if (f & kClientTracking) flags += "t";
+  if (f & kClientBrokenRedir) flags += "R";
+  if (f & kClientBcast) flags += "B";
+  if (f & kClientNoEvict) flags += "e";
+  if (f & kClientNoTouch) flags += "T";
+  if (flags.empty()) flags = "N";
+  std::string cmd = c.last_cmd.load();
+  std::string s = "id=" + std::to_string(c.id) + " addr=" + c.addr + " laddr=" + c.laddr + " fd=0 name=" + name +
+                  " age=" + std::to_string((now_ms - c.created_ms) / 1000) +
+                  " idle=" + std::to_string((now_ms - c.last_active_ms.load()) / 1000) + " flags=" + flags +
+                  " db=" + std::to_string(c.db.load()) + " sub=" + std::to_string(c.subs.load()) +
+                  " psub=" + std::to_string(c.psubs.load()) + " ssub=0 multi=" + (c.in_multi.load() ? "0" : "-1") +
+                  " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 "
+                  "events=r cmd=" + cmd + " user=" + user + " redir=" + std::to_string(c.redir.load()) +
+                  " resp=" + std::to_string(c.resp.load()) +
+                  " lib-name=" + lib_name + " lib-ver=" + lib_ver;
+  return s;
+}
 
 const std::vector<CommandSpec>& ConnectionCommands() {
   static const std::vector<CommandSpec> kCommands = {

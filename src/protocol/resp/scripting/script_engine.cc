@@ -157,11 +157,30 @@ class ScriptEngine::Caller final : public ScriptHost {
       *error = "This Redis command is not allowed from script";
       return false;
     }
+    std::vector<std::string_view> views(args.begin(), args.end());
+    acl::User& user = ctx_.session.user();
+    if (!user.unrestricted()) {
+      const acl::CommandIndex& idx = acl::CommandIndex::Get();
+      int id = server.AclCommandId(spec, views);
+      size_t pos = 0;
+      acl::Denial d = server.acl().Check(
+          user, id, views, [&](std::vector<size_t>* out) { CommandKeys(spec, views, out); }, &pos);
+      if (d != acl::Denial::kOk) {
+        std::string object = d == acl::Denial::kCommand ? std::string(id >= 0 ? idx.def(id).name : spec->name)
+                                                        : std::string(views[pos]);
+        server.LogDenial(ctx_.session, d, acl::LogContext::kLua, std::move(object), user.name());
+        *error = d == acl::Denial::kCommand ? "The user executing the script can't run this command or subcommand"
+                 : d == acl::Denial::kKey
+                     ? "The user executing the script can't access at least one of the keys mentioned in the "
+                       "command arguments"
+                     : "The user executing the script can't publish to the channel mentioned in the command";
+        return false;
+      }
+    }
     if (read_only_ && (spec->flags & kWrite)) {
       *error = "Write commands are not allowed from read-only scripts.";
       return false;
     }
-    std::vector<std::string_view> views(args.begin(), args.end());
     Writer w(reply, resp);
     // Every shard is locked by the script, so the command's own locking is a no-op.
     CommandContext c{server, ctx_.session, views, w, ctx_.store, db_, spec, true, false, {}, true, {}};
@@ -184,7 +203,20 @@ class ScriptEngine::Caller final : public ScriptHost {
   bool Interrupt() override { return engine_.OnHook(); }
 
   int CheckCommand(const std::vector<std::string>& args) override {
-    return ctx_.server.FindCommand(args[0]) == nullptr ? -1 : 1;
+    std::vector<std::string_view> views(args.begin(), args.end());
+    int id = acl::CommandIndex::Get().Lookup(views);
+    if (id < 0) return -1;
+    acl::User& user = ctx_.session.user();
+    if (user.unrestricted()) return 1;
+    const CommandSpec* spec = ctx_.server.FindCommand(args[0]);
+    size_t pos = 0;
+    acl::Denial d = ctx_.server.acl().Check(
+        user, id, views,
+        [&](std::vector<size_t>* out) {
+          if (spec != nullptr) CommandKeys(spec, views, out);
+        },
+        &pos);
+    return d == acl::Denial::kOk ? 1 : 0;
   }
 
  private:
