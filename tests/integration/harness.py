@@ -50,6 +50,18 @@ def node_modules():
     return os.path.abspath(path)
 
 
+def run_node_scenario(script, port, timeout=180):
+    """Runs tests/integration/npm/<script> with the npm clients against port;
+    returns the JSON object its last output line holds."""
+    import json
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = subprocess.run(["node", os.path.join(here, "npm", script), str(port)], capture_output=True, text=True,
+                       timeout=timeout, env=dict(os.environ, NODE_PATH=node_modules()))
+    if p.returncode != 0:
+        raise AssertionError("%s failed on port %d:\n%s\n%s" % (script, port, p.stdout, p.stderr))
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
 def sanitized():
     """True when running the ASan/UBSan build (slower: scale loads down)."""
     return os.environ.get("LUMADB_SANITIZED") == "1"

@@ -2,6 +2,7 @@
 // FCALL, FCALL_RO. The Lua side lives in protocol/resp/scripting/.
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/commands/admin.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/scripting/script_engine.h"
 #include "protocol/resp/session.h"
@@ -68,10 +69,6 @@ bool EvalKeys(const std::vector<std::string_view>& args, std::vector<size_t>* ke
 
 void SubcommandArity(CommandContext& ctx, const char* full) { ctx.w.Error(ArityError(full)); }
 
-void UnknownSubcommand(CommandContext& ctx, const char* cmd) {
-  ctx.w.Error("ERR unknown subcommand '" + std::string(ctx.arg(1).substr(0, 128)) + "'. Try " + cmd + " HELP.");
-}
-
 void Script(CommandContext& ctx) {
   ScriptEngine& se = ctx.server.scripts();
   std::string sub = ToLower(ctx.arg(1));
@@ -100,28 +97,23 @@ void Script(CommandContext& ctx) {
     if (ctx.argc() != 3) return SubcommandArity(ctx, "script|debug");
     ctx.w.Error("ERR SCRIPT DEBUG (the Lua debugger) is not supported by LumaDB");
   } else if (sub == "help") {
-    static const char* const kHelp[] = {
-        "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "DEBUG (YES|SYNC|NO)",
-        "    Set the debug mode for subsequent scripts executed.",
-        "EXISTS <sha1> [<sha1> ...]",
-        "    Return information about the existence of the scripts in the script cache.",
-        "FLUSH [ASYNC|SYNC]",
-        "    Flush the Lua scripts cache. Very dangerous on replicas.",
-        "    When called without the optional mode argument, the behavior is determined by the",
-        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
-        "    * ASYNC: Asynchronously flush the scripts cache.",
-        "    * SYNC: Synchronously flush the scripts cache.",
-        "KILL",
-        "    Kill the currently executing Lua script.",
-        "LOAD <script>",
-        "    Load a script into the scripts cache without executing it.",
-        "HELP",
-        "    Prints this help."};
-    ctx.w.Array(std::size(kHelp));
-    for (const char* line : kHelp) ctx.w.Simple(line);
+    WriteHelp(ctx.w, "SCRIPT", {
+                                 "DEBUG (YES|SYNC|NO)",
+                                 "    Set the debug mode for subsequent scripts executed.",
+                                 "EXISTS <sha1> [<sha1> ...]",
+                                 "    Return information about the existence of the scripts in the script cache.",
+                                 "FLUSH [ASYNC|SYNC]",
+                                 "    Flush the Lua scripts cache. Very dangerous on replicas.",
+                                 "    When called without the optional mode argument, the behavior is determined by the",
+                                 "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+                                 "    * ASYNC: Asynchronously flush the scripts cache.",
+                                 "    * SYNC: Synchronously flush the scripts cache.",
+                                 "KILL",
+                                 "    Kill the currently executing Lua script.",
+                                 "LOAD <script>",
+                                 "    Load a script into the scripts cache without executing it."});
   } else {
-    UnknownSubcommand(ctx, "SCRIPT");
+    ctx.w.Error(UnknownSubcommand(ctx.arg(1), "SCRIPT"));
   }
 }
 
@@ -251,52 +243,46 @@ void Function(CommandContext& ctx) {
     if (!se.RestoreLibraries(ctx.arg(2), policy, &err)) return ctx.w.Error(err);
     ctx.w.Ok();
   } else if (sub == "help") {
-    static const char* const kHelp[] = {
-        "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "LOAD [REPLACE] <FUNCTION CODE>",
-        "    Create a new library with the given library name and code.",
-        "DELETE <LIBRARY NAME>",
-        "    Delete the given library.",
-        "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
-        "    Return general information on all the libraries:",
-        "    * Library name",
-        "    * The engine used to run the Library",
-        "    * Library description",
-        "    * Functions list",
-        "    * Library code (if WITHCODE is given)",
-        "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
-        "STATS",
-        "    Return information about the current function running:",
-        "    * Function name",
-        "    * Command used to run the function",
-        "    * Duration in MS that the function is running",
-        "    If no function is running, return nil",
-        "    In addition, returns a list of available engines.",
-        "KILL",
-        "    Kill the current running function.",
-        "FLUSH [ASYNC|SYNC]",
-        "    Delete all the libraries.",
-        "    When called without the optional mode argument, the behavior is determined by the",
-        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
-        "    * ASYNC: Asynchronously flush the libraries.",
-        "    * SYNC: Synchronously flush the libraries.",
-        "DUMP",
-        "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE "
-        "command",
-        "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
-        "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
-        "    control how to handle existing libraries (default APPEND):",
-        "    * FLUSH: delete all existing libraries.",
-        "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
-        "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
-        "      libraries with the new libraries (notice that even on this option there is a chance of failure",
-        "      in case of functions name collision with another library).",
-        "HELP",
-        "    Prints this help."};
-    ctx.w.Array(std::size(kHelp));
-    for (const char* line : kHelp) ctx.w.Simple(line);
+    WriteHelp(ctx.w, "FUNCTION", {
+                                 "LOAD [REPLACE] <FUNCTION CODE>",
+                                 "    Create a new library with the given library name and code.",
+                                 "DELETE <LIBRARY NAME>",
+                                 "    Delete the given library.",
+                                 "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+                                 "    Return general information on all the libraries:",
+                                 "    * Library name",
+                                 "    * The engine used to run the Library",
+                                 "    * Library description",
+                                 "    * Functions list",
+                                 "    * Library code (if WITHCODE is given)",
+                                 "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+                                 "STATS",
+                                 "    Return information about the current function running:",
+                                 "    * Function name",
+                                 "    * Command used to run the function",
+                                 "    * Duration in MS that the function is running",
+                                 "    If no function is running, return nil",
+                                 "    In addition, returns a list of available engines.",
+                                 "KILL",
+                                 "    Kill the current running function.",
+                                 "FLUSH [ASYNC|SYNC]",
+                                 "    Delete all the libraries.",
+                                 "    When called without the optional mode argument, the behavior is determined by the",
+                                 "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+                                 "    * ASYNC: Asynchronously flush the libraries.",
+                                 "    * SYNC: Synchronously flush the libraries.",
+                                 "DUMP",
+                                 "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+                                 "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+                                 "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+                                 "    control how to handle existing libraries (default APPEND):",
+                                 "    * FLUSH: delete all existing libraries.",
+                                 "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+                                 "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+                                 "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+                                 "      in case of functions name collision with another library)."});
   } else {
-    UnknownSubcommand(ctx, "FUNCTION");
+    ctx.w.Error(UnknownSubcommand(ctx.arg(1), "FUNCTION"));
   }
 }
 

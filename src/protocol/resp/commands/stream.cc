@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/strutil.h"
 #include "protocol/resp/command.h"
+#include "protocol/resp/commands/admin.h"
 #include "protocol/resp/notify.h"
 #include "protocol/resp/resp_server.h"
 #include "protocol/resp/session.h"
@@ -152,11 +153,7 @@ bool CheckSubcommand(CommandContext& ctx, const std::vector<Subcommand>& subs, s
 }
 
 void ReplyHelp(CommandContext& ctx, std::string_view cmd, const std::vector<const char*>& lines) {
-  ctx.w.Array(lines.size() + 3);
-  ctx.w.Simple(std::string(cmd) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  for (const char* l : lines) ctx.w.Simple(l);
-  ctx.w.Simple("HELP");
-  ctx.w.Simple("    Prints this help.");
+  WriteHelp(ctx.w, cmd, std::vector<std::string>(lines.begin(), lines.end()));
 }
 
 // ---- XADD / XTRIM ----

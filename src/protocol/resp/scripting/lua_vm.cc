@@ -264,6 +264,17 @@ std::string MapCrLf(std::string_view s) {
   return r;
 }
 
+// The number of entries of the table on top of the stack.
+size_t CountEntries(lua_State* L) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  return n;
+}
+
 // Converts the value on top of the stack into a reply and pops it, as
 // luaReplyToRedisReply does. `script_resp` is the script's setresp() value.
 void LuaToReply(lua_State* L, Writer& w, int script_resp, int depth) {
@@ -351,13 +362,7 @@ void LuaToReply(lua_State* L, Writer& w, int script_resp, int depth) {
       lua_pushstring(L, "map");
       lua_rawget(L, -2);
       if (lua_type(L, -1) == LUA_TTABLE) {
-        size_t n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-          lua_pop(L, 1);
-          n++;
-        }
-        w.Map(n);
+        w.Map(CountEntries(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pushvalue(L, -2);
@@ -371,13 +376,7 @@ void LuaToReply(lua_State* L, Writer& w, int script_resp, int depth) {
       lua_pushstring(L, "set");
       lua_rawget(L, -2);
       if (lua_type(L, -1) == LUA_TTABLE) {
-        size_t n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, -2)) {
-          lua_pop(L, 1);
-          n++;
-        }
-        w.Set(n);
+        w.Set(CountEntries(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pop(L, 1);
