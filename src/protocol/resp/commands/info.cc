@@ -383,7 +383,9 @@ void ErrorstatsSection(CommandContext& ctx, InfoBuilder& b) {
 void LatencystatsSection(CommandContext& ctx, InfoBuilder& b) {
   b.Header("Latencystats");
   std::vector<double> percentiles;
-  for (std::string_view p : SplitWhitespace(ctx.server.redis_config().Get("latency-tracking-info-percentiles"))) {
+  // Kept in a variable: the split views into it.
+  std::string configured = ctx.server.redis_config().Get("latency-tracking-info-percentiles");
+  for (std::string_view p : SplitWhitespace(configured)) {
     double d;
     if (ParseDouble(p, &d)) percentiles.push_back(d);
   }
