@@ -2,7 +2,7 @@
 # Runs every libFuzzer target in BUILD_DIR/fuzz for SECONDS each, starting
 # from the seeds in tests/fuzz/seeds/<target>/. Fails if any target finds a crash.
 set -euo pipefail
-build_dir=${1:-build-fuzz}
+build_dir=${1:-build-asan}
 seconds=${2:-30}
 here=$(cd "$(dirname "$0")" && pwd)
 status=0
