@@ -76,7 +76,8 @@ void TrackingTable::KeyChanged(std::string_view key) {
     if (t_batch.open) {
       auto& m = t_batch.messages[{c.conn_id, prefix}];
       m.first = c;
-      m.second.emplace_back(key);
+      // A key changed twice by one command (created, then filled) is sent once.
+      if (std::find(m.second.begin(), m.second.end(), key) == m.second.end()) m.second.emplace_back(key);
     } else {
       deliver_(c, std::make_shared<const std::vector<std::string>>(1, std::string(key)), modifier);
     }

@@ -347,7 +347,7 @@ void Client(CommandContext& ctx) {
   } else if (sub == "pause") {
     if (!arity(argc == 3 || argc == 4)) return;
     int64_t timeout;
-    if (!ArgInt(ctx, 2, &timeout)) return;
+    if (!ParseInt64(ctx.arg(2), &timeout)) return ctx.w.Error("ERR timeout is not an integer or out of range");
     if (timeout < 0) return ctx.w.Error("ERR timeout is negative");
     RespServer::PauseMode mode = RespServer::PauseMode::kAll;
     if (argc == 4) {
