@@ -117,6 +117,10 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
   if (!authenticated_ && !(spec->flags & kNoAuth)) {
     return Reject(entry, sub, "NOAUTH Authentication required.");
   }
+  if (in_multi_ && (spec->flags & kNoMulti)) {
+    return Reject(entry, sub, "ERR Command not allowed inside a transaction");
+  }
+  if (!CheckMemory(entry, sub, args)) return;
   if (proto() == 2 && SubscriptionCount() > 0) {
     std::string_view n = spec->name;
     if (n != "subscribe" && n != "psubscribe" && n != "unsubscribe" && n != "punsubscribe" && n != "ping" &&
@@ -137,9 +141,6 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
     server_.AddPausedClient(ConnRef{&conn_.worker(), conn_.id()});
     return;
   }
-  if (in_multi_ && (spec->flags & kNoMulti)) {
-    return Reject(entry, sub, "ERR Command not allowed inside a transaction");
-  }
   if (in_multi_ && !(spec->flags & kExecNow)) {
     std::vector<std::string> copy(args.begin(), args.end());
     queued_.push_back(std::move(copy));
@@ -147,6 +148,48 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
     return;
   }
   Call(entry, args, false);
+}
+
+bool RespSession::CheckMemory(CommandEntry* entry, SubcommandEntry* sub, const std::vector<std::string_view>& args) {
+  engine::kv::Store& store = server_.store();
+  if (store.maxmemory() == 0) {
+    script_oom_ = false;
+    return true;
+  }
+  // Redis neither evicts nor refuses while a busy script lets other clients
+  // in, nor while clients are paused (the dataset must then stay as it is).
+  ScriptEngine& scripts = server_.scripts();
+  if (scripts.running() && !scripts.WaitWhileRunning()) return true;
+  bool oom = !server_.PausedFor(true) && store.PerformEvictions() == engine::kv::Store::EvictResult::kFail;
+  std::string_view n = entry->spec->name;
+  bool is_exec = n == "exec";
+  if (is_exec || n.substr(0, 4) == "eval" || n.substr(0, 5) == "fcall") script_oom_ = oom;
+  if (!oom) return true;
+  bool refuse;
+  if (in_multi_ && !is_exec && n != "discard" && n != "quit" && n != "reset") {
+    // Queuing a transaction may take any amount of memory.
+    refuse = true;
+  } else if (is_exec) {
+    refuse = false;
+    std::vector<std::string_view> views;
+    for (const auto& cmd : queued_) {
+      views.assign(cmd.begin(), cmd.end());
+      CommandEntry* q = server_.FindEntry(views[0]);
+      if (q != nullptr && server_.IsDenyOom(q, views)) refuse = true;
+    }
+  } else {
+    refuse = server_.IsDenyOom(entry, args);
+  }
+  if (!refuse) return true;
+  if (is_exec && in_multi_) {
+    // EXEC refused: the transaction is discarded (Redis's execCommandAbort).
+    Reject(entry, sub, "EXECABORT Transaction discarded because of: " + std::string(kErrOom));
+    DiscardMulti();
+    UnwatchAll();
+    return false;
+  }
+  Reject(entry, sub, kErrOom);
+  return false;
 }
 
 void RespSession::CollectKeys(const CommandSpec* spec, const std::vector<std::string_view>& args,
