@@ -142,6 +142,9 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
     return;
   }
   if (in_multi_ && !(spec->flags & kExecNow)) {
+    // As Redis's mstate.cmd_flags: whether EXEC counts as denyoom is decided
+    // as commands are queued.
+    multi_denyoom_ = multi_denyoom_ || server_.IsDenyOom(entry, args);
     std::vector<std::string> copy(args.begin(), args.end());
     queued_.push_back(std::move(copy));
     writer_.Simple("QUEUED");
@@ -170,13 +173,7 @@ bool RespSession::CheckMemory(CommandEntry* entry, SubcommandEntry* sub, const s
     // Queuing a transaction may take any amount of memory.
     refuse = true;
   } else if (is_exec) {
-    refuse = false;
-    std::vector<std::string_view> views;
-    for (const auto& cmd : queued_) {
-      views.assign(cmd.begin(), cmd.end());
-      CommandEntry* q = server_.FindEntry(views[0]);
-      if (q != nullptr && server_.IsDenyOom(q, views)) refuse = true;
-    }
+    refuse = multi_denyoom_;
   } else {
     refuse = server_.IsDenyOom(entry, args);
   }
@@ -425,6 +422,7 @@ void RespSession::OnBlockTimeout() {
 void RespSession::BeginMulti() {
   in_multi_ = true;
   multi_error_ = false;
+  multi_denyoom_ = false;
   queued_.clear();
   info_->in_multi.store(true, std::memory_order_relaxed);
 }
@@ -432,6 +430,7 @@ void RespSession::BeginMulti() {
 void RespSession::DiscardMulti() {
   in_multi_ = false;
   multi_error_ = false;
+  multi_denyoom_ = false;
   queued_.clear();
   info_->in_multi.store(false, std::memory_order_relaxed);
 }

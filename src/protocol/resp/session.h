@@ -148,6 +148,7 @@ class RespSession final : public net::Session {
   bool in_multi_ = false;
   bool in_exec_ = false;
   bool multi_error_ = false;
+  bool multi_denyoom_ = false;  // a queued command is denyoom
   std::vector<std::vector<std::string>> queued_;
   std::shared_ptr<WatchState> watch_;
   std::vector<std::pair<int, std::string>> watched_keys_;
