@@ -362,6 +362,18 @@ bool Store::PickVictim(EvictionState& st, int* db, std::string* key) {
   }
 }
 
+void Store::RecountCandidates(EvictionState& st, bool allkeys) {
+  for (int i = 0; i < kShardCount; i++) {
+    Lock l = LockMask(1ull << i);
+    for (int db = 0; db < kDbCount; db++) {
+      const Db& d = shards_[i].dbs[db];
+      st.SetCandidates(db, i, allkeys ? d.map.size() : d.expiries.size());
+    }
+  }
+  st.counted_allkeys = allkeys;
+  st.rounds_until_recount = EvictionState::kRecountRounds;
+}
+
 Store::EvictResult Store::PerformEvictions() {
   uint64_t limit = maxmemory();
   if (limit == 0 || UsedMemory() <= limit) {
@@ -384,12 +396,10 @@ Store::EvictResult Store::PerformEvictions() {
   if (UsedMemory() <= limit) return EvictResult::kOk;
   if (st.pool_stale.exchange(false, std::memory_order_relaxed)) st.pool.Clear();
   bool allkeys = PolicyIsAllKeys(eviction_policy());
-  for (int i = 0; i < kShardCount; i++) {
-    Lock l = LockMask(1ull << i);
-    for (int db = 0; db < kDbCount; db++) {
-      const Db& d = shards_[i].dbs[db];
-      st.SetCandidates(db, i, allkeys ? d.map.size() : d.expiries.size());
-    }
+  bool recounted = false;
+  if (st.counted_allkeys != allkeys || --st.rounds_until_recount <= 0) {
+    RecountCandidates(st, allkeys);
+    recounted = true;
   }
   uint64_t time_limit_us = EvictionTimeLimitUs(tenacity_.load(std::memory_order_relaxed));
   int64_t start_ns = MonoNs();
@@ -398,6 +408,12 @@ Store::EvictResult Store::PerformEvictions() {
   std::string key;
   while (UsedMemory() > maxmemory()) {
     if (!PickVictim(st, &db, &key)) {
+      // The counts may be stale: recount once before giving up.
+      if (!recounted) {
+        RecountCandidates(st, allkeys);
+        recounted = true;
+        continue;
+      }
       eviction_running_.store(false, std::memory_order_relaxed);
       return EvictResult::kFail;
     }

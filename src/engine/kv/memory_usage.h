@@ -15,9 +15,11 @@
 // sizes are rounded as glibc malloc rounds them. Elements of a collection
 // are sampled (the first `samples` of them) and the average is multiplied
 // out, as Redis's MEMORY USAGE does, so the cost of an estimate is bounded.
-// Not counted: the expiry index (ExpiryEntryBytes), dirty-key sets waiting
-// for the next flush, allocator fragmentation, and everything outside the
-// keyspace (connections, scripts, RocksDB's own caches).
+// EstimateKeyBytes leaves out the key's entry in the expiry index, which
+// ExpiryEntryBytes gives (the accounting adds it for keys with a TTL).
+// Never counted: dirty-key sets waiting for the next flush, allocator
+// fragmentation, and everything outside the keyspace (connections, scripts,
+// RocksDB's own caches).
 
 #include <cstddef>
 #include <cstdint>

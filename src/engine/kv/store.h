@@ -273,6 +273,7 @@ class Store {
   // Eviction internals.
   struct EvictionState;
   bool PickVictim(EvictionState& st, int* db, std::string* key);
+  void RecountCandidates(EvictionState& st, bool allkeys);
   void PopulatePool(EvictionState& st, int db, bool allkeys);
   bool EvictKey(int db, const std::string& key, bool allkeys);
   static uint64_t HeldShards();

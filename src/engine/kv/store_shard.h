@@ -42,8 +42,11 @@ struct Store::EvictionState {
   EvictionPool pool;
   std::mt19937_64 rng{std::random_device{}()};
   unsigned next_db = 0;  // the random policies visit the databases in turn
-  // Eviction candidates (keys, or keys with a TTL) per database and shard,
-  // counted at the start of a round and kept current while it runs.
+  // Eviction candidates (keys, or keys with a TTL) per database and shard:
+  // counted in full every kRecountRounds rounds (and before giving up),
+  // updated for the shards a round samples or evicts from. They only weigh
+  // which shard to sample.
+  static constexpr int kRecountRounds = 64;
   uint64_t candidates[kDbCount][kShardCount] = {};
   uint64_t db_candidates[kDbCount] = {};  // row sums of `candidates`
 
@@ -51,6 +54,8 @@ struct Store::EvictionState {
     db_candidates[db] += n - candidates[db][shard];
     candidates[db][shard] = n;
   }
+  bool counted_allkeys = false;  // what `candidates` counts
+  int rounds_until_recount = 0;
   // Set when the policy changed: the pool's scores no longer compare.
   std::atomic<bool> pool_stale{false};
 };
