@@ -156,12 +156,18 @@ uint64_t Store::DatasetBytes() const {
 }
 
 void Store::RecountMemory() {
+  // Access data is not stored on disk: under an LFU policy loaded keys start
+  // as new keys do (as Redis loads an RDB file without LFU data).
+  bool lfu = PolicyIsLfu(eviction_policy());
+  uint32_t fresh = LfuPack(LfuMinutes(NowMs()), kLfuInitVal);
   int64_t total = 0;
   for (int i = 0; i < kShardCount; i++) {
     Lock l = LockMask(1ull << i);
-    for (Db& d : shards_[i].dbs) {
+    for (int db = 0; db < kDbCount; db++) {
+      Db& d = shards_[i].dbs[db];
       d.charged = 0;
       d.map.ForEachCharged([&](std::string_view k, Value& v, uint32_t& charge) {
+        if (lfu && db != kMemcacheDb && v.mc_time == 0) v.mc_time = fresh;
         charge = ChargeOf(k, v);
         d.charged += charge;
       });

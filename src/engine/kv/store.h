@@ -268,7 +268,8 @@ class Store {
   // Put is about to store v over old (null for a new key): carries or
   // starts its LFU data.
   void InitAccess(int db, const Value* old, Value* v);
-  // Sums the charges after Load filled the keyspace.
+  // Sums the charges after Load filled the keyspace (and starts the loaded
+  // keys' LFU counters).
   void RecountMemory();
   // Eviction internals.
   struct EvictionState;

@@ -316,6 +316,19 @@ class EvictionStartupTest(unittest.TestCase):
             # The start-up option wins again after a restart.
             self.assertEqual(r.config_get("maxmemory"), {"maxmemory": str(64 << 20)})
 
+    def test_loaded_keys_start_as_new_keys_under_lfu(self):
+        with harness.Server(args=["--maxmemory-policy", "allkeys-lfu"]) as s:
+            r = redis.Redis(port=s.redis_port, decode_responses=True)
+            r.set("k", "v")
+            for _ in range(50):
+                r.get("k")
+            self.assertGreater(r.object("freq", "k"), 6)
+            s.restart()
+            r = redis.Redis(port=s.redis_port, decode_responses=True)
+            self.assertEqual(r.object("freq", "k"), 5)
+            self.assertEqual(r.get("k"), "v")
+            self.assertEqual(r.object("freq", "k"), 6)
+
     def test_writes_racing_with_eviction(self):
         with harness.Server(args=["--maxmemory-policy", "allkeys-lru"]) as s:
             r = redis.Redis(port=s.redis_port, decode_responses=True)
