@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "common/strutil.h"
+#include "engine/kv/eviction.h"
 #include "protocol/resp/notify_flags.h"
 
 namespace lumadb::server {
@@ -160,6 +161,16 @@ Status ApplyOption(ServeOptions* o, const std::string& key, const std::string& v
       return Bad(where, "bad notify-keyspace-events '" + value + "' (want letters of Ag$lshzxeKEtmdn)");
     }
     o->notify_keyspace_events = value;
+  } else if (key == "maxmemory") {
+    if (!ParseByteSize(value, &o->maxmemory)) return Bad(where, "bad size '" + value + "' for maxmemory");
+  } else if (key == "maxmemory-policy") {
+    engine::kv::EvictionPolicy p;
+    if (!engine::kv::ParseEvictionPolicy(value, &p)) {
+      return Bad(where, "bad maxmemory-policy '" + value +
+                            "' (want noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, "
+                            "volatile-lfu, volatile-random or volatile-ttl)");
+    }
+    o->maxmemory_policy = value;
   } else {
     return Bad(where, "unknown config key '" + key + "'");
   }
@@ -197,7 +208,8 @@ StatusOr<ServeOptions> ParseServeArgs(const std::vector<std::string>& args) {
                                    "disable",    "durability", "log-level", "workers",
                                    "requirepass", "aclfile", "acl-pubsub-default", "acllog-max-len",
                                    "memcached-max-item-size", "max-connections",
-                                   "proto-max-bulk-len", "flush-interval-ms", "notify-keyspace-events"};
+                                   "proto-max-bulk-len", "flush-interval-ms", "notify-keyspace-events",
+                                   "maxmemory", "maxmemory-policy"};
     bool known = false;
     for (const char* f : kFlags) known |= name == f;
     if (!known) return Status::InvalidArgument("unknown flag '--" + name + "' (see lumadb --help)");
@@ -240,6 +252,11 @@ Options (each also a config-file key without the dashes):
   --flush-interval-ms N    how often everysec/none write changes (default 1000)
   --notify-keyspace-events CLASSES  Redis keyspace notifications, as in redis.conf
                            (e.g. KEA; default: none)
+  --maxmemory SIZE         memory the dataset may use before keys are evicted or
+                           writes refused, as Redis's maxmemory (default 0: no limit)
+  --maxmemory-policy P     noeviction | allkeys-lru | allkeys-lfu | allkeys-random |
+                           volatile-lru | volatile-lfu | volatile-random | volatile-ttl
+                           (default noeviction)
 )";
 }
 

@@ -30,6 +30,8 @@ struct ServeOptions {
   uint64_t proto_max_bulk_len = 512ull << 20;
   int flush_interval_ms = 1000;
   std::string notify_keyspace_events;   // Redis keyspace notification classes; empty = off
+  uint64_t maxmemory = 0;               // bytes the dataset may use before eviction; 0 = no limit
+  std::string maxmemory_policy = "noeviction";  // Redis maxmemory-policy
 };
 
 // Protocols the binary knows, in start order, with default ports.

@@ -80,6 +80,8 @@ TEST(ServeOptions, ExampleConfigParsesToDefaults) {
   EXPECT_EQ(o->memcached_max_item_size, d.memcached_max_item_size);
   EXPECT_EQ(o->proto_max_bulk_len, d.proto_max_bulk_len);
   EXPECT_EQ(o->notify_keyspace_events, d.notify_keyspace_events);
+  EXPECT_EQ(o->maxmemory, d.maxmemory);
+  EXPECT_EQ(o->maxmemory_policy, d.maxmemory_policy);
   EXPECT_TRUE(o->disabled.empty());
   EXPECT_EQ(o->aclfile, d.aclfile);
   EXPECT_EQ(o->acl_pubsub_default_all, d.acl_pubsub_default_all);
@@ -95,6 +97,31 @@ TEST(ServeOptions, AclOptions) {
   auto bad = ParseServeArgs({"--acl-pubsub-default", "some"});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("allchannels or resetchannels"), std::string::npos);
+}
+
+TEST(ServeOptions, MaxmemoryFromFlagAndFile) {
+  ServeOptions d;
+  EXPECT_EQ(d.maxmemory, 0u);
+  EXPECT_EQ(d.maxmemory_policy, "noeviction");
+  std::string path = testing::TempDir() + "/lumadb-maxmemory-test.conf";
+  {
+    std::ofstream f(path);
+    f << "maxmemory = 100mb\nmaxmemory-policy = allkeys-lru\n";
+  }
+  auto o = ParseServeArgs({"--config", path});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->maxmemory, 100ull << 20);
+  EXPECT_EQ(o->maxmemory_policy, "allkeys-lru");
+  o = ParseServeArgs({"--config", path, "--maxmemory", "0", "--maxmemory-policy=volatile-ttl"});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->maxmemory, 0u);
+  EXPECT_EQ(o->maxmemory_policy, "volatile-ttl");
+  std::remove(path.c_str());
+  EXPECT_EQ(ParseServeArgs({"--maxmemory", "lots"}).status().message(),
+            "--maxmemory: bad size 'lots' for maxmemory");
+  EXPECT_NE(ParseServeArgs({"--maxmemory-policy", "allkeys-lfu2"}).status().message().find(
+                "bad maxmemory-policy 'allkeys-lfu2'"),
+            std::string::npos);
 }
 
 }  // namespace

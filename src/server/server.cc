@@ -144,6 +144,10 @@ int Serve(const ServeOptions& opts) {
   engine::kv::ParseDurability(opts.durability, &kv_opts.durability);
   kv_opts.flush_interval_ms = opts.flush_interval_ms;
   engine::kv::Store kv(disk.get(), kv_opts);
+  engine::kv::EvictionSettings eviction;
+  eviction.maxmemory = opts.maxmemory;
+  engine::kv::ParseEvictionPolicy(opts.maxmemory_policy, &eviction.policy);
+  kv.SetEvictionSettings(eviction);
   Status load = kv.Load();
   if (!load.ok()) {
     LOG_ERROR("cannot load data from %s: %s", opts.data_dir.c_str(), load.ToString().c_str());

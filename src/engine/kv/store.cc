@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "engine/kv/key_table.h"
+#include "engine/kv/store_shard.h"
 #include "storage/rocks_store.h"
 
 namespace lumadb::engine::kv {
@@ -29,18 +30,6 @@ const char* DurabilityName(Durability d) {
   }
   return "?";
 }
-
-struct Store::Db {
-  KeyTable map;
-  // (expire_ms, key) for every key with a TTL, so active expiry finds due keys in order.
-  std::set<std::pair<int64_t, std::string>, std::less<>> expiries;
-};
-
-struct Store::Shard {
-  Db dbs[kDbCount];
-  // Storage keys ([db byte][user key]) changed since the last flush.
-  StrSet dirty;
-};
 
 namespace {
 
@@ -67,7 +56,8 @@ Store::Store(storage::Store* disk, StoreOptions options)
       options_(options),
       shards_(new Shard[kShardCount]),
       locks_(new PaddedMutex[kShardCount]),
-      start_ms_(MonoMs()) {}
+      start_ms_(MonoMs()),
+      eviction_(std::make_unique<EvictionState>()) {}
 
 Store::~Store() {
   if (background_.joinable()) (void)Stop();
@@ -79,6 +69,8 @@ void Store::Lock::Release() {
   t_held_mask &= ~mask_;
   mask_ = 0;
 }
+
+uint64_t Store::HeldShards() { return t_held_mask; }
 
 Store::Lock Store::LockMask(uint64_t mask) {
   mask &= ~t_held_mask;
@@ -127,6 +119,7 @@ Status Store::Load() {
 }
 
 void Store::Start() {
+  RecountMemory();
   background_ = std::thread([this] { RunBackground(); });
 }
 
@@ -155,7 +148,9 @@ void Store::EraseExpired(Shard& shard, int db, std::string_view key) {
   Value* v = d.map.Find(key);
   if (v == nullptr) return;
   d.expiries.erase({v->expire_ms, std::string(key)});
-  d.map.Erase(key);
+  uint32_t charge;
+  d.map.Erase(key, &charge);
+  Account(d, -static_cast<int64_t>(charge));
   expired_keys_.fetch_add(1, std::memory_order_relaxed);
   MarkDirty(shard, db, key);
   for (auto* o : observers_) o->OnKeyExpired(db, key);
@@ -176,7 +171,10 @@ Value* Store::Peek(int db, std::string_view key) {
 
 Value* Store::Find(int db, std::string_view key) {
   Value* v = Peek(db, key);
-  if (v != nullptr) v->access_s = ClockSeconds();
+  if (v != nullptr) {
+    v->access_s = ClockSeconds();
+    NoteAccess(db, v);
+  }
   return v;
 }
 
@@ -196,7 +194,10 @@ Value& Store::Put(int db, std::string_view key, Value value) {
     if (old_expire != 0) d.expiries.erase({old_expire, std::string(key)});
     if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
   }
-  Value& stored = d.map.Upsert(key, std::move(value));
+  InitAccess(db, old, &value);
+  uint32_t charge = ChargeOf(key, value), old_charge;
+  Value& stored = d.map.Upsert(key, std::move(value), charge, &old_charge);
+  Account(d, static_cast<int64_t>(charge) - old_charge);
   MarkDirty(shard, db, key);
   if (added) {
     for (auto* o : observers_) o->OnKeyAdded(db, key);
@@ -212,7 +213,9 @@ bool Store::Erase(int db, std::string_view key) {
   Db& d = shard.dbs[db];
   Value* v = d.map.Find(key);
   if (v->expire_ms != 0) d.expiries.erase({v->expire_ms, std::string(key)});
-  d.map.Erase(key);
+  uint32_t charge;
+  d.map.Erase(key, &charge);
+  Account(d, -static_cast<int64_t>(charge));
   MarkDirty(shard, db, key);
   NotifyKey(db, key);
   return true;
@@ -226,19 +229,24 @@ void Store::SetExpire(int db, std::string_view key, Value* value, int64_t expire
   if (value->expire_ms != 0) d.expiries.erase({value->expire_ms, std::string(key)});
   value->expire_ms = expire_ms;
   if (expire_ms != 0) d.expiries.emplace(expire_ms, std::string(key));
+  Recharge(shard, db, key);
   MarkDirty(shard, db, key);
   NotifyKey(db, key);
 }
 
 void Store::Touched(int db, std::string_view key) {
   ASSERT_HELD(key);
-  MarkDirty(shards_[ShardOf(key)], db, key);
+  Shard& shard = shards_[ShardOf(key)];
+  Recharge(shard, db, key);
+  MarkDirty(shard, db, key);
   NotifyKey(db, key);
 }
 
 void Store::Changed(int db, std::string_view key) {
   ASSERT_HELD(key);
-  MarkDirty(shards_[ShardOf(key)], db, key);
+  Shard& shard = shards_[ShardOf(key)];
+  Recharge(shard, db, key);
+  MarkDirty(shard, db, key);
 }
 
 void Store::TouchedMaybeEmpty(int db, std::string_view key, Value* value) {
@@ -282,6 +290,7 @@ void Store::FlushAll() {
 void Store::ClearDb(int db) {
   for (int i = 0; i < kShardCount; i++) {
     Shard& s = shards_[i];
+    Account(s.dbs[db], -s.dbs[db].charged);
     s.dbs[db].map.clear();
     s.dbs[db].expiries.clear();
   }
@@ -533,6 +542,11 @@ void Store::RunBackground() {
     lk.unlock();
     clock_s_.store(static_cast<uint32_t>((MonoMs() - start_ms_) / 1000), std::memory_order_relaxed);
     ActiveExpire(NowMs());
+    // Evictions that ran out of time in a command go on here until memory is
+    // under maxmemory (Redis's evictionTimeProc), a time-limited round at a
+    // time so that commands get the shard locks in between.
+    while (eviction_running_.load(std::memory_order_relaxed) && PerformEvictions() == EvictResult::kRunning) {
+    }
     int64_t now = MonoMs();
     if (requested || now - last_flush >= options_.flush_interval_ms) {
       last_flush = now;

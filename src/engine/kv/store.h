@@ -14,6 +14,7 @@
 
 #include "common/hash.h"
 #include "common/status.h"
+#include "engine/kv/eviction.h"
 #include "engine/kv/value.h"
 
 namespace lumadb::storage {
@@ -58,6 +59,13 @@ class KeyspaceObserver {
   // access that found it expired, or by active expiry. Called before
   // OnKeyTouched for the same deletion.
   virtual void OnKeyExpired(int db, std::string_view key) {
+    (void)db;
+    (void)key;
+  }
+  // key in db was evicted to bring memory under maxmemory
+  // (Store::PerformEvictions). Called before OnKeyTouched for the same
+  // deletion.
+  virtual void OnKeyEvicted(int db, std::string_view key) {
     (void)db;
     (void)key;
   }
@@ -187,6 +195,48 @@ class Store {
   // Seconds since the store started; the clock for OBJECT IDLETIME.
   uint32_t ClockSeconds() const { return clock_s_.load(std::memory_order_relaxed); }
 
+  // ---- Memory accounting and eviction (eviction.cc) ----
+
+  // Estimated bytes of every key and value (memory_usage.h says what is
+  // counted). Maintained as keys change: each entry keeps what it was
+  // charged, each shard the sum, and one relaxed atomic the total, so
+  // reading it costs no lock.
+  uint64_t DatasetBytes() const;
+  // What maxmemory is compared with: a baseline for the memory the server
+  // uses apart from the dataset (set once at start) plus DatasetBytes().
+  uint64_t UsedMemory() const { return memory_baseline() + DatasetBytes(); }
+  void set_memory_baseline(uint64_t bytes) { memory_baseline_.store(bytes, std::memory_order_relaxed); }
+  uint64_t memory_baseline() const { return memory_baseline_.load(std::memory_order_relaxed); }
+
+  // maxmemory and the policy parameters; may change while serving.
+  void SetEvictionSettings(const EvictionSettings& s);
+  EvictionSettings eviction_settings() const;
+  uint64_t maxmemory() const { return maxmemory_.load(std::memory_order_relaxed); }
+  EvictionPolicy eviction_policy() const {
+    return static_cast<EvictionPolicy>(policy_.load(std::memory_order_relaxed));
+  }
+
+  enum class EvictResult {
+    kOk,       // under maxmemory (or no limit)
+    kRunning,  // still over, but the round hit its time limit: the background thread goes on
+    kFail,     // over maxmemory and nothing (more) can be evicted, or the policy is noeviction
+  };
+  // Redis's performEvictions: while UsedMemory() exceeds maxmemory, evicts
+  // the key the policy picks (sampling maxmemory-samples keys of each
+  // database into the eviction pool; random picks for the random policies),
+  // emitting OnKeyEvicted. Call it before running a command. A thread that
+  // holds shard locks only evicts when no other thread is evicting.
+  EvictResult PerformEvictions();
+  uint64_t evicted_keys() const { return evicted_keys_.load(std::memory_order_relaxed); }
+
+  // The LFU frequency of a Redis value as OBJECT FREQ reports it (its
+  // counter after decay), under an LFU policy.
+  uint8_t LfuFrequency(const Value& v) const;
+  // RESTORE ... FREQ: sets the value's LFU counter (stamped now).
+  void SetLfuFrequency(Value* v, uint8_t freq) const;
+  // Milliseconds since the value was last accessed (LRU idle time).
+  uint64_t IdleMs(const Value& v) const;
+
   struct Stats {
     uint64_t expired_keys = 0;
     uint64_t changes_since_save = 0;
@@ -207,6 +257,27 @@ class Store {
   void EraseExpired(Shard& shard, int db, std::string_view key);
   void RunBackground();
   size_t ActiveExpire(int64_t now_ms);
+
+  // Memory accounting and access tracking hooks (eviction.cc), called with
+  // the key's shard lock held.
+  static uint32_t ChargeOf(std::string_view key, const Value& v);
+  void Account(Db& d, int64_t units);
+  void Recharge(Shard& shard, int db, std::string_view key);
+  // A lookup found v (Find): its LFU counter, under an LFU policy.
+  void NoteAccess(int db, Value* v);
+  // Put is about to store v over old (null for a new key): carries or
+  // starts its LFU data.
+  void InitAccess(int db, const Value* old, Value* v);
+  // Sums the charges after Load filled the keyspace (and starts the loaded
+  // keys' LFU counters).
+  void RecountMemory();
+  // Eviction internals.
+  struct EvictionState;
+  bool PickVictim(EvictionState& st, int* db, std::string* key);
+  void RecountCandidates(EvictionState& st, bool allkeys);
+  void PopulatePool(EvictionState& st, int db, bool allkeys);
+  bool EvictKey(int db, const std::string& key, bool allkeys);
+  static uint64_t HeldShards();
 
   storage::Store* disk_;
   StoreOptions options_;
@@ -231,6 +302,15 @@ class Store {
 
   std::mutex meta_mu_;
   StrMap<std::string> memory_meta_;  // PutMeta without a disk
+
+  std::atomic<int64_t> dataset_units_{0};
+  std::atomic<uint64_t> memory_baseline_{0};
+  std::atomic<uint64_t> maxmemory_{0};
+  std::atomic<uint8_t> policy_{static_cast<uint8_t>(EvictionPolicy::kNoEviction)};
+  std::atomic<int> samples_{5}, tenacity_{10}, lfu_log_factor_{10}, lfu_decay_time_{1};
+  std::atomic<uint64_t> evicted_keys_{0};
+  std::atomic<bool> eviction_running_{false};  // a round ran out of time; the background thread continues
+  std::unique_ptr<EvictionState> eviction_;
 
   std::thread background_;
   std::mutex bg_mu_;

@@ -134,6 +134,10 @@ void MemcacheSession::Execute(std::string_view data) {
       CmdGet();
       break;
     case Op::kSet: case Op::kAdd: case Op::kReplace: case Op::kAppend: case Op::kPrepend: case Op::kCas:
+      // Over LumaDB's maxmemory, a store first makes room as a Redis write
+      // would (under an allkeys policy items are candidates too); it is never
+      // refused for memory (memcached's own -M is not modelled).
+      (void)store().PerformEvictions();
       CmdStore(data);
       break;
     case Op::kIncr: case Op::kDecr:
@@ -181,6 +185,7 @@ void MemcacheSession::Execute(std::string_view data) {
       CmdMetaGet();
       break;
     case Op::kMetaSet:
+      (void)store().PerformEvictions();
       CmdMetaSet(data);
       break;
     case Op::kMetaDelete:

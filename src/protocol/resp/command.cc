@@ -78,6 +78,12 @@ Value* FindForRead(CommandContext& ctx, std::string_view key) {
   return v;
 }
 
+Value* PeekForRead(CommandContext& ctx, std::string_view key) {
+  Value* v = ctx.store.Peek(ctx.db, key);
+  if (v == nullptr) NotifyKeyspaceEvent(ctx, kNotifyKeyMiss, "keymiss", key);
+  return v;
+}
+
 Value* FindTyped(CommandContext& ctx, std::string_view key, Type type, bool* wrongtype, Lookup lookup) {
   *wrongtype = false;
   bool read = lookup == Lookup::kRead || (lookup == Lookup::kByCommand && (ctx.spec->flags & kReadonly));

@@ -86,6 +86,8 @@ inline constexpr std::string_view kErrSyntax = "ERR syntax error";
 inline constexpr std::string_view kErrNoKey = "ERR no such key";
 inline constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view kErrIndexRange = "ERR index out of range";
+// Refused because used memory is over maxmemory (Redis's shared.oomerr).
+inline constexpr std::string_view kErrOom = "OOM command not allowed when used memory > 'maxmemory'.";
 
 // "ERR wrong number of arguments for 'xxx' command"
 std::string ArityError(std::string_view name);
@@ -108,6 +110,9 @@ enum class Lookup { kByCommand, kRead, kWrite };
 
 // Store::Find for a read lookup (keymiss on a miss).
 engine::kv::Value* FindForRead(CommandContext& ctx, std::string_view key);
+// The same without counting as an access of the key (Store::Peek), for the
+// commands Redis looks keys up for with LOOKUP_NOTOUCH (EXISTS, TYPE, TTL...).
+engine::kv::Value* PeekForRead(CommandContext& ctx, std::string_view key);
 // Looks up key in ctx.db; if it exists with another type writes WRONGTYPE and
 // sets *wrongtype. Returns null when absent or wrong type.
 engine::kv::Value* FindTyped(CommandContext& ctx, std::string_view key, engine::kv::Type type, bool* wrongtype,

@@ -14,8 +14,11 @@
 //   loglevel                         LumaDB's log level
 //   hz                               INFO's hz (capped to 1..500 as Redis does)
 //   notify-keyspace-events           keyspace notifications (protocol/resp/notify.h)
+//   maxmemory, maxmemory-policy, maxmemory-samples,
+//   maxmemory-eviction-tenacity, lfu-log-factor, lfu-decay-time
+//                                    the KV engine's eviction (engine/kv/eviction.h)
 // Every other parameter is validated and remembered (CONFIG GET answers what
-// was set) but has no effect: LumaDB has no eviction, replication, cluster,
+// was set) but has no effect: LumaDB has no client eviction, replication, cluster,
 // TLS, AOF/RDB files, idle timeouts or active defragmentation. CONFIG
 // REWRITE writes the ones with a LumaDB option (see `Option(...)`) into
 // LumaDB's config file.
@@ -349,6 +352,34 @@ std::string ApplyEncoding(RespServer* s, ConfigStore& store, std::string*) {
   return "";
 }
 
+// The maxmemory parameters all go to the engine at once. A new maxmemory
+// evicts at once, as Redis's updateMaxmemory does.
+std::string ApplyEviction(RespServer* s, ConfigStore& store, std::string*) {
+  if (s == nullptr) return "";
+  engine::kv::EvictionSettings e;
+  ParseUint64(store.ValueLocked("maxmemory"), &e.maxmemory);
+  engine::kv::ParseEvictionPolicy(store.ValueLocked("maxmemory-policy"), &e.policy);
+  e.samples = static_cast<int>(AsInt(store.ValueLocked("maxmemory-samples")));
+  e.tenacity = static_cast<int>(AsInt(store.ValueLocked("maxmemory-eviction-tenacity")));
+  e.lfu_log_factor = static_cast<int>(AsInt(store.ValueLocked("lfu-log-factor")));
+  e.lfu_decay_time = static_cast<int>(AsInt(store.ValueLocked("lfu-decay-time")));
+  engine::kv::Store& kv = s->store();
+  uint64_t old_max = kv.maxmemory();
+  kv.SetEvictionSettings(e);
+  if (e.maxmemory != 0 && e.maxmemory != old_max) {
+    uint64_t used = kv.UsedMemory();
+    if (e.maxmemory < used) {
+      LOG_WARN(
+          "WARNING: the new maxmemory value set via CONFIG SET (%llu) is smaller than the current memory usage "
+          "(%llu). This will result in key eviction and/or the inability to accept new write commands depending "
+          "on the maxmemory-policy.",
+          static_cast<unsigned long long>(e.maxmemory), static_cast<unsigned long long>(used));
+    }
+    (void)kv.PerformEvictions();
+  }
+  return "";
+}
+
 // As Redis's adjustOpenFilesLimit: the process must be able to hold
 // maxclients connections plus 32 reserved descriptors.
 std::string ApplyMaxclients(RespServer* s, ConfigStore&, std::string* v) {
@@ -428,6 +459,12 @@ std::string ValidateHostname(RespServer*, ConfigStore&, std::string* v) {
 // ---- CONFIG REWRITE translators (Redis value -> LumaDB option value) ----
 
 std::string MemoryOption(const std::string& v) { return FormatRedisMemory(static_cast<uint64_t>(AsInt(v))); }
+
+std::string MaxmemoryOption(const std::string& v) {
+  uint64_t n = 0;
+  ParseUint64(v, &n);
+  return FormatRedisMemory(n);
+}
 
 std::string MaxConnectionsOption(const std::string& v) { return std::to_string(std::min<int64_t>(AsInt(v), 1000000)); }
 
@@ -557,7 +594,9 @@ std::vector<ConfigParam> BuildTable() {
           .Option("log-level", "info", LogLevelOption),
       Enum("maxmemory-policy", "noeviction",
            {{"volatile-lru", 0}, {"volatile-lfu", 1}, {"volatile-random", 2}, {"volatile-ttl", 3},
-            {"allkeys-lru", 4}, {"allkeys-lfu", 5}, {"allkeys-random", 6}, {"noeviction", 7}}),
+            {"allkeys-lru", 4}, {"allkeys-lfu", 5}, {"allkeys-random", 6}, {"noeviction", 7}})
+          .Apply(ApplyEviction)
+          .Option("maxmemory-policy", "noeviction"),
       Enum("appendfsync", "everysec", {{"everysec", 0}, {"always", 1}, {"no", 2}})
           .Option("durability", "everysec", DurabilityOption),
       Enum("oom-score-adj", "no", {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}}),
@@ -586,12 +625,12 @@ std::vector<ConfigParam> BuildTable() {
       Num("active-defrag-cycle-max", 1, 99, "25"),
       Num("active-defrag-threshold-lower", 0, 1000, "10"),
       Num("active-defrag-threshold-upper", 0, 1000, "100"),
-      Num("lfu-log-factor", 0, kIntMax, "10"),
-      Num("lfu-decay-time", 0, kIntMax, "1"),
+      Num("lfu-log-factor", 0, kIntMax, "10").Apply(ApplyEviction),
+      Num("lfu-decay-time", 0, kIntMax, "1").Apply(ApplyEviction),
       Num("replica-priority", 0, kIntMax, "100").Alias("slave-priority"),
       Num("repl-diskless-sync-delay", 0, kIntMax, "5"),
-      Num("maxmemory-samples", 1, kIntMax, "5"),
-      Num("maxmemory-eviction-tenacity", 0, 100, "10"),
+      Num("maxmemory-samples", 1, kIntMax, "5").Apply(ApplyEviction),
+      Num("maxmemory-eviction-tenacity", 0, 100, "10").Apply(ApplyEviction),
       Num("timeout", 0, kIntMax, "0"),
       Num("replica-announce-port", 0, 65535, "0").Alias("slave-announce-port"),
       Num("tcp-backlog", 0, kIntMax, "511").Flags(I),
@@ -631,7 +670,7 @@ std::vector<ConfigParam> BuildTable() {
           .Option("proto-max-bulk-len", "512mb", MemoryOption),
       Num("stream-node-max-entries", 0, kLLongMax, "100"),
       Num("repl-backlog-size", 1, kLLongMax, "1048576", M),
-      UNum("maxmemory", 0, -1, "0", M),
+      UNum("maxmemory", 0, -1, "0", M).Apply(ApplyEviction).Option("maxmemory", "0", MaxmemoryOption),
       UNum("cluster-link-sendbuf-limit", 0, -1, "0", M),
       UNum("hash-max-listpack-entries", 0, kLongMax, "512").Alias("hash-max-ziplist-entries").Apply(ApplyEncoding),
       UNum("set-max-intset-entries", 0, kLongMax, "512").Apply(ApplyEncoding),

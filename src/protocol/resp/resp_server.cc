@@ -44,7 +44,11 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
       e.meta = FindCommandMeta(spec.name);
       e.fast = (spec.flags & kFast) != 0;
       if (e.meta != nullptr) {
-        for (const CommandMeta& sub : e.meta->subcommands) e.subcommands.emplace_back().meta = &sub;
+        for (const CommandMeta& sub : e.meta->subcommands) {
+          SubcommandEntry& se = e.subcommands.emplace_back();
+          se.meta = &sub;
+          for (const RespNode& f : sub.info.items[2].items) se.denyoom |= f.str == "denyoom";
+        }
         const RespNode& flags = e.meta->info.items[2];
         e.fast = false;
         for (const RespNode& f : flags.items) {
@@ -74,9 +78,14 @@ RespServer::RespServer(engine::kv::Store& store, RespConfig config)
   scripts_ = std::make_unique<ScriptEngine>(*this);
   Status st = scripts_->LoadPersisted();
   if (!st.ok()) LOG_ERROR("redis: %s", st.ToString().c_str());
+  // What the process holds at this point apart from the loaded dataset is
+  // the baseline of used_memory (INFO used_memory_startup).
   struct mallinfo2 mi = mallinfo2();
-  startup_used_memory_ = mi.uordblks + mi.hblkhd;
-  NoteUsedMemory(startup_used_memory_);
+  uint64_t allocated = mi.uordblks + mi.hblkhd;
+  uint64_t dataset = store_.DatasetBytes();
+  startup_used_memory_ = allocated > dataset ? allocated - dataset : 0;
+  store_.set_memory_baseline(startup_used_memory_);
+  NoteUsedMemory(store_.UsedMemory());
 }
 
 RespServer::~RespServer() { store_.RemoveObserver(this); }
@@ -137,6 +146,13 @@ void RespServer::InitRedisConfig() {
   c.Init("appendfsync", d == engine::kv::Durability::kAlways     ? "always"
                         : d == engine::kv::Durability::kEverySec ? "everysec"
                                                                  : "no");
+  engine::kv::EvictionSettings e = store_.eviction_settings();
+  c.Init("maxmemory", std::to_string(e.maxmemory));
+  c.Init("maxmemory-policy", engine::kv::EvictionPolicyName(e.policy));
+  c.Init("maxmemory-samples", std::to_string(e.samples));
+  c.Init("maxmemory-eviction-tenacity", std::to_string(e.tenacity));
+  c.Init("lfu-log-factor", std::to_string(e.lfu_log_factor));
+  c.Init("lfu-decay-time", std::to_string(e.lfu_decay_time));
   log::Level l = log::GetLevel();
   c.Init("loglevel", l == log::Level::kDebug ? "debug" : l == log::Level::kInfo ? "notice" : "warning");
 }
@@ -162,6 +178,7 @@ void RespServer::ResetStats() {
   total_error_replies = 0;
   rejected_connections_base = net::Worker::rejected_connections.load();
   expired_keys_base = store_.GetStats().expired_keys;
+  evicted_keys_base = store_.evicted_keys();
 }
 
 // ---- WATCH ----
@@ -406,6 +423,24 @@ void RespServer::OnKeyAdded(int db, std::string_view key) {
 
 void RespServer::OnKeyExpired(int db, std::string_view key) {
   if (db < engine::kv::kRedisDbCount) NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key, db);
+}
+
+void RespServer::OnKeyEvicted(int db, std::string_view key) {
+  if (db < engine::kv::kRedisDbCount) NotifyKeyspaceEvent(*this, kNotifyEvicted, "evicted", key, db);
+}
+
+bool RespServer::IsDenyOom(const CommandEntry* entry, const std::vector<std::string_view>& args) const {
+  if (!entry->subcommands.empty() && args.size() >= 2) {
+    for (const SubcommandEntry& s : entry->subcommands) {
+      std::string_view full = s.meta->name;
+      std::string_view name = full.substr(full.find('|') + 1);
+      if (name.size() == args[1].size() && IsArg(args[1], name)) return s.denyoom;
+    }
+  }
+  bool flagged = (entry->spec->flags & kDenyOom) != 0;
+  std::string_view n = entry->spec->name;
+  if (n.substr(0, 4) == "eval" || n.substr(0, 5) == "fcall") return scripts_->DenyOom(args, flagged);
+  return flagged;
 }
 
 std::vector<std::string> RespServer::Channels(std::string_view pattern) {

@@ -94,6 +94,7 @@ struct RespConfig {
 struct SubcommandEntry {
   const CommandMeta* meta;
   CommandStats stats;
+  bool denyoom = false;  // "denyoom" in its COMMAND INFO flags (FUNCTION LOAD, XGROUP CREATE, ...)
 };
 
 // One command of the table with what the admin commands know about it: what
@@ -138,6 +139,11 @@ class RespServer final : public engine::kv::KeyspaceObserver {
 
   // Case-insensitive; null if unknown.
   const CommandSpec* FindCommand(std::string_view name) const;
+  // Whether this call is one redis-server refuses when used memory is over
+  // maxmemory (its getCommandFlags has CMD_DENYOOM): the command's or
+  // subcommand's denyoom flag, or for EVAL*/FCALL* what the script's
+  // shebang or the function's flags make of it. args[0] is the command.
+  bool IsDenyOom(const CommandEntry* entry, const std::vector<std::string_view>& args) const;
   CommandEntry* FindEntry(std::string_view name) const;
   const std::vector<const CommandSpec*>& commands() const { return ordered_; }
   // Every command, in registration order.
@@ -274,6 +280,7 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   void OnDbTouched(int db) override;
   void OnKeyAdded(int db, std::string_view key) override;     // "new"
   void OnKeyExpired(int db, std::string_view key) override;   // "expired"
+  void OnKeyEvicted(int db, std::string_view key) override;   // "evicted"
 
   // INFO counters.
   std::atomic<uint64_t> total_commands{0};
@@ -286,6 +293,7 @@ class RespServer final : public engine::kv::KeyspaceObserver {
   std::atomic<uint64_t> total_reads{0};  // read events handled (INFO total_reads_processed)
   std::atomic<uint64_t> rejected_connections_base{0};  // INFO subtracts these after CONFIG RESETSTAT
   std::atomic<uint64_t> expired_keys_base{0};
+  std::atomic<uint64_t> evicted_keys_base{0};
   metrics::Counter* commands_metric;
   metrics::Counter* errors_metric;
   metrics::Histogram* latency_metric;

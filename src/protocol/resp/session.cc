@@ -136,6 +136,7 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
                         : "NOPERM this user has no permissions to access one of the channels used as arguments");
     }
   }
+  if (!CheckMemory(entry, sub, args)) return;
   if (proto() == 2 && SubscriptionCount() > 0) {
     std::string_view n = spec->name;
     if (n != "subscribe" && n != "psubscribe" && n != "unsubscribe" && n != "punsubscribe" && n != "ping" &&
@@ -156,16 +157,52 @@ void RespSession::Execute(const std::vector<std::string_view>& args) {
     server_.AddPausedClient(ConnRef{&conn_.worker(), conn_.id()});
     return;
   }
-  if (in_multi_ && (spec->flags & kNoMulti)) {
-    return Reject(entry, sub, "ERR Command not allowed inside a transaction");
-  }
   if (in_multi_ && !(spec->flags & kExecNow)) {
+    // As Redis's mstate.cmd_flags: whether EXEC counts as denyoom is decided
+    // as commands are queued.
+    multi_denyoom_ = multi_denyoom_ || server_.IsDenyOom(entry, args);
     std::vector<std::string> copy(args.begin(), args.end());
     queued_.push_back(std::move(copy));
     writer_.Simple("QUEUED");
     return;
   }
   Call(entry, args, false);
+}
+
+bool RespSession::CheckMemory(CommandEntry* entry, SubcommandEntry* sub, const std::vector<std::string_view>& args) {
+  engine::kv::Store& store = server_.store();
+  if (store.maxmemory() == 0) {
+    script_oom_ = false;
+    return true;
+  }
+  // Redis neither evicts nor refuses while a busy script lets other clients
+  // in, nor while clients are paused (the dataset must then stay as it is).
+  ScriptEngine& scripts = server_.scripts();
+  if (scripts.running() && !scripts.WaitWhileRunning()) return true;
+  bool oom = !server_.PausedFor(true) && store.PerformEvictions() == engine::kv::Store::EvictResult::kFail;
+  std::string_view n = entry->spec->name;
+  bool is_exec = n == "exec";
+  if (is_exec || n.substr(0, 4) == "eval" || n.substr(0, 5) == "fcall") script_oom_ = oom;
+  if (!oom) return true;
+  bool refuse;
+  if (in_multi_ && !is_exec && n != "discard" && n != "quit" && n != "reset") {
+    // Queuing a transaction may take any amount of memory.
+    refuse = true;
+  } else if (is_exec) {
+    refuse = multi_denyoom_;
+  } else {
+    refuse = server_.IsDenyOom(entry, args);
+  }
+  if (!refuse) return true;
+  if (is_exec && in_multi_) {
+    // EXEC refused: the transaction is discarded (Redis's execCommandAbort).
+    Reject(entry, sub, "EXECABORT Transaction discarded because of: " + std::string(kErrOom));
+    DiscardMulti();
+    UnwatchAll();
+    return false;
+  }
+  Reject(entry, sub, kErrOom);
+  return false;
 }
 
 void RespSession::CollectKeys(const CommandSpec* spec, const std::vector<std::string_view>& args,
@@ -436,6 +473,7 @@ void RespSession::OnBlockTimeout() {
 void RespSession::BeginMulti() {
   in_multi_ = true;
   multi_error_ = false;
+  multi_denyoom_ = false;
   queued_.clear();
   info_->in_multi.store(true, std::memory_order_relaxed);
 }
@@ -443,6 +481,7 @@ void RespSession::BeginMulti() {
 void RespSession::DiscardMulti() {
   in_multi_ = false;
   multi_error_ = false;
+  multi_denyoom_ = false;
   queued_.clear();
   info_->in_multi.store(false, std::memory_order_relaxed);
 }

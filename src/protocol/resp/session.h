@@ -114,6 +114,10 @@ class RespSession final : public net::Session {
   // True while a blocked command is being retried because one of its keys
   // changed.
   bool retrying_blocked() const { return retrying_; }
+  // Whether used memory was over maxmemory (and nothing could be evicted)
+  // when this client's current EVAL*, FCALL* or EXEC began: its scripts then
+  // refuse commands that may grow memory (Redis's script_oom).
+  bool script_oom() const { return script_oom_; }
 
  private:
   void Execute(const std::vector<std::string_view>& args);
@@ -125,6 +129,10 @@ class RespSession final : public net::Session {
   bool MayWrite(const CommandSpec* spec, const std::vector<std::string_view>& args) const;
   // Runs one command with its keys locked and records its statistics.
   void Call(CommandEntry* entry, const std::vector<std::string_view>& args, bool no_block);
+  // The maxmemory step before a command runs: evicts if used memory is over
+  // maxmemory and refuses (false, after replying OOM) a command that may
+  // grow memory when nothing could be freed.
+  bool CheckMemory(CommandEntry* entry, SubcommandEntry* sub, const std::vector<std::string_view>& args);
   // Replies with an error for a command refused before it ran.
   void Reject(CommandEntry* entry, SubcommandEntry* sub, std::string_view err);
   static void RedactedArgs(std::string_view cmd, const std::vector<std::string_view>& args, std::vector<size_t>* out);
@@ -152,6 +160,7 @@ class RespSession final : public net::Session {
   bool in_multi_ = false;
   bool in_exec_ = false;
   bool multi_error_ = false;
+  bool multi_denyoom_ = false;  // a queued command is denyoom
   std::vector<std::vector<std::string>> queued_;
   std::shared_ptr<WatchState> watch_;
   std::vector<std::pair<int, std::string>> watched_keys_;
@@ -169,6 +178,7 @@ class RespSession final : public net::Session {
   bool redirect_broken_ = false;
   int caching_ = 0;        // CLIENT CACHING: 1 yes, -1 no, for the next command
   bool caching_set_ = false;  // set by the command that just ran
+  bool script_oom_ = false;
 
   bool blocked_ = false;
   bool retrying_ = false;  // OnKeyReady is re-running the blocked command

@@ -21,18 +21,17 @@ void Dump(CommandContext& ctx) {
 // RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
 void Restore(CommandContext& ctx) {
   bool replace = false, absttl = false;
+  int64_t idle = -1, freq = -1;
   for (size_t i = 4; i < ctx.argc(); i++) {
     std::string_view o = ctx.arg(i);
     if (IsArg(o, "REPLACE")) {
       replace = true;
     } else if (IsArg(o, "ABSTTL")) {
       absttl = true;
-    } else if (IsArg(o, "IDLETIME") && i + 1 < ctx.argc()) {
-      int64_t idle;
+    } else if (IsArg(o, "IDLETIME") && i + 1 < ctx.argc() && freq == -1) {
       if (!ArgInt(ctx, ++i, &idle)) return;
       if (idle < 0) return ctx.w.Error("ERR Invalid IDLETIME value, must be >= 0");
-    } else if (IsArg(o, "FREQ") && i + 1 < ctx.argc()) {
-      int64_t freq;
+    } else if (IsArg(o, "FREQ") && i + 1 < ctx.argc() && idle == -1) {
       if (!ArgInt(ctx, ++i, &freq)) return;
       if (freq < 0 || freq > 255) return ctx.w.Error("ERR Invalid FREQ value, must be >= 0 and <= 255");
     } else {
@@ -58,7 +57,15 @@ void Restore(CommandContext& ctx) {
     return ctx.w.Ok();
   }
   v.expire_ms = expire;
-  ctx.store.Put(ctx.db, ctx.arg(1), std::move(v));
+  Value& stored = ctx.store.Put(ctx.db, ctx.arg(1), std::move(v));
+  // FREQ sets the LFU counter under an LFU policy, IDLETIME the access time
+  // otherwise (Redis's objectSetLRUOrLFU).
+  if (engine::kv::PolicyIsLfu(ctx.store.eviction_policy())) {
+    if (freq >= 0) ctx.store.SetLfuFrequency(&stored, static_cast<uint8_t>(freq));
+  } else if (idle >= 0) {
+    uint32_t now = ctx.store.ClockSeconds();
+    stored.access_s = static_cast<uint64_t>(idle) >= now ? 0 : now - static_cast<uint32_t>(idle);
+  }
   NotifyKeyspaceEvent(ctx, kNotifyGeneric, "restore", ctx.arg(1));
   ctx.w.Ok();
 }

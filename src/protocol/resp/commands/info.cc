@@ -153,9 +153,13 @@ void ClientsSection(CommandContext& ctx, InfoBuilder& b) {
 
 void MemorySection(CommandContext& ctx, InfoBuilder& b) {
   RespServer& srv = ctx.server;
+  // used_memory is what maxmemory is enforced against: the engine's estimate
+  // of the dataset plus the startup baseline (engine/kv/memory_usage.h);
+  // the allocator_* lines are malloc's own figures.
   struct mallinfo2 mi = mallinfo2();
-  uint64_t used = mi.uordblks + mi.hblkhd;
+  uint64_t allocated = mi.uordblks + mi.hblkhd;
   uint64_t active = mi.arena + mi.hblkhd;
+  uint64_t used = srv.store().UsedMemory();
   uint64_t rss = ProcRss();
   srv.NoteUsedMemory(used);
   uint64_t peak = std::max(srv.peak_used_memory().load(), used);
@@ -176,8 +180,7 @@ void MemorySection(CommandContext& ctx, InfoBuilder& b) {
   // cached script (its sha key, body object and table entry) and per library.
   uint64_t scripts_eval = scripts.CachedScripts() * 160;
   uint64_t functions = 200 + scripts.LibraryCount() * 256 + scripts.FunctionCount() * 96;
-  uint64_t maxmemory = 0;
-  ParseUint64(srv.redis_config().Get("maxmemory"), &maxmemory);
+  uint64_t maxmemory = srv.store().maxmemory();
   auto ratio = [](uint64_t a, uint64_t b) { return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b); };
   b.Header("Memory");
   b.Line("used_memory", used);
@@ -191,7 +194,7 @@ void MemorySection(CommandContext& ctx, InfoBuilder& b) {
   b.Line("used_memory_startup", startup);
   b.Line("used_memory_dataset", dataset);
   b.Line("used_memory_dataset_perc", Fixed(net == 0 ? 0 : 100.0 * ratio(dataset, net), 2) + "%");
-  b.Line("allocator_allocated", used);
+  b.Line("allocator_allocated", allocated);
   b.Line("allocator_active", active);
   b.Line("allocator_resident", rss);
   b.Line("total_system_memory", total_system);
@@ -211,9 +214,9 @@ void MemorySection(CommandContext& ctx, InfoBuilder& b) {
   b.Line("used_memory_scripts_human", HumanBytes(scripts_eval + functions));
   b.Line("maxmemory", maxmemory);
   b.Line("maxmemory_human", HumanBytes(maxmemory));
-  b.Line("maxmemory_policy", srv.redis_config().Get("maxmemory-policy"));
-  b.Line("allocator_frag_ratio", Fixed(ratio(active, used), 2));
-  b.Line("allocator_frag_bytes", static_cast<int64_t>(active) - static_cast<int64_t>(used));
+  b.Line("maxmemory_policy", engine::kv::EvictionPolicyName(srv.store().eviction_policy()));
+  b.Line("allocator_frag_ratio", Fixed(ratio(active, allocated), 2));
+  b.Line("allocator_frag_bytes", static_cast<int64_t>(active) - static_cast<int64_t>(allocated));
   b.Line("allocator_rss_ratio", Fixed(ratio(rss, active), 2));
   b.Line("allocator_rss_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(active));
   b.Line("rss_overhead_ratio", "1.00");
@@ -294,7 +297,8 @@ void StatsSection(CommandContext& ctx, InfoBuilder& b) {
   b.Line("expired_stale_perc", "0.00");
   b.Line("expired_time_cap_reached_count", 0);
   b.Line("expire_cycle_cpu_milliseconds", 0);
-  b.Line("evicted_keys", 0);
+  uint64_t evicted = srv.store().evicted_keys();
+  b.Line("evicted_keys", evicted - std::min(evicted, srv.evicted_keys_base.load()));
   b.Line("evicted_clients", 0);
   b.Line("total_eviction_exceeded_time", 0);
   b.Line("current_eviction_exceeded_time", 0);

@@ -21,14 +21,22 @@ void Del(CommandContext& ctx) {
   ctx.w.Integer(n);
 }
 
+// EXISTS, TYPE and the TTL family look keys up without counting as an
+// access (Redis's LOOKUP_NOTOUCH); TOUCH counts.
 void Exists(CommandContext& ctx) {
+  int64_t n = 0;
+  for (size_t i = 1; i < ctx.argc(); i++) n += PeekForRead(ctx, ctx.arg(i)) != nullptr ? 1 : 0;
+  ctx.w.Integer(n);
+}
+
+void Touch(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); i++) n += FindForRead(ctx, ctx.arg(i)) != nullptr ? 1 : 0;
   ctx.w.Integer(n);
 }
 
 void TypeCmd(CommandContext& ctx) {
-  Value* v = FindForRead(ctx, ctx.arg(1));
+  Value* v = PeekForRead(ctx, ctx.arg(1));
   ctx.w.Simple(v == nullptr ? "none" : engine::kv::TypeName(v->type()));
 }
 
@@ -100,7 +108,7 @@ void PExpireAt(CommandContext& ctx) { ExpireGeneric(ctx, true, true); }
 
 // TTL/PTTL/EXPIRETIME/PEXPIRETIME
 void TtlGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
-  Value* v = FindForRead(ctx, ctx.arg(1));
+  Value* v = PeekForRead(ctx, ctx.arg(1));
   if (v == nullptr) return ctx.w.Integer(-2);
   if (v->expire_ms == 0) return ctx.w.Integer(-1);
   if (absolute) return ctx.w.Integer(ms_unit ? v->expire_ms : v->expire_ms / 1000);
@@ -266,7 +274,6 @@ void RandomKey(CommandContext& ctx) {
   else ctx.w.Null();
 }
 
-void Touch(CommandContext& ctx) { Exists(ctx); }
 
 // OBJECT ENCODING as Redis 7.0 reports it for the same data, under the
 // thresholds CONFIG SET gave (hash-max-listpack-entries, ...).
@@ -334,12 +341,18 @@ void Object(CommandContext& ctx) {
     bool shared = v->IsString() && ParseInt64(v->str(), &n) && n >= 0 && n < 10000;
     ctx.w.Integer(shared ? 2147483647 : 1);
   } else if (sub == "idletime") {
-    uint32_t now = ctx.store.ClockSeconds();
-    ctx.w.Integer(now > v->access_s ? now - v->access_s : 0);
-  } else {
+    if (engine::kv::PolicyIsLfu(ctx.store.eviction_policy())) {
+      return ctx.w.Error(
+          "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
+          "between policies at runtime LRU and LFU data will take some time to adjust.");
+    }
+    ctx.w.Integer(static_cast<int64_t>(ctx.store.IdleMs(*v) / 1000));
+  } else if (!engine::kv::PolicyIsLfu(ctx.store.eviction_policy())) {
     ctx.w.Error(
         "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
         "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+  } else {
+    ctx.w.Integer(ctx.store.LfuFrequency(*v));
   }
 }
 

@@ -1,11 +1,10 @@
 // MEMORY USAGE / STATS / DOCTOR / MALLOC-STATS / PURGE / HELP.
 //
-// USAGE estimates what a key costs in LumaDB's own layout (engine/kv/value.h):
-// the keyspace slot and the one allocation holding the 64-byte Value header
-// and the key bytes, plus the value's payload: std::string heap blocks,
-// std::deque blocks for lists, Abseil flat-hash slots for sets and hashes,
-// tree nodes plus a hash index for sorted sets. Collections are sampled
-// (SAMPLES, default 5, 0 = all) and extrapolated, as Redis does.
+// USAGE is the engine's estimate of what a key costs in LumaDB's own layout
+// (engine/kv/memory_usage.h), the same the maxmemory accounting uses.
+// Collections are sampled (SAMPLES, default 5, 0 = all) and extrapolated,
+// as Redis does. STATS' total.allocated is INFO's used_memory: the figure
+// maxmemory is enforced against.
 #include <malloc.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <cstdio>
 
 #include "common/strutil.h"
+#include "engine/kv/memory_usage.h"
 #include "engine/kv/value.h"
 #include "protocol/resp/commands/admin.h"
 #include "protocol/resp/resp_server.h"
@@ -24,67 +24,6 @@ using engine::kv::Type;
 using engine::kv::Value;
 
 namespace {
-
-// glibc malloc: 8 bytes of header, 16-byte granularity, 32 bytes minimum.
-size_t Alloc(size_t n) { return n == 0 ? 0 : std::max<size_t>(32, (n + 8 + 15) & ~size_t{15}); }
-
-// A std::string member: inline up to 15 bytes, else a heap block.
-size_t StringHeap(const std::string& s) { return s.capacity() > 15 ? Alloc(s.capacity() + 1) : 0; }
-
-// Abseil flat_hash_*: capacity slots of `slot` bytes plus one control byte each.
-size_t FlatHash(size_t size, size_t slot) {
-  if (size == 0) return 0;
-  size_t cap = 1;
-  while (cap * 7 / 8 < size) cap = cap * 2 + 1;
-  return Alloc(cap * (slot + 1) + 16);
-}
-
-template <typename It, typename Fn>
-size_t Sampled(It begin, It end, size_t size, int64_t samples, Fn&& element) {
-  size_t sum = 0, seen = 0;
-  for (It it = begin; it != end && static_cast<int64_t>(seen) < samples; ++it, ++seen) sum += element(*it);
-  return seen == 0 ? 0 : sum * size / seen;
-}
-
-size_t ValueUsage(std::string_view key, const Value& v, int64_t samples) {
-  // Keyspace slot (pointer + control byte) and the header+key allocation.
-  size_t total = 9 + Alloc(sizeof(Value) + key.size());
-  switch (v.type()) {
-    case Type::kString:
-      return total + StringHeap(v.str());
-    case Type::kList: {
-      const auto& l = v.list();
-      // libstdc++ deque: 512-byte blocks (16 strings) plus the block map.
-      size_t blocks = l.size() / 16 + 1;
-      total += Alloc(80) + blocks * Alloc(512) + Alloc((blocks + 2) * sizeof(void*));
-      return total + Sampled(l.begin(), l.end(), l.size(), samples, [](const std::string& s) { return StringHeap(s); });
-    }
-    case Type::kSet: {
-      const auto& s = v.set();
-      total += Alloc(48) + FlatHash(s.size(), sizeof(std::string));
-      return total + Sampled(s.begin(), s.end(), s.size(), samples, [](const std::string& m) { return StringHeap(m); });
-    }
-    case Type::kHash: {
-      const auto& h = v.hash();
-      total += Alloc(48) + FlatHash(h.size(), 2 * sizeof(std::string));
-      return total + Sampled(h.begin(), h.end(), h.size(), samples,
-                             [](const auto& kv) { return StringHeap(kv.first) + StringHeap(kv.second); });
-    }
-    case Type::kZSet: {
-      const auto& z = v.zset();
-      // A tree node (links, size, score, member) and a hash index slot per member.
-      size_t n = z.size(), seen = 0, sum = 0;
-      z.ForEach([&](const std::string& m, double) {
-        if (static_cast<int64_t>(seen) >= samples) return;
-        seen++;
-        sum += Alloc(4 * sizeof(void*) + sizeof(double) + sizeof(std::string)) + StringHeap(m);
-      });
-      total += Alloc(96) + FlatHash(n, 2 * sizeof(void*));
-      return total + (seen == 0 ? 0 : sum * n / seen);
-    }
-  }
-  return total;
-}
 
 struct Mem {
   uint64_t used = 0, arena = 0, free_bytes = 0, rss = 0;
@@ -110,7 +49,9 @@ double Ratio(uint64_t a, uint64_t b) { return b == 0 ? 0 : static_cast<double>(a
 void MemoryStats(CommandContext& ctx) {
   RespServer& srv = ctx.server;
   Mem m = ReadMem();
-  uint64_t peak = std::max<uint64_t>(srv.peak_used_memory().load(), m.used);
+  uint64_t used = srv.store().UsedMemory();
+  srv.NoteUsedMemory(used);
+  uint64_t peak = std::max<uint64_t>(srv.peak_used_memory().load(), used);
   uint64_t startup = srv.startup_used_memory();
   uint64_t lua = srv.scripts().MemoryBytes();
   struct DbOverhead {
@@ -129,8 +70,8 @@ void MemoryStats(CommandContext& ctx) {
     keys += n;
     overhead += o.main + o.expires;
   }
-  uint64_t dataset = m.used > overhead ? m.used - overhead : 0;
-  uint64_t net = m.used > startup ? m.used - startup : 0;
+  uint64_t dataset = used > overhead ? used - overhead : 0;
+  uint64_t net = used > startup ? used - startup : 0;
   Writer& w = ctx.w;
   w.Map(27 + dbs.size());
   auto field = [&](const char* k, int64_t v) {
@@ -142,7 +83,7 @@ void MemoryStats(CommandContext& ctx) {
     w.Double(v);
   };
   field("peak.allocated", static_cast<int64_t>(peak));
-  field("total.allocated", static_cast<int64_t>(m.used));
+  field("total.allocated", static_cast<int64_t>(used));
   field("startup.allocated", static_cast<int64_t>(startup));
   field("replication.backlog", 0);
   field("clients.slaves", 0);
@@ -163,7 +104,7 @@ void MemoryStats(CommandContext& ctx) {
   field("keys.bytes-per-key", keys == 0 ? 0 : static_cast<int64_t>(net / keys));
   field("dataset.bytes", static_cast<int64_t>(dataset));
   dfield("dataset.percentage", net == 0 ? 0 : 100.0 * Ratio(dataset, net));
-  dfield("peak.percentage", 100.0 * Ratio(m.used, peak));
+  dfield("peak.percentage", 100.0 * Ratio(used, peak));
   field("allocator.allocated", static_cast<int64_t>(m.used));
   field("allocator.active", static_cast<int64_t>(m.arena));
   field("allocator.resident", static_cast<int64_t>(m.rss));
@@ -245,9 +186,10 @@ void MemoryCommand(CommandContext& ctx) {
         return ctx.w.Error(kErrSyntax);
       }
     }
-    const Value* v = ctx.store.Find(ctx.db, ctx.arg(2));
+    // Not an access of the key (Redis's LOOKUP_NOTOUCH).
+    const Value* v = ctx.store.Peek(ctx.db, ctx.arg(2));
     if (v == nullptr) return ctx.w.Null();
-    ctx.w.Integer(static_cast<int64_t>(ValueUsage(ctx.arg(2), *v, samples)));
+    ctx.w.Integer(static_cast<int64_t>(engine::kv::EstimateKeyBytes(ctx.arg(2), *v, samples)));
   } else if (sub == "stats" && ctx.argc() == 2) {
     MemoryStats(ctx);
   } else if (sub == "doctor" && ctx.argc() == 2) {

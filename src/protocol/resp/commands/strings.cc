@@ -214,6 +214,8 @@ void MSet(CommandContext& ctx) {
     }
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
+    // Redis's setKey looks the key up first, which counts as an access (LFU).
+    ctx.store.Find(ctx.db, ctx.arg(i));
     ctx.store.Put(ctx.db, ctx.arg(i), Value{std::string(ctx.arg(i + 1))});
     NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.arg(i));
   }

@@ -23,6 +23,8 @@ constexpr int64_t kLoadTimeoutMs = 500;  // Redis's LOAD_TIMEOUT_MS for FUNCTION
 constexpr char kSlowEvalErr[] = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 constexpr char kSlowScriptErr[] =
     "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+constexpr char kScriptOomErr[] =
+    "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
 constexpr char kBadName[] =
     "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
@@ -137,8 +139,8 @@ bool ParseEvalShebang(std::string_view body, uint32_t* flags, size_t* body_offse
 // calling client would, in the script's own selected database.
 class ScriptEngine::Caller final : public ScriptHost {
  public:
-  Caller(ScriptEngine& engine, CommandContext& ctx, bool read_only)
-      : engine_(engine), ctx_(ctx), read_only_(read_only), db_(ctx.db) {}
+  Caller(ScriptEngine& engine, CommandContext& ctx, bool read_only, bool allow_oom)
+      : engine_(engine), ctx_(ctx), read_only_(read_only), allow_oom_(allow_oom), db_(ctx.db) {}
 
   bool Call(const std::vector<std::string>& args, int resp, std::string* reply, std::string* error) override {
     RespServer& server = ctx_.server;
@@ -181,6 +183,15 @@ class ScriptEngine::Caller final : public ScriptHost {
       *error = "Write commands are not allowed from read-only scripts.";
       return false;
     }
+    // With used memory over maxmemory when the script started, a command
+    // that may grow memory is refused until the script has written (it
+    // cannot be stopped half-way after that), as Redis's scriptVerifyOOM.
+    if (!allow_oom_ && !write_dirty_ && ctx_.session.script_oom() && ctx_.store.maxmemory() != 0 &&
+        server.IsDenyOom(entry, views)) {
+      *error = "-" + std::string(kErrOom);
+      return false;
+    }
+    if (spec->flags & kWrite) write_dirty_ = true;
     Writer w(reply, resp);
     // Every shard is locked by the script, so the command's own locking is a no-op.
     CommandContext c{server, ctx_.session, views, w, ctx_.store, db_, spec, true, false, {}, true, {}};
@@ -223,6 +234,8 @@ class ScriptEngine::Caller final : public ScriptHost {
   ScriptEngine& engine_;
   CommandContext& ctx_;
   bool read_only_;
+  bool allow_oom_;  // the script's allow-oom flag (not for scripts without a shebang)
+  bool write_dirty_ = false;  // a write command was called
   int db_;
 };
 
@@ -335,11 +348,12 @@ void ScriptEngine::Eval(CommandContext& ctx, std::string_view script, bool by_sh
   }
   cached_scripts_.store(scripts_.size(), std::memory_order_relaxed);
   bool compat = (flags & kScriptEvalCompat) != 0;
+  if (!compat && RefusedForOom(ctx, flags)) return ctx.w.Error(kScriptOomErr);
   if (!compat && !(flags & kScriptNoWrites) && read_only) {
     return ctx.w.Error("ERR Can not execute a script with write flag using *_ro command.");
   }
   bool ro = read_only || (!compat && (flags & kScriptNoWrites));
-  Caller caller(*this, ctx, ro);
+  Caller caller(*this, ctx, ro, !compat && (flags & kScriptAllowOom));
   ScriptRun run{&caller, sha, &keys, &args, ro, flags};
   RunExclusive(ctx, sha, true, [&] { eval_vm_->RunScript(sha, run, ctx.w); });
   lua_memory_.store(eval_vm_->MemoryBytes() + fn_vm_->MemoryBytes(), std::memory_order_relaxed);
@@ -558,15 +572,58 @@ void ScriptEngine::FCall(CommandContext& ctx, std::string_view name, bool read_o
   for (const auto& f : lib.functions) {
     if (f.name == name) fn = &f;
   }
+  if (RefusedForOom(ctx, fn->flags)) return ctx.w.Error(kScriptOomErr);
   if (read_only && !(fn->flags & kScriptNoWrites)) {
     return ctx.w.Error("ERR Can not execute a script with write flag using *_ro command.");
   }
   bool ro = read_only || (fn->flags & kScriptNoWrites);
-  Caller caller(*this, ctx, ro);
+  Caller caller(*this, ctx, ro, (fn->flags & kScriptAllowOom) != 0);
   ScriptRun run{&caller, fn->name, &keys, &args, ro, fn->flags};
   int ref = fn->ref;
   RunExclusive(ctx, fn->name, false, [&] { fn_vm_->RunFunction(ref, run, ctx.w); });
   lua_memory_.store(eval_vm_->MemoryBytes() + fn_vm_->MemoryBytes(), std::memory_order_relaxed);
+}
+
+// ---- maxmemory ----
+
+bool ScriptEngine::RefusedForOom(CommandContext& ctx, uint32_t flags) {
+  // no-writes implies allow-oom.
+  return !(flags & (kScriptAllowOom | kScriptNoWrites)) && ctx.session.script_oom() && ctx.store.maxmemory() != 0;
+}
+
+bool ScriptEngine::DenyOom(const std::vector<std::string_view>& args, bool command_flag) {
+  if (args.size() < 2) return command_flag;
+  std::string_view cmd = args[0];
+  bool is_fcall = cmd.size() >= 5 && EqualsIgnoreCase(cmd.substr(0, 5), "fcall");
+  bool by_sha = !is_fcall && cmd.size() >= 7 && EqualsIgnoreCase(cmd.substr(0, 7), "evalsha");
+  uint32_t flags = 0;
+  if (is_fcall) {
+    std::lock_guard<std::mutex> g(mu_);
+    auto owner = functions_.find(args[1]);
+    if (owner == functions_.end()) return command_flag;
+    const Library& lib = libraries_.find(owner->second)->second;
+    bool found = false;
+    for (const auto& f : lib.functions) {
+      if (f.name == args[1]) {
+        flags = f.flags;
+        found = true;
+      }
+    }
+    if (!found) return command_flag;
+  } else if (by_sha) {
+    if (args[1].size() != 40) return command_flag;
+    std::lock_guard<std::mutex> g(mu_);
+    auto it = scripts_.find(ToLower(args[1]));
+    if (it == scripts_.end()) return command_flag;
+    flags = it->second.flags;
+  } else {
+    // The flags of a script come from its shebang, cached or not.
+    size_t offset;
+    std::string err;
+    if (!ParseEvalShebang(args[1], &flags, &offset, &err)) return command_flag;
+  }
+  if (flags & kScriptEvalCompat) return command_flag;
+  return !(flags & (kScriptAllowOom | kScriptNoWrites));
 }
 
 // ---- The running script ----

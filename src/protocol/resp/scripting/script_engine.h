@@ -79,6 +79,14 @@ class ScriptEngine {
   // Reads the persisted libraries; call once at start.
   Status LoadPersisted();
 
+  // ---- maxmemory ----
+  // Whether EVAL*/FCALL* args (args[0] the command) would be refused when
+  // used memory is over maxmemory, as Redis's evalGetCommandFlags /
+  // fcallGetCommandFlags decide: a script with a shebang or a function is
+  // denyoom unless it has the allow-oom or no-writes flag; otherwise (no
+  // shebang, unknown script or function) `command_flag` decides.
+  bool DenyOom(const std::vector<std::string_view>& args, bool command_flag);
+
   // ---- The running script ----
   bool running() const { return running_.load(std::memory_order_acquire); }
   // For a command that arrives while a script runs: waits until the script
@@ -121,6 +129,9 @@ class ScriptEngine {
   template <typename Fn>
   void RunExclusive(CommandContext& ctx, std::string_view name, bool is_eval, Fn&& fn);
   bool OnHook();
+  // A script with these flags may not start: memory was over maxmemory
+  // when the command began and the script is neither allow-oom nor no-writes.
+  static bool RefusedForOom(CommandContext& ctx, uint32_t flags);
 
   RespServer& server_;
   std::mutex mu_;  // the VMs, the cache and the libraries; taken after the shard locks
