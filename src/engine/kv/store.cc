@@ -193,20 +193,21 @@ void Store::MarkDirty(Shard& shard, int db, std::string_view key) {
 void Store::MarkDescribed(Shard& shard, int db, std::string_view key, DescribeChange describe) {
   if (disk_ != nullptr) {
     std::string sk = StorageKey(db, key);
-    if (!shard.dirty.contains(sk)) {
-      auto stored = shard.large.find(sk);
-      if (stored == shard.large.end()) {
-        // Stored as one entry (or not yet): that entry is rewritten anyway.
+    // Only keys stored per element have change records (so a key absent
+    // from `large` is in `detailed` neither).
+    auto stored = shard.large.empty() ? shard.large.end() : shard.large.find(sk);
+    if (stored == shard.large.end()) {
+      // Stored as one entry (or not yet): that entry is rewritten anyway.
+      shard.dirty.insert(std::move(sk));
+      shard.has_dirty.store(true, std::memory_order_relaxed);
+    } else if (!shard.dirty.contains(sk)) {
+      auto [it, fresh] = shard.detailed.try_emplace(sk);
+      if (fresh) InitChanges(stored->second, &it->second);
+      ChangeLog log(&it->second, shard.dbs[db].map.Find(key));
+      describe(log);
+      if (log.whole()) {
+        shard.detailed.erase(it);
         shard.dirty.insert(std::move(sk));
-      } else {
-        auto [it, fresh] = shard.detailed.try_emplace(sk);
-        if (fresh) InitChanges(stored->second, &it->second);
-        ChangeLog log(&it->second, shard.dbs[db].map.Find(key));
-        describe(log);
-        if (log.whole()) {
-          shard.detailed.erase(it);
-          shard.dirty.insert(std::move(sk));
-        }
       }
       shard.has_dirty.store(true, std::memory_order_relaxed);
     }
