@@ -68,6 +68,8 @@ void AddProcessMetrics(engine::kv::Store* kv, storage::Store* disk) {
                           static_cast<double>(st.writes));
     metrics::AppendSample(out, "lumadb_storage_syncs_total", "counter", "fsyncs of the write-ahead log.", "",
                           static_cast<double>(st.syncs));
+    metrics::AppendSample(out, "lumadb_storage_written_bytes_total", "counter",
+                          "Bytes of keys and values written to storage.", "", static_cast<double>(st.bytes_written));
     auto ks = kv->GetStats();
     metrics::AppendSample(out, "lumadb_kv_expired_keys_total", "counter", "Keys removed by expiry.", "",
                           static_cast<double>(ks.expired_keys));

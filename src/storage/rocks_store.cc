@@ -31,12 +31,14 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 struct Store::Counters {
   std::atomic<uint64_t> writes{0};
   std::atomic<uint64_t> syncs{0};
+  std::atomic<uint64_t> bytes{0};
 };
 
 const char* CfName(Cf cf) {
   switch (cf) {
     case Cf::kMeta: return rocksdb::kDefaultColumnFamilyName.c_str();
     case Cf::kKv: return "kv";
+    case Cf::kKvElements: return "kv_elements";
     case Cf::kCount: break;
   }
   return "?";
@@ -115,6 +117,7 @@ Status Store::Write(WriteBatch* batch, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   counters_->writes.fetch_add(1, std::memory_order_relaxed);
+  counters_->bytes.fetch_add(batch->ByteSize(), std::memory_order_relaxed);
   if (sync) counters_->syncs.fetch_add(1, std::memory_order_relaxed);
   return FromRocks(db_->Write(wo, &wb), "write to " + dir_);
 }
@@ -162,6 +165,7 @@ StoreStats Store::Stats() const {
   if (db_->GetIntProperty("rocksdb.block-cache-usage", &v)) st.block_cache_bytes = v;
   st.writes = counters_->writes.load(std::memory_order_relaxed);
   st.syncs = counters_->syncs.load(std::memory_order_relaxed);
+  st.bytes_written = counters_->bytes.load(std::memory_order_relaxed);
   return st;
 }
 

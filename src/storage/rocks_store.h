@@ -19,7 +19,9 @@ class Snapshot;
 namespace lumadb::storage {
 
 // One column family per data model. New models append here.
-enum class Cf : int { kMeta = 0, kKv = 1, kCount };
+// kKvElements holds the elements of large KV collections, one entry each
+// (engine/kv/persist_layout.h); kKv holds one entry per key.
+enum class Cf : int { kMeta = 0, kKv = 1, kKvElements = 2, kCount };
 
 const char* CfName(Cf cf);
 
@@ -89,6 +91,7 @@ struct StoreStats {
   uint64_t wal_bytes_written = 0;
   uint64_t writes = 0;
   uint64_t syncs = 0;
+  uint64_t bytes_written = 0;  // keys and values of the batches applied
 };
 
 // The RocksDB facade: one database under a directory, a column family per

@@ -46,8 +46,6 @@ std::string StorageKey(int db, std::string_view key) {
   return k;
 }
 
-std::string DbPrefix(int db) { return std::string(1, static_cast<char>(db)); }
-std::string DbPrefixEnd(int db) { return std::string(1, static_cast<char>(db + 1)); }
 
 }  // namespace
 
@@ -85,19 +83,29 @@ Status Store::Load() {
   int64_t now = NowMs();
   size_t loaded = 0, dropped = 0;
   storage::WriteBatch cleanup;
+  LargeLoader large;
   Status decode_error;
+  auto malformed = [](int db, std::string_view key) {
+    return Status::Corruption("stored value of key '" + std::string(key) + "' in db " + std::to_string(db) +
+                              " is malformed");
+  };
+  // First every key's entry (collections stored per element come out
+  // empty), then the elements of those, in one pass over kv_elements.
   Status st = disk_->ScanPrefix(storage::Cf::kKv, "", [&](std::string_view k, std::string_view v) {
     if (k.empty() || static_cast<uint8_t>(k[0]) >= kDbCount) return true;
     int db = static_cast<uint8_t>(k[0]);
     std::string_view key = k.substr(1);
     Value value;
-    Status s = DecodeValue(v, &value);
+    LargeMeta meta;
+    bool per_element = IsLargeMeta(v);
+    Status s = per_element ? DecodeLargeMeta(v, &value, &meta) : DecodeValue(v, &value);
     if (!s.ok()) {
-      decode_error = Status::Corruption("stored value of key '" + std::string(key) + "' in db " +
-                                        std::to_string(db) + " is malformed");
+      decode_error = malformed(db, key);
       return false;
     }
     if (value.expire_ms != 0 && value.expire_ms <= now) {
+      // The elements of a dropped key are left unexpected, so the element
+      // pass deletes them.
       cleanup.Delete(storage::Cf::kKv, k);
       dropped++;
       return true;
@@ -106,14 +114,29 @@ Status Store::Load() {
     Db& d = shard.dbs[db];
     if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
     if (value.cas > cas_.load()) cas_.store(value.cas);
-    d.map.Upsert(key, std::move(value));
+    Value& stored = d.map.Upsert(key, std::move(value));
+    if (per_element) large.Expect(db, key, meta, &stored);
     loaded++;
     return true;
   });
   RETURN_IF_ERROR(st);
   RETURN_IF_ERROR(decode_error);
+  st = disk_->ScanPrefix(storage::Cf::kKvElements, "", [&](std::string_view k, std::string_view v) {
+    decode_error = large.AddElement(k, v, cleanup);
+    return decode_error.ok();
+  });
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(decode_error);
+  size_t per_element = 0;
+  RETURN_IF_ERROR(large.Finish(
+      [&](const std::string& sk, LargeState state) {
+        shards_[ShardOf(std::string_view(sk).substr(1))].large.emplace(sk, std::move(state));
+        per_element++;
+      },
+      &next_generation_));
   if (!cleanup.empty()) RETURN_IF_ERROR(disk_->Write(&cleanup, false));
-  LOG_INFO("kv: loaded %zu keys from %s (%zu expired keys dropped)", loaded, disk_->dir().c_str(), dropped);
+  LOG_INFO("kv: loaded %zu keys (%zu stored per element) from %s (%zu expired keys dropped)", loaded, per_element,
+           disk_->dir().c_str(), dropped);
   last_save_ms_ = NowMs();
   return Status::Ok();
 }
@@ -133,10 +156,44 @@ Status Store::Stop() {
   return Flush(true);
 }
 
-void Store::MarkDirty(Shard& shard, int db, std::string_view key) {
-  if (disk_ != nullptr) shard.dirty.insert(StorageKey(db, key));
-  pending_.fetch_add(1, std::memory_order_relaxed);
+void Store::CountChange() {
   changes_since_save_.fetch_add(1, std::memory_order_relaxed);
+  change_seq_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Store::MarkDirty(Shard& shard, int db, std::string_view key) {
+  if (disk_ != nullptr) {
+    std::string sk = StorageKey(db, key);
+    if (!shard.detailed.empty()) shard.detailed.erase(sk);
+    shard.dirty.insert(std::move(sk));
+    shard.has_dirty.store(true, std::memory_order_relaxed);
+  }
+  CountChange();
+}
+
+void Store::MarkDescribed(Shard& shard, int db, std::string_view key, DescribeChange describe) {
+  if (disk_ != nullptr) {
+    std::string sk = StorageKey(db, key);
+    // Only keys stored per element have change records (so a key absent
+    // from `large` is in `detailed` neither).
+    auto stored = shard.large.empty() ? shard.large.end() : shard.large.find(sk);
+    if (stored == shard.large.end()) {
+      // Stored as one entry (or not yet): that entry is rewritten anyway.
+      shard.dirty.insert(std::move(sk));
+      shard.has_dirty.store(true, std::memory_order_relaxed);
+    } else if (!shard.dirty.contains(sk)) {
+      auto [it, fresh] = shard.detailed.try_emplace(sk);
+      if (fresh) InitChanges(stored->second, &it->second);
+      ChangeLog log(&it->second, shard.dbs[db].map.Find(key));
+      describe(log);
+      if (log.whole()) {
+        shard.detailed.erase(it);
+        shard.dirty.insert(std::move(sk));
+      }
+      shard.has_dirty.store(true, std::memory_order_relaxed);
+    }
+  }
+  CountChange();
 }
 
 void Store::NotifyKey(int db, std::string_view key) {
@@ -230,7 +287,8 @@ void Store::SetExpire(int db, std::string_view key, Value* value, int64_t expire
   value->expire_ms = expire_ms;
   if (expire_ms != 0) d.expiries.emplace(expire_ms, std::string(key));
   Recharge(shard, db, key);
-  MarkDirty(shard, db, key);
+  // Only the key's own entry changes (its metadata, for a large collection).
+  MarkDescribed(shard, db, key, [](ChangeLog&) {});
   NotifyKey(db, key);
 }
 
@@ -242,6 +300,14 @@ void Store::Touched(int db, std::string_view key) {
   NotifyKey(db, key);
 }
 
+void Store::Touched(int db, std::string_view key, DescribeChange describe) {
+  ASSERT_HELD(key);
+  Shard& shard = shards_[ShardOf(key)];
+  Recharge(shard, db, key);
+  MarkDescribed(shard, db, key, describe);
+  NotifyKey(db, key);
+}
+
 void Store::Changed(int db, std::string_view key) {
   ASSERT_HELD(key);
   Shard& shard = shards_[ShardOf(key)];
@@ -249,11 +315,32 @@ void Store::Changed(int db, std::string_view key) {
   MarkDirty(shard, db, key);
 }
 
+void Store::Changed(int db, std::string_view key, DescribeChange describe) {
+  ASSERT_HELD(key);
+  Shard& shard = shards_[ShardOf(key)];
+  Recharge(shard, db, key);
+  MarkDescribed(shard, db, key, describe);
+}
+
+namespace {
+bool IsEmptyCollection(const Value* v) {
+  return v != nullptr && !v->IsString() && v->type() != Type::kStream && v->Size() == 0;
+}
+}  // namespace
+
 void Store::TouchedMaybeEmpty(int db, std::string_view key, Value* value) {
-  if (value != nullptr && !value->IsString() && value->type() != Type::kStream && value->Size() == 0) {
+  if (IsEmptyCollection(value)) {
     Erase(db, key);
   } else {
     Touched(db, key);
+  }
+}
+
+void Store::TouchedMaybeEmpty(int db, std::string_view key, Value* value, DescribeChange describe) {
+  if (IsEmptyCollection(value)) {
+    Erase(db, key);
+  } else {
+    Touched(db, key, describe);
   }
 }
 
@@ -287,6 +374,15 @@ void Store::FlushAll() {
   for (auto* o : observers_) o->OnDbTouched(-1);
 }
 
+void Store::DropLargeStates(int db) {
+  for (int i = 0; i < kShardCount; i++) {
+    Shard& s = shards_[i];
+    auto in_db = [db](const auto& entry) { return static_cast<uint8_t>(entry.first[0]) == db; };
+    absl::erase_if(s.large, in_db);
+    absl::erase_if(s.detailed, in_db);
+  }
+}
+
 void Store::ClearDb(int db) {
   for (int i = 0; i < kShardCount; i++) {
     Shard& s = shards_[i];
@@ -294,15 +390,20 @@ void Store::ClearDb(int db) {
     s.dbs[db].map.clear();
     s.dbs[db].expiries.clear();
   }
+  DropLargeStates(db);
   // Written by the next Flush, before any key changed after this point.
   pending_range_deletes_.push_back(db);
-  pending_.fetch_add(1, std::memory_order_relaxed);
-  changes_since_save_.fetch_add(1, std::memory_order_relaxed);
+  range_deletes_waiting_.store(static_cast<int>(pending_range_deletes_.size()), std::memory_order_relaxed);
+  CountChange();
 }
 
 void Store::SwapDb(int a, int b) {
   if (a == b) return;
   Lock all = LockAll();
+  // Both dbs are deleted on disk and every key of both rewritten whole
+  // after that, in the same flush.
+  DropLargeStates(a);
+  DropLargeStates(b);
   for (int i = 0; i < kShardCount; i++) {
     Shard& s = shards_[i];
     std::swap(s.dbs[a], s.dbs[b]);
@@ -312,7 +413,8 @@ void Store::SwapDb(int a, int b) {
   }
   pending_range_deletes_.push_back(a);
   pending_range_deletes_.push_back(b);
-  pending_.fetch_add(1, std::memory_order_relaxed);
+  range_deletes_waiting_.store(static_cast<int>(pending_range_deletes_.size()), std::memory_order_relaxed);
+  CountChange();
   for (auto* o : observers_) {
     o->OnDbTouched(a);
     o->OnDbTouched(b);
@@ -406,66 +508,119 @@ std::optional<std::string> Store::RandomKey(int db) {
   return std::nullopt;
 }
 
+Status Store::FlushKey(Shard& shard, const std::string& sk, const KeyChanges* changes, bool purge,
+                       FlushBatch& out) {
+  int db = static_cast<uint8_t>(sk[0]);
+  std::string_view key(sk.data() + 1, sk.size() - 1);
+  KeyWrite k;
+  k.db = db;
+  k.key = key;
+  k.storage_key = sk;
+  // The current value, newer than when it was marked if it changed since:
+  // that later change is recorded again for the next flush.
+  k.value = shard.dbs[db].map.Find(key);
+  k.changes = changes;
+  k.purge = purge;
+  k.min_elements = options_.large_min_elements;
+  auto it = shard.large.find(sk);
+  k.large = it != shard.large.end();
+  LargeState fresh;
+  LargeState* state = k.large ? &it->second : &fresh;
+  bool large_after = false;
+  RETURN_IF_ERROR(WriteKey(k, state, &next_generation_, out, &large_after));
+  if (k.large && !large_after) shard.large.erase(it);
+  if (!k.large && large_after) shard.large.emplace(sk, std::move(fresh));
+  return Status::Ok();
+}
+
 Status Store::Flush(bool sync) {
   if (disk_ == nullptr) return Status::Ok();
   std::lock_guard<std::mutex> f(flush_mu_);
-  uint64_t pending = pending_.exchange(0, std::memory_order_acq_rel);
+  // Every change numbered up to target was recorded in its shard before
+  // this point, so the pass below writes it.
+  uint64_t target = change_seq_.load(std::memory_order_acquire);
+  bool nothing_new = target == flushed_seq_.load(std::memory_order_relaxed);
+  if (nothing_new && (!sync || durable_seq_.load(std::memory_order_relaxed) >= target)) return Status::Ok();
+
+  FlushBatch out(disk_);
+  // Keys (shard, storage key) and range deletes whose writes are in the
+  // batch but not yet on disk: queued again if the write fails.
+  std::vector<std::pair<int, std::string>> unwritten;
+  std::vector<int> unwritten_deletes;
+  out.OnWritten([&] {
+    unwritten.clear();
+    unwritten_deletes.clear();
+  });
   Status st;
-  size_t written = 0;
-  if (pending != 0) {
-    // Take the change sets of all shards at one instant, so that a FLUSHDB's
-    // range delete is ordered correctly against the keys written around it.
-    std::vector<StrSet> dirty(kShardCount);
-    std::vector<int> range_deletes;
-    {
-      Lock all = LockAll();
-      for (int i = 0; i < kShardCount; i++) dirty[i].swap(shards_[i].dirty);
-      range_deletes.swap(pending_range_deletes_);
-    }
-    storage::WriteBatch batch;
-    for (int db : range_deletes) batch.DeleteRange(storage::Cf::kKv, DbPrefix(db), DbPrefixEnd(db));
-    // Write each key's current value (newer than when it was marked is fine:
-    // a later change is in the next change set too). Large flushes go out in
-    // chunks to bound memory; only the last write needs the fsync, since the
-    // log is ordered.
-    constexpr size_t kChunkBytes = 4 << 20;
-    std::string enc;
-    for (int i = 0; i < kShardCount && st.ok(); i++) {
-      if (!dirty[i].empty()) {
+  if (!nothing_new) {
+    // Shard by shard, each change set taken and written under its shard's
+    // lock, so what is written of a key matches its recorded changes. A
+    // FLUSHDB/SWAPDB met on the way has its range deletes written at that
+    // point, after the writes of the shards done before it, and then every
+    // shard is visited once more: the keys changed after it (SWAPDB's
+    // rewrites included) are written after the range delete, in this flush.
+    int remaining = kShardCount;
+    for (int i = 0; remaining > 0 && st.ok(); i = (i + 1) % kShardCount, remaining--) {
+      Shard& s = shards_[i];
+      if (!s.has_dirty.load(std::memory_order_relaxed) && range_deletes_waiting_.load(std::memory_order_relaxed) == 0) {
+        continue;
+      }
+      {
         Lock l = LockMask(1ull << i);
-        Shard& s = shards_[i];
-        for (const std::string& sk : dirty[i]) {
-          int db = static_cast<uint8_t>(sk[0]);
-          std::string_view key(sk.data() + 1, sk.size() - 1);
-          Value* v = s.dbs[db].map.Find(key);
-          if (v == nullptr) {
-            batch.Delete(storage::Cf::kKv, sk);
-          } else {
-            enc.clear();
-            EncodeValue(*v, &enc);
-            batch.Put(storage::Cf::kKv, sk, enc);
+        if (!pending_range_deletes_.empty()) {
+          for (int db : pending_range_deletes_) {
+            DeleteDb(db, out.batch());
+            unwritten_deletes.push_back(db);
           }
+          pending_range_deletes_.clear();
+          range_deletes_waiting_.store(0, std::memory_order_relaxed);
+          remaining = kShardCount;
         }
-        StrSet().swap(dirty[i]);
+        StrSet whole, purge;
+        StrMap<KeyChanges> detailed;
+        whole.swap(s.dirty);
+        detailed.swap(s.detailed);
+        purge.swap(s.purge);
+        s.has_dirty.store(false, std::memory_order_relaxed);
+        for (const std::string& sk : whole) {
+          if (st.ok()) st = FlushKey(s, sk, nullptr, purge.contains(sk), out);
+          unwritten.emplace_back(i, sk);
+        }
+        for (const auto& [sk, changes] : detailed) {
+          if (st.ok()) st = FlushKey(s, sk, &changes, false, out);
+          unwritten.emplace_back(i, sk);
+        }
       }
-      if (batch.ByteSize() >= kChunkBytes) {
-        written += batch.Count();
-        st = disk_->Write(&batch, false);
-        batch.Clear();
-      }
+      // Between shards every key is complete in the batch, so a chunk may
+      // go out (large rewrites also spill while they write new elements).
+      if (st.ok()) st = out.MaybeSpill();
     }
-    if (st.ok() && !batch.empty()) {
-      written += batch.Count();
-      st = disk_->Write(&batch, sync);
-    } else if (st.ok() && sync) {
-      st = disk_->SyncWal();
+  }
+  if (st.ok()) st = out.Finish(sync);
+  size_t written = out.written();
+  if (!st.ok()) {
+    // What did not reach the disk is queued again, its keys to be rewritten
+    // whole (the disk state of their elements is unknown now).
+    Lock all = LockAll();
+    for (auto& [i, sk] : unwritten) {
+      Shard& s = shards_[i];
+      s.detailed.erase(sk);
+      s.purge.insert(sk);
+      s.dirty.insert(std::move(sk));
+      s.has_dirty.store(true, std::memory_order_relaxed);
     }
+    pending_range_deletes_.insert(pending_range_deletes_.begin(), unwritten_deletes.begin(),
+                                  unwritten_deletes.end());
+    range_deletes_waiting_.store(static_cast<int>(pending_range_deletes_.size()), std::memory_order_relaxed);
+  } else {
+    flushed_seq_.store(target, std::memory_order_release);
+    if (sync) durable_seq_.store(target, std::memory_order_release);
   }
   flushes_.fetch_add(1, std::memory_order_relaxed);
   last_flush_ok_.store(st.ok(), std::memory_order_relaxed);
   if (st.ok()) {
     last_save_ms_.store(NowMs(), std::memory_order_relaxed);
-    changes_since_save_.store(0, std::memory_order_relaxed);
+    if (change_seq_.load(std::memory_order_relaxed) == target) changes_since_save_.store(0, std::memory_order_relaxed);
   } else {
     LOG_ERROR("kv: writing changes to disk failed: %s", st.ToString().c_str());
   }
@@ -501,7 +656,12 @@ Status Store::GetMeta(std::string_view name, std::string* value) {
 }
 
 Status Store::CommitIfNeeded() {
-  if (options_.durability != Durability::kAlways || !HasPendingWrites()) return Status::Ok();
+  if (options_.durability != Durability::kAlways) return Status::Ok();
+  // Another worker's flush may have taken our changes already; then this
+  // waits for it (flush_mu_) and finds them durable.
+  if (durable_seq_.load(std::memory_order_acquire) >= change_seq_.load(std::memory_order_acquire)) {
+    return Status::Ok();
+  }
   return Flush(true);
 }
 

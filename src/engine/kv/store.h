@@ -15,6 +15,7 @@
 #include "common/hash.h"
 #include "common/status.h"
 #include "engine/kv/eviction.h"
+#include "engine/kv/persist_layout.h"
 #include "engine/kv/value.h"
 
 namespace lumadb::storage {
@@ -75,6 +76,9 @@ struct StoreOptions {
   Durability durability = Durability::kEverySec;
   // How often changes are written in everysec/none mode.
   int flush_interval_ms = 1000;
+  // Collections of at least this many elements are stored one RocksDB entry
+  // per element (persist_layout.h).
+  size_t large_min_elements = kLargeMinElements;
 };
 
 // The in-memory keyspace shared by the Redis and Memcached protocols, made
@@ -85,6 +89,13 @@ struct StoreOptions {
 // then use Find/Put/Erase/SetExpire/Touched on those keys. Changed keys are
 // written to disk by Flush: at once (durability=always, via CommitIfNeeded)
 // or by the background thread.
+//
+// On disk a small value is one entry, rewritten whole when it changes; a
+// large collection is stored per element (persist_layout.h), and a change
+// to it costs only what changed when the command describes it: the
+// Touched/Changed/TouchedMaybeEmpty overloads that take a DescribeChange
+// callback. The overloads without one mean "anything may have changed" and
+// rewrite the key whole, which is always correct.
 class Store {
  public:
   // `disk` may be null for a purely in-memory store (unit tests).
@@ -144,16 +155,21 @@ class Store {
   bool Erase(int db, std::string_view key);
   // Sets (expire_ms > 0) or removes (0) the expiry of an existing value.
   void SetExpire(int db, std::string_view key, Value* value, int64_t expire_ms);
-  // Records that key's value was changed in place.
+  // Records that key's value was changed in place. With `describe`, the
+  // store calls it (at once, only if the key is stored per element) to
+  // learn what changed; see ChangeLog.
   void Touched(int db, std::string_view key);
+  void Touched(int db, std::string_view key, DescribeChange describe);
   // Records an in-place change that must be persisted but that observers
   // need not hear about: Redis's consumer-group bookkeeping (XREADGROUP,
   // XACK, XCLAIM, XGROUP SETID...) neither invalidates WATCH nor wakes
   // blocked clients.
   void Changed(int db, std::string_view key);
+  void Changed(int db, std::string_view key, DescribeChange describe);
   // Like Touched, but first deletes the value if it is an empty collection
   // (streams are kept when empty, as Redis keeps them).
   void TouchedMaybeEmpty(int db, std::string_view key, Value* value);
+  void TouchedMaybeEmpty(int db, std::string_view key, Value* value, DescribeChange describe);
 
   // ---- Whole-keyspace operations: they take the locks they need. ----
 
@@ -182,13 +198,18 @@ class Store {
 
   // ---- Persistence ----
 
-  // Writes every changed key to disk (with sync: and fsyncs).
+  // Writes every changed key to disk (with sync: and fsyncs). Every change
+  // made before the call is written when it returns OK.
   Status Flush(bool sync);
-  // With durability=always and pending changes: Flush(true). Else nothing.
+  // With durability=always: returns once every change made before the call
+  // is on stable storage (flushing, or waiting for a flush that covers
+  // them). Else nothing.
   Status CommitIfNeeded();
   // Asks the background thread to flush now (BGSAVE); returns at once.
   void RequestFlush();
-  bool HasPendingWrites() const { return pending_.load(std::memory_order_relaxed) != 0; }
+  bool HasPendingWrites() const {
+    return change_seq_.load(std::memory_order_acquire) != flushed_seq_.load(std::memory_order_acquire);
+  }
 
   Durability durability() const { return options_.durability; }
   uint64_t NextCas() { return cas_.fetch_add(1, std::memory_order_relaxed) + 1; }
@@ -250,7 +271,17 @@ class Store {
   struct Db;
   struct Shard;
 
+  // Records that key changed: whole, or as `describe` tells (when the key is
+  // stored per element).
   void MarkDirty(Shard& shard, int db, std::string_view key);
+  void MarkDescribed(Shard& shard, int db, std::string_view key, DescribeChange describe);
+  void CountChange();
+  // Appends the writes of one dirty key (the caller holds its shard).
+  Status FlushKey(Shard& shard, const std::string& storage_key, const KeyChanges* changes, bool purge,
+                  FlushBatch& out);
+  // Forgets what the disk holds per element for db's keys (its range
+  // delete is pending); the caller holds every shard.
+  void DropLargeStates(int db);
   // Empties db; the caller holds every shard and notifies observers.
   void ClearDb(int db);
   void NotifyKey(int db, std::string_view key);
@@ -289,8 +320,16 @@ class Store {
   std::unique_ptr<PaddedMutex[]> locks_;
 
   std::mutex flush_mu_;  // serializes Flush calls, so later flushes write later values
-  std::vector<int> pending_range_deletes_;  // dbs cleared since the last Flush; guarded by all shard locks
-  std::atomic<uint64_t> pending_{0};
+  // Dbs cleared since the last Flush: written to by holders of every shard
+  // lock, read and emptied by Flush holding one.
+  std::vector<int> pending_range_deletes_;
+  std::atomic<int> range_deletes_waiting_{0};
+  // Every change takes a number; a flush that starts when the count is N
+  // writes (flushed) and, with sync, makes durable every change up to N.
+  std::atomic<uint64_t> change_seq_{0};
+  std::atomic<uint64_t> flushed_seq_{0};
+  std::atomic<uint64_t> durable_seq_{0};
+  uint64_t next_generation_ = 1;  // of per-element rewrites; guarded by flush_mu_
   std::atomic<uint64_t> cas_{0};
   std::atomic<uint32_t> clock_s_{0};
   int64_t start_ms_;

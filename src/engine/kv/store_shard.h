@@ -14,6 +14,7 @@
 
 #include "engine/kv/eviction.h"
 #include "engine/kv/key_table.h"
+#include "engine/kv/persist_layout.h"
 #include "engine/kv/store.h"
 
 namespace lumadb::engine::kv {
@@ -31,8 +32,20 @@ struct Store::Db {
 
 struct Store::Shard {
   Db dbs[kDbCount];
-  // Storage keys ([db byte][user key]) changed since the last flush.
+  // Storage keys ([db byte][user key]) changed since the last flush, to be
+  // rewritten whole...
   StrSet dirty;
+  // ...or, for keys stored per element, with what changed in them. A key
+  // is in at most one of the two.
+  StrMap<KeyChanges> detailed;
+  // Keys (also in dirty) whose stored elements are unknown after a failed
+  // write: their rewrite deletes every element first.
+  StrSet purge;
+  // What the disk holds for this shard's keys stored per element.
+  StrMap<LargeState> large;
+  // Set with the shard lock held whenever a change is recorded; lets Flush
+  // skip clean shards without locking them.
+  std::atomic<bool> has_dirty{false};
 };
 
 // What PerformEvictions keeps between rounds. `mu` admits one evictor at a

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "engine/kv/persist_layout.h"
 #include "storage/key_codec.h"
 
 namespace lumadb::engine::kv {
@@ -114,21 +115,10 @@ bool ConsumeId(std::string_view* in, StreamId* id) { return ConsumeVarint(in, &i
 // their flags and stored elements), then its counters, then each group with
 // its PEL and consumers. Timestamps are int64 stored as their uint64 bits.
 void EncodeStream(const Stream& s, std::string* out) {
-  std::vector<std::string_view> elements;
   AppendVarint(out, s.nodes().size());
   for (const auto& [master, node] : s.nodes()) {
     AppendId(out, master);
-    AppendVarint(out, node.master_fields().size());
-    for (const auto& f : node.master_fields()) AppendLengthPrefixed(out, f);
-    AppendVarint(out, node.size());
-    for (size_t i = 0; i < node.size(); i++) {
-      Stream::EntryView e = node.entry(i);
-      AppendId(out, e.id);
-      out->push_back(static_cast<char>(e.flags));
-      e.Elements(&elements);
-      AppendVarint(out, elements.size());
-      for (auto el : elements) AppendLengthPrefixed(out, el);
-    }
+    AppendStreamNode(node, out);
   }
   AppendVarint(out, s.length());
   AppendId(out, s.last_id());
@@ -160,28 +150,9 @@ bool DecodeStream(std::string_view* in, Stream* s) {
   uint64_t nodes, n, m;
   std::string_view a;
   if (!ConsumeVarint(in, &nodes)) return false;
-  std::vector<Stream::RawEntry> entries;
   for (uint64_t i = 0; i < nodes; i++) {
     StreamId master;
-    if (!ConsumeId(in, &master) || !ConsumeVarint(in, &n) || n > in->size()) return false;
-    std::vector<std::string> fields;
-    for (uint64_t j = 0; j < n; j++) {
-      if (!ConsumeLengthPrefixed(in, &a)) return false;
-      fields.emplace_back(a);
-    }
-    if (!ConsumeVarint(in, &n) || n > in->size()) return false;
-    entries.assign(n, {});
-    for (auto& e : entries) {
-      if (!ConsumeId(in, &e.id) || in->empty()) return false;
-      e.flags = static_cast<uint8_t>((*in)[0]);
-      in->remove_prefix(1);
-      if (!ConsumeVarint(in, &m) || m > in->size()) return false;
-      for (uint64_t k = 0; k < m; k++) {
-        if (!ConsumeLengthPrefixed(in, &a)) return false;
-        e.elements.push_back(a);
-      }
-    }
-    if (!s->LoadNode(master, std::move(fields), entries)) return false;
+    if (!ConsumeId(in, &master) || !ConsumeStreamNode(in, master, s)) return false;
   }
   uint64_t length, added;
   StreamId last, first, max_deleted;

@@ -57,6 +57,14 @@ void NotifyRemoved(CommandContext& ctx, int type, std::string_view event, std::s
   if (emptied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
 }
 
+void NotifyRemoved(CommandContext& ctx, int type, std::string_view event, std::string_view key,
+                   engine::kv::Value* v, engine::kv::DescribeChange describe) {
+  NotifyKeyspaceEvent(ctx, type, event, key);
+  bool emptied = v != nullptr && !v->IsString() && v->Size() == 0;
+  ctx.store.TouchedMaybeEmpty(ctx.db, key, v, describe);
+  if (emptied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
+}
+
 bool DeleteAndNotify(CommandContext& ctx, std::string_view key) {
   if (!ctx.store.Erase(ctx.db, key)) return false;
   NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);

@@ -29,6 +29,9 @@ inline void NotifyKeyspaceEvent(CommandContext& ctx, int type, std::string_view 
 // order). Records the change either way.
 void NotifyRemoved(CommandContext& ctx, int type, std::string_view event, std::string_view key,
                    engine::kv::Value* v);
+// The same, with what was removed described for persistence (Store::Touched).
+void NotifyRemoved(CommandContext& ctx, int type, std::string_view event, std::string_view key,
+                   engine::kv::Value* v, engine::kv::DescribeChange describe);
 // Deletes key and emits "del" if it existed (a *STORE command with an empty
 // result). Returns whether it existed.
 bool DeleteAndNotify(CommandContext& ctx, std::string_view key);

@@ -152,7 +152,11 @@ void GeoAdd(CommandContext& ctx) {
       added++;
     }
   }
-  if (added + updated > 0) ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  if (added + updated > 0) {
+    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [&](engine::kv::ChangeLog& log) {
+      for (size_t k = 0; k < scores.size(); k++) log.Element(ctx.arg(at + 3 * k + 2));
+    });
+  }
   ctx.w.Integer(ch ? added + updated : added);
   // GEOADD is ZADD underneath, in Redis too.
   if (added + updated > 0) NotifyKeyspaceEvent(ctx, kNotifyZSet, "zadd", ctx.arg(1));

@@ -12,6 +12,7 @@
 namespace lumadb::protocol::resp {
 namespace {
 
+using engine::kv::ChangeLog;
 using engine::kv::Hash;
 using engine::kv::Type;
 using engine::kv::Value;
@@ -28,7 +29,9 @@ void HSetGeneric(CommandContext& ctx, bool hmset) {
     auto [it, inserted] = v->hash().insert_or_assign(std::string(ctx.arg(i)), std::string(ctx.arg(i + 1)));
     added += inserted ? 1 : 0;
   }
-  ctx.store.Touched(ctx.db, ctx.arg(1));
+  ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+    for (size_t i = 2; i + 1 < ctx.argc(); i += 2) log.Element(ctx.arg(i));
+  });
   if (hmset) ctx.w.Ok();
   else ctx.w.Integer(added);
   NotifyKeyspaceEvent(ctx, kNotifyHash, "hset", ctx.arg(1));
@@ -43,7 +46,7 @@ void HSetNx(CommandContext& ctx) {
   bool inserted = v->hash().try_emplace(std::string(ctx.arg(2)), std::string(ctx.arg(3))).second;
   ctx.w.Integer(inserted ? 1 : 0);
   if (inserted) {
-    ctx.store.Touched(ctx.db, ctx.arg(1));
+    ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) { log.Element(ctx.arg(2)); });
     NotifyKeyspaceEvent(ctx, kNotifyHash, "hset", ctx.arg(1));
   }
 }
@@ -81,7 +84,11 @@ void HDel(CommandContext& ctx) {
   if (v == nullptr) return ctx.w.Integer(0);
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->hash().erase(ctx.arg(i));
-  if (n) NotifyRemoved(ctx, kNotifyHash, "hdel", ctx.arg(1), v);
+  if (n) {
+    NotifyRemoved(ctx, kNotifyHash, "hdel", ctx.arg(1), v, [&](ChangeLog& log) {
+      for (size_t i = 2; i < ctx.argc(); i++) log.Element(ctx.arg(i));
+    });
+  }
   ctx.w.Integer(n);
 }
 
@@ -135,19 +142,19 @@ void HIncrBy(CommandContext& ctx) {
   int64_t cur = 0;
   auto it = v->hash().find(ctx.arg(2));
   if (it != v->hash().end() && !ParseInt64(it->second, &cur)) {
-    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [](ChangeLog&) {});
     return ctx.w.Error("ERR hash value is not an integer");
   }
   if ((incr < 0 && cur < 0 && incr < std::numeric_limits<int64_t>::min() - cur) ||
       (incr > 0 && cur > 0 && incr > std::numeric_limits<int64_t>::max() - cur)) {
-    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [](ChangeLog&) {});
     return ctx.w.Error(kErrOverflow);
   }
   cur += incr;
   std::string s;
   AppendInt(&s, cur);
   v->hash().insert_or_assign(std::string(ctx.arg(2)), s);
-  ctx.store.Touched(ctx.db, ctx.arg(1));
+  ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) { log.Element(ctx.arg(2)); });
   ctx.w.Integer(cur);
   NotifyKeyspaceEvent(ctx, kNotifyHash, "hincrby", ctx.arg(1));
 }
@@ -161,17 +168,17 @@ void HIncrByFloat(CommandContext& ctx) {
   long double cur = 0;
   auto it = v->hash().find(ctx.arg(2));
   if (it != v->hash().end() && !ParseLongDouble(it->second, &cur)) {
-    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [](ChangeLog&) {});
     return ctx.w.Error("ERR hash value is not a float");
   }
   long double r = cur + incr;
   if (std::isnan(r) || std::isinf(r)) {
-    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [](ChangeLog&) {});
     return ctx.w.Error("ERR increment would produce NaN or Infinity");
   }
   std::string s = FormatLongDouble(r);
   v->hash().insert_or_assign(std::string(ctx.arg(2)), s);
-  ctx.store.Touched(ctx.db, ctx.arg(1));
+  ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) { log.Element(ctx.arg(2)); });
   ctx.w.Bulk(s);
   NotifyKeyspaceEvent(ctx, kNotifyHash, "hincrbyfloat", ctx.arg(1));
 }

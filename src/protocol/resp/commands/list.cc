@@ -11,6 +11,7 @@
 namespace lumadb::protocol::resp {
 namespace {
 
+using engine::kv::ChangeLog;
 using engine::kv::List;
 using engine::kv::Type;
 using engine::kv::Value;
@@ -32,7 +33,7 @@ void Push(CommandContext& ctx, bool left, bool only_existing) {
     if (left) l.emplace_front(ctx.arg(i));
     else l.emplace_back(ctx.arg(i));
   }
-  ctx.store.Touched(ctx.db, key);
+  ctx.store.Touched(ctx.db, key, [&](ChangeLog& log) { log.ListPushed(left, ctx.argc() - 2); });
   ctx.w.Integer(static_cast<int64_t>(l.size()));
   NotifyKeyspaceEvent(ctx, kNotifyList, left ? "lpush" : "rpush", key);
 }
@@ -76,7 +77,10 @@ void Pop(CommandContext& ctx, bool left) {
     ctx.w.Array(n);
     for (size_t i = 0; i < n; i++) ctx.w.Bulk(PopOne(l, left));
   }
-  if (n > 0) NotifyRemoved(ctx, kNotifyList, left ? "lpop" : "rpop", ctx.arg(1), v);
+  if (n > 0) {
+    NotifyRemoved(ctx, kNotifyList, left ? "lpop" : "rpop", ctx.arg(1), v,
+                  [&](ChangeLog& log) { log.ListPopped(left, n); });
+  }
 }
 
 void LPop(CommandContext& ctx) { Pop(ctx, true); }
@@ -140,7 +144,7 @@ void LSet(CommandContext& ctx) {
   if (idx < 0) idx += len;
   if (idx < 0 || idx >= len) return ctx.w.Error(kErrIndexRange);
   v->list()[idx] = std::string(ctx.arg(3));
-  ctx.store.Touched(ctx.db, ctx.arg(1));
+  ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) { log.ListSet(static_cast<size_t>(idx)); });
   ctx.w.Ok();
   NotifyKeyspaceEvent(ctx, kNotifyList, "lset", ctx.arg(1));
 }
@@ -207,13 +211,20 @@ void LTrim(CommandContext& ctx) {
   if (v == nullptr) return ctx.w.Ok();
   List& l = v->list();
   int64_t s, e;
+  size_t from_left = 0, from_right = 0;
   if (!ClampRange(start, stop, static_cast<int64_t>(l.size()), &s, &e)) {
     l.clear();
   } else {
+    from_left = static_cast<size_t>(s);
+    from_right = l.size() - 1 - static_cast<size_t>(e);
     l.erase(l.begin() + e + 1, l.end());
     l.erase(l.begin(), l.begin() + s);
   }
-  NotifyRemoved(ctx, kNotifyList, "ltrim", ctx.arg(1), v);
+  // Trimming pops from both ends (an emptied list is deleted instead).
+  NotifyRemoved(ctx, kNotifyList, "ltrim", ctx.arg(1), v, [&](ChangeLog& log) {
+    log.ListPopped(true, from_left);
+    log.ListPopped(false, from_right);
+  });
   ctx.w.Ok();
 }
 
@@ -291,10 +302,16 @@ bool MoveElement(CommandContext& ctx, std::string_view src, std::string_view dst
   // src may be the same key as dst; d is then s.
   if (to_left) d->list().push_front(elem);
   else d->list().push_back(elem);
-  ctx.store.Touched(ctx.db, dst);
+  bool same = src == dst;
+  ctx.store.Touched(ctx.db, dst, [&](ChangeLog& log) {
+    if (same) log.ListPopped(from_left, 1);
+    log.ListPushed(to_left, 1);
+  });
   // Redis reports the push before the pop.
   NotifyKeyspaceEvent(ctx, kNotifyList, to_left ? "lpush" : "rpush", dst);
-  NotifyRemoved(ctx, kNotifyList, from_left ? "lpop" : "rpop", src, ctx.store.Find(ctx.db, src));
+  NotifyRemoved(ctx, kNotifyList, from_left ? "lpop" : "rpop", src, ctx.store.Find(ctx.db, src), [&](ChangeLog& log) {
+    if (!same) log.ListPopped(from_left, 1);
+  });
   ctx.w.Bulk(elem);
   return true;
 }
@@ -342,7 +359,8 @@ void BPop(CommandContext& ctx, bool left) {
     ctx.w.Array(2);
     ctx.w.Bulk(ctx.arg(i));
     ctx.w.Bulk(PopOne(v->list(), left));
-    NotifyRemoved(ctx, kNotifyList, left ? "lpop" : "rpop", ctx.arg(i), v);
+    NotifyRemoved(ctx, kNotifyList, left ? "lpop" : "rpop", ctx.arg(i), v,
+                  [&](ChangeLog& log) { log.ListPopped(left, 1); });
     return;
   }
   BlockOrTimeout(ctx, deadline, 1, ctx.argc() - 1);
@@ -366,7 +384,8 @@ void MPop(CommandContext& ctx, bool blocking) {
     ctx.w.Bulk(key);
     ctx.w.Array(n);
     for (size_t i = 0; i < n; i++) ctx.w.Bulk(PopOne(v->list(), a.word_a));
-    NotifyRemoved(ctx, kNotifyList, a.word_a ? "lpop" : "rpop", key, v);
+    NotifyRemoved(ctx, kNotifyList, a.word_a ? "lpop" : "rpop", key, v,
+                  [&](ChangeLog& log) { log.ListPopped(a.word_a, n); });
     return;
   }
   if (!blocking) return ctx.w.NullArray();

@@ -11,6 +11,7 @@
 namespace lumadb::protocol::resp {
 namespace {
 
+using engine::kv::ChangeLog;
 using engine::kv::Set;
 using engine::kv::Type;
 using engine::kv::Value;
@@ -22,7 +23,9 @@ void SAdd(CommandContext& ctx) {
   if (v == nullptr) return;
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->set().emplace(ctx.arg(i)).second ? 1 : 0;
-  ctx.store.Touched(ctx.db, ctx.arg(1));
+  ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+    for (size_t i = 2; i < ctx.argc(); i++) log.Element(ctx.arg(i));
+  });
   if (n) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", ctx.arg(1));
   ctx.w.Integer(n);
 }
@@ -34,7 +37,11 @@ void SRem(CommandContext& ctx) {
   if (v == nullptr) return ctx.w.Integer(0);
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->set().erase(ctx.arg(i));
-  if (n) NotifyRemoved(ctx, kNotifySet, "srem", ctx.arg(1), v);
+  if (n) {
+    NotifyRemoved(ctx, kNotifySet, "srem", ctx.arg(1), v, [&](ChangeLog& log) {
+      for (size_t i = 2; i < ctx.argc(); i++) log.Element(ctx.arg(i));
+    });
+  }
   ctx.w.Integer(n);
 }
 
@@ -124,7 +131,11 @@ void SPop(CommandContext& ctx) {
   if (v == nullptr) return has_count ? ctx.w.Set(0) : ctx.w.Null();
   std::vector<std::string> picked = Sample(v->set(), static_cast<size_t>(count));
   for (const auto& m : picked) v->set().erase(m);
-  if (!picked.empty()) NotifyRemoved(ctx, kNotifySet, "spop", ctx.arg(1), v);
+  if (!picked.empty()) {
+    NotifyRemoved(ctx, kNotifySet, "spop", ctx.arg(1), v, [&](ChangeLog& log) {
+      for (const auto& m : picked) log.Element(m);
+    });
+  }
   if (!has_count) return ctx.w.Bulk(picked[0]);
   WriteSet(ctx, picked);
 }
@@ -162,10 +173,11 @@ void SMove(CommandContext& ctx) {
   if (ctx.arg(1) == ctx.arg(2)) return ctx.w.Integer(1);
   // Redis's order: srem (and del) on the source, then new and sadd on the destination.
   src->set().erase(ctx.arg(3));
-  NotifyRemoved(ctx, kNotifySet, "srem", ctx.arg(1), src);
+  auto member = [&](ChangeLog& log) { log.Element(ctx.arg(3)); };
+  NotifyRemoved(ctx, kNotifySet, "srem", ctx.arg(1), src, member);
   if (dst == nullptr) dst = &ctx.store.Put(ctx.db, ctx.arg(2), Value::Make(Type::kSet));
   if (dst->set().emplace(ctx.arg(3)).second) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", ctx.arg(2));
-  ctx.store.Touched(ctx.db, ctx.arg(2));
+  ctx.store.Touched(ctx.db, ctx.arg(2), member);
   ctx.w.Integer(1);
 }
 

@@ -17,6 +17,7 @@
 namespace lumadb::protocol::resp {
 namespace {
 
+using engine::kv::ChangeLog;
 using engine::kv::kEntriesReadInvalid;
 using engine::kv::Stream;
 using engine::kv::StreamConsumer;
@@ -282,7 +283,10 @@ void XAdd(CommandContext& ctx) {
   }
   ReplyId(ctx.w, id);
   int64_t trimmed = s.Trim(a.trim);
-  ctx.store.Touched(ctx.db, ctx.arg(1));
+  ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+    if (trimmed != 0) log.StreamTrimmed();
+    log.StreamEntry(id);
+  });
   NotifyKeyspaceEvent(ctx, kNotifyStream, "xadd", ctx.arg(1));
   if (trimmed != 0) NotifyKeyspaceEvent(ctx, kNotifyStream, "xtrim", ctx.arg(1));
 }
@@ -297,7 +301,7 @@ void XTrim(CommandContext& ctx) {
   if (v == nullptr) return ctx.w.Integer(0);
   int64_t deleted = v->stream().Trim(a.trim);
   if (deleted != 0) {
-    ctx.store.Touched(ctx.db, ctx.arg(1));
+    ctx.store.Touched(ctx.db, ctx.arg(1), [](ChangeLog& log) { log.StreamTrimmed(); });
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xtrim", ctx.arg(1));
   }
   ctx.w.Integer(deleted);
@@ -354,7 +358,9 @@ void XDel(CommandContext& ctx) {
   }
   size_t deleted = v->stream().Delete(ids);
   if (deleted != 0) {
-    ctx.store.Touched(ctx.db, ctx.arg(1));
+    ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+      for (StreamId id : ids) log.StreamRemoved(id, id);
+    });
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xdel", ctx.arg(1));
   }
   ctx.w.Integer(static_cast<int64_t>(deleted));
@@ -509,6 +515,7 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
     start.Increment();
     Deferred entries(w);
     size_t emitted;
+    std::vector<StreamId> delivered;
     if (!xreadgroup) {
       emitted = s->Range(start, StreamId::Max(), false, count, [&](StreamId id, const StreamFields& f) {
         ReplyEntry(entries.w(), id, f);
@@ -520,6 +527,7 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
       if (new_consumer) NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-createconsumer", key);
       if (history) {
         emitted = s->ReadHistory(*c, *groups[k], start, count, now, [&](StreamId id, const StreamFields* f) {
+          delivered.push_back(id);
           if (f != nullptr) {
             ReplyEntry(entries.w(), id, *f);
           } else {
@@ -530,11 +538,16 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
         });
       } else {
         emitted = s->ReadNew(*groups[k], *c, count, a.noack, now, [&](StreamId id, const StreamFields& f) {
+          delivered.push_back(id);
           ReplyEntry(entries.w(), id, f);
           return true;
         });
       }
-      ctx.store.Changed(ctx.db, key);
+      ctx.store.Changed(ctx.db, key, [&](ChangeLog& log) {
+        log.Group(a.group);
+        log.Consumer(a.group, a.consumer);
+        for (StreamId id : delivered) log.Pending(a.group, id);
+      });
     }
     entries.FlushArray(w, emitted);
   }
@@ -608,7 +621,8 @@ void XSetId(CommandContext& ctx) {
   s.set_last_id(id);
   if (entries_added != -1) s.set_entries_added(static_cast<uint64_t>(entries_added));
   if (!max_deleted.IsZero()) s.set_max_deleted_id(max_deleted);
-  ctx.store.Changed(ctx.db, ctx.arg(1));
+  // Only the counters change; they are in the key's own entry.
+  ctx.store.Changed(ctx.db, ctx.arg(1), [](ChangeLog&) {});
   NotifyKeyspaceEvent(ctx, kNotifyStream, "xsetid", ctx.arg(1));
   ctx.w.Ok();
 }
@@ -682,7 +696,7 @@ void XGroup(CommandContext& ctx) {
     if (v->stream().CreateGroup(name, id, entries_read) == nullptr) {
       return ctx.w.Error("BUSYGROUP Consumer Group name already exists");
     }
-    ctx.store.Changed(ctx.db, key);
+    ctx.store.Changed(ctx.db, key, [&](ChangeLog& log) { log.GroupReplaced(name); });
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-create", key);
     return ctx.w.Ok();
   }
@@ -696,7 +710,7 @@ void XGroup(CommandContext& ctx) {
     }
     g->last_id = id;
     g->entries_read = entries_read;
-    ctx.store.Changed(ctx.db, key);
+    ctx.store.Changed(ctx.db, key, [&](ChangeLog& log) { log.Group(name); });
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-setid", key);
     return ctx.w.Ok();
   }
@@ -705,7 +719,7 @@ void XGroup(CommandContext& ctx) {
     v->stream().DestroyGroup(name);
     // XREADGROUP clients blocked on the group wake up and learn it is gone;
     // WATCH is not affected, as in Redis.
-    ctx.store.Changed(ctx.db, key);
+    ctx.store.Changed(ctx.db, key, [&](ChangeLog& log) { log.GroupReplaced(name); });
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-destroy", key);
     ctx.server.WakeWaiters(ctx.db, key);
     return ctx.w.Integer(1);
@@ -713,15 +727,20 @@ void XGroup(CommandContext& ctx) {
   if (sub == "createconsumer") {
     bool created = g->CreateConsumer(ctx.arg(4), NowMs()) != nullptr;
     if (created) {
-      ctx.store.Changed(ctx.db, key);
+      ctx.store.Changed(ctx.db, key, [&](ChangeLog& log) { log.Consumer(name, ctx.arg(4)); });
       NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-createconsumer", key);
     }
     return ctx.w.Integer(created ? 1 : 0);
   }
   // delconsumer
+  std::vector<StreamId> owned;
+  if (StreamConsumer* c = g->FindConsumer(ctx.arg(4))) owned.assign(c->pel.begin(), c->pel.end());
   int64_t pending = g->DeleteConsumer(ctx.arg(4));
   if (pending >= 0) {
-    ctx.store.Changed(ctx.db, key);
+    ctx.store.Changed(ctx.db, key, [&](ChangeLog& log) {
+      log.Consumer(name, ctx.arg(4));
+      for (StreamId id : owned) log.Pending(name, id);
+    });
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-delconsumer", key);
   }
   ctx.w.Integer(pending < 0 ? 0 : pending);
@@ -743,7 +762,11 @@ void XAck(CommandContext& ctx) {
   }
   int64_t acked = 0;
   for (StreamId id : ids) acked += g->Ack(id) ? 1 : 0;
-  if (acked != 0) ctx.store.Changed(ctx.db, ctx.arg(1));
+  if (acked != 0) {
+    ctx.store.Changed(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+      for (StreamId id : ids) log.Pending(ctx.arg(2), id);
+    });
+  }
   ctx.w.Integer(acked);
 }
 
@@ -887,7 +910,15 @@ void XClaim(CommandContext& ctx) {
     n++;
     return true;
   });
-  if (changed || n != 0 || g->pel.size() != pending_before) ctx.store.Changed(ctx.db, ctx.arg(1));
+  if (changed || n != 0 || g->pel.size() != pending_before) {
+    // Claimed entries change owner and counters; IDs gone from the stream
+    // leave the PEL: every listed ID is written as it is now.
+    ctx.store.Changed(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+      if (changed) log.Group(ctx.arg(2));
+      log.Consumer(ctx.arg(2), ctx.arg(3));
+      for (StreamId id : ids) log.Pending(ctx.arg(2), id);
+    });
+  }
   if (!had_consumer && g->FindConsumer(ctx.arg(3)) != nullptr) {
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(1));
   }
@@ -924,16 +955,23 @@ void XAutoClaim(CommandContext& ctx) {
   Deferred d(ctx.w);
   size_t n = 0;
   bool had_consumer = g->FindConsumer(ctx.arg(3)) != nullptr;
-  std::vector<StreamId> deleted;
+  std::vector<StreamId> deleted, claimed;
   StreamId next = v->stream().AutoClaim(*g, ctx.arg(3), start, static_cast<size_t>(count), min_idle, justid, NowMs(),
                                         [&](StreamId id, const StreamFields& f) {
+                                          claimed.push_back(id);
                                           if (justid) ReplyId(d.w(), id);
                                           else ReplyEntry(d.w(), id, f);
                                           n++;
                                           return true;
                                         },
                                         &deleted);
-  if (n != 0 || !deleted.empty()) ctx.store.Changed(ctx.db, ctx.arg(1));
+  if (n != 0 || !deleted.empty()) {
+    ctx.store.Changed(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+      log.Consumer(ctx.arg(2), ctx.arg(3));
+      for (StreamId id : claimed) log.Pending(ctx.arg(2), id);
+      for (StreamId id : deleted) log.Pending(ctx.arg(2), id);
+    });
+  }
   if (!had_consumer && g->FindConsumer(ctx.arg(3)) != nullptr) {
     NotifyKeyspaceEvent(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(1));
   }

@@ -13,6 +13,7 @@
 namespace lumadb::protocol::resp {
 namespace {
 
+using engine::kv::ChangeLog;
 using engine::kv::Type;
 using engine::kv::Value;
 using engine::kv::ZSet;
@@ -163,7 +164,7 @@ void ZAdd(CommandContext& ctx) {
       if (incr) {
         score += *cur;
         if (std::isnan(score)) {
-          ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+          ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [](ChangeLog&) {});
           return ctx.w.Error("ERR resulting score is not a number (NaN)");
         }
       }
@@ -185,7 +186,9 @@ void ZAdd(CommandContext& ctx) {
     }
     result = score;
   }
-  ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+  ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [&](ChangeLog& log) {
+    for (size_t k = 0; k < scores.size(); k++) log.Element(ctx.arg(pairs_at + 2 * k + 1));
+  });
   if (added + changed > 0) NotifyKeyspaceEvent(ctx, kNotifyZSet, incr ? "zincr" : "zadd", ctx.arg(1));
   if (incr) {
     if (aborted) return ctx.w.Null();
@@ -201,11 +204,11 @@ void ZIncrBy(CommandContext& ctx) {
   if (v == nullptr) return;
   double score = incr + v->zset().Score(ctx.arg(3)).value_or(0);
   if (std::isnan(score)) {
-    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v);
+    ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [](ChangeLog&) {});
     return ctx.w.Error("ERR resulting score is not a number (NaN)");
   }
   v->zset().Insert(ctx.arg(3), score);
-  ctx.store.Touched(ctx.db, ctx.arg(1));
+  ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) { log.Element(ctx.arg(3)); });
   NotifyKeyspaceEvent(ctx, kNotifyZSet, "zincr", ctx.arg(1));
   ctx.w.Double(score);
 }
@@ -219,7 +222,11 @@ void ZRem(CommandContext& ctx) {
   if (v == nullptr) return ctx.w.Integer(0);
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->zset().Erase(ctx.arg(i)) ? 1 : 0;
-  if (n) NotifyRemoved(ctx, kNotifyZSet, "zrem", ctx.arg(1), v);
+  if (n) {
+    NotifyRemoved(ctx, kNotifyZSet, "zrem", ctx.arg(1), v, [&](ChangeLog& log) {
+      for (size_t i = 2; i < ctx.argc(); i++) log.Element(ctx.arg(i));
+    });
+  }
   ctx.w.Integer(n);
 }
 
@@ -439,7 +446,9 @@ void ZRemRange(CommandContext& ctx, RangeKind kind, const char* event) {
   if (out.empty()) return ctx.w.Integer(0);
   Value* v = ctx.store.Find(ctx.db, ctx.arg(1));
   for (const auto& m : out) v->zset().Erase(m.member);
-  NotifyRemoved(ctx, kNotifyZSet, event, ctx.arg(1), v);
+  NotifyRemoved(ctx, kNotifyZSet, event, ctx.arg(1), v, [&](ChangeLog& log) {
+    for (const auto& m : out) log.Element(m.member);
+  });
   ctx.w.Integer(static_cast<int64_t>(out.size()));
 }
 void ZRemRangeByRank(CommandContext& ctx) { ZRemRange(ctx, RangeKind::kRank, "zremrangebyrank"); }
@@ -460,8 +469,10 @@ std::vector<Member> PopMembers(Value* v, bool max, size_t count) {
 }
 
 // Records a pop from key and emits its events (after the reply, as Redis does).
-void PoppedFrom(CommandContext& ctx, std::string_view key, Value* v, bool max) {
-  NotifyRemoved(ctx, kNotifyZSet, max ? "zpopmax" : "zpopmin", key, v);
+void PoppedFrom(CommandContext& ctx, std::string_view key, Value* v, bool max, const std::vector<Member>& popped) {
+  NotifyRemoved(ctx, kNotifyZSet, max ? "zpopmax" : "zpopmin", key, v, [&](ChangeLog& log) {
+    for (const auto& m : popped) log.Element(m.member);
+  });
 }
 
 void ZPop(CommandContext& ctx, bool max) {
@@ -485,7 +496,7 @@ void ZPop(CommandContext& ctx, bool max) {
   } else {
     WriteWithScores(ctx, out, true);
   }
-  PoppedFrom(ctx, ctx.arg(1), v, max);
+  PoppedFrom(ctx, ctx.arg(1), v, max, out);
 }
 void ZPopMin(CommandContext& ctx) { ZPop(ctx, false); }
 void ZPopMax(CommandContext& ctx) { ZPop(ctx, true); }
@@ -503,7 +514,7 @@ void BZPop(CommandContext& ctx, bool max) {
     ctx.w.Bulk(ctx.arg(i));
     ctx.w.Bulk(out[0].member);
     ctx.w.Double(out[0].score);
-    PoppedFrom(ctx, ctx.arg(i), v, max);
+    PoppedFrom(ctx, ctx.arg(i), v, max, out);
     return;
   }
   BlockOrTimeout(ctx, deadline, 1, ctx.argc() - 1);
@@ -530,7 +541,7 @@ void MPop(CommandContext& ctx, bool blocking) {
       ctx.w.Bulk(m.member);
       ctx.w.Double(m.score);
     }
-    PoppedFrom(ctx, key, v, !a.word_a);
+    PoppedFrom(ctx, key, v, !a.word_a, out);
     return;
   }
   if (!blocking) return ctx.w.NullArray();
