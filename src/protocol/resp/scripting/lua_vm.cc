@@ -413,7 +413,6 @@ void LuaToReply(lua_State* L, Writer& w, int script_resp, int depth) {
 class LuaReplyBuilder final : public ReplyVisitor {
  public:
   explicit LuaReplyBuilder(lua_State* L) : L_(L) {}
-  bool Room(int n) { return lua_checkstack(L_, n) != 0; }
   void OnSimple(std::string_view s) override {
     lua_newtable(L_);
     lua_pushstring(L_, "ok");
@@ -455,16 +454,19 @@ class LuaReplyBuilder final : public ReplyVisitor {
     lua_rawset(L_, -3);
   }
   void BeginArray(size_t) override {
+    Grow();
     lua_newtable(L_);
     index_.push_back(0);
   }
   void BeginMap(size_t) override {
+    Grow();
     lua_newtable(L_);
     lua_pushstring(L_, "map");
     lua_newtable(L_);
     index_.push_back(-1);
   }
   void BeginSet(size_t) override {
+    Grow();
     lua_newtable(L_);
     lua_pushstring(L_, "set");
     lua_newtable(L_);
@@ -476,8 +478,13 @@ class LuaReplyBuilder final : public ReplyVisitor {
     if (kind >= 0) {
       lua_rawseti(L_, -2, ++kind);
     } else if (kind == -1) {
-      if (!is_key) lua_rawset(L_, -3);
+      if (is_key) return;
+      // A nil or NaN key would make lua_rawset raise, and a Lua error here
+      // longjmps over C++ frames: such a pair is dropped instead.
+      if (BadKey(-2)) return lua_pop(L_, 2);
+      lua_rawset(L_, -3);
     } else {
+      if (BadKey(-1)) return lua_pop(L_, 1);
       lua_pushboolean(L_, 1);
       lua_rawset(L_, -3);
     }
@@ -489,6 +496,18 @@ class LuaReplyBuilder final : public ReplyVisitor {
   }
 
  private:
+  // Each open aggregate holds at most 4 stack slots (table, "map"/"set",
+  // inner table, pending key), so within the reader's nesting limit the
+  // stack can always grow (lua_checkstack fails only past LUAI_MAXCSTACK).
+  static_assert(4 * kMaxReplyNesting + 64 < LUAI_MAXCSTACK);
+  void Grow() { lua_checkstack(L_, 4); }
+  bool BadKey(int idx) {
+    if (lua_isnil(L_, idx)) return true;
+    if (lua_type(L_, idx) != LUA_TNUMBER) return false;
+    lua_Number n = lua_tonumber(L_, idx);
+    return n != n;
+  }
+
   lua_State* L_;
   std::vector<int> index_;  // per open aggregate: array count, -1 map, -2 set
 };
