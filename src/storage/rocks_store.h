@@ -28,8 +28,10 @@ const char* CfName(Cf cf);
 struct StoreOptions {
   // Memory budget for the block cache, in bytes.
   uint64_t block_cache_bytes = 32ull << 20;
-  // Size of one memtable, in bytes.
-  uint64_t write_buffer_bytes = 16ull << 20;
+  // Size of one memtable, in bytes. A column family holds up to two (one
+  // filling, one being written out), so this is about half of what a busy
+  // column family keeps in memory before its data reaches SST files.
+  uint64_t write_buffer_bytes = 8ull << 20;
 };
 
 // A set of writes applied atomically by Store::Write. Plain data: it holds

@@ -165,7 +165,7 @@ void Store::MarkDirty(Shard& shard, int db, std::string_view key) {
   if (disk_ != nullptr) {
     std::string sk = StorageKey(db, key);
     if (!shard.detailed.empty()) shard.detailed.erase(sk);
-    shard.dirty.insert(std::move(sk));
+    shard.dirty.insert(sk);
     shard.has_dirty.store(true, std::memory_order_relaxed);
   }
   CountChange();
@@ -179,7 +179,7 @@ void Store::MarkDescribed(Shard& shard, int db, std::string_view key, DescribeCh
     auto stored = shard.large.empty() ? shard.large.end() : shard.large.find(sk);
     if (stored == shard.large.end()) {
       // Stored as one entry (or not yet): that entry is rewritten anyway.
-      shard.dirty.insert(std::move(sk));
+      shard.dirty.insert(sk);
       shard.has_dirty.store(true, std::memory_order_relaxed);
     } else if (!shard.dirty.contains(sk)) {
       auto [it, fresh] = shard.detailed.try_emplace(sk);
@@ -188,7 +188,7 @@ void Store::MarkDescribed(Shard& shard, int db, std::string_view key, DescribeCh
       describe(log);
       if (log.whole()) {
         shard.detailed.erase(it);
-        shard.dirty.insert(std::move(sk));
+        shard.dirty.insert(sk);
       }
       shard.has_dirty.store(true, std::memory_order_relaxed);
     }
@@ -508,7 +508,7 @@ std::optional<std::string> Store::RandomKey(int db) {
   return std::nullopt;
 }
 
-Status Store::FlushKey(Shard& shard, const std::string& sk, const KeyChanges* changes, bool purge,
+Status Store::FlushKey(Shard& shard, std::string_view sk, const KeyChanges* changes, bool purge,
                        FlushBatch& out) {
   int db = static_cast<uint8_t>(sk[0]);
   std::string_view key(sk.data() + 1, sk.size() - 1);
@@ -529,7 +529,7 @@ Status Store::FlushKey(Shard& shard, const std::string& sk, const KeyChanges* ch
   bool large_after = false;
   RETURN_IF_ERROR(WriteKey(k, state, &next_generation_, out, &large_after));
   if (k.large && !large_after) shard.large.erase(it);
-  if (!k.large && large_after) shard.large.emplace(sk, std::move(fresh));
+  if (!k.large && large_after) shard.large.emplace(std::string(sk), std::move(fresh));
   return Status::Ok();
 }
 
@@ -544,11 +544,17 @@ Status Store::Flush(bool sync) {
 
   FlushBatch out(disk_);
   // Keys (shard, storage key) and range deletes whose writes are in the
-  // batch but not yet on disk: queued again if the write fails.
-  std::vector<std::pair<int, std::string>> unwritten;
+  // batch but not yet on disk: queued again if the write fails. The views
+  // point into the change sets taken from the shards, kept in `taken` until
+  // their keys are written (the set being written is not in `taken` yet).
+  std::vector<std::pair<int, std::string_view>> unwritten;
+  std::vector<std::pair<int, std::string>> unwritten_detailed;
+  std::vector<ArenaStrSet> taken;
   std::vector<int> unwritten_deletes;
   out.OnWritten([&] {
     unwritten.clear();
+    unwritten_detailed.clear();
+    taken.clear();
     unwritten_deletes.clear();
   });
   Status st;
@@ -576,20 +582,22 @@ Status Store::Flush(bool sync) {
           range_deletes_waiting_.store(0, std::memory_order_relaxed);
           remaining = kShardCount;
         }
-        StrSet whole, purge;
+        ArenaStrSet whole;
+        StrSet purge;
         StrMap<KeyChanges> detailed;
         whole.swap(s.dirty);
         detailed.swap(s.detailed);
         purge.swap(s.purge);
         s.has_dirty.store(false, std::memory_order_relaxed);
-        for (const std::string& sk : whole) {
-          if (st.ok()) st = FlushKey(s, sk, nullptr, purge.contains(sk), out);
+        for (std::string_view sk : whole) {
+          if (st.ok()) st = FlushKey(s, sk, nullptr, !purge.empty() && purge.contains(sk), out);
           unwritten.emplace_back(i, sk);
         }
         for (const auto& [sk, changes] : detailed) {
           if (st.ok()) st = FlushKey(s, sk, &changes, false, out);
-          unwritten.emplace_back(i, sk);
+          unwritten_detailed.emplace_back(i, sk);
         }
+        taken.push_back(std::move(whole));
       }
       // Between shards every key is complete in the batch, so a chunk may
       // go out (large rewrites also spill while they write new elements).
@@ -602,13 +610,15 @@ Status Store::Flush(bool sync) {
     // What did not reach the disk is queued again, its keys to be rewritten
     // whole (the disk state of their elements is unknown now).
     Lock all = LockAll();
-    for (auto& [i, sk] : unwritten) {
+    auto requeue = [&](int i, std::string_view sk) {
       Shard& s = shards_[i];
       s.detailed.erase(sk);
-      s.purge.insert(sk);
-      s.dirty.insert(std::move(sk));
+      s.purge.emplace(sk);
+      s.dirty.insert(sk);
       s.has_dirty.store(true, std::memory_order_relaxed);
-    }
+    };
+    for (auto& [i, sk] : unwritten) requeue(i, sk);
+    for (auto& [i, sk] : unwritten_detailed) requeue(i, sk);
     pending_range_deletes_.insert(pending_range_deletes_.begin(), unwritten_deletes.begin(),
                                   unwritten_deletes.end());
     range_deletes_waiting_.store(static_cast<int>(pending_range_deletes_.size()), std::memory_order_relaxed);

@@ -277,7 +277,7 @@ class Store {
   void MarkDescribed(Shard& shard, int db, std::string_view key, DescribeChange describe);
   void CountChange();
   // Appends the writes of one dirty key (the caller holds its shard).
-  Status FlushKey(Shard& shard, const std::string& storage_key, const KeyChanges* changes, bool purge,
+  Status FlushKey(Shard& shard, std::string_view storage_key, const KeyChanges* changes, bool purge,
                   FlushBatch& out);
   // Forgets what the disk holds per element for db's keys (its range
   // delete is pending); the caller holds every shard.

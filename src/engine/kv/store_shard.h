@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "engine/kv/arena_str_set.h"
 #include "engine/kv/eviction.h"
 #include "engine/kv/key_table.h"
 #include "engine/kv/persist_layout.h"
@@ -34,7 +35,7 @@ struct Store::Shard {
   Db dbs[kDbCount];
   // Storage keys ([db byte][user key]) changed since the last flush, to be
   // rewritten whole...
-  StrSet dirty;
+  ArenaStrSet dirty;
   // ...or, for keys stored per element, with what changed in them. A key
   // is in at most one of the two.
   StrMap<KeyChanges> detailed;
