@@ -810,7 +810,7 @@ std::string DumpFunctions(const std::vector<std::string>& codes) {
   std::string out;
   for (const auto& code : codes) {
     out.push_back(static_cast<char>(kOpcodeFunction2));
-    PutString(&out, code);
+    PutRawString(&out, code);  // rdbSaveRawString: LZF past 20 bytes, as redis-server
   }
   AppendFooter(&out);
   return out;

@@ -367,17 +367,19 @@ void RespSession::FeedMonitor(const CommandSpec* spec, const std::vector<std::st
   server_.FeedMonitors(db, conn_.peer(), redacted);
 }
 
+void RespSession::TrackReads(const CommandSpec* spec, const std::vector<std::string_view>& args,
+                             const std::vector<size_t>& key_idx) {
+  if (!tracks_reads() || !(spec->flags & kReadonly) || key_idx.empty()) return;
+  bool track = tracking_.optin ? caching_ == 1 : tracking_.optout ? caching_ != -1 : true;
+  if (!track) return;
+  std::vector<std::string_view> keys;
+  for (size_t i : key_idx) keys.push_back(args[i]);
+  server_.tracking().Remember(TrackingTable::Client{&conn_.worker(), conn_.id()}, keys);
+}
+
 void RespSession::AfterCommand(const CommandSpec* spec, const std::vector<std::string_view>& args,
                                size_t out_before) {
-  // Default-mode tracking remembers the keys a read command looked at.
-  if (tracking_.on && !tracking_.bcast && (spec->flags & kReadonly) && !key_idx_.empty()) {
-    bool track = tracking_.optin ? caching_ == 1 : tracking_.optout ? caching_ != -1 : true;
-    if (track) {
-      std::vector<std::string_view> keys;
-      for (size_t i : key_idx_) keys.push_back(args[i]);
-      server_.tracking().Remember(TrackingTable::Client{&conn_.worker(), conn_.id()}, keys);
-    }
-  }
+  TrackReads(spec, args, key_idx_);
   // CLIENT CACHING applies to the next command only (or the next MULTI block).
   if (!caching_set_ && !in_multi_ && !in_exec_) caching_ = 0;
   caching_set_ = false;

@@ -118,6 +118,13 @@ class RespSession final : public net::Session {
   // when this client's current EVAL*, FCALL* or EXEC began: its scripts then
   // refuse commands that may grow memory (Redis's script_oom).
   bool script_oom() const { return script_oom_; }
+  // Default-mode client tracking: remembers the keys (args[i] for i in
+  // key_idx) that a read command run by or for this client looked at. A
+  // script's redis.call reads count for the client that ran the script, as
+  // in Redis.
+  bool tracks_reads() const { return tracking_.on && !tracking_.bcast; }
+  void TrackReads(const CommandSpec* spec, const std::vector<std::string_view>& args,
+                  const std::vector<size_t>& key_idx);
 
  private:
   void Execute(const std::vector<std::string_view>& args);

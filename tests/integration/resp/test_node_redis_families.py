@@ -67,12 +67,8 @@ class NodeRedisFamiliesTest(unittest.TestCase):
                          ["bump", "echoargs", "peek"])
         self.assertEqual(self.step("scripting", "fCallAfterRestore"), 16)
 
-    # LumaDB writes the library code of FUNCTION DUMP as a plain RDB string;
-    # redis-server LZF-compresses it (rdbcompression yes), so the payloads
-    # differ from the second byte on: redis-server `f5 c3 41 18 41 e1 ...`,
-    # LumaDB `f5 41 e1 23 21 6c 75 61 ...`. Each restores in the other
-    # (test_function_dump_restores_across_servers).
-    @unittest.expectedFailure
+    # The payload is redis-server's byte for byte (library code LZF-compressed
+    # as rdbSaveRawString does).
     def test_function_dump_bytes(self):
         for name in DUMP_STEPS:
             self.assertEqual(dict(self.got["scripting"])[name], dict(self.want["scripting"])[name], name)
@@ -145,12 +141,8 @@ class NodeRedisFamiliesTest(unittest.TestCase):
         self.assertEqual(self.step("tracking", "invalidateMulti"), [["tk:m1"], ["tk:m2"]])
         self.assertEqual(self.step("tracking", "invalidateExpired"), [["tk:exp"]])
 
-    # redis-server remembers the keys that a script or function reads for the
-    # tracking client that called it (call() tracks for server.script_caller);
-    # LumaDB does not, so the write after EVAL_RO/EVAL/FCALL_RO ... GET sends
-    # no invalidation: redis-server [["ts:1"]], [["ts:2"]], [["ts:3"]];
-    # LumaDB [], [], [].
-    @unittest.expectedFailure
+    # Keys a script or function reads are tracked for the client that ran it
+    # (Redis's call() tracks for server.script_caller).
     def test_tracking_script_reads(self):
         self.compare("trackingScripts")
         self.assertEqual(self.step("trackingScripts", "invalidateEvalRoRead"), [["ts:1"]])

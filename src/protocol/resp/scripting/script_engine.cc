@@ -198,6 +198,11 @@ class ScriptEngine::Caller final : public ScriptHost {
     c.no_block = true;
     int64_t t0 = MonoNs();
     spec->fn(c);
+    if (ctx_.session.tracks_reads() && (spec->flags & kReadonly)) {
+      std::vector<size_t> key_idx;
+      CommandKeys(spec, views, &key_idx);
+      ctx_.session.TrackReads(spec, views, key_idx);
+    }
     if (server.has_monitors() && !(spec->flags & kAdmin)) server.FeedMonitors(db_, "lua", views);
     bool failed = reply->size() > 0 && (*reply)[0] == '-';
     // Redis counts a script's commands in INFO commandstats and SLOWLOG too.
