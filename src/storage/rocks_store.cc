@@ -1,6 +1,7 @@
 #include "storage/rocks_store.h"
 
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
@@ -104,13 +105,27 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Store
 }
 
 Status Store::Write(WriteBatch* batch, bool sync) {
-  rocksdb::WriteBatch wb;
-  for (const auto& e : batch->ops_) {
+  // Our records are about the size of RocksDB's (tag, lengths, bytes).
+  rocksdb::WriteBatch wb(batch->rep_.size() + 16);
+  std::string_view rep = batch->rep_;
+  auto part = [&rep] {
+    uint32_t n;
+    memcpy(&n, rep.data(), sizeof(n));
+    std::string_view s = rep.substr(sizeof(n), n);
+    rep.remove_prefix(sizeof(n) + n);
+    return rocksdb::Slice(s.data(), s.size());
+  };
+  while (!rep.empty()) {
+    auto op = static_cast<WriteBatch::Op>(rep[0]);
+    auto cf = static_cast<Cf>(rep[1]);
+    rep.remove_prefix(2);
+    rocksdb::Slice a = part();
+    rocksdb::Slice b = part();
     rocksdb::Status s;
-    switch (e.op) {
-      case WriteBatch::Op::kPut: s = wb.Put(Handle(e.cf), e.key, e.value); break;
-      case WriteBatch::Op::kDelete: s = wb.Delete(Handle(e.cf), e.key); break;
-      case WriteBatch::Op::kDeleteRange: s = wb.DeleteRange(Handle(e.cf), e.key, e.value); break;
+    switch (op) {
+      case WriteBatch::Op::kPut: s = wb.Put(Handle(cf), a, b); break;
+      case WriteBatch::Op::kDelete: s = wb.Delete(Handle(cf), a); break;
+      case WriteBatch::Op::kDeleteRange: s = wb.DeleteRange(Handle(cf), a, b); break;
     }
     if (!s.ok()) return FromRocks(s, "write batch");
   }

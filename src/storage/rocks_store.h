@@ -39,35 +39,45 @@ struct StoreOptions {
 class WriteBatch {
  public:
   void Put(Cf cf, std::string_view key, std::string_view value) {
-    ops_.push_back({Op::kPut, cf, std::string(key), std::string(value)});
+    Append(Op::kPut, cf, key, value);
     bytes_ += key.size() + value.size();
   }
   void Delete(Cf cf, std::string_view key) {
-    ops_.push_back({Op::kDelete, cf, std::string(key), {}});
+    Append(Op::kDelete, cf, key, {});
     bytes_ += key.size();
   }
   // Deletes every key in [begin, end).
-  void DeleteRange(Cf cf, std::string_view begin, std::string_view end) {
-    ops_.push_back({Op::kDeleteRange, cf, std::string(begin), std::string(end)});
-  }
-  size_t Count() const { return ops_.size(); }
+  void DeleteRange(Cf cf, std::string_view begin, std::string_view end) { Append(Op::kDeleteRange, cf, begin, end); }
+  size_t Count() const { return count_; }
   size_t ByteSize() const { return bytes_; }
-  bool empty() const { return ops_.empty(); }
+  bool empty() const { return count_ == 0; }
   void Clear() {
-    std::vector<Entry>().swap(ops_);
+    std::string().swap(rep_);
+    count_ = 0;
     bytes_ = 0;
   }
 
  private:
   friend class Store;
-  enum class Op { kPut, kDelete, kDeleteRange };
-  struct Entry {
-    Op op;
-    Cf cf;
-    std::string key;
-    std::string value;  // value for kPut, end key for kDeleteRange
-  };
-  std::vector<Entry> ops_;
+  enum class Op : uint8_t { kPut, kDelete, kDeleteRange };
+  // The operations are laid end to end in one buffer, each as
+  // [op][cf][key length u32][key][second length u32][value or range end],
+  // so a batch of a million small writes is one allocation, not two
+  // million small ones left between the keyspace's.
+  void Append(Op op, Cf cf, std::string_view a, std::string_view b) {
+    rep_.push_back(static_cast<char>(op));
+    rep_.push_back(static_cast<char>(cf));
+    AppendPart(a);
+    AppendPart(b);
+    count_++;
+  }
+  void AppendPart(std::string_view s) {
+    uint32_t n = static_cast<uint32_t>(s.size());
+    rep_.append(reinterpret_cast<const char*>(&n), sizeof(n));
+    rep_.append(s);
+  }
+  std::string rep_;
+  size_t count_ = 0;
   size_t bytes_ = 0;
 };
 
