@@ -28,3 +28,15 @@ start_lumadb() {
   LUMADB_PID=$!
   wait_port "$rport"
 }
+
+# gen_sets N: SET commands for N small string keys (key:%012d -> value:%d), in RESP.
+gen_sets() {
+  /usr/bin/python3 -c '
+import sys
+n = int(sys.argv[1]); w = sys.stdout.buffer
+for i in range(n):
+    k = b"key:%012d" % i; v = b"value:%d" % i
+    w.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(k), k, len(v), v))' "$1"
+}
+
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$1"/status; }

@@ -37,25 +37,16 @@ print("cold start (exec to all 3 listeners accepting, best of 5): %.1f ms" % bes
 print("idle RSS after start: %.1f MB" % rss)
 PY
 
-gen() {  # writes SET commands for N keys in RESP to stdout
-  /usr/bin/python3 -c '
-import sys
-n = int(sys.argv[1]); w = sys.stdout.buffer
-for i in range(n):
-    k = b"key:%012d" % i; v = b"value:%d" % i
-    w.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(k), k, len(v), v))' "$1"
-}
-rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$1"/status; }
 
 lport=$(free_port); mport=$(free_port); aport=$(free_port); rport=$(free_port)
 start_lumadb "$bin" "$work/luma" "$lport" "$mport" "$aport"
 base=$(rss_mb "$LUMADB_PID")
-gen "$keys" | redis-cli -p "$lport" --pipe > /dev/null
+gen_sets "$keys" | redis-cli -p "$lport" --pipe > /dev/null
 sleep 2
 echo "lumadb: $keys keys, RSS $(rss_mb "$LUMADB_PID") MB (was $base MB empty), dbsize $(redis-cli -p "$lport" dbsize)"
 redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --daemonize no > /dev/null 2>&1 &
 REDIS_PID=$!
 wait_port "$rport"
-gen "$keys" | redis-cli -p "$rport" --pipe > /dev/null
+gen_sets "$keys" | redis-cli -p "$rport" --pipe > /dev/null
 used=$(redis-cli -p "$rport" info memory | awk -F: '/^used_memory:/ {printf "%.1f", $2/1048576}')
 echo "redis-server: $keys keys, used_memory $used MB, RSS $(rss_mb "$REDIS_PID") MB"

@@ -308,6 +308,11 @@ std::string ApplyProtoMaxBulkLen(RespServer* s, ConfigStore&, std::string* v) {
   return "";
 }
 
+std::string ApplyHllSparseMaxBytes(RespServer* s, ConfigStore&, std::string* v) {
+  if (s != nullptr) s->config().hll_sparse_max_bytes = static_cast<size_t>(AsInt(*v));
+  return "";
+}
+
 std::string ApplyBusyThreshold(RespServer* s, ConfigStore&, std::string* v) {
   if (s != nullptr) s->scripts().set_busy_threshold_ms(AsInt(*v));
   return "";
@@ -679,7 +684,7 @@ std::vector<ConfigParam> BuildTable() {
       UNum("hash-max-listpack-value", 0, kLongMax, "64", M).Alias("hash-max-ziplist-value").Apply(ApplyEncoding),
       UNum("stream-node-max-bytes", 0, kLongMax, "4096", M),
       UNum("zset-max-listpack-value", 0, kLongMax, "64", M).Alias("zset-max-ziplist-value").Apply(ApplyEncoding),
-      UNum("hll-sparse-max-bytes", 0, kLongMax, "3000", M),
+      UNum("hll-sparse-max-bytes", 0, kLongMax, "3000", M).Apply(ApplyHllSparseMaxBytes),
       UNum("tracking-table-max-keys", 0, kLongMax, "1000000"),
       UNum("client-query-buffer-limit", 1024 * 1024, kLongMax, "1073741824", M),
       Num("maxmemory-clients", -100, kLongMax, "0", M | kConfigPercent),

@@ -111,6 +111,19 @@ class DiffHyperLogLogTest(unittest.TestCase):
         script.append(("PFDEBUG", "GETREG", "grow"))
         self.check(script)
 
+    def test_sparse_max_bytes_setting(self):
+        # CONFIG SET hll-sparse-max-bytes moves the promotion point (and 0
+        # makes every new HyperLogLog dense at its first change).
+        script = [("CONFIG", "GET", "hll-sparse-max-bytes")]
+        for limit in ("100", "0", "5000"):
+            key = "lim" + limit
+            script += [("CONFIG", "SET", "hll-sparse-max-bytes", limit), ("CONFIG", "GET", "hll-sparse-max-bytes")]
+            for n in (1, 20, 60, 200, 2500):
+                script.append(("PFADD", key, *elements(key, n, n)))
+                script += [("PFDEBUG", "ENCODING", key), ("STRLEN", key), ("GET", key)]
+        script += [("CONFIG", "SET", "hll-sparse-max-bytes", "-1"), ("CONFIG", "SET", "hll-sparse-max-bytes", "3000")]
+        self.check(script)
+
     def test_sparse_opcode_edges(self):
         # Elements aimed at chosen registers build the opcode shapes a random
         # set rarely makes: VAL runs of 4 and their splits, ZERO runs of
