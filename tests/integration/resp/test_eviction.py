@@ -62,7 +62,9 @@ def alive(r, keys):
     return sum(p.execute())
 
 
-class EvictionPoliciesTest(unittest.TestCase):
+class ServerTest(unittest.TestCase):
+    """A fresh server per test, with a client on it as self.r."""
+
     def setUp(self):
         self.server = harness.Server().start()
         self.r = redis.Redis(port=self.server.redis_port, decode_responses=True)
@@ -73,6 +75,8 @@ class EvictionPoliciesTest(unittest.TestCase):
         finally:
             self.server.cleanup()
 
+
+class EvictionPoliciesTest(ServerTest):
     def test_allkeys_lru_keeps_recently_read_keys(self):
         r = self.r
         fill(r, "old:", 500)
@@ -195,17 +199,7 @@ class EvictionPoliciesTest(unittest.TestCase):
         self.assertEqual(r.info("stats")["evicted_keys"], 0)
 
 
-class EvictionEffectsTest(unittest.TestCase):
-    def setUp(self):
-        self.server = harness.Server().start()
-        self.r = redis.Redis(port=self.server.redis_port, decode_responses=True)
-
-    def tearDown(self):
-        try:
-            self.server.stop()
-        finally:
-            self.server.cleanup()
-
+class EvictionEffectsTest(ServerTest):
     def test_evicted_keys_emit_the_evicted_event(self):
         r = self.r
         r.config_set("notify-keyspace-events", "Ee")
