@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 PROTOCOLS = ("redis", "memcached", "admin")
@@ -145,6 +146,19 @@ class Server:
         self.proc.wait()
         self.proc = None
         self.log.close()
+
+    def kill9_under_load(self, writer, workers, stop, seconds=1.5):
+        """Runs writer(i) on `workers` threads, kill -9s the server after
+        `seconds` of that load, then sets `stop` and waits for the writers
+        (which must return once their connection fails or `stop` is set)."""
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(workers)]
+        for t in threads:
+            t.start()
+        time.sleep(seconds)
+        self.kill9()
+        stop.set()
+        for t in threads:
+            t.join()
 
     def restart(self):
         if self.proc is not None:

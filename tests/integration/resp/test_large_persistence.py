@@ -292,14 +292,7 @@ class KillNineLargeTest(unittest.TestCase):
                                 acked["xack"].add(read)
                     i += 1
 
-            threads = [threading.Thread(target=writer, args=(w,)) for w in range(6)]
-            for t in threads:
-                t.start()
-            time.sleep(2.0)
-            s.kill9()
-            stop.set()
-            for t in threads:
-                t.join()
+            s.kill9_under_load(writer, 6, stop, seconds=2.0)
             self.assertGreater(len(acked["h"]) + len(acked["x"]), 100, "the write load did not run")
             s.start()
             r = redis.Redis(port=s.redis_port)

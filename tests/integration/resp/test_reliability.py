@@ -44,14 +44,7 @@ class KillNineTest(unittest.TestCase):
                         counters[wid] = n
                     i += 1
 
-            threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
-            for t in threads:
-                t.start()
-            time.sleep(1.5)
-            s.kill9()
-            stop.set()
-            for t in threads:
-                t.join()
+            s.kill9_under_load(writer, 8, stop)
             self.assertGreater(len(acked), 100, "the write load did not run")
             s.start()
             r = redis.Redis(port=s.redis_port, decode_responses=True)

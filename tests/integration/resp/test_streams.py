@@ -313,14 +313,7 @@ class PersistenceTest(unittest.TestCase):
                         acked[(key, entry_id)] = (wid, i)
                     i += 1
 
-            threads = [threading.Thread(target=writer, args=(w,)) for w in range(6)]
-            for t in threads:
-                t.start()
-            time.sleep(1.5)
-            s.kill9()
-            stop.set()
-            for t in threads:
-                t.join()
+            s.kill9_under_load(writer, 6, stop)
             self.assertGreater(len(acked), 100, "the write load did not run")
             s.start()
             r = redis.Redis(port=s.redis_port)
