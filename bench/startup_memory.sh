@@ -43,7 +43,10 @@ start_lumadb "$bin" "$work/luma" "$lport" "$mport" "$aport"
 base=$(rss_mb "$LUMADB_PID")
 gen_sets "$keys" | redis-cli -p "$lport" --pipe > /dev/null
 sleep 2
-echo "lumadb: $keys keys, RSS $(rss_mb "$LUMADB_PID") MB (was $base MB empty), dbsize $(redis-cli -p "$lport" dbsize)"
+echo "lumadb: $keys keys, RSS $(rss_mb "$LUMADB_PID") MB 2 s after the load (was $base MB empty), dbsize $(redis-cli -p "$lport" dbsize)"
+# After 5 s without writes the memtables go out to SST files.
+sleep 6
+echo "lumadb: RSS $(rss_mb "$LUMADB_PID") MB once writes have been quiet for 5 s"
 redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --daemonize no > /dev/null 2>&1 &
 REDIS_PID=$!
 wait_port "$rport"

@@ -153,6 +153,14 @@ Status Store::SyncWal() {
   return FromRocks(db_->SyncWAL(), "sync write-ahead log in " + dir_);
 }
 
+Status Store::FlushMemtables() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  fo.allow_write_stall = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> all(std::begin(handles_), std::end(handles_));
+  return FromRocks(db_->Flush(fo, all), "write memtables out in " + dir_);
+}
+
 Status Store::Get(Cf cf, std::string_view key, std::string* value, const Snapshot* snap) const {
   rocksdb::ReadOptions ro;
   if (snap != nullptr) ro.snapshot = snap->snap_;

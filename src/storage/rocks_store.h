@@ -123,6 +123,9 @@ class Store {
   Status Write(WriteBatch* batch, bool sync);
   // Makes every earlier write durable (fsyncs the write-ahead log).
   Status SyncWal();
+  // Writes every column family's memtables out to SST files and waits for
+  // it, so the memory they hold goes back (used when writes have gone quiet).
+  Status FlushMemtables();
 
   // Reads one key. NotFound if absent.
   Status Get(Cf cf, std::string_view key, std::string* value, const Snapshot* snap = nullptr) const;

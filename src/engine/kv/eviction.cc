@@ -202,8 +202,7 @@ uint8_t Store::LfuFrequency(const Value& v) const {
 void Store::SetLfuFrequency(Value* v, uint8_t freq) const { v->mc_time = LfuPack(LfuMinutes(NowMs()), freq); }
 
 uint64_t Store::IdleMs(const Value& v) const {
-  uint32_t now = ClockSeconds();
-  return now > v.access_s ? static_cast<uint64_t>(now - v.access_s) * 1000 : 0;
+  return static_cast<uint64_t>(v.IdleSeconds(ClockSeconds())) * 1000;
 }
 
 // ---- Settings ----

@@ -16,9 +16,9 @@ namespace lumadb::engine::kv {
 
 // The keyspace of one database shard: key -> Value. Each entry is one
 // allocation holding the Value followed by the key bytes, and the table holds
-// only pointers, which keeps a small key at about a hundred bytes (a map of
-// std::string -> Value would cost the 96-byte slot plus a key allocation at
-// every load-factor gap).
+// only pointers: a 16-byte key with a value of up to 15 bytes is one 80-byte
+// malloc chunk plus its slot (a map of std::string -> Value would cost an
+// 80-byte slot plus a key allocation at every load-factor gap).
 class KeyTable {
  public:
   KeyTable() = default;

@@ -113,8 +113,8 @@ void EncodeLargeMeta(const Value& v, uint64_t generation, int64_t list_lo, std::
   out->push_back(static_cast<char>(kLargeFormat));
   out->push_back(static_cast<char>(v.type()));
   AppendVarint(out, static_cast<uint64_t>(v.expire_ms));
-  AppendVarint(out, v.flags);
-  AppendVarint(out, v.cas);
+  AppendVarint(out, 0);  // two words kept from the value format (EncodeValue)
+  AppendVarint(out, 0);
   AppendVarint(out, generation);
   if (v.type() == Type::kStream) {
     const Stream& s = v.stream();
@@ -642,8 +642,6 @@ Status DecodeLargeMeta(std::string_view in, Value* v, LargeMeta* meta) {
     return bad();
   }
   v->expire_ms = static_cast<int64_t>(expire);
-  v->flags = static_cast<uint32_t>(flags);
-  v->cas = cas;
   if (v->type() == Type::kList) {
     uint64_t lo;
     if (!ConsumeVarint(&in, &lo)) return bad();

@@ -113,7 +113,7 @@ Status Store::Load() {
     Shard& shard = shards_[ShardOf(key)];
     Db& d = shard.dbs[db];
     if (value.expire_ms != 0) d.expiries.emplace(value.expire_ms, std::string(key));
-    if (value.cas > cas_.load()) cas_.store(value.cas);
+    if (db == kMemcacheDb && value.IsString()) cas_.store(std::max(cas_.load(), mc_item::Cas(value)));
     Value& stored = d.map.Upsert(key, std::move(value));
     if (per_element) large.Expect(db, key, meta, &stored);
     loaded++;
@@ -229,7 +229,7 @@ Value* Store::Peek(int db, std::string_view key) {
 Value* Store::Find(int db, std::string_view key) {
   Value* v = Peek(db, key);
   if (v != nullptr) {
-    v->access_s = ClockSeconds();
+    v->set_access_s(ClockSeconds());
     NoteAccess(db, v);
   }
   return v;
@@ -239,7 +239,7 @@ Value& Store::Put(int db, std::string_view key, Value value) {
   ASSERT_HELD(key);
   Shard& shard = shards_[ShardOf(key)];
   Db& d = shard.dbs[db];
-  value.access_s = ClockSeconds();
+  value.set_access_s(ClockSeconds());
   Value* old = d.map.Find(key);
   if (old != nullptr && old->expire_ms != 0 && old->expire_ms <= NowMs()) {
     EraseExpired(shard, db, key);
@@ -703,6 +703,11 @@ void Store::RequestFlush() {
 
 void Store::RunBackground() {
   int64_t last_flush = MonoMs();
+  // Memtables left by the last writes go out after memtable_quiet_ms.
+  constexpr uint64_t kMemtableBytesWorthWriting = 1 << 20;
+  int64_t last_write = last_flush;
+  uint64_t seen_seq = change_seq_.load(std::memory_order_relaxed);
+  bool memtables_out = true;
   std::unique_lock<std::mutex> lk(bg_mu_);
   while (!stopping_) {
     bg_cv_.wait_for(lk, std::chrono::milliseconds(100));
@@ -721,6 +726,20 @@ void Store::RunBackground() {
     if (requested || now - last_flush >= options_.flush_interval_ms) {
       last_flush = now;
       if (HasPendingWrites()) (void)Flush(options_.durability != Durability::kNone);
+    }
+    // Any change (written here, or at once under durability always).
+    if (uint64_t seq = change_seq_.load(std::memory_order_relaxed); seq != seen_seq) {
+      seen_seq = seq;
+      last_write = now;
+      memtables_out = false;
+    }
+    if (!memtables_out && now - last_write >= options_.memtable_quiet_ms) {
+      memtables_out = true;
+      if (disk_ != nullptr && disk_->Stats().memtable_bytes >= kMemtableBytesWorthWriting) {
+        Status st = disk_->FlushMemtables();
+        if (!st.ok()) LOG_WARN("kv: %s", st.ToString().c_str());
+        malloc_trim(0);
+      }
     }
     lk.lock();
   }

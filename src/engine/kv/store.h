@@ -79,6 +79,10 @@ struct StoreOptions {
   // Collections of at least this many elements are stored one RocksDB entry
   // per element (persist_layout.h).
   size_t large_min_elements = kLargeMinElements;
+  // After this long without a write, what is left in RocksDB's memtables
+  // (up to one per column family) is written out to SST files, so that the
+  // memory goes back instead of waiting for more writes to fill them.
+  int memtable_quiet_ms = 5000;
 };
 
 // The in-memory keyspace shared by the Redis and Memcached protocols, made

@@ -174,9 +174,7 @@ TEST(KvStore, PersistsEveryTypeAcrossReopen) {
     z.zset().Insert("two", -2);
     z.expire_ms = NowMs() + 100000;
     s.Put(4, "zset", std::move(z));
-    Value mc = Str("item");
-    mc.flags = 42;
-    mc.cas = 7;
+    Value mc = mc_item::Make("item", 7, 42, 16);
     s.Put(kMemcacheDb, "mc", std::move(mc));
     lock.Release();
     ASSERT_TRUE(s.Flush(true).ok());
@@ -193,7 +191,10 @@ TEST(KvStore, PersistsEveryTypeAcrossReopen) {
     EXPECT_TRUE(s.Find(3, "set")->set().contains("m"));
     EXPECT_EQ(*s.Find(4, "zset")->zset().Score("two"), -2);
     EXPECT_GT(s.Find(4, "zset")->expire_ms, NowMs());
-    EXPECT_EQ(s.Find(kMemcacheDb, "mc")->flags, 42u);
+    EXPECT_EQ(mc_item::Flags(*s.Find(kMemcacheDb, "mc")), 42u);
+    EXPECT_EQ(mc_item::Cas(*s.Find(kMemcacheDb, "mc")), 7u);
+    EXPECT_EQ(mc_item::Bits(*s.Find(kMemcacheDb, "mc")), 16u);
+    EXPECT_EQ(mc_item::Data(*s.Find(kMemcacheDb, "mc")), "item");
     EXPECT_GE(s.NextCas(), 8u);  // CAS values keep increasing after a restart
   }
 }
@@ -255,6 +256,31 @@ TEST(KvStore, NestedLocksAreReentrant) {
   EXPECT_EQ(s.DbSize(0), 0u);
 }
 
+TEST(KvStore, QuietWritesLeaveNoMemtableBehind) {
+  DiskStore dir;
+  auto disk = dir.Open();
+  StoreOptions opts;
+  opts.flush_interval_ms = 50;
+  opts.memtable_quiet_ms = 300;
+  Store s(disk.get(), opts);
+  ASSERT_TRUE(s.Load().ok());
+  s.Start();
+  {
+    auto lock = s.LockAll();
+    for (int i = 0; i < 40000; i++) s.Put(0, "key:" + std::to_string(i), Str(std::string(60, 'v')));
+  }
+  // The writes reach the memtables within a flush interval or two...
+  int64_t deadline = MonoMs() + 5000;
+  while (disk->Stats().memtable_bytes < (1u << 20) && MonoMs() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_GE(disk->Stats().memtable_bytes, 1u << 20);
+  // ...and leave them for SST files once writes have been quiet for a while.
+  deadline = MonoMs() + 10000;
+  while (disk->Stats().memtable_bytes >= (1u << 20) && MonoMs() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_LT(disk->Stats().memtable_bytes, 1u << 20);
+  EXPECT_GT(disk->Stats().live_sst_bytes, 0u);
+  ASSERT_TRUE(s.Stop().ok());
+}
+
 TEST(ValueCodec, RejectsGarbage) {
   Value v;
   EXPECT_FALSE(DecodeValue("", &v).ok());
@@ -265,6 +291,53 @@ TEST(ValueCodec, RejectsGarbage) {
   EncodeValue(l, &enc);
   EXPECT_TRUE(DecodeValue(enc, &v).ok());
   EXPECT_FALSE(DecodeValue(enc.substr(0, enc.size() - 1), &v).ok());
+}
+
+TEST(ValueCodec, ReadsMemcachedItemsWrittenWithFlagsAndCasWords) {
+  // Version 1, string, expiry 5, flags 42, CAS 300 (varint ac 02), "data":
+  // the layout before the item fields moved into the data.
+  Value v;
+  ASSERT_TRUE(DecodeValue(std::string("\x01\x00\x05\x2a\xac\x02" "data", 10), &v).ok());
+  EXPECT_EQ(v.expire_ms, 5);
+  EXPECT_EQ(mc_item::Cas(v), 300u);
+  EXPECT_EQ(mc_item::Flags(v), 42u);
+  EXPECT_EQ(mc_item::Bits(v), 0u);
+  EXPECT_EQ(mc_item::Data(v), "data");
+  // Written now, an item is one string and reads back the same.
+  std::string enc;
+  EncodeValue(v, &enc);
+  Value back;
+  ASSERT_TRUE(DecodeValue(enc, &back).ok());
+  EXPECT_EQ(back.str(), v.str());
+  EXPECT_EQ(mc_item::Cas(back), 300u);
+}
+
+TEST(McItem, FieldsLiveInTheHeaderBeforeTheData) {
+  Value v = mc_item::Make("abc", 0x0102030405060708ull, 0xfffffffeu, 9);
+  EXPECT_EQ(v.str().size(), mc_item::kHeaderSize + 3);
+  EXPECT_EQ(mc_item::Cas(v), 0x0102030405060708ull);
+  EXPECT_EQ(mc_item::Flags(v), 0xfffffffeu);
+  EXPECT_EQ(mc_item::Bits(v), 9u);
+  mc_item::SetCas(&v, 77);
+  mc_item::SetBits(&v, 1);
+  EXPECT_EQ(mc_item::Cas(v), 77u);
+  EXPECT_EQ(mc_item::Flags(v), 0xfffffffeu);
+  EXPECT_EQ(mc_item::Bits(v), 1u);
+  EXPECT_EQ(mc_item::Data(v), "abc");
+  // A string too short for the header (not an item) reads as zeros.
+  Value plain(std::string("xy"));
+  EXPECT_EQ(mc_item::Cas(plain), 0u);
+  EXPECT_EQ(mc_item::Data(plain), "");
+}
+
+TEST(ValueAccessClock, WrapsAt24BitsLikeRedis) {
+  Value v;
+  v.set_access_s(Value::kAccessClockMax);
+  EXPECT_EQ(v.IdleSeconds(Value::kAccessClockMax + 10), 10u);
+  v.set_access_s(100);
+  EXPECT_EQ(v.IdleSeconds(160), 60u);
+  v.set_access_s(5u - 20u);  // an IDLETIME larger than the clock
+  EXPECT_EQ(v.IdleSeconds(5), 20u);
 }
 
 }  // namespace

@@ -53,11 +53,8 @@ void Value::Destroy() {
 
 void Value::MoveFrom(Value& other) {
   expire_ms = other.expire_ms;
-  cas = other.cas;
-  flags = other.flags;
-  access_s = other.access_s;
+  access_ = other.access_;
   mc_time = other.mc_time;
-  mc_bits = other.mc_bits;
   type_ = other.type_;
   if (type_ == Type::kString) {
     new (&u_.str) std::string(std::move(other.u_.str));
@@ -84,11 +81,8 @@ size_t Value::Size() const {
 Value Value::Clone() const {
   Value v = Make(type());
   v.expire_ms = expire_ms;
-  v.cas = cas;
-  v.flags = flags;
-  v.access_s = access_s;
+  v.access_ = access_;
   v.mc_time = mc_time;
-  v.mc_bits = mc_bits;
   switch (type()) {
     case Type::kString: v.str() = str(); break;
     case Type::kList: v.list() = list(); break;
@@ -203,8 +197,10 @@ void EncodeValue(const Value& v, std::string* out) {
   out->push_back(static_cast<char>(kFormatVersion));
   out->push_back(static_cast<char>(v.type()));
   AppendVarint(out, static_cast<uint64_t>(v.expire_ms));
-  AppendVarint(out, v.flags);
-  AppendVarint(out, v.cas);
+  // Two words that once held memcached's flags and CAS, which now live in
+  // the item's data (mc_item); always 0 when written.
+  AppendVarint(out, 0);
+  AppendVarint(out, 0);
   switch (v.type()) {
     case Type::kString: out->append(v.str()); break;
     case Type::kList:
@@ -245,10 +241,14 @@ Status DecodeValue(std::string_view in, Value* v) {
   uint64_t expire, flags, cas, n;
   if (!ConsumeVarint(&in, &expire) || !ConsumeVarint(&in, &flags) || !ConsumeVarint(&in, &cas)) return bad();
   v->expire_ms = static_cast<int64_t>(expire);
-  v->flags = static_cast<uint32_t>(flags);
-  v->cas = cas;
   if (v->type() == Type::kString) {
-    v->str().assign(in);
+    if (cas != 0) {
+      // Written before memcached's fields moved into the item's data.
+      *v = mc_item::Make(in, cas, static_cast<uint32_t>(flags), 0);
+      v->expire_ms = static_cast<int64_t>(expire);
+    } else {
+      v->str().assign(in);
+    }
     return Status::Ok();
   }
   if (v->type() == Type::kStream) return DecodeStream(&in, &v->stream()) && in.empty() ? Status::Ok() : bad();
@@ -277,5 +277,46 @@ Status DecodeValue(std::string_view in, Value* v) {
   }
   return in.empty() ? Status::Ok() : bad();
 }
+
+namespace mc_item {
+
+namespace {
+template <typename T>
+T ReadLe(const std::string& s, size_t at) {
+  if (s.size() < kHeaderSize) return 0;
+  T x = 0;
+  for (size_t i = 0; i < sizeof(T); i++) x |= static_cast<T>(static_cast<uint8_t>(s[at + i])) << (8 * i);
+  return x;
+}
+template <typename T>
+void WriteLe(std::string* s, size_t at, T x) {
+  if (s->size() < kHeaderSize) s->resize(kHeaderSize, '\0');
+  for (size_t i = 0; i < sizeof(T); i++) (*s)[at + i] = static_cast<char>(static_cast<uint8_t>(x >> (8 * i)));
+}
+constexpr size_t kCasAt = 0, kFlagsAt = 8, kBitsAt = 12;
+}  // namespace
+
+Value Make(std::string_view data, uint64_t cas, uint32_t flags, uint8_t bits) {
+  std::string s;
+  s.reserve(kHeaderSize + data.size());
+  s.resize(kHeaderSize);
+  WriteLe(&s, kCasAt, cas);
+  WriteLe(&s, kFlagsAt, flags);
+  WriteLe(&s, kBitsAt, bits);
+  s.append(data);
+  return Value(std::move(s));
+}
+
+uint64_t Cas(const Value& v) { return ReadLe<uint64_t>(v.str(), kCasAt); }
+uint32_t Flags(const Value& v) { return ReadLe<uint32_t>(v.str(), kFlagsAt); }
+uint8_t Bits(const Value& v) { return ReadLe<uint8_t>(v.str(), kBitsAt); }
+std::string_view Data(const Value& v) {
+  std::string_view s = v.str();
+  return s.size() < kHeaderSize ? std::string_view() : s.substr(kHeaderSize);
+}
+void SetCas(Value* v, uint64_t cas) { WriteLe(&v->str(), kCasAt, cas); }
+void SetBits(Value* v, uint8_t bits) { WriteLe(&v->str(), kBitsAt, bits); }
+
+}  // namespace mc_item
 
 }  // namespace lumadb::engine::kv

@@ -43,19 +43,17 @@ using Set = StrSet;
 using Hash = HashMap;
 
 // One keyspace entry: a string stored inline, or a collection behind a
-// pointer, plus expiry and the memcached item fields. A hand-made tagged
-// union (not std::variant, whose index costs a padded word) keeps it at 64
-// bytes.
+// pointer, plus expiry and the access words. A hand-made tagged union (not
+// std::variant, whose index costs a padded word) keeps it at 48 bytes, so a
+// key of up to 16 bytes and its value fit an 80-byte malloc chunk. Memcached
+// items keep their CAS, client flags and item bits in their data (see
+// McItem below), not here.
 class Value {
  public:
   int64_t expire_ms = 0;    // absolute Unix time in ms; 0 = no expiry
-  uint64_t cas = 0;         // memcached CAS unique (0 for Redis values)
-  uint32_t flags = 0;       // memcached client flags
-  uint32_t access_s = 0;    // last access, seconds since the store started (OBJECT IDLETIME)
-  // memcached item state, kept in memory only (protocol/memcache/item.h):
-  // memcached's LRU time and its fetched/active/stale/win-token/binary-key bits.
+  // memcached's LRU time for items in kMemcacheDb (protocol/memcache/item.h);
+  // Redis's LFU counter and decrement time under an LFU policy for the rest.
   uint32_t mc_time = 0;
-  uint8_t mc_bits = 0;
 
   Value() { new (&u_.str) std::string(); }
   explicit Value(std::string s) { new (&u_.str) std::string(std::move(s)); }
@@ -72,6 +70,14 @@ class Value {
   ~Value() { Destroy(); }
 
   static Value Make(Type t);
+
+  // Last access, in seconds since the store started, kept in 24 bits and
+  // wrapping every 194 days like Redis's LRU clock (OBJECT IDLETIME).
+  static constexpr uint32_t kAccessClockMax = (1u << 24) - 1;
+  uint32_t access_s() const { return access_; }
+  void set_access_s(uint32_t s) { access_ = s & kAccessClockMax; }
+  // Seconds between the last access and now_s (a ClockSeconds() reading).
+  uint32_t IdleSeconds(uint32_t now_s) const { return (now_s - access_) & kAccessClockMax; }
 
   Type type() const { return type_; }
   bool IsString() const { return type_ == Type::kString; }
@@ -97,7 +103,8 @@ class Value {
   void Destroy();
   void MoveFrom(Value& other);
 
-  Type type_ = Type::kString;
+  uint32_t access_ : 24 = 0;
+  Type type_ : 8 = Type::kString;
   union Payload {
     Payload() {}
     ~Payload() {}
@@ -106,9 +113,29 @@ class Value {
   } u_;
 };
 
-static_assert(sizeof(Value) == 64, "a keyspace value header should stay one cache line");
+static_assert(sizeof(Value) == 48, "a keyspace value header should stay 48 bytes");
 
-// Serializes a value (type, expiry, flags, cas, payload) for storage.
+// A memcached item is a string Value in kMemcacheDb whose bytes begin with a
+// 13-byte header: the CAS unique (8 bytes), the client flags (4) and
+// memcached's item bits (1, protocol/memcache/item.h), little-endian; the
+// item's data follows. Keeping them in the data keeps every other value's
+// header small.
+namespace mc_item {
+inline constexpr size_t kHeaderSize = 13;
+// A string value holding an item with these fields.
+Value Make(std::string_view data, uint64_t cas, uint32_t flags, uint8_t bits);
+// The fields of an item; a value too short to hold the header reads as 0s.
+uint64_t Cas(const Value& v);
+uint32_t Flags(const Value& v);
+uint8_t Bits(const Value& v);
+std::string_view Data(const Value& v);
+void SetCas(Value* v, uint64_t cas);
+void SetBits(Value* v, uint8_t bits);
+// The item's bytes as a string whose first kHeaderSize bytes are the header.
+inline std::string& Raw(Value* v) { return v->str(); }
+}  // namespace mc_item
+
+// Serializes a value (type, expiry, payload) for storage.
 void EncodeValue(const Value& v, std::string* out);
 Status DecodeValue(std::string_view in, Value* v);
 

@@ -127,7 +127,7 @@ void MemcacheSession::CmdLruCrawler() {
     std::string& out = conn_.out();
     int64_t start_s = server_.start_ms() / 1000;
     store().ForEach(kMemcacheDb, [&](std::string_view key, const Value& v) {
-      uint64_t size = ItemSize(key.size(), v.flags, v.str().size());
+      uint64_t size = ItemSize(key.size(), mc_item::Flags(v), mc_item::Data(v).size());
       int cls = SlabClass(size);
       if (!want[cls]) return;
       out.append("key=");
@@ -137,8 +137,8 @@ void MemcacheSession::CmdLruCrawler() {
       out.append(" la=");
       AppendI64(&out, start_s + v.mc_time);
       out.append(" cas=");
-      AppendU64(&out, v.cas);
-      out.append((v.mc_bits & kItemFetched) ? " fetch=yes" : " fetch=no");
+      AppendU64(&out, mc_item::Cas(v));
+      out.append((mc_item::Bits(v) & kItemFetched) ? " fetch=yes" : " fetch=no");
       out.append(" cls=");
       AppendU64(&out, static_cast<uint64_t>(cls));
       out.append(" size=");
@@ -276,7 +276,7 @@ void MemcacheSession::StatsGeneral() {
   uint64_t items = 0, bytes = 0;
   store().ForEach(kMemcacheDb, [&](std::string_view key, const Value& v) {
     items++;
-    bytes += ItemSize(key.size(), v.flags, v.str().size());
+    bytes += ItemSize(key.size(), mc_item::Flags(v), mc_item::Data(v).size());
   });
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -443,7 +443,7 @@ void MemcacheSession::StatsSettings() {
 void MemcacheSession::StatsItems() {
   std::vector<ClassUsage> usage(kSlabClasses + 1);
   store().ForEach(kMemcacheDb, [&](std::string_view key, const Value& v) {
-    uint64_t size = ItemSize(key.size(), v.flags, v.str().size());
+    uint64_t size = ItemSize(key.size(), mc_item::Flags(v), mc_item::Data(v).size());
     ClassUsage& u = usage[SlabClass(size)];
     u.items++;
     u.bytes += size;
@@ -479,7 +479,7 @@ void MemcacheSession::StatsItems() {
 void MemcacheSession::StatsSlabs() {
   std::vector<ClassUsage> usage(kSlabClasses + 1);
   store().ForEach(kMemcacheDb, [&](std::string_view key, const Value& v) {
-    usage[SlabClass(ItemSize(key.size(), v.flags, v.str().size()))].items++;
+    usage[SlabClass(ItemSize(key.size(), mc_item::Flags(v), mc_item::Data(v).size()))].items++;
   });
   uint64_t active = 0, malloced = 0;
   std::string name;
@@ -520,8 +520,8 @@ void MemcacheSession::StatsSizes() {
   // Items stored since sizes_enable, in 32-byte buckets of their size.
   std::map<uint64_t, uint64_t> buckets;
   store().ForEach(kMemcacheDb, [&](std::string_view key, const Value& v) {
-    if (v.cas < cas_min) return;
-    uint64_t size = ItemSize(key.size(), v.flags, v.str().size());
+    if (mc_item::Cas(v) < cas_min) return;
+    uint64_t size = ItemSize(key.size(), mc_item::Flags(v), mc_item::Data(v).size());
     buckets[(size + 31) / 32 * 32]++;
   });
   for (const auto& [size, count] : buckets) Stat(std::to_string(size), count);
@@ -548,12 +548,12 @@ void MemcacheSession::StatsCachedump() {
   bool full = false;
   store().ForEach(kMemcacheDb, [&](std::string_view key, const Value& v) {
     if (full || (limit != 0 && shown >= limit)) return;
-    if (SlabClass(ItemSize(key.size(), v.flags, v.str().size())) != static_cast<int>(id)) return;
+    if (SlabClass(ItemSize(key.size(), mc_item::Flags(v), mc_item::Data(v).size())) != static_cast<int>(id)) return;
     size_t before = out.size();
     out.append("ITEM ");
     out.append(key);
     out.append(" [");
-    AppendU64(&out, v.str().size());
+    AppendU64(&out, mc_item::Data(v).size());
     out.append(" b; ");
     AppendI64(&out, v.expire_ms == 0 ? 0 : v.expire_ms / 1000);
     out.append(" s]\r\n");

@@ -18,10 +18,12 @@ MemcacheSession::DeltaResult MemcacheSession::AddDelta(std::string_view key, boo
                                                        uint64_t cas_in, std::string* result, Value** item) {
   Value* v = store().Find(kMemcacheDb, key);
   if (v == nullptr) return DeltaResult::kNotFound;
-  std::string& data = v->str();
+  std::string_view data = mc_item::Data(*v);
   // memcached refuses empty items and items too big for one slab chunk.
-  if (data.empty() || ItemSize(key.size(), v->flags, data.size()) > kSlabChunkMax) return DeltaResult::kNonNumeric;
-  if (cas_in != 0 && v->cas != cas_in) return DeltaResult::kCasMismatch;
+  if (data.empty() || ItemSize(key.size(), mc_item::Flags(*v), data.size()) > kSlabChunkMax) {
+    return DeltaResult::kNonNumeric;
+  }
+  if (cas_in != 0 && mc_item::Cas(*v) != cas_in) return DeltaResult::kCasMismatch;
   uint64_t value;
   if (!ParseCounter(data, &value)) return DeltaResult::kNonNumeric;
   if (incr) {
@@ -36,14 +38,15 @@ MemcacheSession::DeltaResult MemcacheSession::AddDelta(std::string_view key, boo
   if (result->size() <= data.size()) {
     // memcached rewrites the item in place, padding with spaces to its old
     // length (so "100" decremented reads back as "99 ").
-    data.replace(0, result->size(), *result);
-    std::fill(data.begin() + static_cast<std::ptrdiff_t>(result->size()), data.end(), ' ');
-    v->cas = store().NextCas();
+    std::string& raw = mc_item::Raw(v);
+    raw.replace(mc_item::kHeaderSize, result->size(), *result);
+    std::fill(raw.begin() + static_cast<std::ptrdiff_t>(mc_item::kHeaderSize + result->size()), raw.end(), ' ');
+    mc_item::SetCas(v, store().NextCas());
     UpdateItemTime(v, server_.NowSeconds());
     store().Touched(kMemcacheDb, key);
   } else {
     // A longer number needs a new item with the old flags and TTL.
-    LinkItem(key, *result, v->flags, v->expire_ms, 0);
+    LinkItem(key, *result, mc_item::Flags(*v), v->expire_ms, 0);
     v = store().Find(kMemcacheDb, key);
   }
   *item = v;
@@ -136,7 +139,7 @@ void MemcacheSession::CmdMetaArithmetic() {
       continue;
     } else if (f.letter == 'c') {
       meta_line_.append(" c");
-      AppendU64(&meta_line_, v->cas);
+      AppendU64(&meta_line_, mc_item::Cas(*v));
     } else if (f.letter == 't') {
       meta_line_.append(" t");
       AppendI64(&meta_line_, TtlSeconds(v->expire_ms, now_ms_));

@@ -30,15 +30,15 @@ void MemcacheSession::CmdMetaDelete() {
     if (v == nullptr) {
       st.delete_misses.fetch_add(1, std::memory_order_relaxed);
       meta_line_ = "NF";
-    } else if (m.has_cas && v->cas != m.cas) {
+    } else if (m.has_cas && mc_item::Cas(*v) != m.cas) {
       st.delete_misses.fetch_add(1, std::memory_order_relaxed);
       meta_line_ = "EX";
     } else if (m.invalidate) {
       // I: keep the item but mark it stale with a new CAS, so the next mg
       // wins the recache (the win token is cleared).
       if (m.has_ttl) store().SetExpire(kMemcacheDb, key, v, ExpireMs(m.ttl, now_ms_));
-      v->mc_bits = static_cast<uint8_t>((v->mc_bits | kItemStale) & ~kItemTokenSent);
-      v->cas = store().NextCas();
+      mc_item::SetBits(v, static_cast<uint8_t>((mc_item::Bits(*v) | kItemStale) & ~kItemTokenSent));
+      mc_item::SetCas(v, store().NextCas());
       store().Touched(kMemcacheDb, key);
       if (IsExpired(v->expire_ms, now_ms_)) store().Erase(kMemcacheDb, key);
       meta_line_ = "HD";

@@ -69,11 +69,12 @@ int64_t TtlSeconds(int64_t expire_ms, int64_t now_ms) {
 }
 
 void BumpItem(engine::kv::Value* item, uint32_t now_s) {
-  if (item->mc_bits & kItemActive) return;
-  if (!(item->mc_bits & kItemFetched)) {
-    item->mc_bits |= kItemFetched;
+  uint8_t bits = mc_item::Bits(*item);
+  if (bits & kItemActive) return;
+  if (!(bits & kItemFetched)) {
+    mc_item::SetBits(item, bits | kItemFetched);
   } else {
-    item->mc_bits |= kItemActive;
+    mc_item::SetBits(item, bits | kItemActive);
     item->mc_time = now_s;
   }
 }

@@ -10,12 +10,15 @@
 // item model that clients can observe: sizes and slab classes (stats, me),
 // expiry times, and the item bits behind mg's h/l/W/X/Z flags.
 //
-// An item is a string Value in engine::kv::kMemcacheDb: str() is the data,
-// flags the client flags, cas the CAS unique, expire_ms the expiry, and
-// mc_time/mc_bits memcached's LRU time and item bits (not persisted).
+// An item is a string Value in engine::kv::kMemcacheDb (engine::kv::mc_item):
+// its bytes carry the CAS unique, the client flags and the item bits below in
+// a header before the data; expire_ms is the expiry and mc_time memcached's
+// LRU time (not persisted).
 namespace lumadb::protocol::memcache {
 
-// Bits of Value::mc_bits.
+namespace mc_item = engine::kv::mc_item;
+
+// Item bits (mc_item::Bits).
 inline constexpr uint8_t kItemFetched = 1;     // fetched at least once (mg h, me fetch=)
 inline constexpr uint8_t kItemActive = 2;      // fetched again after that; its time was bumped
 inline constexpr uint8_t kItemStale = 4;       // invalidated by md I or ms I (mg X)
@@ -24,7 +27,7 @@ inline constexpr uint8_t kItemKeyBinary = 16;  // stored by ms with b: replies s
 
 // Whether replies must show the key in base64: it was stored with ms b, or
 // it holds a byte no text request can carry in a key (a space, "\n" or NUL),
-// which happens when kItemKeyBinary was lost in a restart.
+// which covers items stored before their bits were persisted with them.
 bool KeyIsBinary(std::string_view key, uint8_t bits);
 
 // Bytes memcached accounts for an item (ITEM_ntotal with CAS enabled): a

@@ -39,15 +39,15 @@ void MemcacheSession::CmdGet() {
     out.append("VALUE ");
     out.append(key);
     out.push_back(' ');
-    AppendU64(&out, v->flags);
+    AppendU64(&out, mc_item::Flags(*v));
     out.push_back(' ');
-    AppendU64(&out, v->str().size());
+    AppendU64(&out, mc_item::Data(*v).size());
     if (with_cas) {
       out.push_back(' ');
-      AppendU64(&out, v->cas);
+      AppendU64(&out, mc_item::Cas(*v));
     }
     out.append("\r\n");
-    out.append(v->str());
+    out.append(mc_item::Data(*v));
     out.append("\r\n");
     if (touch) {
       if (IsExpired(expire_ms, now_ms_)) {
@@ -114,14 +114,14 @@ void MemcacheSession::CmdMetaGet() {
   }
 
   // h and l report the item as it was before this fetch.
-  uint8_t bits_before = v->mc_bits;
+  uint8_t bits_before = mc_item::Bits(*v);
   uint32_t time_before = v->mc_time;
   bool won = false;
   bool ttl_set = false;
   meta_line_.clear();
   if (m.value) {
     meta_line_.append("VA ");
-    AppendU64(&meta_line_, v->str().size());
+    AppendU64(&meta_line_, mc_item::Data(*v).size());
   } else {
     meta_line_.append("HD");
   }
@@ -139,14 +139,14 @@ void MemcacheSession::CmdMetaGet() {
         break;
       case 'R':
         // Win the recache when less TTL than R remains (once per item).
-        if (!(v->mc_bits & kItemTokenSent) && !created && v->expire_ms != 0 &&
+        if (!(mc_item::Bits(*v) & kItemTokenSent) && !created && v->expire_ms != 0 &&
             v->expire_ms < ExpireMs(m.recache_ttl, now_ms_)) {
           won = true;
         }
         break;
       case 's':
         meta_line_.append(" s");
-        AppendU64(&meta_line_, v->str().size());
+        AppendU64(&meta_line_, mc_item::Data(*v).size());
         break;
       case 't':
         meta_line_.append(" t");
@@ -154,11 +154,11 @@ void MemcacheSession::CmdMetaGet() {
         break;
       case 'c':
         meta_line_.append(" c");
-        AppendU64(&meta_line_, v->cas);
+        AppendU64(&meta_line_, mc_item::Cas(*v));
         break;
       case 'f':
         meta_line_.append(" f");
-        AppendU64(&meta_line_, v->flags);
+        AppendU64(&meta_line_, mc_item::Flags(*v));
         break;
       case 'l':
         meta_line_.append(" l");
@@ -176,26 +176,26 @@ void MemcacheSession::CmdMetaGet() {
         MetaOpaque(f);
         break;
       case 'k':
-        MetaKey(key, KeyIsBinary(key, v->mc_bits));
+        MetaKey(key, KeyIsBinary(key, mc_item::Bits(*v)));
         break;
       default:
         break;
     }
   }
   // Z before X, and never W with Z: as memcached orders them.
-  if (v->mc_bits & kItemTokenSent) meta_line_.append(" Z");
-  if (v->mc_bits & kItemStale) {
+  if (mc_item::Bits(*v) & kItemTokenSent) meta_line_.append(" Z");
+  if (mc_item::Bits(*v) & kItemStale) {
     meta_line_.append(" X");
-    if (!(v->mc_bits & kItemTokenSent)) won = true;
+    if (!(mc_item::Bits(*v) & kItemTokenSent)) won = true;
   }
   if (won) {
     meta_line_.append(" W");
-    v->mc_bits |= kItemTokenSent;
+    mc_item::SetBits(v, mc_item::Bits(*v) | kItemTokenSent);
   }
   SendMeta(false);
   if (m.value) {
     std::string& out = conn_.out();
-    out.append(v->str());
+    out.append(mc_item::Data(*v));
     out.append("\r\n");
   }
   if (!m.no_bump) BumpItem(v, now_s);
@@ -219,7 +219,7 @@ void MemcacheSession::CmdMetaDebug() {
     Reply("EN");
   } else {
     meta_line_ = "ME ";
-    if (KeyIsBinary(key, v->mc_bits)) {
+    if (KeyIsBinary(key, mc_item::Bits(*v))) {
       Base64Encode(key, &meta_line_);
     } else {
       meta_line_.append(key);
@@ -230,9 +230,9 @@ void MemcacheSession::CmdMetaDebug() {
     meta_line_.append(" la=");
     AppendU64(&meta_line_, now_s - std::min(now_s, v->mc_time));
     meta_line_.append(" cas=");
-    AppendU64(&meta_line_, v->cas);
-    meta_line_.append((v->mc_bits & kItemFetched) ? " fetch=yes" : " fetch=no");
-    uint64_t size = ItemSize(key.size(), v->flags, v->str().size());
+    AppendU64(&meta_line_, mc_item::Cas(*v));
+    meta_line_.append((mc_item::Bits(*v) & kItemFetched) ? " fetch=yes" : " fetch=no");
+    uint64_t size = ItemSize(key.size(), mc_item::Flags(*v), mc_item::Data(*v).size());
     meta_line_.append(" cls=");
     AppendU64(&meta_line_, static_cast<uint64_t>(SlabClass(size)));
     meta_line_.append(" size=");

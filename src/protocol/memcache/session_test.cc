@@ -29,8 +29,8 @@ TEST(MemcacheSession, SetGetGets) {
   auto lock = t.store().LockKey("a");
   const engine::kv::Value* v = t.store().Find(kMemcacheDb, "a");
   ASSERT_NE(v, nullptr);
-  EXPECT_EQ(v->str(), "abc");
-  EXPECT_EQ(v->flags, 5u);
+  EXPECT_EQ(engine::kv::mc_item::Data(*v), "abc");
+  EXPECT_EQ(engine::kv::mc_item::Flags(*v), 5u);
   EXPECT_EQ(t.store().Find(0, "a"), nullptr);
 }
 

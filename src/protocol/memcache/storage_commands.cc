@@ -17,12 +17,9 @@ uint64_t MemcacheSession::LinkItem(std::string_view key, std::string data, uint3
     store().Erase(kMemcacheDb, key);
     return cas;
   }
-  Value v(std::move(data));
-  v.flags = flags;
+  Value v = mc_item::Make(data, cas, flags, bits);
   v.expire_ms = expire_ms;
-  v.cas = cas;
   v.mc_time = server_.NowSeconds();
-  v.mc_bits = bits;
   store().Put(kMemcacheDb, key, std::move(v));
   return cas;
 }
@@ -50,9 +47,9 @@ MemcacheSession::StoreResult MemcacheSession::StoreItem(StoreMode mode, const Ne
   Cas cas = Cas::kBadValue;
   if (item.cas_in == 0) {
     cas = Cas::kNone;
-  } else if (item.cas_in == old->cas) {
+  } else if (item.cas_in == mc_item::Cas(*old)) {
     cas = Cas::kMatch;
-  } else if (item.allow_stale && item.cas_in < old->cas) {
+  } else if (item.allow_stale && item.cas_in < mc_item::Cas(*old)) {
     cas = Cas::kStale;
   }
 
@@ -70,7 +67,7 @@ MemcacheSession::StoreResult MemcacheSession::StoreItem(StoreMode mode, const Ne
         // An invalidation with an older CAS: store it, but as a stale item
         // that keeps the old TTL and win-token state.
         st.cas_hits.fetch_add(1, std::memory_order_relaxed);
-        bits |= kItemStale | (old->mc_bits & kItemTokenSent);
+        bits |= kItemStale | (mc_item::Bits(*old) & kItemTokenSent);
         *new_cas = LinkItem(item.key, std::string(item.data), item.flags, old->expire_ms, bits);
         return StoreResult::kStored;
       }
@@ -79,23 +76,24 @@ MemcacheSession::StoreResult MemcacheSession::StoreItem(StoreMode mode, const Ne
     case StoreMode::kAppend:
     case StoreMode::kPrepend: {
       if (cas != Cas::kNone && cas != Cas::kMatch) return StoreResult::kExists;
-      std::string& data = old->str();
       // The joined item must fit, else memcached's allocation fails.
-      if (ItemSize(item.key.size(), old->flags, data.size() + item.data.size()) > server_.config().max_item_size) {
+      if (ItemSize(item.key.size(), mc_item::Flags(*old), mc_item::Data(*old).size() + item.data.size()) >
+          server_.config().max_item_size) {
         return StoreResult::kNotStored;
       }
       // A new item with the old flags and TTL, joined in place.
+      std::string& raw = mc_item::Raw(old);
       if (mode == StoreMode::kAppend) {
-        data.append(item.data);
+        raw.append(item.data);
       } else {
-        data.insert(0, item.data);
+        raw.insert(mc_item::kHeaderSize, item.data);
       }
-      old->cas = store().NextCas();
-      old->mc_bits = 0;
+      *new_cas = store().NextCas();
+      mc_item::SetCas(old, *new_cas);
+      mc_item::SetBits(old, 0);
       old->mc_time = server_.NowSeconds();
       store().Touched(kMemcacheDb, item.key);
       st.total_items.fetch_add(1, std::memory_order_relaxed);
-      *new_cas = old->cas;
       return StoreResult::kStored;
     }
     case StoreMode::kReplace:

@@ -63,8 +63,8 @@ void Restore(CommandContext& ctx) {
   if (engine::kv::PolicyIsLfu(ctx.store.eviction_policy())) {
     if (freq >= 0) ctx.store.SetLfuFrequency(&stored, static_cast<uint8_t>(freq));
   } else if (idle >= 0) {
-    uint32_t now = ctx.store.ClockSeconds();
-    stored.access_s = static_cast<uint64_t>(idle) >= now ? 0 : now - static_cast<uint32_t>(idle);
+    // The access clock wraps like Redis's: an idle time past it wraps too.
+    stored.set_access_s(ctx.store.ClockSeconds() - static_cast<uint32_t>(idle));
   }
   NotifyKeyspaceEvent(ctx, kNotifyGeneric, "restore", ctx.arg(1));
   ctx.w.Ok();
