@@ -107,6 +107,56 @@ class DiffCoreTest(unittest.TestCase):
             got = self.run_script(luma.redis_port, script)
             self.assertEqual(expected, got)
 
+    # (setup, write from another client): does the write abort a transaction
+    # that WATCHes its key? Redis signals only writes that change something.
+    WATCH_CASES = [
+        ([("SADD", "k", "a")], ("SADD", "k", "a")),
+        ([("SADD", "k", "a")], ("SADD", "k", "b")),
+        ([("SADD", "k", "a")], ("SREM", "k", "zz")),
+        ([("ZADD", "k", "1", "a")], ("ZADD", "k", "1", "a")),
+        ([("ZADD", "k", "1", "a")], ("ZADD", "k", "2", "a")),
+        ([("ZADD", "k", "1", "a")], ("ZADD", "k", "NX", "5", "a")),
+        ([("ZADD", "k", "1", "a")], ("ZADD", "k", "GT", "0", "a")),
+        ([("ZADD", "k", "1", "a")], ("ZADD", "k", "INCR", "0", "a")),
+        ([("ZADD", "k", "1", "a")], ("ZREM", "k", "zz")),
+        ([("HSET", "k", "f", "v")], ("HSETNX", "k", "f", "w")),
+        ([("HSET", "k", "f", "v")], ("HSET", "k", "f", "v")),
+        ([("HSET", "k", "f", "v")], ("HDEL", "k", "zz")),
+        ([("PFADD", "k", "a")], ("PFADD", "k", "a")),
+        ([("RPUSH", "k", "a")], ("LREM", "k", "0", "zz")),
+        ([("RPUSH", "k", "a")], ("LINSERT", "k", "BEFORE", "zz", "x")),
+        ([("SET", "k", "v")], ("SETNX", "k", "w")),
+        ([("SET", "k", "v")], ("SET", "k", "v")),
+        ([("SET", "k", "v")], ("PERSIST", "k")),
+        ([("SET", "k", "v")], ("APPEND", "k", "")),
+    ]
+
+    def watch_outcomes(self, port):
+        a, b = harness.RespConn(port), harness.RespConn(port)
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        out = []
+        for setup, write in self.WATCH_CASES:
+            a.cmd("FLUSHALL")
+            for c in setup:
+                a.cmd(*c)
+            a.cmd("WATCH", "k")
+            b.cmd(*write)
+            a.cmd("MULTI")
+            a.cmd("PING")
+            out.append((write, a.cmd("EXEC")))
+        return out
+
+    def test_writes_that_change_nothing_leave_watch_alone(self):
+        with harness.RealServer("redis") as real, harness.Server() as luma:
+            expected = self.watch_outcomes(real.port)
+            got = self.watch_outcomes(luma.redis_port)
+            mismatches = ["%r: redis %r, lumadb %r" % (e[0], e[1], g[1]) for e, g in zip(expected, got) if e != g]
+            self.assertEqual(mismatches, [], "\n" + "\n".join(mismatches))
+            # The list holds both outcomes, so it tells them apart.
+            self.assertIn(None, [r for _, r in expected])
+            self.assertIn(["PONG"], [r for _, r in expected])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -23,10 +23,14 @@ void SAdd(CommandContext& ctx) {
   if (v == nullptr) return;
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc(); i++) n += v->set().emplace(ctx.arg(i)).second ? 1 : 0;
-  ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
-    for (size_t i = 2; i < ctx.argc(); i++) log.Element(ctx.arg(i));
-  });
-  if (n) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", ctx.arg(1));
+  // Members already there change nothing: like Redis, no WATCH or tracking
+  // signal, and nothing to write.
+  if (n) {
+    ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+      for (size_t i = 2; i < ctx.argc(); i++) log.Element(ctx.arg(i));
+    });
+    NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", ctx.arg(1));
+  }
   ctx.w.Integer(n);
 }
 

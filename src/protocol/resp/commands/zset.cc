@@ -186,10 +186,14 @@ void ZAdd(CommandContext& ctx) {
     }
     result = score;
   }
-  ctx.store.TouchedMaybeEmpty(ctx.db, ctx.arg(1), v, [&](ChangeLog& log) {
-    for (size_t k = 0; k < scores.size(); k++) log.Element(ctx.arg(pairs_at + 2 * k + 1));
-  });
-  if (added + changed > 0) NotifyKeyspaceEvent(ctx, kNotifyZSet, incr ? "zincr" : "zadd", ctx.arg(1));
+  // Like Redis, a ZADD that added and moved nothing signals nothing (WATCH,
+  // tracking) and has nothing to write. A key it created always gains a member.
+  if (added + changed > 0) {
+    ctx.store.Touched(ctx.db, ctx.arg(1), [&](ChangeLog& log) {
+      for (size_t k = 0; k < scores.size(); k++) log.Element(ctx.arg(pairs_at + 2 * k + 1));
+    });
+    NotifyKeyspaceEvent(ctx, kNotifyZSet, incr ? "zincr" : "zadd", ctx.arg(1));
+  }
   if (incr) {
     if (aborted) return ctx.w.Null();
     return ctx.w.Double(result);
