@@ -20,6 +20,13 @@ size_t FlatHash(size_t size, size_t slot) {
 // A std::map / std::set node: the red-black links and colour, then the value.
 size_t TreeNode(size_t value_bytes) { return MallocSize(32 + value_bytes); }
 
+// An Abseil B-tree of n values: 256-byte nodes about three quarters full.
+size_t Btree(size_t n, size_t value_bytes) {
+  if (n == 0) return 0;
+  size_t per_node = std::max<size_t>(3, 240 / value_bytes) * 3 / 4;
+  return (n / per_node + 1) * MallocSize(256);
+}
+
 // The average of element() over the first `samples` of [begin, end),
 // multiplied out to `size` elements.
 template <typename It, typename Fn>
@@ -41,10 +48,10 @@ size_t StreamBytes(const Stream& s, int64_t samples) {
   });
   for (const auto& [name, g] : s.groups()) {
     total += TreeNode(sizeof(std::string) + sizeof(StreamGroup)) + MallocSize(name.size() + 1);
-    total += g.pel.size() * TreeNode(sizeof(StreamId) + sizeof(StreamNack));
+    total += Btree(g.pel.size(), sizeof(StreamId) + sizeof(StreamNack));
     for (const auto& [cname, c] : g.consumers) {
       total += TreeNode(sizeof(std::string) + sizeof(StreamConsumer)) + 2 * StringHeap(c.name);
-      total += c.pel.size() * TreeNode(sizeof(StreamId));
+      total += Btree(c.pel.size(), sizeof(StreamId));
     }
   }
   return total;

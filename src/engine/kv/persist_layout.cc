@@ -288,8 +288,8 @@ void WriteListDelta(const List& l, const KeyChanges& c, LargeState* state, Eleme
 
 void WriteStreamDelta(const Stream& s, const KeyChanges& c, LargeState* state, ElementSink& sink) {
   const auto& mem = s.nodes();
-  std::set<StreamId>& disk = state->nodes;
-  std::set<StreamId> write, drop;
+  StreamIdSet& disk = state->nodes;
+  StreamIdSet write, drop;
   for (StreamId m : c.nodes) {
     if (mem.count(m)) write.insert(m);
     else if (disk.count(m)) drop.insert(m);

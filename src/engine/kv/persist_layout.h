@@ -73,7 +73,7 @@ struct GroupChanges {
   bool replaced = false;  // created or destroyed: rewrite the whole group
   bool header = false;
   StrSet consumers;
-  std::set<StreamId> pending;
+  StreamIdSet pending;
 };
 
 struct KeyChanges {
@@ -88,7 +88,7 @@ struct KeyChanges {
   absl::flat_hash_set<int64_t> list_set;
   // Stream: nodes (by master ID) that gained or changed entries, ID ranges
   // whose entries may have been deleted, and consumer-group changes.
-  std::set<StreamId> nodes;
+  StreamIdSet nodes;
   std::vector<std::pair<StreamId, StreamId>> removed;
   std::map<std::string, GroupChanges, std::less<>> groups;
 };
@@ -98,7 +98,7 @@ struct LargeState {
   Type type = Type::kHash;
   uint64_t generation = 0;
   int64_t list_lo = 0, list_hi = 0;  // list: sequences stored
-  std::set<StreamId> nodes;          // stream: node master IDs stored
+  StreamIdSet nodes;          // stream: node master IDs stored
 };
 
 // The handle a command handler describes its change through (see

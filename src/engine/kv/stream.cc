@@ -326,7 +326,7 @@ bool StreamGroup::Ack(StreamId id) {
   return true;
 }
 
-void StreamGroup::SetOwner(std::map<StreamId, StreamNack>::iterator it, StreamConsumer* c) {
+void StreamGroup::SetOwner(absl::btree_map<StreamId, StreamNack>::iterator it, StreamConsumer* c) {
   StreamNack& n = it->second;
   if (n.consumer == c) return;
   if (n.consumer != nullptr) n.consumer->pel.erase(it->first);
@@ -733,8 +733,8 @@ StreamId Stream::AutoClaim(StreamGroup& g, std::string_view name, StreamId start
   while (attempts-- != 0 && count != 0 && it != g.pel.end()) {
     StreamId id = it->first;
     if (!Contains(id)) {
-      ++it;
-      g.Ack(id);
+      g.Ack(id);  // invalidates it: find the next NACK again
+      it = g.pel.upper_bound(id);
       deleted->push_back(id);
       count--;
       continue;
