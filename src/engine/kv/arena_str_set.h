@@ -28,9 +28,13 @@ class ArenaStrSet {
 
   // Adds s (copying its bytes) unless present; true if added.
   bool insert(std::string_view s) {
-    if (set_.contains(s)) return false;
-    set_.insert(Copy(s));
-    return true;
+    bool added = false;
+    // One probe: the bytes are copied only when s is new.
+    set_.lazy_emplace(s, [&](const auto& construct) {
+      construct(Copy(s));
+      added = true;
+    });
+    return added;
   }
   bool contains(std::string_view s) const { return set_.contains(s); }
   bool erase(std::string_view s) { return set_.erase(s) != 0; }

@@ -1,6 +1,7 @@
 #include "engine/kv/store.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cassert>
 #include <malloc.h>
 #include <random>
@@ -45,6 +46,30 @@ std::string StorageKey(int db, std::string_view key) {
   k.append(key);
   return k;
 }
+
+// StorageKey(db, key) without an allocation for keys of up to 63 bytes (the
+// change tracking builds one for every write).
+class StorageKeyView {
+ public:
+  StorageKeyView(int db, std::string_view key) {
+    if (key.size() < sizeof(buf_)) {
+      buf_[0] = static_cast<char>(db);
+      memcpy(buf_ + 1, key.data(), key.size());
+      view_ = std::string_view(buf_, key.size() + 1);
+    } else {
+      long_ = StorageKey(db, key);
+      view_ = long_;
+    }
+  }
+  StorageKeyView(const StorageKeyView&) = delete;
+  StorageKeyView& operator=(const StorageKeyView&) = delete;
+  std::string_view view() const { return view_; }
+
+ private:
+  char buf_[64];
+  std::string long_;
+  std::string_view view_;
+};
 
 
 }  // namespace
@@ -163,7 +188,8 @@ void Store::CountChange() {
 
 void Store::MarkDirty(Shard& shard, int db, std::string_view key) {
   if (disk_ != nullptr) {
-    std::string sk = StorageKey(db, key);
+    StorageKeyView skv(db, key);
+    std::string_view sk = skv.view();
     if (!shard.detailed.empty()) shard.detailed.erase(sk);
     shard.dirty.insert(sk);
     shard.has_dirty.store(true, std::memory_order_relaxed);
@@ -173,7 +199,8 @@ void Store::MarkDirty(Shard& shard, int db, std::string_view key) {
 
 void Store::MarkDescribed(Shard& shard, int db, std::string_view key, DescribeChange describe) {
   if (disk_ != nullptr) {
-    std::string sk = StorageKey(db, key);
+    StorageKeyView skv(db, key);
+    std::string_view sk = skv.view();
     // Only keys stored per element have change records (so a key absent
     // from `large` is in `detailed` neither).
     auto stored = shard.large.empty() ? shard.large.end() : shard.large.find(sk);
@@ -182,8 +209,11 @@ void Store::MarkDescribed(Shard& shard, int db, std::string_view key, DescribeCh
       shard.dirty.insert(sk);
       shard.has_dirty.store(true, std::memory_order_relaxed);
     } else if (!shard.dirty.contains(sk)) {
-      auto [it, fresh] = shard.detailed.try_emplace(sk);
-      if (fresh) InitChanges(stored->second, &it->second);
+      auto it = shard.detailed.find(sk);
+      if (it == shard.detailed.end()) {
+        it = shard.detailed.try_emplace(std::string(sk)).first;
+        InitChanges(stored->second, &it->second);
+      }
       ChangeLog log(&it->second, shard.dbs[db].map.Find(key));
       describe(log);
       if (log.whole()) {
