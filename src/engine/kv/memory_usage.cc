@@ -87,17 +87,19 @@ size_t EstimateKeyBytes(std::string_view key, const Value& v, int64_t samples) {
     }
     case Type::kZSet: {
       const auto& z = v.zset();
-      // A tree node (links, size, score, member) and a hash index slot per member.
+      // Per member: an entry (score, member) in a B+tree leaf about three
+      // quarters full, and a hash index slot (member, score); the member's
+      // bytes are in both.
       size_t n = z.size(), seen = 0, sum = 0;
       if (n > 0) {
         size_t last = static_cast<size_t>(std::min<int64_t>(samples, static_cast<int64_t>(n))) - 1;
         z.ForRanks(0, last, false, [&](const std::string& m, double) {
           seen++;
-          sum += MallocSize(4 * sizeof(void*) + sizeof(double) + sizeof(std::string)) + StringHeap(m);
+          sum += (sizeof(double) + sizeof(std::string)) * 4 / 3 + 2 * StringHeap(m);
           return true;
         });
       }
-      total += MallocSize(96) + FlatHash(n, 2 * sizeof(void*));
+      total += MallocSize(96) + FlatHash(n, sizeof(std::string) + sizeof(double));
       return total + (seen == 0 ? 0 : sum * (n / seen) + sum * (n % seen) / seen);
     }
     case Type::kStream:
