@@ -6,11 +6,11 @@
 //
 // What is counted for one key: its keyspace slot (a pointer and a control
 // byte of the shard's flat hash set), the single allocation holding the
-// 64-byte Value header and the key bytes, and the value's payload: the heap
+// 48-byte Value header and the key bytes, and the value's payload: the heap
 // block of a long string; for a list the std::deque blocks and map plus the
 // elements' heap blocks; for a set or hash the table slots and the members'
-// (fields' and values') heap blocks; for a sorted set a tree node per member
-// plus its hash index; for a stream its nodes (entry buffer, offsets, master
+// (fields' and values') heap blocks; for a sorted set a B+tree leaf entry per
+// member plus its hash index; for a stream its nodes (entry buffer, offsets, master
 // fields) and its consumer groups' pending entries and consumers. Allocation
 // sizes are rounded as glibc malloc rounds them. Elements of a collection
 // are sampled (the first `samples` of them) and the average is multiplied
