@@ -1,8 +1,8 @@
 #include "engine/kv/store.h"
 
 #include <algorithm>
-#include <cstring>
 #include <cassert>
+#include <cstring>
 #include <malloc.h>
 #include <random>
 #include <set>

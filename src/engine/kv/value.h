@@ -47,7 +47,7 @@ using Hash = HashMap;
 // std::variant, whose index costs a padded word) keeps it at 48 bytes, so a
 // key of up to 16 bytes and its value fit an 80-byte malloc chunk. Memcached
 // items keep their CAS, client flags and item bits in their data (see
-// McItem below), not here.
+// mc_item below), not here.
 class Value {
  public:
   int64_t expire_ms = 0;    // absolute Unix time in ms; 0 = no expiry

@@ -93,7 +93,7 @@ void MemcacheSession::CmdMetaGet() {
   if (v == nullptr && m.vivify) {
     // N: a miss creates an empty item (its TTL is set below, in flag order)
     // and this client wins the right to recache it.
-    LinkItem(key, std::string(), 0, 0, 0);
+    LinkItem(key, "", 0, 0, 0);
     v = store().Find(kMemcacheDb, key);
     created = v != nullptr;
   }

@@ -56,7 +56,7 @@ class MemcacheSession final : public net::Session {
   // memcached's do_store_item; the key's shard is locked by the caller.
   StoreResult StoreItem(StoreMode mode, const NewItem& item, uint64_t* new_cas);
   // Stores a new item (or removes the key when it is already expired) and returns its CAS.
-  uint64_t LinkItem(std::string_view key, std::string data, uint32_t flags, int64_t expire_ms, uint8_t bits);
+  uint64_t LinkItem(std::string_view key, std::string_view data, uint32_t flags, int64_t expire_ms, uint8_t bits);
   void CmdStore(std::string_view data);
   void CmdMetaSet(std::string_view data);
   // A storage command whose item cannot fit: reply, drop the old item, swallow the data.

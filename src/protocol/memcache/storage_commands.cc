@@ -8,7 +8,7 @@ namespace lumadb::protocol::memcache {
 using engine::kv::kMemcacheDb;
 using engine::kv::Value;
 
-uint64_t MemcacheSession::LinkItem(std::string_view key, std::string data, uint32_t flags, int64_t expire_ms,
+uint64_t MemcacheSession::LinkItem(std::string_view key, std::string_view data, uint32_t flags, int64_t expire_ms,
                                    uint8_t bits) {
   uint64_t cas = store().NextCas();
   server_.stats().total_items.fetch_add(1, std::memory_order_relaxed);
@@ -32,7 +32,7 @@ MemcacheSession::StoreResult MemcacheSession::StoreItem(StoreMode mode, const Ne
     switch (mode) {
       case StoreMode::kSet:
       case StoreMode::kAdd:
-        *new_cas = LinkItem(item.key, std::string(item.data), item.flags, item.expire_ms, bits);
+        *new_cas = LinkItem(item.key, item.data, item.flags, item.expire_ms, bits);
         return StoreResult::kStored;
       case StoreMode::kCas:
         st.cas_misses.fetch_add(1, std::memory_order_relaxed);
@@ -60,7 +60,7 @@ MemcacheSession::StoreResult MemcacheSession::StoreItem(StoreMode mode, const Ne
     case StoreMode::kCas:
       if (cas == Cas::kMatch) {
         st.cas_hits.fetch_add(1, std::memory_order_relaxed);
-        *new_cas = LinkItem(item.key, std::string(item.data), item.flags, item.expire_ms, bits);
+        *new_cas = LinkItem(item.key, item.data, item.flags, item.expire_ms, bits);
         return StoreResult::kStored;
       }
       if (cas == Cas::kStale) {
@@ -68,7 +68,7 @@ MemcacheSession::StoreResult MemcacheSession::StoreItem(StoreMode mode, const Ne
         // that keeps the old TTL and win-token state.
         st.cas_hits.fetch_add(1, std::memory_order_relaxed);
         bits |= kItemStale | (mc_item::Bits(*old) & kItemTokenSent);
-        *new_cas = LinkItem(item.key, std::string(item.data), item.flags, old->expire_ms, bits);
+        *new_cas = LinkItem(item.key, item.data, item.flags, old->expire_ms, bits);
         return StoreResult::kStored;
       }
       st.cas_badval.fetch_add(1, std::memory_order_relaxed);
@@ -98,7 +98,7 @@ MemcacheSession::StoreResult MemcacheSession::StoreItem(StoreMode mode, const Ne
     }
     case StoreMode::kReplace:
     case StoreMode::kSet:
-      *new_cas = LinkItem(item.key, std::string(item.data), item.flags, item.expire_ms, bits);
+      *new_cas = LinkItem(item.key, item.data, item.flags, item.expire_ms, bits);
       return StoreResult::kStored;
   }
   return StoreResult::kNotStored;
