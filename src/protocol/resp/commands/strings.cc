@@ -213,9 +213,12 @@ void MSet(CommandContext& ctx) {
       if (ctx.store.Find(ctx.db, ctx.arg(i)) != nullptr) return ctx.w.Integer(0);
     }
   }
+  // Redis's setKey looks the key up first, which counts as an access: under
+  // an LFU policy the new value inherits the bumped counter. Otherwise Put
+  // sets the access time itself.
+  bool lfu = engine::kv::PolicyIsLfu(ctx.store.eviction_policy());
   for (size_t i = 1; i < ctx.argc(); i += 2) {
-    // Redis's setKey looks the key up first, which counts as an access (LFU).
-    ctx.store.Find(ctx.db, ctx.arg(i));
+    if (lfu) ctx.store.Find(ctx.db, ctx.arg(i));
     ctx.store.Put(ctx.db, ctx.arg(i), Value{std::string(ctx.arg(i + 1))});
     NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.arg(i));
   }
