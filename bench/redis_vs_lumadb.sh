@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'kill $LUMADB_PID $REDIS_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 lport=$(free_port); mport=$(free_port); aport=$(free_port); rport=$(free_port)
-start_lumadb "$bin" "$work/luma" "$lport" "$mport" "$aport" --durability everysec
+start_lumadb "$bin" "$work/luma" "$lport" "$mport" "$aport" --durability everysec $LUMADB_ARGS
 # Redis with the same durability promise as LumaDB's default (fsync every second).
 redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec \
   --dir "$work" --daemonize no > "$work/redis.log" 2>&1 &

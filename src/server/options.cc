@@ -241,7 +241,7 @@ Options (each also a config-file key without the dashes):
   --disable PROTO          do not start PROTO (repeatable)
   --durability MODE        always | everysec | none (default everysec)
   --log-level LEVEL        debug | info | warn | error (default info)
-  --workers N              event-loop threads (default: one per core)
+  --workers N              event-loop threads (default: cores - 1, at least 1)
   --requirepass PASS       password for Redis AUTH (default: none)
   --aclfile FILE           Redis ACL users file, read at start, ACL LOAD / ACL SAVE (default: none)
   --acl-pubsub-default V   allchannels | resetchannels for new ACL users (default resetchannels)

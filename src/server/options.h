@@ -20,7 +20,7 @@ struct ServeOptions {
   std::set<std::string> disabled;       // protocols not to start
   std::string durability = "everysec";  // always | everysec | none
   std::string log_level = "info";
-  int workers = 0;                      // 0 = one per core
+  int workers = 0;                      // 0 = cores - 1, at least 1
   std::string requirepass;              // Redis AUTH password; empty = none
   std::string aclfile;                  // Redis ACL users file; empty = none
   bool acl_pubsub_default_all = false;  // acl-pubsub-default allchannels (else resetchannels)

@@ -98,6 +98,10 @@ class Server:
             cmd += ["--port", "%s=%d" % (p, port)]
         for p in self.disable:
             cmd += ["--disable", p]
+        # Two workers unless the test says otherwise, so that requests cross
+        # event loops (pub/sub, blocking, scripts) on any machine.
+        if "--workers" not in self.args:
+            cmd += ["--workers", "2"]
         return cmd + self.args
 
     def start(self):
