@@ -95,6 +95,29 @@ void Store::Lock::Release() {
 
 uint64_t Store::HeldShards() { return t_held_mask; }
 
+namespace {
+thread_local uint64_t t_kept_mask = 0;
+thread_local const void* t_kept_owner = nullptr;
+}  // namespace
+
+Store::Lock Store::LockAllKept(const void* owner) {
+  if (t_kept_mask != 0 && t_kept_owner != owner) return LockAll();
+  Lock all = LockAll();
+  if (all.mask_ != 0) {
+    t_kept_mask |= all.mask_;
+    t_kept_owner = owner;
+    all.mask_ = 0;
+  }
+  return all;
+}
+
+void Store::ReleaseKept(const void* owner) {
+  if (t_kept_mask == 0 || t_kept_owner != owner) return;
+  Lock kept(this, t_kept_mask);
+  t_kept_mask = 0;
+  t_kept_owner = nullptr;
+}
+
 Store::Lock Store::LockMask(uint64_t mask) {
   mask &= ~t_held_mask;
   // Lowest shard first, so that lock sets never deadlock.

@@ -144,6 +144,17 @@ class Store {
   Lock LockMask(uint64_t mask);
   Lock LockKey(std::string_view key) { return LockMask(MaskOf(key)); }
   Lock LockAll() { return LockMask(~0ull); }
+  // Lock coarsening for a run of scripts from one session: takes every shard
+  // as LockAll does, but keeps the shards this call took after the returned
+  // Lock is gone, until ReleaseKept(owner). A pipeline of scripts then pays
+  // for the 64 lock/unlock pairs once. Only one owner per thread keeps
+  // locks; a call from another owner while they are kept locks as LockAll.
+  // The owner must release before it runs anything that could wait for
+  // another thread.
+  Lock LockAllKept(const void* owner);
+  void ReleaseKept(const void* owner);
+  // The shards the calling thread holds.
+  static uint64_t HeldShards();
 
   // ---- Per-key operations: the caller holds the key's shard lock. ----
 
@@ -312,7 +323,6 @@ class Store {
   void RecountCandidates(EvictionState& st, bool allkeys);
   void PopulatePool(EvictionState& st, int db, bool allkeys);
   bool EvictKey(int db, const std::string& key, bool allkeys);
-  static uint64_t HeldShards();
 
   storage::Store* disk_;
   StoreOptions options_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -31,6 +33,51 @@ class DiskStore {
  private:
   std::string dir_;
 };
+
+TEST(KvStore, KeptLocksOutliveTheirLockUntilTheOwnerReleases) {
+  Store s(nullptr, StoreOptions{});
+  int owner = 0, other = 0;
+  { auto lock = s.LockAllKept(&owner); }
+  EXPECT_EQ(Store::HeldShards(), ~0ull);
+  std::atomic<bool> got{false};
+  std::thread t([&] {
+    auto l = s.LockKey("k");
+    got = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(got.load());
+  {
+    auto again = s.LockAllKept(&owner);  // already held: takes nothing
+    EXPECT_EQ(again.mask(), 0u);
+  }
+  s.ReleaseKept(&other);  // not the owner: nothing is released
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(got.load());
+  s.ReleaseKept(&owner);
+  t.join();
+  EXPECT_TRUE(got.load());
+  EXPECT_EQ(Store::HeldShards(), 0u);
+}
+
+TEST(KvStore, KeptLocksKeepOnlyWhatTheyTookAndOneOwnerAtATime) {
+  Store s(nullptr, StoreOptions{});
+  int owner = 0, other = 0;
+  {
+    auto outer = s.LockKey("a");
+    { auto kept = s.LockAllKept(&owner); }
+    EXPECT_EQ(Store::HeldShards(), ~0ull);
+  }
+  // The outer lock let go of its own shard; the kept ones stay.
+  EXPECT_EQ(Store::HeldShards(), ~Store::MaskOf("a"));
+  {
+    // Another owner while locks are kept: an ordinary LockAll, released here.
+    auto lock = s.LockAllKept(&other);
+    EXPECT_EQ(lock.mask(), Store::MaskOf("a"));
+  }
+  EXPECT_EQ(Store::HeldShards(), ~Store::MaskOf("a"));
+  s.ReleaseKept(&owner);
+  EXPECT_EQ(Store::HeldShards(), 0u);
+}
 
 TEST(KvStore, PutFindEraseAndTypes) {
   Store s(nullptr, StoreOptions{});

@@ -57,10 +57,20 @@ void RespSession::set_proto(int p) {
   info_->resp.store(p, std::memory_order_relaxed);
 }
 
+namespace {
+bool IsScriptCall(std::string_view name) {
+  for (std::string_view c : {"evalsha", "eval", "evalsha_ro", "eval_ro", "fcall", "fcall_ro"}) {
+    if (EqualsIgnoreCase(name, c)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 void RespSession::OnData(net::Connection& conn) {
   net::Buffer& in = conn.in();
   info_->last_active_ms.store(NowMs(), std::memory_order_relaxed);
   server_.total_reads.fetch_add(1, std::memory_order_relaxed);
+  reading_ = true;
   while (!blocked_ && !postponed_ && !closed_ && !conn.close_requested() && conn.CanWrite() && !in.empty()) {
     ParseResult r = ParseRequest(in.Readable(), server_.config().limits, &args_, &inline_storage_);
     if (r.status == ParseStatus::kIncomplete) break;
@@ -74,10 +84,32 @@ void RespSession::OnData(net::Connection& conn) {
       break;
     }
     server_.total_net_input.fetch_add(r.consumed, std::memory_order_relaxed);
-    if (r.status == ParseStatus::kOk) Execute(args_);
+    if (r.status == ParseStatus::kOk) {
+      // Kept shard locks span scripts only: another command could wait for
+      // a worker that is waiting for a shard.
+      if (kept_scripts_ > 0 && !IsScriptCall(args_[0])) ReleaseKeptLocks();
+      Execute(args_);
+    }
     // args_ may view the input buffer: consume only after executing.
     in.Consume(r.consumed);
   }
+  ReleaseKeptLocks();
+  reading_ = false;
+}
+
+engine::kv::Store::Lock RespSession::LockForScript() {
+  engine::kv::Store& store = server_.store();
+  if (!reading_) return store.LockAll();
+  // Bounded, so that other workers get the shards between runs.
+  if (kept_scripts_ >= kMaxKeptScripts) ReleaseKeptLocks();
+  kept_scripts_++;
+  return store.LockAllKept(this);
+}
+
+void RespSession::ReleaseKeptLocks() {
+  if (kept_scripts_ == 0) return;
+  kept_scripts_ = 0;
+  server_.store().ReleaseKept(this);
 }
 
 void RespSession::Reject(CommandEntry* entry, SubcommandEntry* sub, std::string_view err) {

@@ -73,6 +73,13 @@ class RespSession final : public net::Session {
   void UnwatchAll();
   bool in_exec() const { return in_exec_; }
 
+  // The shard locks a script runs under: every shard. Scripts that arrive
+  // together in one read keep them from one to the next (up to
+  // kMaxKeptScripts), see Store::LockAllKept; the session lets go before any
+  // other command and when the read is done.
+  engine::kv::Store::Lock LockForScript();
+  static constexpr int kMaxKeptScripts = 16;
+
   // Pub/Sub; each returns the session's subscription count after the change.
   size_t SubscriptionCount() const { return channels_.size() + patterns_.size(); }
   void Subscribe(Writer& w, const std::vector<std::string_view>& channels, bool pattern);
@@ -142,6 +149,7 @@ class RespSession final : public net::Session {
   bool CheckMemory(CommandEntry* entry, SubcommandEntry* sub, const std::vector<std::string_view>& args);
   // Replies with an error for a command refused before it ran.
   void Reject(CommandEntry* entry, SubcommandEntry* sub, std::string_view err);
+  void ReleaseKeptLocks();
   static void RedactedArgs(std::string_view cmd, const std::vector<std::string_view>& args, std::vector<size_t>* out);
   void Block(CommandContext& ctx);
   void Unblock();
@@ -166,6 +174,8 @@ class RespSession final : public net::Session {
 
   bool in_multi_ = false;
   bool in_exec_ = false;
+  bool reading_ = false;  // OnData is running this session's requests
+  int kept_scripts_ = 0;  // scripts run under the kept shard locks
   bool multi_error_ = false;
   bool multi_denyoom_ = false;  // a queued command is denyoom
   std::vector<std::vector<std::string>> queued_;

@@ -103,6 +103,67 @@ class Scripting(unittest.TestCase):
             self.assertEqual(errors, [])
             self.assertEqual(sum(int(v) for v in r.mget(accounts)), 8000)
 
+    def test_pipelined_scripts_stay_atomic_and_let_other_clients_in(self):
+        # Scripts that arrive together keep the shard locks from one to the
+        # next; other commands in the same pipeline, and other clients on
+        # either worker, must still see every script whole and get through.
+        with harness.Server(args=["--workers", "2"]) as srv:
+            r = redis.Redis(port=srv.redis_port)
+            accounts = ["acct:%d" % i for i in range(8)]
+            for a in accounts:
+                r.set(a, 1000)
+            transfer = r.script_load(
+                "local v = tonumber(redis.call('get', KEYS[1])) "
+                "if v < tonumber(ARGV[1]) then return 0 end "
+                "redis.call('decrby', KEYS[1], ARGV[1]) "
+                "for i = 1, 3000 do end "  # money in flight for a while
+                "redis.call('incrby', KEYS[2], ARGV[1]) return 1")
+            errors = []
+            stop = threading.Event()
+            reads = [0]
+            moved = [0]
+            batches = 40 if not harness.sanitized() else 10
+
+            def mover(seed):
+                c = redis.Redis(port=srv.redis_port)
+                for b in range(batches):
+                    pipe = c.pipeline(transaction=False)
+                    for i in range(60):
+                        if i == 30:
+                            pipe.incr("ops")
+                            pipe.mget(accounts)
+                        x, y = accounts[(seed + b + i) % 8], accounts[(seed * 3 + b + 2 * i + 1) % 8]
+                        pipe.evalsha(transfer, 2, x, y, 3) if x != y else pipe.incr("same")
+                    pipe.mget(accounts)
+                    out = pipe.execute()
+                    moved[0] += sum(1 for v in out if v == 1)
+                    for vals in (out[31], out[-1]):
+                        if sum(int(v) for v in vals) != 8000:
+                            errors.append(("pipeline", vals))
+
+            def reader():
+                c = redis.Redis(port=srv.redis_port)
+                while not stop.is_set():
+                    vals = c.mget(accounts)
+                    if sum(int(v) for v in vals) != 8000:
+                        errors.append(("reader", vals))
+                    reads[0] += 1
+
+            movers = [threading.Thread(target=mover, args=(s,)) for s in range(3)]
+            readers = [threading.Thread(target=reader) for _ in range(2)]
+            for t in movers + readers:
+                t.start()
+            for t in movers:
+                t.join()
+            stop.set()
+            for t in readers:
+                t.join()
+            self.assertEqual(errors, [])
+            self.assertGreater(reads[0], 0)
+            self.assertGreater(moved[0], 1000)
+            self.assertEqual(int(r.get("ops")), 3 * batches)
+            self.assertEqual(sum(int(v) for v in r.mget(accounts)), 8000)
+
     def test_busy_script_kill_and_shutdown_nosave(self):
         with harness.Server(args=["--workers", "2"]) as srv:
             admin = redis.Redis(port=srv.redis_port)

@@ -338,7 +338,7 @@ void ScriptEngine::RunExclusive(CommandContext& ctx, std::string_view name, bool
 void ScriptEngine::Eval(CommandContext& ctx, std::string_view script, bool by_sha, bool read_only,
                         const std::vector<std::string_view>& keys, const std::vector<std::string_view>& args) {
   // Shards first, then the VM lock (the order every script path uses).
-  engine::kv::Store::Lock all = ctx.store.LockAll();
+  engine::kv::Store::Lock all = ctx.session.LockForScript();
   std::lock_guard<std::mutex> g(mu_);
   std::string sha;
   uint32_t flags = 0;
@@ -568,7 +568,7 @@ Status ScriptEngine::LoadPersisted() {
 
 void ScriptEngine::FCall(CommandContext& ctx, std::string_view name, bool read_only,
                          const std::vector<std::string_view>& keys, const std::vector<std::string_view>& args) {
-  engine::kv::Store::Lock all = ctx.store.LockAll();
+  engine::kv::Store::Lock all = ctx.session.LockForScript();
   std::lock_guard<std::mutex> g(mu_);
   auto owner = functions_.find(name);
   if (owner == functions_.end()) return ctx.w.Error("ERR Function not found");
