@@ -10,7 +10,7 @@ work=$(mktemp -d)
 trap 'kill $LUMADB_PID $MC_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 lport=$(free_port); mport=$(free_port); aport=$(free_port); rport=$(free_port)
-start_lumadb "$bin" "$work/luma" "$rport" "$lport" "$aport" --durability everysec
+start_lumadb "$bin" "$work/luma" "$rport" "$lport" "$aport" --durability everysec ${LUMADB_ARGS:-}
 memcached -p "$mport" -l 127.0.0.1 -U 0 -u root -t 2 > "$work/mc.log" 2>&1 &
 MC_PID=$!
 wait_port "$mport"

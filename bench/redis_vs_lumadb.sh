@@ -3,7 +3,8 @@
 # run, printing requests/second, p99 latency and the throughput ratio per row.
 # Usage: bench/redis_vs_lumadb.sh path/to/lumadb [requests]
 # TESTS picks the built-in redis-benchmark tests; EXTRA=0 skips the scripted
-# rows (EVALSHA, XADD, XREADGROUP, XACK, PFADD, GEOADD).
+# rows (EVALSHA, XADD, XREADGROUP, XACK, PFADD, GEOADD). LUMADB_ARGS adds
+# arguments to lumadb serve (e.g. "--workers 2").
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 bin=${1:-build/bin/lumadb}
@@ -14,7 +15,7 @@ work=$(mktemp -d)
 trap 'kill $LUMADB_PID $REDIS_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 lport=$(free_port); mport=$(free_port); aport=$(free_port); rport=$(free_port)
-start_lumadb "$bin" "$work/luma" "$lport" "$mport" "$aport" --durability everysec $LUMADB_ARGS
+start_lumadb "$bin" "$work/luma" "$lport" "$mport" "$aport" --durability everysec ${LUMADB_ARGS:-}
 # Redis with the same durability promise as LumaDB's default (fsync every second).
 redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec \
   --dir "$work" --daemonize no > "$work/redis.log" 2>&1 &
