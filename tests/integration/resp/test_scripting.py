@@ -29,6 +29,20 @@ def library_names(r):
     return sorted(dict(zip(lib[::2], lib[1::2]))[b"library_name"] for lib in r.function_list())
 
 
+def run_movers_and_readers(mover, movers, reader, readers, stop):
+    """Runs mover(seed) on `movers` threads and reader() on `readers` threads
+    until every mover is done, then sets stop and waits for the readers."""
+    ms = [threading.Thread(target=mover, args=(s,)) for s in range(movers)]
+    rs = [threading.Thread(target=reader) for _ in range(readers)]
+    for t in ms + rs:
+        t.start()
+    for t in ms:
+        t.join()
+    stop.set()
+    for t in rs:
+        t.join()
+
+
 class Scripting(unittest.TestCase):
     def test_redis_py_script_helpers(self):
         with harness.Server(args=["--workers", "2"]) as srv:
@@ -91,15 +105,7 @@ class Scripting(unittest.TestCase):
                     if sum(int(v) for v in vals) != 8000:
                         errors.append(("multi", vals))
 
-            movers = [threading.Thread(target=mover, args=(s,)) for s in range(4)]
-            readers = [threading.Thread(target=reader) for _ in range(2)]
-            for t in movers + readers:
-                t.start()
-            for t in movers:
-                t.join()
-            stop.set()
-            for t in readers:
-                t.join()
+            run_movers_and_readers(mover, 4, reader, 2, stop)
             self.assertEqual(errors, [])
             self.assertEqual(sum(int(v) for v in r.mget(accounts)), 8000)
 
@@ -149,15 +155,7 @@ class Scripting(unittest.TestCase):
                         errors.append(("reader", vals))
                     reads[0] += 1
 
-            movers = [threading.Thread(target=mover, args=(s,)) for s in range(3)]
-            readers = [threading.Thread(target=reader) for _ in range(2)]
-            for t in movers + readers:
-                t.start()
-            for t in movers:
-                t.join()
-            stop.set()
-            for t in readers:
-                t.join()
+            run_movers_and_readers(mover, 3, reader, 2, stop)
             self.assertEqual(errors, [])
             self.assertGreater(reads[0], 0)
             self.assertGreater(moved[0], 1000)
