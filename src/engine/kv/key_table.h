@@ -47,18 +47,37 @@ class KeyTable {
   // store's memory accounting counts for the entry (in kChargeUnit units);
   // *old_charge, if given, gets the replaced entry's (0 for a new key).
   Value& Upsert(std::string_view key, Value value, uint32_t charge = 0, uint32_t* old_charge = nullptr) {
-    auto it = set_.find(key);
-    if (it != set_.end()) {
-      if (old_charge != nullptr) *old_charge = (*it)->charge;
-      (*it)->value = std::move(value);
-      (*it)->charge = charge;
-      return (*it)->value;
+    Entry* found = nullptr;
+    // One probe: the slot is filled only when the key is new.
+    set_.lazy_emplace(key, [&](const auto& ctor) {
+      found = NewEntry(key, std::move(value));
+      found->charge = charge;
+      ctor(found);
+    });
+    if (found != nullptr) {
+      if (old_charge != nullptr) *old_charge = 0;
+      return found->value;
     }
-    if (old_charge != nullptr) *old_charge = 0;
-    Entry* e = NewEntry(key, std::move(value));
-    e->charge = charge;
-    set_.insert(e);
-    return e->value;
+    return Replace(FindSlot(key), std::move(value), charge, old_charge);
+  }
+
+  // A key's value and charge, found once for a later Replace; both null if
+  // the key is absent. Valid until the table changes.
+  struct Slot {
+    Value* value = nullptr;
+    uint32_t* charge = nullptr;
+  };
+  Slot FindSlot(std::string_view key) {
+    auto it = set_.find(key);
+    if (it == set_.end()) return Slot{};
+    return Slot{&(*it)->value, &(*it)->charge};
+  }
+  // Replaces the value of a slot FindSlot returned, without a second lookup.
+  Value& Replace(Slot slot, Value value, uint32_t charge = 0, uint32_t* old_charge = nullptr) {
+    if (old_charge != nullptr) *old_charge = *slot.charge;
+    *slot.value = std::move(value);
+    *slot.charge = charge;
+    return *slot.value;
   }
 
   // Deletes key; *charge, if given, gets the entry's charge (0 if absent).

@@ -293,7 +293,8 @@ Value& Store::Put(int db, std::string_view key, Value value) {
   Shard& shard = shards_[ShardOf(key)];
   Db& d = shard.dbs[db];
   value.set_access_s(ClockSeconds());
-  Value* old = d.map.Find(key);
+  KeyTable::Slot slot = d.map.FindSlot(key);
+  Value* old = slot.value;
   if (old != nullptr && old->expire_ms != 0 && old->expire_ms <= NowMs()) {
     EraseExpired(shard, db, key);
     old = nullptr;
@@ -306,7 +307,9 @@ Value& Store::Put(int db, std::string_view key, Value value) {
   }
   InitAccess(db, old, &value);
   uint32_t charge = ChargeOf(key, value), old_charge;
-  Value& stored = d.map.Upsert(key, std::move(value), charge, &old_charge);
+  // One lookup for a key that is there (the slot found above), one for a new key.
+  Value& stored = old != nullptr ? d.map.Replace(slot, std::move(value), charge, &old_charge)
+                                 : d.map.Upsert(key, std::move(value), charge, &old_charge);
   Account(d, static_cast<int64_t>(charge) - old_charge);
   MarkDirty(shard, db, key);
   if (added) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "engine/kv/key_table.h"
 #include "storage/rocks_store.h"
 
 namespace lumadb::engine::kv {
@@ -33,6 +34,26 @@ class DiskStore {
  private:
   std::string dir_;
 };
+
+TEST(KeyTable, UpsertAndReplaceKeepChargesAndValues) {
+  KeyTable t;
+  uint32_t old_charge = 99;
+  EXPECT_EQ(t.Upsert("a", Str("1"), 5, &old_charge).str(), "1");
+  EXPECT_EQ(old_charge, 0u);
+  EXPECT_EQ(t.Upsert("a", Str("2"), 7, &old_charge).str(), "2");  // key there: replaced
+  EXPECT_EQ(old_charge, 5u);
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.FindSlot("b").value, nullptr);
+  KeyTable::Slot slot = t.FindSlot("a");
+  ASSERT_NE(slot.value, nullptr);
+  EXPECT_EQ(t.Replace(slot, Str("3"), 9, &old_charge).str(), "3");
+  EXPECT_EQ(old_charge, 7u);
+  EXPECT_EQ(t.Find("a")->str(), "3");
+  uint32_t erased_charge = 0;
+  EXPECT_TRUE(t.Erase("a", &erased_charge));
+  EXPECT_EQ(erased_charge, 9u);
+  EXPECT_TRUE(t.empty());
+}
 
 TEST(KvStore, KeptLocksOutliveTheirLockUntilTheOwnerReleases) {
   Store s(nullptr, StoreOptions{});
