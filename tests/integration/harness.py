@@ -319,6 +319,8 @@ class RespError(str):
 
 SORT = "sort"      # script flag: compare the reply as a sorted list (order left open by Redis)
 NOCMP = "nocmp"    # script flag: run on both servers to keep state equal, do not compare
+SECONDS = "seconds"  # script flag: an integer of seconds that a clock tick may move by one (0 and 1 compare equal)
+FLAGS = (SORT, NOCMP, SECONDS)
 
 
 def run_resp_script(port, script):
@@ -327,9 +329,11 @@ def run_resp_script(port, script):
     out = []
     try:
         for step in script:
-            flags = [a for a in step if a in (SORT, NOCMP)]
-            args = [a for a in step if a not in (SORT, NOCMP)]
+            flags = [a for a in step if a in FLAGS]
+            args = [a for a in step if a not in FLAGS]
             reply = conn.cmd(*args)
+            if SECONDS in flags and isinstance(reply, int) and 0 <= reply <= 1:
+                reply = "0 or 1 s"
             if SORT in flags and isinstance(reply, list):
                 if str(args[0]).upper().endswith("SCAN") and len(reply) == 2 and isinstance(reply[1], list):
                     reply = [reply[0], sorted(reply[1], key=repr)]

@@ -12,7 +12,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
-from harness import NOCMP, SORT, RespConn  # noqa: E402
+from harness import NOCMP, SECONDS, SORT, RespConn  # noqa: E402
 
 POLICIES = ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu",
             "allkeys-random", "noeviction"]
@@ -44,10 +44,10 @@ CONFIG = [
 # counts, so one access past creation is deterministic. A maxmemory is set
 # so that Redis shares no integer objects between keys.
 OBJECT = [
-    ("SET", "a", "x"), ("OBJECT", "FREQ", "a"), ("OBJECT", "FREQ", "nokey"), ("OBJECT", "IDLETIME", "a"),
+    ("SET", "a", "x"), ("OBJECT", "FREQ", "a"), ("OBJECT", "FREQ", "nokey"), ("OBJECT", "IDLETIME", "a", SECONDS),
     ("OBJECT", "IDLETIME", "nokey"), ("OBJECT", "FREQ"), ("OBJECT", "FREQ", "a", "b"),
     ("CONFIG", "SET", "maxmemory", "1gb"), ("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"),
-    ("OBJECT", "IDLETIME", "a"), ("OBJECT", "IDLETIME", "nokey"), ("OBJECT", "FREQ", "nokey"),
+    ("OBJECT", "IDLETIME", "a", SECONDS), ("OBJECT", "IDLETIME", "nokey"), ("OBJECT", "FREQ", "nokey"),
     ("SET", "b", "hello"), ("OBJECT", "FREQ", "b"), ("GET", "b"), ("OBJECT", "FREQ", "b"), ("EXISTS", "b"),
     ("TYPE", "b"), ("TTL", "b"), ("PTTL", "b"), ("OBJECT", "ENCODING", "b"), ("MEMORY", "USAGE", "b", NOCMP),
     ("OBJECT", "FREQ", "b"),
@@ -58,7 +58,7 @@ OBJECT = [
     ("SET", "r", "v"), ("RENAME", "r", "r2"), ("OBJECT", "FREQ", "r2"),
     ("SET", "o", "v"), ("SET", "o", "w"), ("OBJECT", "FREQ", "o"),
     ("MSET", "m", "1"), ("OBJECT", "FREQ", "m"), ("MSET", "m", "2"), ("OBJECT", "FREQ", "m"),
-    ("CONFIG", "SET", "maxmemory-policy", "volatile-lfu"), ("OBJECT", "FREQ", "b"), ("OBJECT", "IDLETIME", "b"),
+    ("CONFIG", "SET", "maxmemory-policy", "volatile-lfu"), ("OBJECT", "FREQ", "b"), ("OBJECT", "IDLETIME", "b", SECONDS),
     ("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"), ("OBJECT", "FREQ", "b"),
     ("CONFIG", "SET", "maxmemory-policy", "volatile-ttl"), ("OBJECT", "FREQ", "b"),
     ("CONFIG", "SET", "maxmemory", "0"), ("CONFIG", "SET", "maxmemory-policy", "noeviction"),
