@@ -231,8 +231,9 @@ int Serve(const ServeOptions& opts) {
     if (!listening.empty()) listening += ", ";
     listening += specs[p].name + " on " + opts.bind + ":" + std::to_string(ports[p]);
   }
-  LOG_INFO("lumadb ready in %.1f ms: %s; data in %s (durability %s, %d workers)", (MonoNs() - t0) / 1e6,
-           listening.c_str(), opts.data_dir.c_str(), opts.durability.c_str(), workers);
+  LOG_INFO("lumadb ready in %.1f ms: %s; data in %s (durability %s, %d worker%s)", (MonoNs() - t0) / 1e6,
+           listening.c_str(), opts.data_dir.c_str(), opts.durability.c_str(), workers,
+           workers == 1 ? "" : "s");
 
   int sig = 0;
   sigwait(&sigs, &sig);
