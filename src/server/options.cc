@@ -229,6 +229,11 @@ StatusOr<ServeOptions> ParseServeArgs(const std::vector<std::string>& args) {
   return opts;
 }
 
+int WorkerCount(int workers, unsigned cores) {
+  if (workers > 0) return workers;
+  return cores > 1 ? static_cast<int>(cores) - 1 : 1;
+}
+
 std::string ServeUsage() {
   return R"(Usage: lumadb serve [options]
 

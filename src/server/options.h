@@ -34,6 +34,14 @@ struct ServeOptions {
   std::string maxmemory_policy = "noeviction";  // Redis maxmemory-policy
 };
 
+// The event-loop threads `lumadb serve` starts for `workers` (0 = the
+// default) on a machine with `cores` cores: by default one per core but
+// one, at least one. The spare core is left to the background flush,
+// RocksDB's flushes and compactions, and clients on the same host: on two
+// cores a second loop made three busy threads for two cores, and
+// pipeline-1 p99 went from about Redis's to 4 ms (docs/BENCHMARKS.md).
+int WorkerCount(int workers, unsigned cores);
+
 // Protocols the binary knows, in start order, with default ports.
 struct KnownProtocol {
   const char* name;

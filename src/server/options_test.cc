@@ -8,6 +8,14 @@
 namespace lumadb::server {
 namespace {
 
+TEST(ServeOptions, WorkersDefaultToOnePerCoreButOne) {
+  EXPECT_EQ(WorkerCount(0, 2), 1);
+  EXPECT_EQ(WorkerCount(0, 8), 7);
+  EXPECT_EQ(WorkerCount(0, 1), 1);
+  EXPECT_EQ(WorkerCount(0, 0), 1);  // hardware_concurrency() unknown
+  EXPECT_EQ(WorkerCount(3, 2), 3);  // --workers wins
+}
+
 TEST(ServeOptions, FlagsOverrideConfigFile) {
   std::string path = testing::TempDir() + "/lumadb-options-test.conf";
   {

@@ -157,12 +157,7 @@ int Serve(const ServeOptions& opts) {
   }
   kv.Start();
 
-  // One event loop per core but one: that core is left to the background
-  // flush, RocksDB's flushes and compactions, and clients on the same host.
-  // On two cores a second loop made three busy threads for two cores, and
-  // pipeline-1 p99 went from about Redis's to 4 ms (docs/BENCHMARKS.md).
-  int workers = opts.workers > 0 ? opts.workers : static_cast<int>(std::thread::hardware_concurrency()) - 1;
-  if (workers <= 0) workers = 1;
+  int workers = WorkerCount(opts.workers, std::thread::hardware_concurrency());
 
   protocol::resp::RespConfig resp_cfg;
   resp_cfg.requirepass = opts.requirepass;

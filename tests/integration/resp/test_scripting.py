@@ -29,6 +29,21 @@ def library_names(r):
     return sorted(dict(zip(lib[::2], lib[1::2]))[b"library_name"] for lib in r.function_list())
 
 
+# Moves ARGV[1] from KEYS[1] to KEYS[2] if there is enough; %s goes between
+# the two writes.
+TRANSFER = ("local v = tonumber(redis.call('get', KEYS[1])) "
+            "if v < tonumber(ARGV[1]) then return 0 end "
+            "redis.call('decrby', KEYS[1], ARGV[1]) %sredis.call('incrby', KEYS[2], ARGV[1]) return 1")
+
+
+def open_accounts(r):
+    """Eight accounts of 1000 each (8000 in all), on different shards."""
+    accounts = ["acct:%d" % i for i in range(8)]
+    for a in accounts:
+        r.set(a, 1000)
+    return accounts
+
+
 def run_movers_and_readers(mover, movers, reader, readers, stop):
     """Runs mover(seed) on `movers` threads and reader() on `readers` threads
     until every mover is done, then sets stop and waits for the readers."""
@@ -75,12 +90,8 @@ class Scripting(unittest.TestCase):
         # reader script must never see money in flight.
         with harness.Server(args=["--workers", "2"]) as srv:
             r = redis.Redis(port=srv.redis_port)
-            accounts = ["acct:%d" % i for i in range(8)]
-            for a in accounts:
-                r.set(a, 1000)
-            transfer = ("local v = tonumber(redis.call('get', KEYS[1])) "
-                        "if v < tonumber(ARGV[1]) then return 0 end "
-                        "redis.call('decrby', KEYS[1], ARGV[1]) redis.call('incrby', KEYS[2], ARGV[1]) return 1")
+            accounts = open_accounts(r)
+            transfer = TRANSFER % ""
             total = ("local s = 0 for i, k in ipairs(KEYS) do s = s + tonumber(redis.call('get', k)) end return s")
             errors = []
             stop = threading.Event()
@@ -115,15 +126,10 @@ class Scripting(unittest.TestCase):
         # either worker, must still see every script whole and get through.
         with harness.Server(args=["--workers", "2"]) as srv:
             r = redis.Redis(port=srv.redis_port)
-            accounts = ["acct:%d" % i for i in range(8)]
-            for a in accounts:
-                r.set(a, 1000)
-            transfer = r.script_load(
-                "local v = tonumber(redis.call('get', KEYS[1])) "
-                "if v < tonumber(ARGV[1]) then return 0 end "
-                "redis.call('decrby', KEYS[1], ARGV[1]) "
-                "for i = 1, 3000 do end "  # money in flight for a while
-                "redis.call('incrby', KEYS[2], ARGV[1]) return 1")
+            accounts = open_accounts(r)
+            # Money stays in flight for a while, so a script run without its
+            # locks is seen half done.
+            transfer = r.script_load(TRANSFER % "for i = 1, 3000 do end ")
             errors = []
             stop = threading.Event()
             reads = [0]
