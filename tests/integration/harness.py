@@ -115,15 +115,17 @@ class Server:
                 for port in self.ports.values():
                     wait_port(port, proc=self.proc)
                 break
-            except RuntimeError:
+            except RuntimeError as e:
                 code = self.proc.poll()
                 self.log.close()
                 if code is None:
                     self.proc.kill()
                     self.proc.wait()
                 self.proc = None
-                if attempt + 1 == attempts or "already in use" not in self.read_log():
-                    raise
+                log = self.read_log()
+                if attempt + 1 == attempts or "already in use" not in log:
+                    # The data dir goes with the test: say here why it stopped.
+                    raise RuntimeError("%s; server log:\n%s" % (e, log[-2000:])) from e
                 self.ports = {p: free_port() for p in self.ports}
         self._started = True
         return self
