@@ -8,11 +8,13 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   librocksdb-dev libabsl-dev libssl-dev
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
+  libpg-query-dev libprotobuf-c-dev
   # tests
   libgtest-dev libgmock-dev clang libclang-rt-14-dev llvm
   redis-server redis-tools memcached
   python3 python3-redis python3-pymemcache nodejs node-redis
   python3-celery python3-rq
+  postgresql-15 postgresql-client python3-psycopg2
   procps netcat-openbsd curl
   # benchmarks (bench/, not part of make test)
   libmemcached-tools

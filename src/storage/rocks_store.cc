@@ -41,6 +41,7 @@ const char* CfName(Cf cf) {
     case Cf::kMeta: return rocksdb::kDefaultColumnFamilyName.c_str();
     case Cf::kKv: return "kv";
     case Cf::kKvElements: return "kv_elements";
+    case Cf::kSql: return "sql";
     case Cf::kCount: break;
   }
   return "?";

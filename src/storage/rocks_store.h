@@ -21,7 +21,8 @@ namespace lumadb::storage {
 // One column family per data model. New models append here.
 // kKvElements holds the elements of large KV collections, one entry each
 // (engine/kv/persist_layout.h); kKv holds one entry per key.
-enum class Cf : int { kMeta = 0, kKv = 1, kKvElements = 2, kCount };
+// kSql holds the SQL engine's catalog and rows (engine/sql/storage).
+enum class Cf : int { kMeta = 0, kKv = 1, kKvElements = 2, kSql = 3, kCount };
 
 const char* CfName(Cf cf);
 

@@ -1,0 +1,907 @@
+#include "engine/sql/binder/expression.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace lumadb::engine::sql {
+
+int BindContext::Position(int location) const {
+  if (location < 0) return 0;
+  int chars = 0;
+  for (int i = 0; i < location && i < static_cast<int>(sql.size()); i++) {
+    if ((static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80) chars++;
+  }
+  return chars + 1;
+}
+
+namespace {
+
+BoundPtr NewNode(BoundKind kind, Type type, int location) {
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = kind;
+  b->type = type;
+  b->location = location;
+  return b;
+}
+
+bool IsAggregateName(const std::string& n) {
+  return n == "count" || n == "sum" || n == "min" || n == "max" || n == "avg" || n == "bool_and" ||
+         n == "bool_or" || n == "every";
+}
+
+std::string FuncName(const ast::Expr& e) {
+  // pg_catalog.lower -> lower
+  return e.names.empty() ? std::string() : e.names.back();
+}
+
+int NumericRank(TypeId id) {
+  switch (id) {
+    case TypeId::kInt2: return 1;
+    case TypeId::kInt4: return 2;
+    case TypeId::kInt8: return 3;
+    case TypeId::kFloat4: return 4;
+    case TypeId::kFloat8: return 5;
+    default: return 0;
+  }
+}
+
+// A structural key for matching expressions against GROUP BY items.
+std::string Fingerprint(const ast::Expr& e) {
+  std::string s = std::to_string(static_cast<int>(e.kind)) + "(" + e.op;
+  for (const auto& n : e.names) s += "." + n;
+  if (e.kind == ast::ExprKind::kConst) {
+    if (e.value.null) {
+      s += "null";
+    } else {
+      AppendText(e.value, &s);
+    }
+  }
+  if (e.kind == ast::ExprKind::kCast) {
+    for (const auto& n : e.type.names) s += ":" + n;
+  }
+  for (const auto& a : e.args) s += "," + (a ? Fingerprint(*a) : std::string("-"));
+  if (e.else_expr) s += ",else:" + Fingerprint(*e.else_expr);
+  if (e.negated) s += "!";
+  if (e.star) s += "*";
+  return s + ")";
+}
+
+SqlError OperatorError(const std::string& op, const Type& l, const Type& r, int position, bool unary = false) {
+  SqlError e = MakeError(sqlstate::kUndefinedFunction,
+                         unary ? "operator does not exist: " + op + " " + TypeName(r)
+                               : "operator does not exist: " + TypeName(l) + " " + op + " " + TypeName(r),
+                         position);
+  e.hint = "No operator matches the given name and argument types. You might need to add explicit type casts.";
+  return e;
+}
+
+}  // namespace
+
+bool HasAggregate(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::kFunc && IsAggregateName(FuncName(e))) return true;
+  for (const auto& a : e.args) {
+    if (a && HasAggregate(*a)) return true;
+  }
+  return e.else_expr && HasAggregate(*e.else_expr);
+}
+
+std::string OutputName(const ast::Expr& e) {
+  switch (e.kind) {
+    case ast::ExprKind::kColumn: return e.names.back();
+    case ast::ExprKind::kFunc: return FuncName(e);
+    case ast::ExprKind::kCast:
+      if (e.args[0] && e.args[0]->kind != ast::ExprKind::kConst) return OutputName(*e.args[0]);
+      return e.type.names.empty() ? "?column?" : e.type.names.back();
+    case ast::ExprKind::kCase: return "case";
+    case ast::ExprKind::kCoalesce: return "coalesce";
+    case ast::ExprKind::kNullIf: return "nullif";
+    case ast::ExprKind::kMinMax: return e.op == "GREATEST" ? "greatest" : "least";
+    case ast::ExprKind::kConst:
+      if (!e.value.null && e.value.type.id == TypeId::kBool) return "bool";
+      return "?column?";
+    default: return "?column?";
+  }
+}
+
+SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
+  std::string name = t.names.empty() ? std::string() : t.names.back();
+  bool catalog = t.names.size() == 2 && t.names[0] == "pg_catalog";
+  auto mod = [&]() { return t.mods.empty() ? -1 : t.mods[0]; };
+  if (name == "bool" || name == "boolean") return Type::Of(TypeId::kBool);
+  if (name == "int2" || name == "smallint") return Type::Of(TypeId::kInt2);
+  if (name == "int4" || name == "int" || name == "integer") return Type::Of(TypeId::kInt4);
+  if (name == "int8" || name == "bigint") return Type::Of(TypeId::kInt8);
+  if (name == "float4" || name == "real") return Type::Of(TypeId::kFloat4);
+  if (name == "float8") return Type::Of(TypeId::kFloat8);
+  if (name == "text") return Type::Of(TypeId::kText);
+  if (name == "varchar") return Type::Of(TypeId::kVarchar, mod());
+  if (name == "bpchar") return Type::Of(TypeId::kBpchar, t.mods.empty() && catalog ? 1 : mod());
+  if (name == "char" && !catalog) return Type::Of(TypeId::kBpchar, t.mods.empty() ? 1 : mod());
+  if (name == "numeric" || name == "decimal") {
+    return MakeError(sqlstate::kFeatureNotSupported, "type numeric is not supported by LumaDB yet",
+                     ctx.Position(t.location));
+  }
+  return MakeError(sqlstate::kUndefinedObject, "type \"" + name + "\" does not exist", ctx.Position(t.location));
+}
+
+SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, const BindContext& ctx) {
+  if (e->type == to) return e;
+  TypeId from = e->type.id;
+  if (!explicit_cast && from != TypeId::kNull && from != TypeId::kUnknown) {
+    bool ok = (IsNumeric(from) && IsNumeric(to.id)) || (IsString(from) && IsString(to.id)) || IsString(to.id) ||
+              (from == TypeId::kBool && to.id == TypeId::kBool);
+    if (!ok) {
+      return MakeError(sqlstate::kDatatypeMismatch, "expression is of type " + TypeName(e->type) +
+                                                        " but " + TypeName(to) + " was expected",
+                       ctx.Position(e->location));
+    }
+  }
+  if (e->kind == BoundKind::kConst) {
+    auto v = CastValue(e->value, to, explicit_cast || from == TypeId::kUnknown);
+    if (!v.ok()) {
+      SqlError err = v.status().error();
+      if (from == TypeId::kUnknown) err.position = ctx.Position(e->location);
+      return err;
+    }
+    e->value = std::move(v.value());
+    e->value.type = to;
+    e->type = to;
+    return e;
+  }
+  auto c = NewNode(BoundKind::kCast, to, e->location);
+  c->explicit_cast = explicit_cast;
+  c->args.push_back(std::move(e));
+  return c;
+}
+
+namespace {
+
+// The common type of CASE results, COALESCE, IN lists ...: PostgreSQL's
+// select_common_type for the supported types.
+SqlResult<Type> CommonType(const std::vector<const BoundExpr*>& items, const char* construct, const BindContext& ctx) {
+  Type best = Type::Of(TypeId::kUnknown);
+  bool any = false;
+  for (const BoundExpr* b : items) {
+    TypeId id = b->type.id;
+    if (id == TypeId::kNull || id == TypeId::kUnknown) continue;
+    if (!any) {
+      best = b->type;
+      any = true;
+      continue;
+    }
+    if (best == b->type) continue;
+    if (IsNumeric(best.id) && IsNumeric(id)) {
+      if (NumericRank(id) > NumericRank(best.id)) best = b->type;
+      continue;
+    }
+    if (IsString(best.id) && IsString(id)) {
+      best = Type::Of(best.id == TypeId::kText || id == TypeId::kText ? TypeId::kText : TypeId::kVarchar);
+      continue;
+    }
+    return MakeError(sqlstate::kDatatypeMismatch,
+                     std::string(construct) + " types " + TypeName(best) + " and " + TypeName(b->type) +
+                         " cannot be matched",
+                     ctx.Position(b->location));
+  }
+  if (!any) return Type::Of(TypeId::kText);
+  return best;
+}
+
+SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx);
+
+SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
+  const std::string& col = e.names.back();
+  int found_slot = -1;
+  const ScopeTable* found_table = nullptr;
+  if (e.names.size() >= 2) {
+    const std::string& tname = e.names[e.names.size() - 2];
+    for (const auto& t : ctx.tables) {
+      if (t.name != tname) continue;
+      found_table = &t;
+      int c = t.table->FindColumn(col);
+      if (c < 0) {
+        return MakeError(sqlstate::kUndefinedColumn, "column " + tname + "." + col + " does not exist",
+                         ctx.Position(e.location));
+      }
+      found_slot = t.first_slot + c;
+      break;
+    }
+    if (found_table == nullptr) {
+      return MakeError(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + tname + "\"",
+                       ctx.Position(e.location));
+    }
+  } else {
+    for (const auto& t : ctx.tables) {
+      int c = t.table->FindColumn(col);
+      if (c < 0) continue;
+      if (found_slot >= 0) {
+        return MakeError(sqlstate::kAmbiguousColumn, "column reference \"" + col + "\" is ambiguous",
+                         ctx.Position(e.location));
+      }
+      found_slot = t.first_slot + c;
+      found_table = &t;
+    }
+    if (found_slot < 0) {
+      return MakeError(sqlstate::kUndefinedColumn, "column \"" + col + "\" does not exist", ctx.Position(e.location));
+    }
+  }
+  Type type = found_table->table->columns[found_slot - found_table->first_slot].type;
+  if (ctx.aggregating) {
+    // A grouped column becomes the slot of its group key.
+    for (size_t g = 0; g < ctx.group_bound->size(); g++) {
+      const BoundExpr* gb = (*ctx.group_bound)[g].get();
+      if (gb->kind == BoundKind::kSlot && gb->slot == found_slot) {
+        auto b = NewNode(BoundKind::kSlot, type, e.location);
+        b->slot = static_cast<int>(g);
+        return b;
+      }
+    }
+    return MakeError(sqlstate::kGroupingError,
+                     "column \"" + found_table->name + "." + col +
+                         "\" must appear in the GROUP BY clause or be used in an aggregate function",
+                     ctx.Position(e.location));
+  }
+  auto b = NewNode(BoundKind::kSlot, type, e.location);
+  b->slot = found_slot;
+  return b;
+}
+
+SqlResult<BoundPtr> BindAggregate(const ast::Expr& e, BindContext& ctx) {
+  std::string name = FuncName(e);
+  if (!ctx.allow_aggregates) {
+    return MakeError(sqlstate::kGroupingError,
+                     std::string("aggregate functions are not allowed in ") + ctx.aggregate_context,
+                     ctx.Position(e.location));
+  }
+  AggregateCall call;
+  call.name = name == "every" ? "bool_and" : name;
+  call.star = e.star;
+  call.distinct = e.distinct;
+  if (!e.star) {
+    if (e.args.size() != 1) {
+      return MakeError(sqlstate::kUndefinedFunction, "function " + name + " with " + std::to_string(e.args.size()) +
+                                                         " arguments does not exist",
+                       ctx.Position(e.location));
+    }
+    if (HasAggregate(*e.args[0])) {
+      return MakeError(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
+                       ctx.Position(e.args[0]->location));
+    }
+    BindContext inner = ctx;
+    inner.aggregating = false;
+    inner.allow_aggregates = false;
+    SQL_ASSIGN_OR_RETURN(call.arg, Bind(*e.args[0], inner));
+    if (call.arg->type.id == TypeId::kUnknown || call.arg->type.id == TypeId::kNull) {
+      SQL_ASSIGN_OR_RETURN(call.arg, CoerceTo(std::move(call.arg), Type::Of(TypeId::kText), false, ctx));
+    }
+  } else if (name != "count") {
+    return MakeError(sqlstate::kSyntaxError, name + "(*) specified, but " + name + " is not an aggregate function",
+                     ctx.Position(e.location));
+  }
+  TypeId at = call.arg ? call.arg->type.id : TypeId::kInt8;
+  if (call.name == "count") {
+    call.type = Type::Of(TypeId::kInt8);
+  } else if (call.name == "sum") {
+    if (at == TypeId::kInt2 || at == TypeId::kInt4) {
+      call.type = Type::Of(TypeId::kInt8);
+    } else if (at == TypeId::kInt8 || IsFloat(at)) {
+      // PostgreSQL's sum(bigint) is numeric; LumaDB keeps bigint until numeric exists.
+      call.type = Type::Of(at == TypeId::kFloat4 ? TypeId::kFloat4 : at);
+    } else {
+      return MakeError(sqlstate::kUndefinedFunction, "function sum(" + TypeName(call.arg->type) + ") does not exist",
+                       ctx.Position(e.location));
+    }
+  } else if (call.name == "avg") {
+    if (!IsNumeric(at)) {
+      return MakeError(sqlstate::kUndefinedFunction, "function avg(" + TypeName(call.arg->type) + ") does not exist",
+                       ctx.Position(e.location));
+    }
+    call.type = Type::Of(TypeId::kFloat8);
+  } else if (call.name == "bool_and" || call.name == "bool_or") {
+    if (at != TypeId::kBool) {
+      return MakeError(sqlstate::kUndefinedFunction,
+                       "function " + name + "(" + TypeName(call.arg->type) + ") does not exist",
+                       ctx.Position(e.location));
+    }
+    call.type = Type::Of(TypeId::kBool);
+  } else {
+    call.type = call.arg->type;  // min, max
+  }
+  if (!ctx.aggregating) {
+    return MakeError(sqlstate::kGroupingError, "aggregate function calls are not allowed here",
+                     ctx.Position(e.location));
+  }
+  auto b = NewNode(BoundKind::kSlot, call.type, e.location);
+  b->slot = static_cast<int>(ctx.group_bound->size() + ctx.aggregates->size());
+  ctx.aggregates->push_back(std::move(call));
+  return b;
+}
+
+// Gives unknown literals the other side's type, for operators.
+SqlStatus UnifyOperands(BoundPtr* l, BoundPtr* r, const BindContext& ctx) {
+  TypeId lt = (*l)->type.id, rt = (*r)->type.id;
+  bool lu = lt == TypeId::kUnknown || lt == TypeId::kNull;
+  bool ru = rt == TypeId::kUnknown || rt == TypeId::kNull;
+  if (lu && ru) {
+    SQL_ASSIGN_OR_RETURN(*l, CoerceTo(std::move(*l), Type::Of(TypeId::kText), false, ctx));
+    SQL_ASSIGN_OR_RETURN(*r, CoerceTo(std::move(*r), Type::Of(TypeId::kText), false, ctx));
+  } else if (lu) {
+    Type to = (*r)->type;
+    if (IsString(to.id)) to = Type::Of(TypeId::kText);
+    SQL_ASSIGN_OR_RETURN(*l, CoerceTo(std::move(*l), to, false, ctx));
+  } else if (ru) {
+    Type to = (*l)->type;
+    if (IsString(to.id)) to = Type::Of(TypeId::kText);
+    SQL_ASSIGN_OR_RETURN(*r, CoerceTo(std::move(*r), to, false, ctx));
+  }
+  return SqlStatus::Ok();
+}
+
+SqlResult<BoundPtr> ToBool(BoundPtr b, const char* construct, const BindContext& ctx) {
+  if (b->type.id == TypeId::kBool) return b;
+  if (b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull) {
+    return CoerceTo(std::move(b), Type::Of(TypeId::kBool), false, ctx);
+  }
+  return MakeError(sqlstate::kDatatypeMismatch,
+                   std::string("argument of ") + construct + " must be type boolean, not type " + TypeName(b->type),
+                   ctx.Position(b->location));
+}
+
+SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, int location, const BindContext& ctx) {
+  SQL_RETURN_IF_ERROR(UnifyOperands(&l, &r, ctx));
+  TypeId lt = l->type.id, rt = r->type.id;
+  bool ok = (IsNumeric(lt) && IsNumeric(rt)) || (IsString(lt) && IsString(rt)) ||
+            (lt == TypeId::kBool && rt == TypeId::kBool);
+  if (!ok) return OperatorError(op, l->type, r->type, ctx.Position(location));
+  auto b = NewNode(BoundKind::kCompare, Type::Of(TypeId::kBool), location);
+  b->op = op;
+  b->args.push_back(std::move(l));
+  b->args.push_back(std::move(r));
+  return b;
+}
+
+SqlResult<BoundPtr> BindBinary(const ast::Expr& e, BindContext& ctx) {
+  SQL_ASSIGN_OR_RETURN(BoundPtr l, Bind(*e.args[0], ctx));
+  SQL_ASSIGN_OR_RETURN(BoundPtr r, Bind(*e.args[1], ctx));
+  const std::string& op = e.op;
+  if (op == "AND" || op == "OR") {
+    SQL_ASSIGN_OR_RETURN(l, ToBool(std::move(l), op.c_str(), ctx));
+    SQL_ASSIGN_OR_RETURN(r, ToBool(std::move(r), op.c_str(), ctx));
+    auto b = NewNode(op == "AND" ? BoundKind::kAnd : BoundKind::kOr, Type::Of(TypeId::kBool), e.location);
+    b->args.push_back(std::move(l));
+    b->args.push_back(std::move(r));
+    return b;
+  }
+  if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=") {
+    return MakeCompare(op, std::move(l), std::move(r), e.location, ctx);
+  }
+  if (op == "||") {
+    TypeId lt = l->type.id, rt = r->type.id;
+    bool lu = lt == TypeId::kUnknown || lt == TypeId::kNull;
+    bool ru = rt == TypeId::kUnknown || rt == TypeId::kNull;
+    if (!(IsString(lt) || lu) && !(IsString(rt) || ru)) return OperatorError(op, l->type, r->type, ctx.Position(e.location));
+    auto b = NewNode(BoundKind::kConcat, Type::Of(TypeId::kText), e.location);
+    b->args.push_back(std::move(l));
+    b->args.push_back(std::move(r));
+    return b;
+  }
+  if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") {
+    SQL_RETURN_IF_ERROR(UnifyOperands(&l, &r, ctx));
+    TypeId lt = l->type.id, rt = r->type.id;
+    if (!IsNumeric(lt) || !IsNumeric(rt) || (op == "%" && (IsFloat(lt) || IsFloat(rt)))) {
+      return OperatorError(op, l->type, r->type, ctx.Position(e.location));
+    }
+    TypeId result;
+    if (IsFloat(lt) || IsFloat(rt)) {
+      result = lt == TypeId::kFloat4 && rt == TypeId::kFloat4 ? TypeId::kFloat4 : TypeId::kFloat8;
+    } else {
+      result = NumericRank(lt) > NumericRank(rt) ? lt : rt;
+    }
+    auto b = NewNode(BoundKind::kArith, Type::Of(result), e.location);
+    b->op = op;
+    b->args.push_back(std::move(l));
+    b->args.push_back(std::move(r));
+    return b;
+  }
+  return MakeError(sqlstate::kUndefinedFunction,
+                   "operator does not exist: " + TypeName(l->type) + " " + op + " " + TypeName(r->type),
+                   ctx.Position(e.location));
+}
+
+SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
+  std::string name = FuncName(e);
+  std::vector<BoundPtr> args;
+  for (const auto& a : e.args) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, Bind(*a, ctx));
+    args.push_back(std::move(b));
+  }
+  auto sig = [&]() {
+    std::string s = name + "(";
+    for (size_t i = 0; i < args.size(); i++) s += (i ? ", " : "") + TypeName(args[i]->type);
+    return s + ")";
+  };
+  auto missing = [&]() {
+    SqlError err = MakeError(sqlstate::kUndefinedFunction, "function " + sig() + " does not exist",
+                             ctx.Position(e.location));
+    err.hint = "No function matches the given name and argument types. You might need to add explicit type casts.";
+    return err;
+  };
+  Type result;
+  if (name == "lower" || name == "upper" || name == "length" || name == "char_length" ||
+      name == "character_length" || name == "octet_length") {
+    if (args.size() != 1) return missing();
+    if (args[0]->type.id == TypeId::kUnknown || args[0]->type.id == TypeId::kNull) {
+      SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(TypeId::kText), false, ctx));
+    }
+    if (!IsString(args[0]->type.id)) return missing();
+    result = name == "lower" || name == "upper" ? Type::Of(TypeId::kText) : Type::Of(TypeId::kInt4);
+  } else if (name == "abs") {
+    if (args.size() != 1) return missing();
+    if (args[0]->type.id == TypeId::kUnknown) {
+      SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(TypeId::kFloat8), false, ctx));
+    }
+    if (!IsNumeric(args[0]->type.id)) return missing();
+    result = args[0]->type;
+  } else if (name == "mod") {
+    if (args.size() != 2) return missing();
+    SQL_RETURN_IF_ERROR(UnifyOperands(&args[0], &args[1], ctx));
+    if (!IsInteger(args[0]->type.id) || !IsInteger(args[1]->type.id)) return missing();
+    result = Type::Of(NumericRank(args[0]->type.id) > NumericRank(args[1]->type.id) ? args[0]->type.id
+                                                                                       : args[1]->type.id);
+  } else if (name == "concat") {
+    result = Type::Of(TypeId::kText);
+  } else if (name == "version" || name == "current_database" || name == "current_schema" ||
+             name == "current_user" || name == "session_user") {
+    if (!args.empty()) return missing();
+    result = Type::Of(TypeId::kText);
+  } else {
+    return missing();
+  }
+  auto b = NewNode(BoundKind::kFunc, result, e.location);
+  b->op = name;
+  b->args = std::move(args);
+  return b;
+}
+
+SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
+  if (ctx.aggregating && e.kind != ast::ExprKind::kConst) {
+    // A whole expression that is a GROUP BY item is its group key.
+    std::string fp = Fingerprint(e);
+    for (size_t g = 0; g < ctx.group_exprs.size(); g++) {
+      if (ctx.group_exprs[g] != nullptr && ctx.group_exprs[g]->kind != ast::ExprKind::kColumn &&
+          Fingerprint(*ctx.group_exprs[g]) == fp) {
+        auto b = NewNode(BoundKind::kSlot, (*ctx.group_bound)[g]->type, e.location);
+        b->slot = static_cast<int>(g);
+        return b;
+      }
+    }
+  }
+  switch (e.kind) {
+    case ast::ExprKind::kConst: {
+      auto b = NewNode(BoundKind::kConst, e.value.type, e.location);
+      b->value = e.value;
+      return b;
+    }
+    case ast::ExprKind::kColumn:
+      return BindColumn(e, ctx);
+    case ast::ExprKind::kStar:
+      return MakeError(sqlstate::kSyntaxError, "\"*\" is not allowed here", ctx.Position(e.location));
+    case ast::ExprKind::kParam:
+      return MakeError("42P02", "there is no parameter $" + std::to_string(e.param), ctx.Position(e.location));
+    case ast::ExprKind::kUnary: {
+      SQL_ASSIGN_OR_RETURN(BoundPtr a, Bind(*e.args[0], ctx));
+      if (e.op == "NOT") {
+        SQL_ASSIGN_OR_RETURN(a, ToBool(std::move(a), "NOT", ctx));
+        auto b = NewNode(BoundKind::kNot, Type::Of(TypeId::kBool), e.location);
+        b->args.push_back(std::move(a));
+        return b;
+      }
+      if (a->type.id == TypeId::kUnknown) {
+        SQL_ASSIGN_OR_RETURN(a, CoerceTo(std::move(a), Type::Of(TypeId::kFloat8), false, ctx));
+      }
+      if ((e.op != "-" && e.op != "+") || !IsNumeric(a->type.id)) {
+        return OperatorError(e.op, Type{}, a->type, ctx.Position(e.location), true);
+      }
+      if (e.op == "+") return a;
+      auto b = NewNode(BoundKind::kUnary, a->type, e.location);
+      b->op = "-";
+      b->args.push_back(std::move(a));
+      return b;
+    }
+    case ast::ExprKind::kBinary:
+      return BindBinary(e, ctx);
+    case ast::ExprKind::kIsNull: {
+      SQL_ASSIGN_OR_RETURN(BoundPtr a, Bind(*e.args[0], ctx));
+      auto b = NewNode(BoundKind::kIsNull, Type::Of(TypeId::kBool), e.location);
+      b->negated = e.negated;
+      b->args.push_back(std::move(a));
+      return b;
+    }
+    case ast::ExprKind::kIsBool: {
+      SQL_ASSIGN_OR_RETURN(BoundPtr a, Bind(*e.args[0], ctx));
+      SQL_ASSIGN_OR_RETURN(a, ToBool(std::move(a), ("IS " + e.op).c_str(), ctx));
+      auto b = NewNode(BoundKind::kIsBool, Type::Of(TypeId::kBool), e.location);
+      b->op = e.op;
+      b->negated = e.negated;
+      b->args.push_back(std::move(a));
+      return b;
+    }
+    case ast::ExprKind::kFunc:
+      if (IsAggregateName(FuncName(e))) return BindAggregate(e, ctx);
+      if (e.star) {
+        return MakeError(sqlstate::kSyntaxError,
+                         FuncName(e) + "(*) specified, but " + FuncName(e) + " is not an aggregate function",
+                         ctx.Position(e.location));
+      }
+      return BindScalarFunc(e, ctx);
+    case ast::ExprKind::kCast: {
+      SQL_ASSIGN_OR_RETURN(BoundPtr a, Bind(*e.args[0], ctx));
+      SQL_ASSIGN_OR_RETURN(Type to, ResolveType(e.type, ctx));
+      if (a->kind == BoundKind::kConst) a->location = e.args[0]->location;
+      return CoerceTo(std::move(a), to, true, ctx);
+    }
+    case ast::ExprKind::kCase: {
+      auto b = NewNode(BoundKind::kCase, Type{}, e.location);
+      b->has_operand = e.has_operand;
+      size_t start = 0;
+      BoundPtr operand;
+      if (e.has_operand) {
+        SQL_ASSIGN_OR_RETURN(operand, Bind(*e.args[0], ctx));
+        start = 1;
+      }
+      std::vector<BoundPtr> whens, thens;
+      for (size_t i = start; i + 1 < e.args.size(); i += 2) {
+        SQL_ASSIGN_OR_RETURN(BoundPtr w, Bind(*e.args[i], ctx));
+        if (e.has_operand) {
+          SQL_ASSIGN_OR_RETURN(BoundPtr again, Bind(*e.args[0], ctx));
+          SQL_ASSIGN_OR_RETURN(w, MakeCompare("=", std::move(again), std::move(w), e.args[i]->location, ctx));
+        } else {
+          SQL_ASSIGN_OR_RETURN(w, ToBool(std::move(w), "CASE/WHEN", ctx));
+        }
+        SQL_ASSIGN_OR_RETURN(BoundPtr t, Bind(*e.args[i + 1], ctx));
+        whens.push_back(std::move(w));
+        thens.push_back(std::move(t));
+      }
+      BoundPtr els;
+      if (e.else_expr) {
+        SQL_ASSIGN_OR_RETURN(els, Bind(*e.else_expr, ctx));
+      }
+      std::vector<const BoundExpr*> results;
+      for (auto& t : thens) results.push_back(t.get());
+      if (els) results.push_back(els.get());
+      SQL_ASSIGN_OR_RETURN(Type rt, CommonType(results, "CASE", ctx));
+      for (size_t i = 0; i < whens.size(); i++) {
+        SQL_ASSIGN_OR_RETURN(thens[i], CoerceTo(std::move(thens[i]), rt, false, ctx));
+        b->args.push_back(std::move(whens[i]));
+        b->args.push_back(std::move(thens[i]));
+      }
+      if (els) {
+        SQL_ASSIGN_OR_RETURN(b->else_expr, CoerceTo(std::move(els), rt, false, ctx));
+      }
+      b->has_operand = false;
+      b->type = rt;
+      return b;
+    }
+    case ast::ExprKind::kIn: {
+      auto b = NewNode(BoundKind::kIn, Type::Of(TypeId::kBool), e.location);
+      b->negated = e.negated;
+      // x IN (a, b) is x = a OR x = b, with NULL semantics handled in Eval.
+      for (size_t i = 1; i < e.args.size(); i++) {
+        SQL_ASSIGN_OR_RETURN(BoundPtr l, Bind(*e.args[0], ctx));
+        SQL_ASSIGN_OR_RETURN(BoundPtr r, Bind(*e.args[i], ctx));
+        SQL_ASSIGN_OR_RETURN(BoundPtr c, MakeCompare("=", std::move(l), std::move(r), e.location, ctx));
+        b->args.push_back(std::move(c));
+      }
+      return b;
+    }
+    case ast::ExprKind::kBetween: {
+      SQL_ASSIGN_OR_RETURN(BoundPtr x1, Bind(*e.args[0], ctx));
+      SQL_ASSIGN_OR_RETURN(BoundPtr lo, Bind(*e.args[1], ctx));
+      SQL_ASSIGN_OR_RETURN(BoundPtr x2, Bind(*e.args[0], ctx));
+      SQL_ASSIGN_OR_RETURN(BoundPtr hi, Bind(*e.args[2], ctx));
+      SQL_ASSIGN_OR_RETURN(BoundPtr ge, MakeCompare(">=", std::move(x1), std::move(lo), e.location, ctx));
+      SQL_ASSIGN_OR_RETURN(BoundPtr le, MakeCompare("<=", std::move(x2), std::move(hi), e.location, ctx));
+      auto b = NewNode(BoundKind::kAnd, Type::Of(TypeId::kBool), e.location);
+      b->args.push_back(std::move(ge));
+      b->args.push_back(std::move(le));
+      if (!e.negated) return b;
+      auto n = NewNode(BoundKind::kNot, Type::Of(TypeId::kBool), e.location);
+      n->args.push_back(std::move(b));
+      return n;
+    }
+    case ast::ExprKind::kLike: {
+      SQL_ASSIGN_OR_RETURN(BoundPtr l, Bind(*e.args[0], ctx));
+      SQL_ASSIGN_OR_RETURN(BoundPtr r, Bind(*e.args[1], ctx));
+      SQL_RETURN_IF_ERROR(UnifyOperands(&l, &r, ctx));
+      if (!IsString(l->type.id) || !IsString(r->type.id)) {
+        return OperatorError(e.op, l->type, r->type, ctx.Position(e.location));
+      }
+      auto b = NewNode(BoundKind::kLike, Type::Of(TypeId::kBool), e.location);
+      b->op = e.op;
+      b->negated = e.negated;
+      b->args.push_back(std::move(l));
+      b->args.push_back(std::move(r));
+      return b;
+    }
+    case ast::ExprKind::kCoalesce:
+    case ast::ExprKind::kMinMax:
+    case ast::ExprKind::kNullIf: {
+      std::vector<BoundPtr> args;
+      for (const auto& a : e.args) {
+        SQL_ASSIGN_OR_RETURN(BoundPtr b, Bind(*a, ctx));
+        args.push_back(std::move(b));
+      }
+      std::vector<const BoundExpr*> items;
+      for (auto& a : args) items.push_back(a.get());
+      const char* what = e.kind == ast::ExprKind::kCoalesce ? "COALESCE"
+                         : e.kind == ast::ExprKind::kNullIf ? "NULLIF"
+                                                            : e.op.c_str();
+      SQL_ASSIGN_OR_RETURN(Type t, CommonType(items, what, ctx));
+      BoundKind k = e.kind == ast::ExprKind::kCoalesce ? BoundKind::kCoalesce
+                    : e.kind == ast::ExprKind::kNullIf ? BoundKind::kNullIf
+                                                       : BoundKind::kMinMax;
+      auto b = NewNode(k, t, e.location);
+      b->op = e.op;
+      for (auto& a : args) {
+        SQL_ASSIGN_OR_RETURN(BoundPtr c, CoerceTo(std::move(a), t, false, ctx));
+        b->args.push_back(std::move(c));
+      }
+      return b;
+    }
+  }
+  return MakeError(sqlstate::kInternalError, "unhandled expression");
+}
+
+// ---- evaluation ----
+
+SqlError Overflow(TypeId t) { return MakeError(sqlstate::kNumericOutOfRange, std::string(IntRangeName(t)) + " out of range"); }
+
+bool LikeMatch(std::string_view s, std::string_view p, bool fold) {
+  auto eq = [&](char a, char b) {
+    if (fold) return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return a == b;
+  };
+  size_t si = 0, pi = 0, star_p = std::string_view::npos, star_s = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '%') {
+      star_p = pi++;
+      star_s = si;
+    } else if (pi < p.size() && p[pi] == '\\' && pi + 1 < p.size() && eq(p[pi + 1], s[si])) {
+      pi += 2;
+      si++;
+    } else if (pi < p.size() && (p[pi] == '_' || (p[pi] != '\\' && eq(p[pi], s[si])))) {
+      pi++;
+      si++;
+    } else if (star_p != std::string_view::npos) {
+      pi = star_p + 1;
+      si = ++star_s;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '%') pi++;
+  return pi == p.size();
+}
+
+double AsDouble(const Value& v) { return PhysicalOf(v.type.id) == Physical::kInt ? static_cast<double>(v.i) : v.f; }
+
+SqlResult<Value> Arith(const BoundExpr& e, const Value& a, const Value& b) {
+  TypeId t = e.type.id;
+  const std::string& op = e.op;
+  if (IsFloat(t)) {
+    double x = AsDouble(a), y = AsDouble(b), r;
+    if (op == "+") r = x + y;
+    else if (op == "-") r = x - y;
+    else if (op == "*") r = x * y;
+    else {
+      if (y == 0) return MakeError(sqlstate::kDivisionByZero, "division by zero");
+      r = x / y;
+    }
+    if (t == TypeId::kFloat4) {
+      float f = static_cast<float>(r);
+      if (std::isinf(f) && !std::isinf(x) && !std::isinf(y)) {
+        return MakeError(sqlstate::kNumericOutOfRange, "value out of range: overflow");
+      }
+      r = f;
+    }
+    if (std::isinf(r) && !std::isinf(x) && !std::isinf(y)) {
+      return MakeError(sqlstate::kNumericOutOfRange, "value out of range: overflow");
+    }
+    if (r == 0 && x != 0 && op == "*" && y != 0) {
+      return MakeError(sqlstate::kNumericOutOfRange, "value out of range: underflow");
+    }
+    return Value::Float(t, r);
+  }
+  __int128 x = a.i, y = b.i, r;
+  if (op == "+") r = x + y;
+  else if (op == "-") r = x - y;
+  else if (op == "*") r = x * y;
+  else {
+    if (y == 0) return MakeError(sqlstate::kDivisionByZero, "division by zero");
+    r = op == "/" ? x / y : x % y;
+  }
+  if (!CheckIntRange(t, r).ok()) return Overflow(t);
+  return Value::Int(t, static_cast<int64_t>(r));
+}
+
+}  // namespace
+
+SqlResult<BoundPtr> BindExpr(const ast::Expr& e, BindContext& ctx) { return Bind(e, ctx); }
+
+SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
+  switch (e.kind) {
+    case BoundKind::kConst:
+      return e.value;
+    case BoundKind::kSlot:
+      return row[e.slot];
+    case BoundKind::kUnary: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      if (a.null) return Value::Null(e.type);
+      if (IsFloat(e.type.id)) return Value::Float(e.type.id, -a.f);
+      if (!CheckIntRange(e.type.id, -static_cast<__int128>(a.i)).ok()) return Overflow(e.type.id);
+      return Value::Int(e.type.id, -a.i);
+    }
+    case BoundKind::kArith: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      SQL_ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row));
+      if (a.null || b.null) return Value::Null(e.type);
+      return Arith(e, a, b);
+    }
+    case BoundKind::kCompare: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      SQL_ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row));
+      if (a.null || b.null) return Value::Null(e.type);
+      int c = CompareValues(a, b);
+      const std::string& op = e.op;
+      bool r = op == "=" ? c == 0 : op == "<>" ? c != 0 : op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
+      return Value::Bool(r);
+    }
+    case BoundKind::kAnd:
+    case BoundKind::kOr: {
+      bool is_and = e.kind == BoundKind::kAnd;
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      if (!a.null && (a.i != 0) != is_and) return Value::Bool(!is_and);
+      SQL_ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row));
+      if (!b.null && (b.i != 0) != is_and) return Value::Bool(!is_and);
+      if (a.null || b.null) return Value::Null(e.type);
+      return Value::Bool(is_and);
+    }
+    case BoundKind::kNot: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      if (a.null) return a;
+      return Value::Bool(a.i == 0);
+    }
+    case BoundKind::kIsNull: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      return Value::Bool(a.null != e.negated);
+    }
+    case BoundKind::kIsBool: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      bool r = e.op == "UNKNOWN" ? a.null : e.op == "TRUE" ? (!a.null && a.i != 0) : (!a.null && a.i == 0);
+      return Value::Bool(r != e.negated);
+    }
+    case BoundKind::kCast: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      return CastValue(a, e.type, e.explicit_cast);
+    }
+    case BoundKind::kCase: {
+      for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
+        SQL_ASSIGN_OR_RETURN(Value w, Eval(*e.args[i], row));
+        if (!w.null && w.i != 0) return Eval(*e.args[i + 1], row);
+      }
+      if (e.else_expr) return Eval(*e.else_expr, row);
+      return Value::Null(e.type);
+    }
+    case BoundKind::kIn: {
+      bool saw_null = false;
+      for (const auto& c : e.args) {
+        SQL_ASSIGN_OR_RETURN(Value v, Eval(*c, row));
+        if (v.null) {
+          saw_null = true;
+        } else if (v.i != 0) {
+          return Value::Bool(!e.negated);
+        }
+      }
+      if (saw_null) return Value::Null(e.type);
+      return Value::Bool(e.negated);
+    }
+    case BoundKind::kLike: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      SQL_ASSIGN_OR_RETURN(Value p, Eval(*e.args[1], row));
+      if (a.null || p.null) return Value::Null(e.type);
+      return Value::Bool(LikeMatch(a.s, p.s, e.op == "~~*") != e.negated);
+    }
+    case BoundKind::kCoalesce: {
+      for (const auto& c : e.args) {
+        SQL_ASSIGN_OR_RETURN(Value v, Eval(*c, row));
+        if (!v.null) return v;
+      }
+      return Value::Null(e.type);
+    }
+    case BoundKind::kNullIf: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      SQL_ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row));
+      if (!a.null && !b.null && CompareValues(a, b) == 0) return Value::Null(e.type);
+      return a;
+    }
+    case BoundKind::kMinMax: {
+      Value best = Value::Null(e.type);
+      for (const auto& c : e.args) {
+        SQL_ASSIGN_OR_RETURN(Value v, Eval(*c, row));
+        if (v.null) continue;
+        if (best.null || (e.op == "GREATEST" ? CompareValues(v, best) > 0 : CompareValues(v, best) < 0)) best = v;
+      }
+      return best;
+    }
+    case BoundKind::kConcat: {
+      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
+      SQL_ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row));
+      if (a.null || b.null) return Value::Null(e.type);
+      std::string s;
+      AppendText(a, &s);
+      AppendText(b, &s);
+      return Value::String(e.type, std::move(s));
+    }
+    case BoundKind::kFunc: {
+      std::vector<Value> args;
+      for (const auto& c : e.args) {
+        SQL_ASSIGN_OR_RETURN(Value v, Eval(*c, row));
+        args.push_back(std::move(v));
+      }
+      const std::string& f = e.op;
+      if (f == "concat") {
+        std::string s;
+        for (const auto& v : args) {
+          if (!v.null) AppendText(v, &s);
+        }
+        return Value::String(e.type, std::move(s));
+      }
+      if (f == "version") {
+        return Value::String(e.type, "PostgreSQL 15.0 (LumaDB " LUMADB_VERSION ") on x86_64-pc-linux-gnu");
+      }
+      if (f == "current_database") return Value::String(e.type, "postgres");
+      if (f == "current_schema") return Value::String(e.type, "public");
+      if (f == "current_user" || f == "session_user") return Value::String(e.type, "postgres");
+      for (const auto& v : args) {
+        if (v.null) return Value::Null(e.type);
+      }
+      if (f == "lower" || f == "upper") {
+        std::string s = args[0].s;
+        for (auto& ch : s) {
+          ch = static_cast<char>(f == "lower" ? std::tolower(static_cast<unsigned char>(ch))
+                                              : std::toupper(static_cast<unsigned char>(ch)));
+        }
+        return Value::String(e.type, std::move(s));
+      }
+      if (f == "octet_length") return Value::Int(TypeId::kInt4, static_cast<int64_t>(args[0].s.size()));
+      if (f == "length" || f == "char_length" || f == "character_length") {
+        std::string_view s = args[0].s;
+        if (args[0].type.id == TypeId::kBpchar) {
+          while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+        }
+        int64_t n = 0;
+        for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+        return Value::Int(TypeId::kInt4, n);
+      }
+      if (f == "abs") {
+        if (IsFloat(e.type.id)) return Value::Float(e.type.id, std::fabs(args[0].f));
+        if (!CheckIntRange(e.type.id, -static_cast<__int128>(args[0].i)).ok()) return Overflow(e.type.id);
+        return Value::Int(e.type.id, args[0].i < 0 ? -args[0].i : args[0].i);
+      }
+      if (f == "mod") {
+        if (args[1].i == 0) return MakeError(sqlstate::kDivisionByZero, "division by zero");
+        if (args[1].i == -1) return Value::Int(e.type.id, 0);
+        return Value::Int(e.type.id, args[0].i % args[1].i);
+      }
+      return MakeError(sqlstate::kInternalError, "unhandled function " + f);
+    }
+  }
+  return MakeError(sqlstate::kInternalError, "unhandled bound expression");
+}
+
+SqlResult<bool> EvalPredicate(const BoundExpr& e, const std::vector<Value>& row) {
+  SQL_ASSIGN_OR_RETURN(Value v, Eval(e, row));
+  return !v.null && v.i != 0;
+}
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/sql/catalog/catalog.h"
+#include "engine/sql/common/error.h"
+#include "engine/sql/parser/ast.h"
+#include "engine/sql/types/types.h"
+
+// Bound expressions: names resolved to column slots, types decided with
+// PostgreSQL's rules for the supported types (unknown literals take the
+// other operand's type, integers widen, any float makes float8), and the
+// evaluator over one row of values.
+namespace lumadb::engine::sql {
+
+enum class BoundKind : uint8_t {
+  kConst, kSlot, kUnary, kArith, kCompare, kAnd, kOr, kNot, kIsNull, kIsBool, kCast, kCase, kIn,
+  kLike, kCoalesce, kNullIf, kMinMax, kConcat, kFunc,
+};
+
+struct BoundExpr {
+  BoundKind kind = BoundKind::kConst;
+  Type type;
+  Value value;      // kConst
+  int slot = -1;    // kSlot: index into the row
+  std::string op;   // operator or function name
+  bool negated = false;
+  bool has_operand = false;
+  bool explicit_cast = false;
+  int location = -1;
+  std::vector<std::unique_ptr<BoundExpr>> args;
+  std::unique_ptr<BoundExpr> else_expr;
+};
+using BoundPtr = std::unique_ptr<BoundExpr>;
+
+// One FROM item as the binder sees it: its name (alias or table name) and columns.
+struct ScopeTable {
+  std::string name;
+  std::shared_ptr<const Table> table;
+  int first_slot = 0;
+};
+
+struct AggregateCall {
+  std::string name;  // count, sum, min, max, avg, bool_and, bool_or
+  bool star = false;
+  bool distinct = false;
+  BoundPtr arg;      // bound against the input row
+  Type type;         // result type
+};
+
+// Name resolution context. With `aggregating` set, aggregate calls are
+// collected into `aggregates` and become slots after the group keys
+// (groups.size() + i), and columns must be grouped.
+struct BindContext {
+  std::vector<ScopeTable> tables;
+  int text_position_base = 0;  // offset of the statement in the query string (for positions)
+  std::string_view sql;        // the whole query string
+  bool aggregating = false;
+  bool allow_aggregates = false;
+  const char* aggregate_context = "";  // "WHERE", "VALUES", ... for the 42803 error
+  std::vector<const ast::Expr*> group_exprs;
+  std::vector<BoundPtr>* group_bound = nullptr;
+  std::vector<AggregateCall>* aggregates = nullptr;
+
+  int Position(int location) const;
+};
+
+SqlResult<BoundPtr> BindExpr(const ast::Expr& e, BindContext& ctx);
+// True when the expression contains an aggregate call.
+bool HasAggregate(const ast::Expr& e);
+// PostgreSQL's output column name for a select item without an alias.
+std::string OutputName(const ast::Expr& e);
+// Coerces a bound expression to `to` (assignment or explicit rules).
+SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, const BindContext& ctx);
+// Resolves a type name as written (int, varchar(10), pg_catalog.int4, ...).
+SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx);
+
+SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row);
+// WHERE/HAVING semantics: NULL counts as false.
+SqlResult<bool> EvalPredicate(const BoundExpr& e, const std::vector<Value>& row);
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,190 @@
+#include "engine/sql/catalog/catalog.h"
+
+#include "engine/sql/storage/row_codec.h"
+#include "storage/key_codec.h"
+#include "storage/rocks_store.h"
+
+namespace lumadb::engine::sql {
+
+using storage::Cf;
+
+namespace keys {
+std::string TableDef(uint32_t oid) {
+  std::string k("\x01T", 2);
+  storage::AppendU32(&k, oid);
+  return k;
+}
+std::string RowIdMark(uint32_t oid) {
+  std::string k("\x01R", 2);
+  storage::AppendU32(&k, oid);
+  return k;
+}
+std::string RowPrefix(uint32_t oid) {
+  std::string k("\x02", 1);
+  storage::AppendU32(&k, oid);
+  return k;
+}
+std::string NextOid() { return std::string("\x01O", 2); }
+}  // namespace keys
+
+int Table::FindColumn(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (columns[i].name == column) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+
+constexpr uint64_t kRowIdBlock = 1024;
+
+// Version byte, then the definition.
+std::string EncodeTable(const Table& t) {
+  std::string out;
+  storage::AppendU8(&out, 1);
+  storage::AppendU32(&out, t.oid);
+  storage::AppendLengthPrefixed(&out, t.schema);
+  storage::AppendLengthPrefixed(&out, t.name);
+  storage::AppendVarint(&out, t.columns.size());
+  for (const auto& c : t.columns) {
+    storage::AppendLengthPrefixed(&out, c.name);
+    storage::AppendU8(&out, static_cast<uint8_t>(c.type.id));
+    storage::AppendVarint(&out, static_cast<uint64_t>(static_cast<int64_t>(c.type.length) + 1));
+    storage::AppendU8(&out, (c.not_null ? 1 : 0) | (c.has_default ? 2 : 0));
+    if (c.has_default) EncodeValue(c.default_value, &out);
+  }
+  storage::AppendVarint(&out, t.primary_key.size());
+  for (int k : t.primary_key) storage::AppendVarint(&out, static_cast<uint64_t>(k));
+  return out;
+}
+
+bool DecodeTable(std::string_view in, Table* t) {
+  uint8_t version;
+  std::string_view s;
+  uint64_t n;
+  if (!storage::ConsumeU8(&in, &version) || version != 1) return false;
+  if (!storage::ConsumeU32(&in, &t->oid)) return false;
+  if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
+  t->schema = std::string(s);
+  if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
+  t->name = std::string(s);
+  if (!storage::ConsumeVarint(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; i++) {
+    Column c;
+    uint8_t id, flags;
+    uint64_t len;
+    if (!storage::ConsumeLengthPrefixed(&in, &s) || !storage::ConsumeU8(&in, &id) ||
+        !storage::ConsumeVarint(&in, &len) || !storage::ConsumeU8(&in, &flags)) {
+      return false;
+    }
+    c.name = std::string(s);
+    c.type = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(len) - 1));
+    c.not_null = flags & 1;
+    c.has_default = flags & 2;
+    if (c.has_default && !DecodeValue(&in, &c.default_value)) return false;
+    t->columns.push_back(std::move(c));
+  }
+  if (!storage::ConsumeVarint(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t k;
+    if (!storage::ConsumeVarint(&in, &k) || k >= t->columns.size()) return false;
+    t->primary_key.push_back(static_cast<int>(k));
+  }
+  return true;
+}
+
+SqlError StorageError(const Status& st) {
+  return MakeError(sqlstate::kIoError, "could not write to storage: " + st.message());
+}
+
+}  // namespace
+
+SqlStatus Catalog::Load() {
+  std::lock_guard<std::mutex> g(mu_);
+  std::string bad;
+  Status st = store_->ScanPrefix(Cf::kSql, std::string("\x01", 1), [&](std::string_view k, std::string_view v) {
+    if (k.size() < 2) return true;
+    std::string_view rest = k.substr(2);
+    uint32_t oid = 0;
+    if (k[1] == 'T') {
+      auto t = std::make_shared<Table>();
+      if (!DecodeTable(v, t.get())) {
+        bad = "table definition";
+        return false;
+      }
+      if (t->oid >= next_oid_) next_oid_ = t->oid + 1;
+      tables_[t->name] = std::move(t);
+    } else if (k[1] == 'R' && storage::ConsumeU32(&rest, &oid)) {
+      uint64_t mark = 0;
+      if (!storage::ConsumeU64(&v, &mark)) {
+        bad = "row id mark";
+        return false;
+      }
+      // Ids below the mark may have been used; continue at the next block
+      // boundary so the next id writes a new mark.
+      next_rowid_[oid] = (mark + kRowIdBlock - 1) / kRowIdBlock * kRowIdBlock;
+    } else if (k[1] == 'O') {
+      uint32_t next = 0;
+      if (storage::ConsumeU32(&v, &next) && next > next_oid_) next_oid_ = next;
+    }
+    return true;
+  });
+  if (!st.ok()) return StorageError(st);
+  if (!bad.empty()) return MakeError(sqlstate::kInternalError, "corrupt " + bad + " in the SQL catalog");
+  return SqlStatus::Ok();
+}
+
+std::shared_ptr<const Table> Catalog::Find(std::string_view name) const {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = tables_.find(name);
+  return it == tables_.end() ? nullptr : it->second;
+}
+
+SqlStatus Catalog::Create(Table table) {
+  std::lock_guard<std::mutex> g(mu_);
+  if (tables_.count(table.name)) {
+    return MakeError(sqlstate::kDuplicateTable, "relation \"" + table.name + "\" already exists");
+  }
+  table.oid = next_oid_++;
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
+  std::string next;
+  storage::AppendU32(&next, next_oid_);
+  batch.Put(Cf::kSql, keys::NextOid(), next);
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  std::string name = table.name;
+  tables_[name] = std::make_shared<Table>(std::move(table));
+  return SqlStatus::Ok();
+}
+
+SqlStatus Catalog::Drop(const std::string& name, storage::WriteBatch* batch) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return MakeError(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
+  uint32_t oid = it->second->oid;
+  std::string prefix = keys::RowPrefix(oid);
+  batch->DeleteRange(Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
+  batch->Delete(Cf::kSql, keys::TableDef(oid));
+  batch->Delete(Cf::kSql, keys::RowIdMark(oid));
+  Status st = store_->Write(batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  tables_.erase(it);
+  next_rowid_.erase(oid);
+  return SqlStatus::Ok();
+}
+
+uint64_t Catalog::NextRowId(uint32_t table_oid, std::string* mark) {
+  std::lock_guard<std::mutex> g(mu_);
+  uint64_t& next = next_rowid_[table_oid];
+  uint64_t id = ++next;
+  // Persist a mark a block ahead each time a block starts; after a crash
+  // ids restart above the last mark written.
+  if (id % kRowIdBlock == 1) {
+    mark->clear();
+    storage::AppendU64(mark, id + kRowIdBlock);
+  }
+  return id;
+}
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,180 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/sql/types/types.h"
+
+// LumaDB's own SQL syntax tree: what every dialect front end (PostgreSQL via
+// libpg_query now; MySQL and CQL later) produces, and what the binder reads.
+// It names things as written; nothing is resolved yet. `location` fields are
+// 0-based byte offsets into the statement text (-1 = unknown).
+namespace lumadb::engine::sql::ast {
+
+struct TypeRef {
+  std::vector<std::string> names;  // e.g. {"pg_catalog", "int4"} or {"varchar"}
+  std::vector<int32_t> mods;       // varchar(10) -> {10}
+  int location = -1;
+};
+
+enum class ExprKind : uint8_t {
+  kConst,      // literal: value (kUnknown for string literals, kInt4/kInt8 for integers, kNull)
+  kColumn,     // names: [table.]column
+  kStar,       // SELECT * or t.*: names holds the qualifier, if any
+  kParam,      // $n
+  kUnary,      // op: "-", "+", "NOT"
+  kBinary,     // op: "+", "-", "*", "/", "%", "||", "=", "<>", "<", "<=", ">", ">=", "AND", "OR"
+  kIsNull,     // args[0] IS [NOT] NULL (negated)
+  kIsBool,     // args[0] IS [NOT] TRUE/FALSE: op "TRUE"/"FALSE"
+  kFunc,       // func(args), count(*) has star; distinct for agg(DISTINCT x)
+  kCast,       // args[0]::type
+  kCase,       // CASE [args[0]] WHEN ... : when/then pairs in args after the operand, else_ expr
+  kIn,         // args[0] [NOT] IN (args[1..])
+  kBetween,    // args[0] [NOT] BETWEEN args[1] AND args[2]
+  kLike,       // args[0] [NOT] LIKE|ILIKE args[1]: op "~~" or "~~*"
+  kCoalesce,   // COALESCE(args)
+  kNullIf,     // NULLIF(a, b)
+  kMinMax,     // GREATEST/LEAST: op "GREATEST" / "LEAST"
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::kConst;
+  int location = -1;
+  Value value;                     // kConst
+  std::vector<std::string> names;  // kColumn, kStar, kFunc (function name parts)
+  std::string op;
+  std::vector<std::unique_ptr<Expr>> args;
+  std::unique_ptr<Expr> else_expr;  // kCase
+  bool has_operand = false;         // kCase: CASE x WHEN ...
+  bool negated = false;
+  bool star = false;      // kFunc: count(*)
+  bool distinct = false;  // kFunc
+  int param = 0;          // kParam: 1-based
+  TypeRef type;           // kCast
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct TableRef {
+  std::vector<std::string> names;  // [schema.]table
+  std::string alias;
+  int location = -1;
+};
+
+struct SelectItem {
+  ExprPtr expr;
+  std::string alias;  // empty = none given
+};
+
+struct OrderItem {
+  ExprPtr expr;
+  bool desc = false;
+  std::optional<bool> nulls_first;  // unset = the default (NULLS LAST for ASC, FIRST for DESC)
+};
+
+struct Select {
+  bool distinct = false;
+  std::vector<SelectItem> items;
+  std::vector<TableRef> from;  // several = cross join
+  ExprPtr where;
+  std::vector<ExprPtr> group_by;
+  ExprPtr having;
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;
+  ExprPtr offset;
+  // VALUES (...), (...) as a query.
+  std::vector<std::vector<ExprPtr>> values;
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeRef type;
+  bool not_null = false;
+  bool primary_key = false;
+  bool unique = false;
+  ExprPtr default_expr;
+  int location = -1;
+};
+
+struct CreateTable {
+  TableRef table;
+  bool if_not_exists = false;
+  std::vector<ColumnDef> columns;
+  std::vector<std::string> primary_key;  // table-level PRIMARY KEY (a, b)
+  int primary_key_location = -1;
+};
+
+struct Drop {
+  enum class Kind : uint8_t { kTable } kind = Kind::kTable;
+  std::vector<TableRef> objects;
+  bool if_exists = false;
+  bool cascade = false;
+};
+
+struct Insert {
+  TableRef table;
+  std::vector<std::string> columns;
+  std::vector<int> column_locations;
+  std::unique_ptr<Select> source;  // VALUES lists or a query; null = DEFAULT VALUES
+  std::vector<SelectItem> returning;
+};
+
+struct SetClause {
+  std::string column;
+  ExprPtr value;
+  int location = -1;
+};
+
+struct Update {
+  TableRef table;
+  std::vector<SetClause> sets;
+  ExprPtr where;
+  std::vector<SelectItem> returning;
+};
+
+struct Delete {
+  TableRef table;
+  ExprPtr where;
+  std::vector<SelectItem> returning;
+};
+
+struct Transaction {
+  enum class Kind : uint8_t { kBegin, kCommit, kRollback } kind = Kind::kBegin;
+  std::string isolation;  // "read committed", "repeatable read", "serializable" or empty
+  bool read_only = false;
+};
+
+struct SetVariable {
+  std::string name;            // lower case
+  std::vector<std::string> values;  // as text; empty = DEFAULT / RESET
+  bool reset = false;
+  bool local = false;
+};
+
+struct Show {
+  std::string name;  // lower case; "all" for SHOW ALL
+};
+
+enum class StatementKind : uint8_t {
+  kSelect, kCreateTable, kDrop, kInsert, kUpdate, kDelete, kTransaction, kSet, kShow, kTruncate,
+};
+
+struct Statement {
+  StatementKind kind = StatementKind::kSelect;
+  std::string text;  // this statement's own SQL (from the multi-statement string)
+  int location = 0;  // offset of `text` in the whole query string
+  std::unique_ptr<Select> select;
+  std::unique_ptr<CreateTable> create_table;
+  std::unique_ptr<Drop> drop;
+  std::unique_ptr<Insert> insert;
+  std::unique_ptr<Update> update;
+  std::unique_ptr<Delete> del;
+  std::unique_ptr<Transaction> transaction;
+  std::unique_ptr<SetVariable> set;
+  std::unique_ptr<Show> show;
+  std::vector<TableRef> truncate;
+};
+
+}  // namespace lumadb::engine::sql::ast

@@ -1,0 +1,679 @@
+#include "engine/sql/parser/pg_parser.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <string>
+
+namespace lumadb::engine::sql {
+namespace {
+
+using ast::Expr;
+using ast::ExprKind;
+using ast::ExprPtr;
+
+// Converts libpg_query's tree into ast::. The first unsupported construct
+// sets err_; conversion then stops producing anything useful, and the caller
+// returns err_.
+class Converter {
+ public:
+  explicit Converter(std::string_view sql) : sql_(sql) {}
+
+  bool failed() const { return failed_; }
+  SqlError TakeError() { return std::move(err_); }
+
+  void Unsupported(const std::string& what, int location) {
+    if (failed_) return;
+    failed_ = true;
+    err_ = MakeError(sqlstate::kFeatureNotSupported, what + " is not supported by LumaDB yet",
+                     location >= 0 ? Position(location) : 0);
+  }
+  void Fail(SqlError e) {
+    if (failed_) return;
+    failed_ = true;
+    err_ = std::move(e);
+  }
+  // Byte offset -> 1-based character position (PostgreSQL counts characters).
+  int Position(int offset) const {
+    int chars = 0;
+    for (int i = 0; i < offset && i < static_cast<int>(sql_.size()); i++) {
+      if ((static_cast<unsigned char>(sql_[i]) & 0xC0) != 0x80) chars++;
+    }
+    return chars + 1;
+  }
+
+  static std::string Str(const PgQuery__Node* n) {
+    if (n != nullptr && n->node_case == PG_QUERY__NODE__NODE_STRING) return n->string->sval;
+    return std::string();
+  }
+
+  ExprPtr Make(ExprKind kind, int location) {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->location = location;
+    return e;
+  }
+
+  bool TypeRefOf(const PgQuery__TypeName* t, ast::TypeRef* out) {
+    if (t == nullptr) return false;
+    out->location = t->location;
+    for (size_t i = 0; i < t->n_names; i++) out->names.push_back(Str(t->names[i]));
+    if (t->n_array_bounds > 0) {
+      Unsupported("array types", t->location);
+      return false;
+    }
+    for (size_t i = 0; i < t->n_typmods; i++) {
+      const PgQuery__Node* m = t->typmods[i];
+      if (m->node_case == PG_QUERY__NODE__NODE_A_CONST && m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+        out->mods.push_back(m->a_const->ival->ival);
+      } else {
+        Unsupported("this type modifier", t->location);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  ExprPtr Const(const PgQuery__AConst* c) {
+    auto e = Make(ExprKind::kConst, c->location);
+    if (c->isnull) {
+      e->value = Value::Null();
+      return e;
+    }
+    switch (c->val_case) {
+      case PG_QUERY__A__CONST__VAL_IVAL:
+        e->value = Value::Int(TypeId::kInt4, c->ival->ival);
+        return e;
+      case PG_QUERY__A__CONST__VAL_FVAL: {
+        // Integers too large for int4 arrive as "Float" text: int8 when they fit.
+        std::string s = c->fval->fval;
+        bool integral = !s.empty() && s.find_first_not_of("-0123456789") == std::string::npos;
+        if (integral) {
+          errno = 0;
+          char* end = nullptr;
+          long long v = strtoll(s.c_str(), &end, 10);
+          if (errno == 0 && *end == 0) {
+            e->value = Value::Int(TypeId::kInt8, v);
+            return e;
+          }
+        }
+        // numeric is not there yet: decimal literals are float8.
+        e->value = Value::Float(TypeId::kFloat8, strtod(s.c_str(), nullptr));
+        e->op = s;  // the literal's text, for casts to text
+        return e;
+      }
+      case PG_QUERY__A__CONST__VAL_BOOLVAL:
+        e->value = Value::Bool(c->boolval->boolval);
+        return e;
+      case PG_QUERY__A__CONST__VAL_SVAL:
+        e->value = Value::String(Type::Of(TypeId::kUnknown), c->sval->sval);
+        return e;
+      default:
+        Unsupported("bit string literals", c->location);
+        return nullptr;
+    }
+  }
+
+  std::vector<ExprPtr> ExprList(PgQuery__Node** nodes, size_t n) {
+    std::vector<ExprPtr> out;
+    for (size_t i = 0; i < n && !failed_; i++) out.push_back(Convert(nodes[i]));
+    return out;
+  }
+
+  ExprPtr Convert(const PgQuery__Node* n) {
+    if (failed_ || n == nullptr) return nullptr;
+    switch (n->node_case) {
+      case PG_QUERY__NODE__NODE_A_CONST:
+        return Const(n->a_const);
+      case PG_QUERY__NODE__NODE_COLUMN_REF: {
+        const PgQuery__ColumnRef* c = n->column_ref;
+        bool star = c->n_fields > 0 && c->fields[c->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
+        auto e = Make(star ? ExprKind::kStar : ExprKind::kColumn, c->location);
+        for (size_t i = 0; i + (star ? 1 : 0) < c->n_fields; i++) e->names.push_back(Str(c->fields[i]));
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_PARAM_REF: {
+        auto e = Make(ExprKind::kParam, n->param_ref->location);
+        e->param = n->param_ref->number;
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_A_EXPR:
+        return AExpr(n->a_expr);
+      case PG_QUERY__NODE__NODE_BOOL_EXPR: {
+        const PgQuery__BoolExpr* b = n->bool_expr;
+        if (b->boolop == PG_QUERY__BOOL_EXPR_TYPE__NOT_EXPR) {
+          auto e = Make(ExprKind::kUnary, b->location);
+          e->op = "NOT";
+          e->args = ExprList(b->args, b->n_args);
+          return e;
+        }
+        // AND/OR arrive flattened: fold into a left-deep chain.
+        std::string op = b->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR ? "AND" : "OR";
+        ExprPtr acc;
+        for (size_t i = 0; i < b->n_args && !failed_; i++) {
+          ExprPtr next = Convert(b->args[i]);
+          if (!acc) {
+            acc = std::move(next);
+            continue;
+          }
+          auto e = Make(ExprKind::kBinary, b->location);
+          e->op = op;
+          e->args.push_back(std::move(acc));
+          e->args.push_back(std::move(next));
+          acc = std::move(e);
+        }
+        return acc;
+      }
+      case PG_QUERY__NODE__NODE_NULL_TEST: {
+        auto e = Make(ExprKind::kIsNull, n->null_test->location);
+        e->negated = n->null_test->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL;
+        e->args.push_back(Convert(n->null_test->arg));
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_BOOLEAN_TEST: {
+        const PgQuery__BooleanTest* t = n->boolean_test;
+        auto e = Make(ExprKind::kIsBool, t->location);
+        switch (t->booltesttype) {
+          case PG_QUERY__BOOL_TEST_TYPE__IS_TRUE: e->op = "TRUE"; break;
+          case PG_QUERY__BOOL_TEST_TYPE__IS_NOT_TRUE: e->op = "TRUE"; e->negated = true; break;
+          case PG_QUERY__BOOL_TEST_TYPE__IS_FALSE: e->op = "FALSE"; break;
+          case PG_QUERY__BOOL_TEST_TYPE__IS_NOT_FALSE: e->op = "FALSE"; e->negated = true; break;
+          case PG_QUERY__BOOL_TEST_TYPE__IS_UNKNOWN: e->op = "UNKNOWN"; break;
+          default: e->op = "UNKNOWN"; e->negated = true; break;
+        }
+        e->args.push_back(Convert(t->arg));
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_FUNC_CALL: {
+        const PgQuery__FuncCall* f = n->func_call;
+        if (f->over != nullptr) {
+          Unsupported("window functions", f->location);
+          return nullptr;
+        }
+        if (f->n_agg_order > 0 || f->agg_filter != nullptr || f->agg_within_group) {
+          Unsupported("ordered or filtered aggregates", f->location);
+          return nullptr;
+        }
+        auto e = Make(ExprKind::kFunc, f->location);
+        for (size_t i = 0; i < f->n_funcname; i++) e->names.push_back(Str(f->funcname[i]));
+        e->star = f->agg_star;
+        e->distinct = f->agg_distinct;
+        e->args = ExprList(f->args, f->n_args);
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        auto e = Make(ExprKind::kCast, n->type_cast->location);
+        e->args.push_back(Convert(n->type_cast->arg));
+        if (!TypeRefOf(n->type_cast->type_name, &e->type)) return nullptr;
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_CASE_EXPR: {
+        const PgQuery__CaseExpr* c = n->case_expr;
+        auto e = Make(ExprKind::kCase, c->location);
+        if (c->arg != nullptr) {
+          e->has_operand = true;
+          e->args.push_back(Convert(c->arg));
+        }
+        for (size_t i = 0; i < c->n_args && !failed_; i++) {
+          const PgQuery__CaseWhen* w = c->args[i]->case_when;
+          e->args.push_back(Convert(w->expr));
+          e->args.push_back(Convert(w->result));
+        }
+        if (c->defresult != nullptr) e->else_expr = Convert(c->defresult);
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_COALESCE_EXPR: {
+        auto e = Make(ExprKind::kCoalesce, n->coalesce_expr->location);
+        e->args = ExprList(n->coalesce_expr->args, n->coalesce_expr->n_args);
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_MIN_MAX_EXPR: {
+        auto e = Make(ExprKind::kMinMax, n->min_max_expr->location);
+        e->op = n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "GREATEST" : "LEAST";
+        e->args = ExprList(n->min_max_expr->args, n->min_max_expr->n_args);
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_SUB_LINK:
+        Unsupported("subqueries", n->sub_link->location);
+        return nullptr;
+      default:
+        Unsupported("this kind of expression", -1);
+        return nullptr;
+    }
+  }
+
+  ExprPtr AExpr(const PgQuery__AExpr* a) {
+    std::string op = a->n_name > 0 ? Str(a->name[a->n_name - 1]) : std::string();
+    switch (a->kind) {
+      case PG_QUERY__A__EXPR__KIND__AEXPR_OP: {
+        if (a->lexpr == nullptr) {
+          auto e = Make(ExprKind::kUnary, a->location);
+          e->op = op;
+          e->args.push_back(Convert(a->rexpr));
+          return e;
+        }
+        auto e = Make(ExprKind::kBinary, a->location);
+        e->op = op == "!=" ? "<>" : op;
+        e->args.push_back(Convert(a->lexpr));
+        e->args.push_back(Convert(a->rexpr));
+        return e;
+      }
+      case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {
+        auto e = Make(ExprKind::kIn, a->location);
+        e->negated = op == "<>";
+        e->args.push_back(Convert(a->lexpr));
+        if (a->rexpr != nullptr && a->rexpr->node_case == PG_QUERY__NODE__NODE_LIST) {
+          for (auto& x : ExprList(a->rexpr->list->items, a->rexpr->list->n_items)) e->args.push_back(std::move(x));
+        }
+        return e;
+      }
+      case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
+      case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE: {
+        auto e = Make(ExprKind::kLike, a->location);
+        e->negated = op == "!~~" || op == "!~~*";
+        e->op = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE ? "~~*" : "~~";
+        e->args.push_back(Convert(a->lexpr));
+        e->args.push_back(Convert(a->rexpr));
+        return e;
+      }
+      case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
+      case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN: {
+        auto e = Make(ExprKind::kBetween, a->location);
+        e->negated = a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN;
+        e->args.push_back(Convert(a->lexpr));
+        if (a->rexpr != nullptr && a->rexpr->node_case == PG_QUERY__NODE__NODE_LIST) {
+          for (auto& x : ExprList(a->rexpr->list->items, a->rexpr->list->n_items)) e->args.push_back(std::move(x));
+        }
+        return e;
+      }
+      case PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF: {
+        auto e = Make(ExprKind::kNullIf, a->location);
+        e->args.push_back(Convert(a->lexpr));
+        e->args.push_back(Convert(a->rexpr));
+        return e;
+      }
+      default:
+        Unsupported("operator " + op + " in this form", a->location);
+        return nullptr;
+    }
+  }
+
+  ast::TableRef Table(const PgQuery__RangeVar* r) {
+    ast::TableRef t;
+    if (r == nullptr) return t;
+    if (r->schemaname != nullptr && r->schemaname[0] != 0) t.names.push_back(r->schemaname);
+    t.names.push_back(r->relname);
+    if (r->alias != nullptr) t.alias = r->alias->aliasname;
+    t.location = r->location;
+    return t;
+  }
+
+  std::vector<ast::SelectItem> Targets(PgQuery__Node** nodes, size_t n) {
+    std::vector<ast::SelectItem> out;
+    for (size_t i = 0; i < n && !failed_; i++) {
+      const PgQuery__ResTarget* rt = nodes[i]->res_target;
+      ast::SelectItem item;
+      item.expr = Convert(rt->val);
+      if (rt->name != nullptr) item.alias = rt->name;
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  std::unique_ptr<ast::Select> Select(const PgQuery__SelectStmt* s) {
+    auto out = std::make_unique<ast::Select>();
+    if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) {
+      Unsupported("UNION, INTERSECT and EXCEPT", -1);
+      return out;
+    }
+    if (s->with_clause != nullptr) {
+      Unsupported("WITH", s->with_clause->location);
+      return out;
+    }
+    if (s->into_clause != nullptr) {
+      Unsupported("SELECT INTO", -1);
+      return out;
+    }
+    if (s->n_locking_clause > 0) {
+      Unsupported("FOR UPDATE/FOR SHARE", -1);
+      return out;
+    }
+    if (s->n_window_clause > 0) {
+      Unsupported("WINDOW", -1);
+      return out;
+    }
+    for (size_t i = 0; i < s->n_values_lists && !failed_; i++) {
+      const PgQuery__List* l = s->values_lists[i]->list;
+      out->values.push_back(ExprList(l->items, l->n_items));
+    }
+    if (s->n_distinct_clause > 0) {
+      if (s->n_distinct_clause > 1 || s->distinct_clause[0] != nullptr) {
+        Unsupported("DISTINCT ON", -1);
+        return out;
+      }
+      out->distinct = true;
+    }
+    out->items = Targets(s->target_list, s->n_target_list);
+    for (size_t i = 0; i < s->n_from_clause && !failed_; i++) {
+      const PgQuery__Node* f = s->from_clause[i];
+      if (f->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) {
+        Unsupported(f->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR ? "JOIN" : "this kind of FROM item", -1);
+        return out;
+      }
+      out->from.push_back(Table(f->range_var));
+    }
+    out->where = Convert(s->where_clause);
+    out->group_by = ExprList(s->group_clause, s->n_group_clause);
+    out->having = Convert(s->having_clause);
+    for (size_t i = 0; i < s->n_sort_clause && !failed_; i++) {
+      const PgQuery__SortBy* sb = s->sort_clause[i]->sort_by;
+      if (sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING) {
+        Unsupported("ORDER BY ... USING", sb->location);
+        return out;
+      }
+      ast::OrderItem item;
+      item.expr = Convert(sb->node);
+      item.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+      if (sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST) item.nulls_first = true;
+      if (sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST) item.nulls_first = false;
+      out->order_by.push_back(std::move(item));
+    }
+    if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES) {
+      Unsupported("FETCH ... WITH TIES", -1);
+      return out;
+    }
+    out->limit = Convert(s->limit_count);
+    out->offset = Convert(s->limit_offset);
+    return out;
+  }
+
+  void CreateTable(const PgQuery__CreateStmt* c, ast::Statement* st) {
+    auto ct = std::make_unique<ast::CreateTable>();
+    ct->table = Table(c->relation);
+    ct->if_not_exists = c->if_not_exists;
+    if (c->n_inh_relations > 0 || c->partspec != nullptr || c->of_typename != nullptr) {
+      Unsupported("inheritance, partitioning and typed tables", -1);
+    }
+    for (size_t i = 0; i < c->n_table_elts && !failed_; i++) {
+      const PgQuery__Node* el = c->table_elts[i];
+      if (el->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+        const PgQuery__ColumnDef* cd = el->column_def;
+        ast::ColumnDef col;
+        col.name = cd->colname;
+        col.location = cd->location;
+        if (!TypeRefOf(cd->type_name, &col.type)) return;
+        col.not_null = cd->is_not_null;
+        for (size_t k = 0; k < cd->n_constraints && !failed_; k++) {
+          const PgQuery__Constraint* con = cd->constraints[k]->constraint;
+          switch (con->contype) {
+            case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: col.not_null = true; break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: col.primary_key = true; break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: col.default_expr = Convert(con->raw_expr); break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+              Unsupported("UNIQUE constraints", con->location);
+              break;
+            default:
+              Unsupported("this column constraint", con->location);
+              break;
+          }
+        }
+        ct->columns.push_back(std::move(col));
+      } else if (el->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+        const PgQuery__Constraint* con = el->constraint;
+        if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+          Unsupported("this table constraint", con->location);
+          return;
+        }
+        for (size_t k = 0; k < con->n_keys; k++) ct->primary_key.push_back(Str(con->keys[k]));
+        ct->primary_key_location = con->location;
+      } else {
+        Unsupported("LIKE in CREATE TABLE", -1);
+      }
+    }
+    st->kind = ast::StatementKind::kCreateTable;
+    st->create_table = std::move(ct);
+  }
+
+  void Statement(const PgQuery__Node* n, ast::Statement* st) {
+    switch (n->node_case) {
+      case PG_QUERY__NODE__NODE_SELECT_STMT:
+        st->kind = ast::StatementKind::kSelect;
+        st->select = Select(n->select_stmt);
+        return;
+      case PG_QUERY__NODE__NODE_CREATE_STMT:
+        CreateTable(n->create_stmt, st);
+        return;
+      case PG_QUERY__NODE__NODE_DROP_STMT: {
+        const PgQuery__DropStmt* d = n->drop_stmt;
+        if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+          Unsupported("DROP of this kind of object", -1);
+          return;
+        }
+        auto drop = std::make_unique<ast::Drop>();
+        drop->if_exists = d->missing_ok;
+        drop->cascade = d->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+        for (size_t i = 0; i < d->n_objects; i++) {
+          ast::TableRef t;
+          const PgQuery__Node* o = d->objects[i];
+          if (o->node_case == PG_QUERY__NODE__NODE_LIST) {
+            for (size_t k = 0; k < o->list->n_items; k++) t.names.push_back(Str(o->list->items[k]));
+          }
+          drop->objects.push_back(std::move(t));
+        }
+        st->kind = ast::StatementKind::kDrop;
+        st->drop = std::move(drop);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_INSERT_STMT: {
+        const PgQuery__InsertStmt* i = n->insert_stmt;
+        if (i->on_conflict_clause != nullptr || i->with_clause != nullptr) {
+          Unsupported(i->with_clause ? "WITH" : "ON CONFLICT", -1);
+          return;
+        }
+        auto ins = std::make_unique<ast::Insert>();
+        ins->table = Table(i->relation);
+        for (size_t k = 0; k < i->n_cols; k++) {
+          ins->columns.push_back(i->cols[k]->res_target->name);
+          ins->column_locations.push_back(i->cols[k]->res_target->location);
+        }
+        if (i->select_stmt != nullptr) ins->source = Select(i->select_stmt->select_stmt);
+        ins->returning = Targets(i->returning_list, i->n_returning_list);
+        st->kind = ast::StatementKind::kInsert;
+        st->insert = std::move(ins);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_UPDATE_STMT: {
+        const PgQuery__UpdateStmt* u = n->update_stmt;
+        if (u->n_from_clause > 0 || u->with_clause != nullptr) {
+          Unsupported(u->with_clause ? "WITH" : "UPDATE ... FROM", -1);
+          return;
+        }
+        auto up = std::make_unique<ast::Update>();
+        up->table = Table(u->relation);
+        for (size_t k = 0; k < u->n_target_list && !failed_; k++) {
+          const PgQuery__ResTarget* rt = u->target_list[k]->res_target;
+          if (rt->n_indirection > 0) {
+            Unsupported("assignment to a field or element", rt->location);
+            return;
+          }
+          ast::SetClause sc;
+          sc.column = rt->name;
+          sc.location = rt->location;
+          sc.value = Convert(rt->val);
+          up->sets.push_back(std::move(sc));
+        }
+        up->where = Convert(u->where_clause);
+        up->returning = Targets(u->returning_list, u->n_returning_list);
+        st->kind = ast::StatementKind::kUpdate;
+        st->update = std::move(up);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_DELETE_STMT: {
+        const PgQuery__DeleteStmt* d = n->delete_stmt;
+        if (d->n_using_clause > 0 || d->with_clause != nullptr) {
+          Unsupported(d->with_clause ? "WITH" : "DELETE ... USING", -1);
+          return;
+        }
+        auto del = std::make_unique<ast::Delete>();
+        del->table = Table(d->relation);
+        del->where = Convert(d->where_clause);
+        del->returning = Targets(d->returning_list, d->n_returning_list);
+        st->kind = ast::StatementKind::kDelete;
+        st->del = std::move(del);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
+        const PgQuery__TransactionStmt* t = n->transaction_stmt;
+        auto tx = std::make_unique<ast::Transaction>();
+        switch (t->kind) {
+          case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+          case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+            tx->kind = ast::Transaction::Kind::kBegin;
+            break;
+          case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+            tx->kind = ast::Transaction::Kind::kCommit;
+            break;
+          case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+            tx->kind = ast::Transaction::Kind::kRollback;
+            break;
+          default:
+            Unsupported("savepoints and prepared transactions", -1);
+            return;
+        }
+        for (size_t k = 0; k < t->n_options; k++) {
+          const PgQuery__DefElem* d = t->options[k]->def_elem;
+          std::string name = d->defname;
+          if (name == "transaction_isolation" && d->arg != nullptr &&
+              d->arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+              d->arg->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL) {
+            tx->isolation = d->arg->a_const->sval->sval;
+          } else if (name == "transaction_read_only" && d->arg != nullptr &&
+                     d->arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                     d->arg->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+            tx->read_only = d->arg->a_const->ival->ival != 0;
+          }
+        }
+        st->kind = ast::StatementKind::kTransaction;
+        st->transaction = std::move(tx);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: {
+        const PgQuery__VariableSetStmt* v = n->variable_set_stmt;
+        auto set = std::make_unique<ast::SetVariable>();
+        set->name = v->name != nullptr ? v->name : "";
+        set->local = v->is_local;
+        switch (v->kind) {
+          case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE:
+            for (size_t k = 0; k < v->n_args; k++) {
+              const PgQuery__Node* a = v->args[k];
+              if (a->node_case != PG_QUERY__NODE__NODE_A_CONST) continue;
+              const PgQuery__AConst* c = a->a_const;
+              if (c->val_case == PG_QUERY__A__CONST__VAL_SVAL) set->values.push_back(c->sval->sval);
+              if (c->val_case == PG_QUERY__A__CONST__VAL_IVAL) set->values.push_back(std::to_string(c->ival->ival));
+              if (c->val_case == PG_QUERY__A__CONST__VAL_FVAL) set->values.push_back(c->fval->fval);
+              if (c->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL) {
+                set->values.push_back(c->boolval->boolval ? "on" : "off");
+              }
+            }
+            break;
+          case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
+          case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET:
+            set->reset = true;
+            break;
+          case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
+            set->reset = true;
+            set->name = "all";
+            break;
+          case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI:
+            // SET TRANSACTION ...: the characteristics of the current transaction.
+            set->name = v->name;
+            break;
+          default:
+            Unsupported("SET ... FROM CURRENT", -1);
+            return;
+        }
+        for (auto& ch : set->name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        st->kind = ast::StatementKind::kSet;
+        st->set = std::move(set);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
+        auto show = std::make_unique<ast::Show>();
+        show->name = n->variable_show_stmt->name;
+        for (auto& ch : show->name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        st->kind = ast::StatementKind::kShow;
+        st->show = std::move(show);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {
+        const PgQuery__TruncateStmt* t = n->truncate_stmt;
+        for (size_t k = 0; k < t->n_relations; k++) st->truncate.push_back(Table(t->relations[k]->range_var));
+        st->kind = ast::StatementKind::kTruncate;
+        return;
+      }
+      default: {
+        // Name the statement by its first word, as a user would.
+        std::string word;
+        for (char c : st->text) {
+          if (std::isalpha(static_cast<unsigned char>(c)) || (c == ' ' && !word.empty() && word.size() < 24)) {
+            word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+          } else if (!word.empty()) {
+            break;
+          }
+        }
+        while (!word.empty() && word.back() == ' ') word.pop_back();
+        if (word.find(' ') != std::string::npos) word = word.substr(0, word.find(' ', word.find(' ') + 1));
+        Unsupported(word.empty() ? "this statement" : word, -1);
+        return;
+      }
+    }
+  }
+
+ private:
+  std::string_view sql_;
+  bool failed_ = false;
+  SqlError err_;
+};
+
+}  // namespace
+
+SqlResult<std::vector<ast::Statement>> ParsePostgres(std::string_view sql) {
+  std::string text(sql);
+  PgQueryProtobufParseResult r = pg_query_parse_protobuf(text.c_str());
+  if (r.error != nullptr) {
+    SqlError e = MakeError(sqlstate::kSyntaxError, r.error->message, r.error->cursorpos);
+    // libpg_query reports every grammar error as a syntax error; a few
+    // messages have their own SQLSTATE in PostgreSQL.
+    std::string_view m = e.message;
+    if (m.find("zero-length delimited identifier") != std::string_view::npos ||
+        m.find("unterminated") != std::string_view::npos) {
+      e.sqlstate = sqlstate::kSyntaxError;
+    }
+    if (m.find("out of range") != std::string_view::npos) e.sqlstate = sqlstate::kNumericOutOfRange;
+    pg_query_free_protobuf_parse_result(r);
+    return e;
+  }
+  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
+      nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
+  pg_query_free_protobuf_parse_result(r);
+  if (tree == nullptr) return MakeError(sqlstate::kInternalError, "could not read the parse tree");
+  Converter conv(sql);
+  std::vector<ast::Statement> out;
+  for (size_t i = 0; i < tree->n_stmts && !conv.failed(); i++) {
+    const PgQuery__RawStmt* raw = tree->stmts[i];
+    ast::Statement st;
+    st.location = raw->stmt_location;
+    size_t len = raw->stmt_len == 0 ? text.size() - raw->stmt_location : static_cast<size_t>(raw->stmt_len);
+    st.text = text.substr(raw->stmt_location, len);
+    conv.Statement(raw->stmt, &st);
+    out.push_back(std::move(st));
+  }
+  pg_query__parse_result__free_unpacked(tree, nullptr);
+  if (conv.failed()) return conv.TakeError();
+  return out;
+}
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,81 @@
+#include "engine/sql/storage/row_codec.h"
+
+#include "storage/key_codec.h"
+
+namespace lumadb::engine::sql {
+
+void EncodeValue(const Value& v, std::string* out) {
+  storage::AppendU8(out, static_cast<uint8_t>(v.type.id));
+  storage::AppendVarint(out, static_cast<uint64_t>(static_cast<int64_t>(v.type.length) + 1));
+  storage::AppendU8(out, v.null ? 1 : 0);
+  if (v.null) return;
+  switch (PhysicalOf(v.type.id)) {
+    case Physical::kInt: storage::AppendVarint(out, (static_cast<uint64_t>(v.i) << 1) ^ static_cast<uint64_t>(v.i >> 63)); break;
+    case Physical::kFloat: storage::AppendDouble(out, v.f); break;
+    case Physical::kString: storage::AppendLengthPrefixed(out, v.s); break;
+  }
+}
+
+bool DecodeValue(std::string_view* in, Value* v) {
+  uint8_t id, null;
+  uint64_t len;
+  if (!storage::ConsumeU8(in, &id) || !storage::ConsumeVarint(in, &len) || !storage::ConsumeU8(in, &null)) {
+    return false;
+  }
+  if (id > static_cast<uint8_t>(TypeId::kBpchar)) return false;
+  v->type = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(len) - 1));
+  v->null = null != 0;
+  if (v->null) return true;
+  switch (PhysicalOf(v->type.id)) {
+    case Physical::kInt: {
+      uint64_t z;
+      if (!storage::ConsumeVarint(in, &z)) return false;
+      v->i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
+      return true;
+    }
+    case Physical::kFloat: return storage::ConsumeDouble(in, &v->f);
+    case Physical::kString: {
+      std::string_view s;
+      if (!storage::ConsumeLengthPrefixed(in, &s)) return false;
+      v->s = std::string(s);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string EncodeRow(const std::vector<Value>& row) {
+  std::string out;
+  storage::AppendVarint(&out, row.size());
+  for (const auto& v : row) EncodeValue(v, &out);
+  return out;
+}
+
+bool DecodeRow(std::string_view in, std::vector<Value>* row) {
+  uint64_t n;
+  if (!storage::ConsumeVarint(&in, &n) || n > in.size()) return false;
+  row->resize(n);
+  for (uint64_t i = 0; i < n; i++) {
+    if (!DecodeValue(&in, &(*row)[i])) return false;
+  }
+  return true;
+}
+
+std::string RowKey(const Table& t, const std::vector<Value>& row, uint64_t rowid) {
+  std::string k = keys::RowPrefix(t.oid);
+  if (t.primary_key.empty()) {
+    storage::AppendU64(&k, rowid);
+    return k;
+  }
+  for (int c : t.primary_key) {
+    const Value& v = row[c];
+    switch (PhysicalOf(v.type.id)) {
+      case Physical::kInt: storage::AppendI64(&k, v.i); break;
+      case Physical::kFloat: storage::AppendDouble(&k, v.f); break;
+      case Physical::kString: storage::AppendEscaped(&k, v.s); break;
+    }
+  }
+  return k;
+}
+
+}  // namespace lumadb::engine::sql

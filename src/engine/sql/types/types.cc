@@ -1,0 +1,424 @@
+#include "engine/sql/types/types.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+namespace lumadb::engine::sql {
+
+Physical PhysicalOf(TypeId id) {
+  switch (id) {
+    case TypeId::kBool:
+    case TypeId::kInt2:
+    case TypeId::kInt4:
+    case TypeId::kInt8:
+      return Physical::kInt;
+    case TypeId::kFloat4:
+    case TypeId::kFloat8:
+      return Physical::kFloat;
+    default:
+      return Physical::kString;
+  }
+}
+
+bool IsInteger(TypeId id) { return id == TypeId::kInt2 || id == TypeId::kInt4 || id == TypeId::kInt8; }
+bool IsFloat(TypeId id) { return id == TypeId::kFloat4 || id == TypeId::kFloat8; }
+bool IsNumeric(TypeId id) { return IsInteger(id) || IsFloat(id); }
+bool IsString(TypeId id) {
+  return id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kBpchar || id == TypeId::kUnknown;
+}
+
+uint32_t TypeOid(const Type& t) {
+  switch (t.id) {
+    case TypeId::kBool: return 16;
+    case TypeId::kInt2: return 21;
+    case TypeId::kInt4: return 23;
+    case TypeId::kInt8: return 20;
+    case TypeId::kFloat4: return 700;
+    case TypeId::kFloat8: return 701;
+    case TypeId::kVarchar: return 1043;
+    case TypeId::kBpchar: return 1042;
+    case TypeId::kText: return 25;
+    case TypeId::kUnknown: return 25;  // PostgreSQL resolves an output literal to text
+    case TypeId::kNull: return 25;
+  }
+  return 25;
+}
+
+int16_t TypeLen(const Type& t) {
+  switch (t.id) {
+    case TypeId::kBool: return 1;
+    case TypeId::kInt2: return 2;
+    case TypeId::kInt4: return 4;
+    case TypeId::kInt8: return 8;
+    case TypeId::kFloat4: return 4;
+    case TypeId::kFloat8: return 8;
+    default: return -1;
+  }
+}
+
+int32_t TypeMod(const Type& t) {
+  if ((t.id == TypeId::kVarchar || t.id == TypeId::kBpchar) && t.length >= 0) return t.length + 4;
+  return -1;
+}
+
+std::string TypeName(const Type& t) {
+  switch (t.id) {
+    case TypeId::kBool: return "boolean";
+    case TypeId::kInt2: return "smallint";
+    case TypeId::kInt4: return "integer";
+    case TypeId::kInt8: return "bigint";
+    case TypeId::kFloat4: return "real";
+    case TypeId::kFloat8: return "double precision";
+    case TypeId::kText: return "text";
+    case TypeId::kVarchar:
+      return t.length >= 0 ? "character varying(" + std::to_string(t.length) + ")" : "character varying";
+    case TypeId::kBpchar: return "character(" + std::to_string(t.length < 0 ? 1 : t.length) + ")";
+    case TypeId::kUnknown: return "unknown";
+    case TypeId::kNull: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string InputTypeName(TypeId id) {
+  switch (id) {
+    case TypeId::kVarchar: return "character varying";
+    case TypeId::kBpchar: return "character";
+    default: return TypeName(Type::Of(id));
+  }
+}
+
+void AppendIntText(TypeId id, int64_t x, std::string* out) {
+  if (id == TypeId::kBool) {
+    out->push_back(x ? 't' : 'f');
+    return;
+  }
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), x);
+  out->append(buf, r.ptr);
+}
+
+// PostgreSQL's float output with extra_float_digits > 0: the shortest digits
+// that read back exactly (Ryu), fixed notation for decimal exponents in
+// [-4, 15) (float4: [-4, 6)), otherwise d.ddde+XX with at least two exponent digits.
+void AppendFloatText(TypeId id, double x, std::string* out) {
+  if (std::isnan(x)) {
+    out->append("NaN");
+    return;
+  }
+  if (std::isinf(x)) {
+    out->append(x > 0 ? "Infinity" : "-Infinity");
+    return;
+  }
+  if (x == 0) {
+    out->append(std::signbit(x) ? "-0" : "0");
+    return;
+  }
+  char buf[64];
+  std::to_chars_result r;
+  if (id == TypeId::kFloat4) {
+    r = std::to_chars(buf, buf + sizeof(buf), static_cast<float>(x), std::chars_format::scientific);
+  } else {
+    r = std::to_chars(buf, buf + sizeof(buf), x, std::chars_format::scientific);
+  }
+  std::string_view sci(buf, r.ptr - buf);
+  bool neg = sci[0] == '-';
+  if (neg) sci.remove_prefix(1);
+  size_t e = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e)) {
+    if (c != '.') digits.push_back(c);
+  }
+  int exp = std::atoi(std::string(sci.substr(e + 1)).c_str());
+  int upper = id == TypeId::kFloat4 ? 6 : 15;
+  if (neg) out->push_back('-');
+  if (exp >= -4 && exp < upper) {
+    if (exp < 0) {
+      out->append("0.");
+      out->append(static_cast<size_t>(-exp - 1), '0');
+      out->append(digits);
+    } else if (static_cast<size_t>(exp) + 1 >= digits.size()) {
+      out->append(digits);
+      out->append(static_cast<size_t>(exp) + 1 - digits.size(), '0');
+    } else {
+      out->append(digits, 0, exp + 1);
+      out->push_back('.');
+      out->append(digits, exp + 1, std::string::npos);
+    }
+    return;
+  }
+  out->push_back(digits[0]);
+  if (digits.size() > 1) {
+    out->push_back('.');
+    out->append(digits, 1, std::string::npos);
+  }
+  out->push_back('e');
+  out->push_back(exp < 0 ? '-' : '+');
+  int a = exp < 0 ? -exp : exp;
+  if (a < 10) out->push_back('0');
+  out->append(std::to_string(a));
+}
+
+void AppendText(const Value& v, std::string* out) {
+  switch (PhysicalOf(v.type.id)) {
+    case Physical::kInt: AppendIntText(v.type.id, v.i, out); return;
+    case Physical::kFloat: AppendFloatText(v.type.id, v.f, out); return;
+    case Physical::kString: out->append(v.s); return;
+  }
+}
+
+const char* IntRangeName(TypeId id) {
+  switch (id) {
+    case TypeId::kInt2: return "smallint";
+    case TypeId::kInt4: return "integer";
+    default: return "bigint";
+  }
+}
+
+SqlStatus CheckIntRange(TypeId id, __int128 x) {
+  __int128 lo, hi;
+  switch (id) {
+    case TypeId::kInt2: lo = INT16_MIN; hi = INT16_MAX; break;
+    case TypeId::kInt4: lo = INT32_MIN; hi = INT32_MAX; break;
+    default: lo = INT64_MIN; hi = INT64_MAX; break;
+  }
+  if (x < lo || x > hi) return MakeError(sqlstate::kNumericOutOfRange, std::string(IntRangeName(id)) + " out of range");
+  return SqlStatus::Ok();
+}
+
+SqlStatus CheckIntRange(TypeId id, int64_t x) { return CheckIntRange(id, static_cast<__int128>(x)); }
+
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+SqlError InvalidInput(TypeId id, std::string_view text) {
+  return MakeError(sqlstate::kInvalidTextRepresentation,
+                   "invalid input syntax for type " + InputTypeName(id) + ": \"" + std::string(text) + "\"");
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+// Byte length of the first n characters of UTF-8 text (or all of it).
+size_t Utf8Chars(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) n++;
+  }
+  return n;
+}
+size_t Utf8Prefix(std::string_view s, size_t chars) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); i++) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (n == chars) return i;
+      n++;
+    }
+  }
+  return s.size();
+}
+
+SqlResult<Value> FitString(std::string s, const Type& to, bool explicit_cast) {
+  if (to.id == TypeId::kBpchar) {
+    size_t want = to.length < 0 ? 1 : static_cast<size_t>(to.length);
+    size_t have = Utf8Chars(s);
+    if (have > want) {
+      size_t cut = Utf8Prefix(s, want);
+      bool only_spaces = s.find_first_not_of(' ', cut) == std::string::npos;
+      if (!explicit_cast && !only_spaces) {
+        return MakeError(sqlstate::kStringDataRightTruncation,
+                         "value too long for type character(" + std::to_string(want) + ")");
+      }
+      s.resize(cut);
+    } else {
+      s.append(want - have, ' ');
+    }
+    return Value::String(to, std::move(s));
+  }
+  if (to.id == TypeId::kVarchar && to.length >= 0) {
+    size_t have = Utf8Chars(s);
+    if (have > static_cast<size_t>(to.length)) {
+      size_t cut = Utf8Prefix(s, to.length);
+      bool only_spaces = s.find_first_not_of(' ', cut) == std::string::npos;
+      if (!explicit_cast && !only_spaces) {
+        return MakeError(sqlstate::kStringDataRightTruncation,
+                         "value too long for type character varying(" + std::to_string(to.length) + ")");
+      }
+      s.resize(cut);
+    }
+  }
+  return Value::String(to, std::move(s));
+}
+
+}  // namespace
+
+SqlResult<Value> ParseText(std::string_view text, const Type& t) {
+  switch (t.id) {
+    case TypeId::kBool: {
+      std::string_view s = Trim(text);
+      static const char* kTrue[] = {"t", "true", "y", "yes", "on", "1"};
+      static const char* kFalse[] = {"f", "false", "n", "no", "off", "0"};
+      // PostgreSQL accepts any unique prefix of true/false/yes/no, and on/off.
+      if (!s.empty()) {
+        auto prefix_of = [&](const char* word, size_t min) {
+          return s.size() >= min && s.size() <= strlen(word) && EqualsIgnoreCase(s, std::string_view(word, s.size()));
+        };
+        if (prefix_of("true", 1) || prefix_of("yes", 1) || EqualsIgnoreCase(s, "on") || s == "1") return Value::Bool(true);
+        if (prefix_of("false", 1) || prefix_of("no", 1) || prefix_of("off", 2) || s == "0") return Value::Bool(false);
+      }
+      (void)kTrue;
+      (void)kFalse;
+      return InvalidInput(t.id, text);
+    }
+    case TypeId::kInt2:
+    case TypeId::kInt4:
+    case TypeId::kInt8: {
+      std::string_view s = Trim(text);
+      bool neg = false;
+      size_t i = 0;
+      if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+        neg = s[i] == '-';
+        i++;
+      }
+      if (i == s.size()) return InvalidInput(t.id, text);
+      __int128 v = 0;
+      bool overflow = false;
+      for (; i < s.size(); i++) {
+        if (s[i] < '0' || s[i] > '9') return InvalidInput(t.id, text);
+        v = v * 10 + (s[i] - '0');
+        if (v > (static_cast<__int128>(1) << 64)) overflow = true;
+      }
+      if (neg) v = -v;
+      if (overflow || !CheckIntRange(t.id, v).ok()) {
+        return MakeError(sqlstate::kNumericOutOfRange, "value \"" + std::string(text) +
+                                                           "\" is out of range for type " + IntRangeName(t.id));
+      }
+      return Value::Int(t.id, static_cast<int64_t>(v));
+    }
+    case TypeId::kFloat4:
+    case TypeId::kFloat8: {
+      std::string_view s = Trim(text);
+      std::string_view body = s;
+      bool neg = false;
+      if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
+        neg = body[0] == '-';
+        body.remove_prefix(1);
+      }
+      if (EqualsIgnoreCase(s, "NaN")) return Value::Float(t.id, std::nan(""));
+      if (EqualsIgnoreCase(body, "Infinity") || EqualsIgnoreCase(body, "inf")) {
+        return Value::Float(t.id, neg ? -INFINITY : INFINITY);
+      }
+      if (s.empty()) return InvalidInput(t.id, text);
+      std::string buf(s);
+      char* end = nullptr;
+      errno = 0;
+      double d = strtod(buf.c_str(), &end);
+      if (end != buf.c_str() + buf.size() || buf.find_first_of("xXnNiI") != std::string::npos) {
+        return InvalidInput(t.id, text);
+      }
+      bool out_of_range = errno == ERANGE && (std::isinf(d) || d != 0);
+      if (t.id == TypeId::kFloat4 && std::isfinite(d) &&
+          (std::fabs(d) > std::numeric_limits<float>::max() ||
+           (d != 0 && std::fabs(d) < std::numeric_limits<float>::denorm_min()))) {
+        out_of_range = true;
+      }
+      if (out_of_range) {
+        return MakeError(sqlstate::kNumericOutOfRange,
+                         "\"" + std::string(text) + "\" is out of range for type " + TypeName(t));
+      }
+      if (t.id == TypeId::kFloat4) d = static_cast<float>(d);
+      return Value::Float(t.id, d);
+    }
+    case TypeId::kText:
+    case TypeId::kUnknown:
+    case TypeId::kNull:
+      return Value::String(t.id == TypeId::kNull ? Type::Of(TypeId::kText) : t, std::string(text));
+    case TypeId::kVarchar:
+    case TypeId::kBpchar:
+      return FitString(std::string(text), t, false);
+  }
+  return InvalidInput(t.id, text);
+}
+
+SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
+  if (v.null) return Value::Null(to);
+  if (v.type == to) return v;
+  TypeId from = v.type.id;
+  if (IsString(from)) {
+    if (IsString(to.id)) return FitString(v.s, to, explicit_cast);
+    return ParseText(v.s, to);
+  }
+  if (IsString(to.id)) {
+    std::string s;
+    AppendText(v, &s);
+    return FitString(std::move(s), to, explicit_cast);
+  }
+  if (from == TypeId::kBool) {
+    if (to.id == TypeId::kInt4) return Value::Int(to.id, v.i);
+    return MakeError("42846", "cannot cast type boolean to " + TypeName(to));
+  }
+  if (to.id == TypeId::kBool) {
+    if (from == TypeId::kInt4) return Value::Bool(v.i != 0);
+    return MakeError("42846", "cannot cast type " + TypeName(v.type) + " to boolean");
+  }
+  if (IsInteger(from) && IsInteger(to.id)) {
+    SQL_RETURN_IF_ERROR(CheckIntRange(to.id, v.i));
+    return Value::Int(to.id, v.i);
+  }
+  if (IsInteger(from) && IsFloat(to.id)) {
+    double d = static_cast<double>(v.i);
+    if (to.id == TypeId::kFloat4) d = static_cast<float>(d);
+    return Value::Float(to.id, d);
+  }
+  if (IsFloat(from) && IsFloat(to.id)) {
+    double d = v.f;
+    if (to.id == TypeId::kFloat4) {
+      if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max()) {
+        return MakeError(sqlstate::kNumericOutOfRange, "value out of range: overflow");
+      }
+      d = static_cast<float>(d);
+    }
+    return Value::Float(to.id, d);
+  }
+  if (IsFloat(from) && IsInteger(to.id)) {
+    double r = std::nearbyint(v.f);  // round half to even, as rint() in PostgreSQL
+    if (std::isnan(r) || r < -9.2233720368547758e18 || r >= 9.2233720368547758e18 ||
+        !CheckIntRange(to.id, static_cast<int64_t>(r)).ok()) {
+      return MakeError(sqlstate::kNumericOutOfRange, std::string(IntRangeName(to.id)) + " out of range");
+    }
+    return Value::Int(to.id, static_cast<int64_t>(r));
+  }
+  return MakeError("42846", "cannot cast type " + TypeName(v.type) + " to " + TypeName(to));
+}
+
+int CompareValues(const Value& a, const Value& b) {
+  if (a.null || b.null) return a.null == b.null ? 0 : (a.null ? 1 : -1);
+  Physical pa = PhysicalOf(a.type.id), pb = PhysicalOf(b.type.id);
+  if (pa == Physical::kInt && pb == Physical::kInt) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+  if (pa != Physical::kString && pb != Physical::kString) {
+    double x = pa == Physical::kInt ? static_cast<double>(a.i) : a.f;
+    double y = pb == Physical::kInt ? static_cast<double>(b.i) : b.f;
+    // PostgreSQL orders NaN above every other float.
+    bool xn = std::isnan(x), yn = std::isnan(y);
+    if (xn || yn) return xn == yn ? 0 : (xn ? 1 : -1);
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  int c = a.s.compare(b.s);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/sql/common/error.h"
+
+// SQL types as PostgreSQL defines them, their OIDs, and their text forms.
+// A type's values live in one of three physical forms: 64-bit integers (bool
+// and the integer types), doubles (float4, float8) or strings (text,
+// varchar, char, and literals whose type is not known yet).
+namespace lumadb::engine::sql {
+
+enum class TypeId : uint8_t {
+  kNull,     // the type of a bare NULL literal (PostgreSQL's "unknown" until resolved)
+  kUnknown,  // a string literal whose type is decided by context
+  kBool,
+  kInt2,
+  kInt4,
+  kInt8,
+  kFloat4,
+  kFloat8,
+  kText,
+  kVarchar,
+  kBpchar,
+};
+
+enum class Physical : uint8_t { kInt, kFloat, kString };
+
+struct Type {
+  TypeId id = TypeId::kNull;
+  // varchar(n)/char(n): n; -1 when unconstrained.
+  int32_t length = -1;
+
+  bool operator==(const Type& o) const { return id == o.id && length == o.length; }
+  bool operator!=(const Type& o) const { return !(*this == o); }
+  static Type Of(TypeId id, int32_t length = -1) { return Type{id, length}; }
+};
+
+Physical PhysicalOf(TypeId id);
+bool IsInteger(TypeId id);
+bool IsFloat(TypeId id);
+bool IsNumeric(TypeId id);
+bool IsString(TypeId id);
+
+// PostgreSQL's OID, typlen and atttypmod for a type (unknown reports text's OID).
+uint32_t TypeOid(const Type& t);
+int16_t TypeLen(const Type& t);
+int32_t TypeMod(const Type& t);
+// "integer", "character varying(10)", ... as format_type prints it.
+std::string TypeName(const Type& t);
+// The name as error messages use it for input errors ("integer", "bigint", "boolean").
+std::string InputTypeName(TypeId id);
+
+// One value of any type.
+struct Value {
+  Type type;
+  bool null = true;
+  int64_t i = 0;
+  double f = 0;
+  std::string s;
+
+  static Value Null(Type t = Type{}) {
+    Value v;
+    v.type = t;
+    return v;
+  }
+  static Value Int(TypeId id, int64_t x) {
+    Value v;
+    v.type = Type::Of(id);
+    v.null = false;
+    v.i = x;
+    return v;
+  }
+  static Value Bool(bool b) { return Int(TypeId::kBool, b ? 1 : 0); }
+  static Value Float(TypeId id, double x) {
+    Value v;
+    v.type = Type::Of(id);
+    v.null = false;
+    v.f = x;
+    return v;
+  }
+  static Value String(Type t, std::string x) {
+    Value v;
+    v.type = t;
+    v.null = false;
+    v.s = std::move(x);
+    return v;
+  }
+};
+
+// PostgreSQL's text output of a non-null value (boolean t/f, float8 in the
+// shortest form that reads back exactly, as extra_float_digits = 1 does).
+void AppendText(const Value& v, std::string* out);
+void AppendIntText(TypeId id, int64_t x, std::string* out);
+void AppendFloatText(TypeId id, double x, std::string* out);
+
+// Parses PostgreSQL's text input for `t`; errors are 22P02 / 22003 / 22001
+// worded as PostgreSQL's.
+SqlResult<Value> ParseText(std::string_view text, const Type& t);
+
+// Range check for an integer type: 22003 "integer out of range" etc.
+SqlStatus CheckIntRange(TypeId id, int64_t x);
+SqlStatus CheckIntRange(TypeId id, __int128 x);
+// "smallint", "integer", "bigint"
+const char* IntRangeName(TypeId id);
+
+// Converts `v` to `to` as an assignment or explicit cast would (int widening
+// and narrowing with range checks, float <-> int rounding, text <-> anything by
+// text form, varchar(n) length checks: `explicit_cast` truncates as
+// PostgreSQL's explicit casts do, otherwise 22001).
+SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast);
+
+// Total order used by ORDER BY, GROUP BY, DISTINCT and keys: NULLs last;
+// values of the same family compare by value.
+int CompareValues(const Value& a, const Value& b);
+
+}  // namespace lumadb::engine::sql
