@@ -645,14 +645,9 @@ SqlResult<std::vector<ast::Statement>> ParsePostgres(std::string_view sql) {
   PgQueryProtobufParseResult r = pg_query_parse_protobuf(text.c_str());
   if (r.error != nullptr) {
     SqlError e = MakeError(sqlstate::kSyntaxError, r.error->message, r.error->cursorpos);
-    // libpg_query reports every grammar error as a syntax error; a few
-    // messages have their own SQLSTATE in PostgreSQL.
-    std::string_view m = e.message;
-    if (m.find("zero-length delimited identifier") != std::string_view::npos ||
-        m.find("unterminated") != std::string_view::npos) {
-      e.sqlstate = sqlstate::kSyntaxError;
-    }
-    if (m.find("out of range") != std::string_view::npos) e.sqlstate = sqlstate::kNumericOutOfRange;
+    // libpg_query reports every grammar error as 42601; PostgreSQL's lexer
+    // gives 22003 for out-of-range literals.
+    if (e.message.find("out of range") != std::string::npos) e.sqlstate = sqlstate::kNumericOutOfRange;
     pg_query_free_protobuf_parse_result(r);
     return e;
   }
