@@ -5,14 +5,7 @@
 
 namespace lumadb::engine::sql {
 
-int BindContext::Position(int location) const {
-  if (location < 0) return 0;
-  int chars = 0;
-  for (int i = 0; i < location && i < static_cast<int>(sql.size()); i++) {
-    if ((static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80) chars++;
-  }
-  return chars + 1;
-}
+int BindContext::Position(int location) const { return CharPosition(sql, location); }
 
 namespace {
 

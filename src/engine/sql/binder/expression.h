@@ -55,7 +55,6 @@ struct AggregateCall {
 // (groups.size() + i), and columns must be grouped.
 struct BindContext {
   std::vector<ScopeTable> tables;
-  int text_position_base = 0;  // offset of the statement in the query string (for positions)
   std::string_view sql;        // the whole query string
   bool aggregating = false;
   bool allow_aggregates = false;

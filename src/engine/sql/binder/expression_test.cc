@@ -7,12 +7,6 @@
 namespace lumadb::engine::sql {
 namespace {
 
-struct Bound {
-  std::string sql;
-  std::vector<ast::Statement> stmts;
-  BoundPtr expr;
-};
-
 // Binds the first select item of `select_sql` against a table t(a int4, b text).
 SqlResult<Value> EvalSql(const std::string& select_sql, std::vector<Value> row = {}) {
   auto parsed = ParsePostgres(select_sql);

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 // Errors of the SQL engine carry what a PostgreSQL client shows: a SQLSTATE,
@@ -35,6 +36,17 @@ class [[nodiscard]] SqlStatus {
  private:
   std::unique_ptr<SqlError> err_;
 };
+
+// A 0-based byte offset in `sql` as the 1-based character position PostgreSQL
+// reports (0 for an unknown offset).
+inline int CharPosition(std::string_view sql, int offset) {
+  if (offset < 0) return 0;
+  int chars = 0;
+  for (int i = 0; i < offset && i < static_cast<int>(sql.size()); i++) {
+    if ((static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80) chars++;
+  }
+  return chars + 1;
+}
 
 inline SqlError MakeError(std::string sqlstate, std::string message, int position = 0) {
   SqlError e;

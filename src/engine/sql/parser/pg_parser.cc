@@ -28,7 +28,7 @@ class Converter {
     if (failed_) return;
     failed_ = true;
     err_ = MakeError(sqlstate::kFeatureNotSupported, what + " is not supported by LumaDB yet",
-                     location >= 0 ? Position(location) : 0);
+                     Position(location));
   }
   void Fail(SqlError e) {
     if (failed_) return;
@@ -36,13 +36,7 @@ class Converter {
     err_ = std::move(e);
   }
   // Byte offset -> 1-based character position (PostgreSQL counts characters).
-  int Position(int offset) const {
-    int chars = 0;
-    for (int i = 0; i < offset && i < static_cast<int>(sql_.size()); i++) {
-      if ((static_cast<unsigned char>(sql_[i]) & 0xC0) != 0x80) chars++;
-    }
-    return chars + 1;
-  }
+  int Position(int offset) const { return CharPosition(sql_, offset); }
 
   static std::string Str(const PgQuery__Node* n) {
     if (n != nullptr && n->node_case == PG_QUERY__NODE__NODE_STRING) return n->string->sval;

@@ -270,8 +270,6 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
   switch (t.id) {
     case TypeId::kBool: {
       std::string_view s = Trim(text);
-      static const char* kTrue[] = {"t", "true", "y", "yes", "on", "1"};
-      static const char* kFalse[] = {"f", "false", "n", "no", "off", "0"};
       // PostgreSQL accepts any unique prefix of true/false/yes/no, and on/off.
       if (!s.empty()) {
         auto prefix_of = [&](const char* word, size_t min) {
@@ -280,8 +278,6 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
         if (prefix_of("true", 1) || prefix_of("yes", 1) || EqualsIgnoreCase(s, "on") || s == "1") return Value::Bool(true);
         if (prefix_of("false", 1) || prefix_of("no", 1) || prefix_of("off", 2) || s == "0") return Value::Bool(false);
       }
-      (void)kTrue;
-      (void)kFalse;
       return InvalidInput(t.id, text);
     }
     case TypeId::kInt2:
