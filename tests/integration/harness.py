@@ -21,6 +21,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_ports(names):
+    """One distinct free port per name: every socket stays bound until all
+    are picked, so the kernel cannot hand out the same port twice."""
+    socks = []
+    try:
+        for _ in names:
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return {name: s.getsockname()[1] for name, s in zip(names, socks)}
+    finally:
+        for s in socks:
+            s.close()
+
+
 def wait_port(port, timeout=15.0, proc=None):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -76,7 +91,7 @@ class Server:
         self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="lumadb-test-")
         self.disable = list(disable)
-        self.ports = {p: free_port() for p in PROTOCOLS if p not in self.disable}
+        self.ports = free_ports([p for p in PROTOCOLS if p not in self.disable])
         self.proc = None
         self.log_path = os.path.join(self.data_dir, "server.log")
 
@@ -123,10 +138,10 @@ class Server:
                     self.proc.wait()
                 self.proc = None
                 log = self.read_log()
-                if attempt + 1 == attempts or "already in use" not in log:
+                if attempt + 1 == attempts or ("already in use" not in log and "both use port" not in log):
                     # The data dir goes with the test: say here why it stopped.
                     raise RuntimeError("%s; server log:\n%s" % (e, log[-2000:])) from e
-                self.ports = {p: free_port() for p in self.ports}
+                self.ports = free_ports(list(self.ports))
         self._started = True
         return self
 
