@@ -13,6 +13,7 @@ const std::vector<KnownProtocol>& KnownProtocols() {
   static const std::vector<KnownProtocol> kProtocols = {
       {"redis", 6379},
       {"memcached", 11211},
+      {"postgres", 5432},
       {"admin", 9600},
   };
   return kProtocols;

@@ -16,9 +16,11 @@
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "engine/kv/store.h"
+#include "engine/sql/sql_engine.h"
 #include "net/worker.h"
 #include "protocol/admin/admin.h"
 #include "protocol/memcache/memcache_server.h"
+#include "protocol/postgres/pg_server.h"
 #include "protocol/resp/notify_flags.h"
 #include "protocol/resp/register.h"
 #include "protocol/resp/resp_server.h"
@@ -157,6 +159,16 @@ int Serve(const ServeOptions& opts) {
   }
   kv.Start();
 
+  // The SQL engine shares the store; its catalog is read at start.
+  engine::sql::SqlEngine sql(disk.get());
+  {
+    engine::sql::SqlStatus st = sql.Load();
+    if (!st.ok()) {
+      LOG_ERROR("cannot load the SQL catalog from %s: %s", opts.data_dir.c_str(), st.error().message.c_str());
+      return 1;
+    }
+  }
+
   int workers = WorkerCount(opts.workers, std::thread::hardware_concurrency());
 
   protocol::resp::RespConfig resp_cfg;
@@ -178,6 +190,7 @@ int Serve(const ServeOptions& opts) {
   std::vector<net::ProtocolSpec> specs;
   std::unique_ptr<protocol::resp::RespServer> resp;
   std::unique_ptr<protocol::memcache::MemcacheServer> memcache;
+  std::unique_ptr<protocol::postgres::PgServer> postgres;
   std::vector<int> ports;
   for (const auto& e : enabled) {
     if (e.name == "redis") {
@@ -194,6 +207,9 @@ int Serve(const ServeOptions& opts) {
     } else if (e.name == "memcached") {
       memcache = std::make_unique<protocol::memcache::MemcacheServer>(kv, mc_cfg);
       specs.push_back(protocol::memcache::MakeProtocol(memcache.get()));
+    } else if (e.name == "postgres") {
+      postgres = std::make_unique<protocol::postgres::PgServer>(&sql, protocol::postgres::PgConfig{});
+      specs.push_back(protocol::postgres::MakeProtocol(postgres.get()));
     } else if (e.name == "admin") {
       specs.push_back(protocol::admin::MakeProtocol([&kv] {
         return kv.GetStats().last_flush_ok ? std::string() : std::string("writes to storage are failing");
@@ -213,9 +229,12 @@ int Serve(const ServeOptions& opts) {
       if (!fd.ok()) return ConfigError(specs[p].name + ": " + fd.status().message());
       worker->AddListener(*fd, static_cast<int>(p));
     }
-    worker->SetBeforeWrite([&kv] {
+    worker->SetBeforeWrite([&kv, &sql] {
       Status st = kv.CommitIfNeeded();
       (void)st;  // logged by the store; /health reports it
+      // SQL commits of this round become durable before their replies go out.
+      engine::sql::SqlStatus sst = sql.SyncIfNeeded();
+      if (!sst.ok()) LOG_ERROR("SQL commit sync failed: %s", sst.error().message.c_str());
     });
     pool.push_back(std::move(worker));
   }

@@ -38,7 +38,8 @@ int NumericRank(TypeId id) {
   }
 }
 
-// A structural key for matching expressions against GROUP BY items.
+}  // namespace
+
 std::string Fingerprint(const ast::Expr& e) {
   std::string s = std::to_string(static_cast<int>(e.kind)) + "(" + e.op;
   for (const auto& n : e.names) s += "." + n;
@@ -58,6 +59,8 @@ std::string Fingerprint(const ast::Expr& e) {
   if (e.star) s += "*";
   return s + ")";
 }
+
+namespace {
 
 SqlError OperatorError(const std::string& op, const Type& l, const Type& r, int position, bool unary = false) {
   SqlError e = MakeError(sqlstate::kUndefinedFunction,
@@ -147,10 +150,6 @@ SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, con
   return c;
 }
 
-namespace {
-
-// The common type of CASE results, COALESCE, IN lists ...: PostgreSQL's
-// select_common_type for the supported types.
 SqlResult<Type> CommonType(const std::vector<const BoundExpr*>& items, const char* construct, const BindContext& ctx) {
   Type best = Type::Of(TypeId::kUnknown);
   bool any = false;
@@ -179,6 +178,8 @@ SqlResult<Type> CommonType(const std::vector<const BoundExpr*>& items, const cha
   if (!any) return Type::Of(TypeId::kText);
   return best;
 }
+
+namespace {
 
 SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx);
 

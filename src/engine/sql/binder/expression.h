@@ -73,6 +73,13 @@ bool HasAggregate(const ast::Expr& e);
 std::string OutputName(const ast::Expr& e);
 // Coerces a bound expression to `to` (assignment or explicit rules).
 SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, const BindContext& ctx);
+// The common type of CASE results, COALESCE, IN lists, VALUES columns:
+// PostgreSQL's select_common_type for the supported types (text when all are
+// unknown). `construct` names it in the 42804 error ("CASE", "VALUES").
+SqlResult<Type> CommonType(const std::vector<const BoundExpr*>& items, const char* construct, const BindContext& ctx);
+// A structural key of an expression as written: equal keys, equal expressions
+// (GROUP BY matching, DISTINCT's ORDER BY check).
+std::string Fingerprint(const ast::Expr& e);
 // Resolves a type name as written (int, varchar(10), pg_catalog.int4, ...).
 SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx);
 

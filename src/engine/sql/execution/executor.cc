@@ -1,0 +1,489 @@
+#include "engine/sql/execution/executor.h"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/sql/storage/row_codec.h"
+#include "storage/rocks_store.h"
+
+namespace lumadb::engine::sql {
+
+namespace {
+
+SqlError Corrupt(const Table& t) {
+  return MakeError(sqlstate::kInternalError, "corrupt row in table \"" + t.name + "\"");
+}
+
+// Calls fn(key, row) for each visible row of `t` in key order, in batches:
+// the rows of a batch are decoded together before fn sees them.
+SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
+  std::vector<std::pair<std::string, Row>> batch;
+  batch.reserve(kBatchRows);
+  SqlStatus err;
+  bool stop = false;
+  auto drain = [&]() {
+    for (auto& [k, row] : batch) {
+      auto go = fn(k, row);
+      if (!go.ok()) {
+        err = go.TakeStatus();
+        stop = true;
+        break;
+      }
+      if (!*go) {
+        stop = true;
+        break;
+      }
+    }
+    batch.clear();
+  };
+  SqlStatus st = txn->Scan(keys::RowPrefix(t.oid), [&](std::string_view k, std::string_view v) {
+    Row row;
+    if (!DecodeRow(v, &row)) {
+      err = Corrupt(t);
+      stop = true;
+      return false;
+    }
+    while (row.size() < t.columns.size()) row.push_back(Value::Null(t.columns[row.size()].type));
+    batch.emplace_back(std::string(k), std::move(row));
+    if (batch.size() >= kBatchRows) drain();
+    return !stop;
+  });
+  SQL_RETURN_IF_ERROR(std::move(st));
+  if (!stop) drain();
+  return err;
+}
+
+std::string RowText(const Row& row) {
+  std::string s = "(";
+  for (size_t i = 0; i < row.size(); i++) {
+    if (i) s += ", ";
+    if (row[i].null) {
+      s += "null";
+    } else {
+      AppendText(row[i], &s);
+    }
+  }
+  return s + ")";
+}
+
+SqlStatus CheckNotNull(const Table& t, const Row& row) {
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    if (t.columns[c].not_null && row[c].null) {
+      SqlError e = MakeError(sqlstate::kNotNullViolation, "null value in column \"" + t.columns[c].name +
+                                                              "\" of relation \"" + t.name +
+                                                              "\" violates not-null constraint");
+      e.detail = "Failing row contains " + RowText(row) + ".";
+      e.table = t.name;
+      e.column = t.columns[c].name;
+      return e;
+    }
+  }
+  return SqlStatus::Ok();
+}
+
+SqlError DuplicateKey(const Table& t, const Row& row) {
+  SqlError e = MakeError(sqlstate::kUniqueViolation,
+                         "duplicate key value violates unique constraint \"" + t.PrimaryKeyName() + "\"");
+  std::string cols, vals;
+  for (size_t i = 0; i < t.primary_key.size(); i++) {
+    if (i) {
+      cols += ", ";
+      vals += ", ";
+    }
+    cols += t.columns[t.primary_key[i]].name;
+    AppendText(row[t.primary_key[i]], &vals);
+  }
+  e.detail = "Key (" + cols + ")=(" + vals + ") already exists.";
+  e.table = t.name;
+  e.constraint = t.PrimaryKeyName();
+  return e;
+}
+
+// Takes the row lock of `key`. An insert does not care whether the row changed
+// after the snapshot (it checks the newest version); an update or delete does.
+SqlStatus LockRow(Txn* txn, const std::string& key, bool insert) {
+  switch (txn->Lock(key)) {
+    case LockResult::kAcquired: return SqlStatus::Ok();
+    case LockResult::kWait: return MakeError(sqlstate::kWaitForLock, "waiting for a row lock");
+    case LockResult::kDeadlock: {
+      SqlError e = MakeError(sqlstate::kDeadlockDetected, "deadlock detected");
+      e.detail = "Transaction " + std::to_string(txn->id()) + " waits for transaction " +
+                 std::to_string(txn->blocker()) + ", which waits for transaction " + std::to_string(txn->id()) +
+                 " (directly or through others).";
+      e.hint = "See server log for query details.";
+      return e;
+    }
+    case LockResult::kStale:
+      if (insert) return SqlStatus::Ok();
+      if (txn->isolation() == Isolation::kReadCommitted) return MakeError(sqlstate::kRestart, "row changed");
+      return MakeError(sqlstate::kSerializationFailure, "could not serialize access due to concurrent update");
+  }
+  return SqlStatus::Ok();
+}
+
+SqlStatus EvalAll(const std::vector<BoundPtr>& exprs, const Row& in, Row* out) {
+  out->clear();
+  out->reserve(exprs.size());
+  for (const auto& e : exprs) {
+    SQL_ASSIGN_OR_RETURN(Value v, Eval(*e, in));
+    out->push_back(std::move(v));
+  }
+  return SqlStatus::Ok();
+}
+
+SqlResult<int64_t> EvalCount(const BoundPtr& e, const char* what, const char* sqlstate, int64_t none) {
+  if (!e) return none;
+  SQL_ASSIGN_OR_RETURN(Value v, Eval(*e, {}));
+  if (v.null) return none;
+  if (v.i < 0) return MakeError(sqlstate, std::string(what) + " must not be negative");
+  return v.i;
+}
+
+// ---- aggregation ----
+
+struct AggState {
+  int64_t count = 0;
+  __int128 isum = 0;
+  double fsum = 0;
+  Value best;  // min / max
+  bool has = false;
+  bool b = false;
+  std::unique_ptr<std::set<std::string>> seen;  // DISTINCT
+};
+
+SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
+  if (a.star) {
+    s.count++;
+    return SqlStatus::Ok();
+  }
+  SQL_ASSIGN_OR_RETURN(Value v, Eval(*a.arg, in));
+  if (v.null) return SqlStatus::Ok();
+  if (a.distinct) {
+    if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
+    std::string k;
+    EncodeValue(v, &k);
+    if (!s.seen->insert(std::move(k)).second) return SqlStatus::Ok();
+  }
+  s.count++;
+  const std::string& n = a.name;
+  if (n == "sum" || n == "avg") {
+    if (IsFloat(v.type.id)) {
+      s.fsum += v.f;
+    } else {
+      s.isum += v.i;
+    }
+  } else if (n == "min" || n == "max") {
+    if (!s.has || (n == "min" ? CompareValues(v, s.best) < 0 : CompareValues(v, s.best) > 0)) s.best = std::move(v);
+    s.has = true;
+  } else if (n == "bool_and") {
+    s.b = s.has ? (s.b && v.i != 0) : v.i != 0;
+    s.has = true;
+  } else if (n == "bool_or") {
+    s.b = s.has ? (s.b || v.i != 0) : v.i != 0;
+    s.has = true;
+  }
+  return SqlStatus::Ok();
+}
+
+SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
+  const std::string& n = a.name;
+  if (n == "count") return Value::Int(TypeId::kInt8, s.count);
+  if (s.count == 0) return Value::Null(a.type);
+  if (n == "sum") {
+    if (IsFloat(a.type.id)) return Value::Float(a.type.id, s.fsum);
+    SQL_RETURN_IF_ERROR(CheckIntRange(TypeId::kInt8, s.isum));
+    return Value::Int(TypeId::kInt8, static_cast<int64_t>(s.isum));
+  }
+  if (n == "avg") {
+    bool fl = a.arg && IsFloat(a.arg->type.id);
+    double sum = fl ? s.fsum : static_cast<double>(s.isum);
+    return Value::Float(TypeId::kFloat8, sum / static_cast<double>(s.count));
+  }
+  if (n == "bool_and" || n == "bool_or") return Value::Bool(s.b);
+  return s.best;
+}
+
+class SelectRun {
+ public:
+  SelectRun(const SelectPlan& p, Txn* txn) : p_(p), txn_(txn) {}
+
+  SqlStatus Run(std::vector<Row>* out) {
+    SQL_ASSIGN_OR_RETURN(limit_, EvalCount(p_.limit, "LIMIT", "2201W", -1));
+    SQL_ASSIGN_OR_RETURN(offset_, EvalCount(p_.offset, "OFFSET", "2201X", 0));
+    // Without sorting, grouping or DISTINCT, the scan can stop at the limit.
+    if (limit_ >= 0 && p_.sort.empty() && !p_.aggregating && !p_.distinct) want_ = offset_ + limit_;
+    if (!p_.values.empty()) {
+      for (const auto& row : p_.values) {
+        Row r;
+        SQL_RETURN_IF_ERROR(EvalAll(row, {}, &r));
+        rows_.push_back(std::move(r));
+      }
+    } else {
+      SQL_RETURN_IF_ERROR(Produce());
+    }
+    if (p_.aggregating) SQL_RETURN_IF_ERROR(FinishGroups());
+    if (p_.distinct) Distinct();
+    if (!p_.sort.empty()) Sort();
+    size_t begin = std::min(rows_.size(), static_cast<size_t>(offset_));
+    size_t end = limit_ < 0 ? rows_.size() : std::min(rows_.size(), begin + static_cast<size_t>(limit_));
+    for (size_t i = begin; i < end; i++) {
+      rows_[i].resize(p_.visible);
+      out->push_back(std::move(rows_[i]));
+    }
+    return SqlStatus::Ok();
+  }
+
+ private:
+  // Feeds every input row (the cross product of the FROM tables) to Consume.
+  SqlStatus Produce() {
+    if (p_.scope.empty()) {
+      Row empty;
+      auto go = Consume(empty);
+      return go.ok() ? SqlStatus::Ok() : go.TakeStatus();
+    }
+    // The first table streams; the others are read once into memory.
+    std::vector<std::vector<Row>> inner(p_.scope.size());
+    for (size_t t = 1; t < p_.scope.size(); t++) {
+      SQL_RETURN_IF_ERROR(ScanTable(txn_, *p_.scope[t].table, [&](std::string_view, Row& r) -> SqlResult<bool> {
+        inner[t].push_back(std::move(r));
+        return true;
+      }));
+    }
+    Row combined;
+    return ScanTable(txn_, *p_.scope[0].table, [&](std::string_view, Row& r) -> SqlResult<bool> {
+      combined = std::move(r);
+      return Cross(inner, 1, &combined);
+    });
+  }
+
+  SqlResult<bool> Cross(const std::vector<std::vector<Row>>& inner, size_t t, Row* combined) {
+    if (t == inner.size()) return Consume(*combined);
+    size_t base = combined->size();
+    for (const Row& r : inner[t]) {
+      combined->resize(base);
+      combined->insert(combined->end(), r.begin(), r.end());
+      SQL_ASSIGN_OR_RETURN(bool go, Cross(inner, t + 1, combined));
+      if (!go) return false;
+    }
+    combined->resize(base);
+    return true;
+  }
+
+  SqlResult<bool> Consume(const Row& in) {
+    if (p_.where) {
+      SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*p_.where, in));
+      if (!keep) return true;
+    }
+    if (p_.aggregating) {
+      Row key;
+      SQL_RETURN_IF_ERROR(EvalAll(p_.groups, in, &key));
+      std::string enc;
+      for (const auto& v : key) EncodeValue(v, &enc);
+      auto [it, inserted] = group_index_.try_emplace(std::move(enc), group_keys_.size());
+      if (inserted) {
+        group_keys_.push_back(std::move(key));
+        states_.emplace_back(p_.aggregates.size());
+      }
+      auto& st = states_[it->second];
+      for (size_t a = 0; a < p_.aggregates.size(); a++) SQL_RETURN_IF_ERROR(Accumulate(p_.aggregates[a], st[a], in));
+      return true;
+    }
+    Row out;
+    SQL_RETURN_IF_ERROR(EvalAll(p_.targets, in, &out));
+    rows_.push_back(std::move(out));
+    return want_ < 0 || static_cast<int64_t>(rows_.size()) < want_;
+  }
+
+  SqlStatus FinishGroups() {
+    // Aggregates without GROUP BY make one row even over no input.
+    if (p_.groups.empty() && group_keys_.empty()) {
+      group_keys_.emplace_back();
+      states_.emplace_back(p_.aggregates.size());
+    }
+    for (size_t g = 0; g < group_keys_.size(); g++) {
+      Row agg = std::move(group_keys_[g]);
+      for (size_t a = 0; a < p_.aggregates.size(); a++) {
+        SQL_ASSIGN_OR_RETURN(Value v, Finish(p_.aggregates[a], states_[g][a]));
+        agg.push_back(std::move(v));
+      }
+      if (p_.having) {
+        SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*p_.having, agg));
+        if (!keep) continue;
+      }
+      Row out;
+      SQL_RETURN_IF_ERROR(EvalAll(p_.targets, agg, &out));
+      rows_.push_back(std::move(out));
+    }
+    return SqlStatus::Ok();
+  }
+
+  void Distinct() {
+    std::unordered_set<std::string> seen;
+    std::vector<Row> kept;
+    for (auto& r : rows_) {
+      std::string k;
+      for (size_t i = 0; i < p_.visible; i++) EncodeValue(r[i], &k);
+      if (seen.insert(std::move(k)).second) kept.push_back(std::move(r));
+    }
+    rows_ = std::move(kept);
+  }
+
+  void Sort() {
+    std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
+      for (const auto& k : p_.sort) {
+        const Value& x = a[k.target];
+        const Value& y = b[k.target];
+        int c;
+        if (x.null || y.null) {
+          if (x.null && y.null) continue;
+          c = x.null ? 1 : -1;  // NULLs sort as larger than any value
+          if (k.nulls_first != k.desc) c = -c;
+        } else {
+          c = CompareValues(x, y);
+        }
+        if (k.desc) c = -c;
+        if (c != 0) return c < 0;
+      }
+      return false;
+    });
+  }
+
+  const SelectPlan& p_;
+  Txn* txn_;
+  int64_t limit_ = -1;
+  int64_t offset_ = 0;
+  int64_t want_ = -1;
+  std::vector<Row> rows_;
+  std::unordered_map<std::string, size_t> group_index_;
+  std::vector<Row> group_keys_;
+  std::vector<std::vector<AggState>> states_;
+};
+
+// Writes a new row (insert) after the checks every insert makes.
+SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog) {
+  SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
+  std::string key;
+  if (t.primary_key.empty()) {
+    std::string mark;
+    uint64_t rowid = catalog->NextRowId(t.oid, &mark);
+    if (!mark.empty()) {
+      // The mark goes to storage now, ahead of any row that uses its block,
+      // so ids are never handed out twice across a crash.
+      storage::WriteBatch b;
+      b.Put(storage::Cf::kSql, keys::RowIdMark(t.oid), mark);
+      Status st = txn->manager()->store()->Write(&b, /*sync=*/false);
+      if (!st.ok()) return MakeError(sqlstate::kIoError, "could not write to storage: " + st.message());
+    }
+    key = RowKey(t, row, rowid);
+  } else {
+    key = RowKey(t, row, 0);
+    SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/true));
+    std::string existing;
+    if (txn->Get(key, &existing, /*latest=*/true)) return DuplicateKey(t, row);
+  }
+  txn->Put(key, EncodeRow(row));
+  return SqlStatus::Ok();
+}
+
+SqlStatus Returning(const std::vector<BoundPtr>& exprs, const Row& row, DmlResult* r) {
+  if (exprs.empty()) return SqlStatus::Ok();
+  Row out;
+  SQL_RETURN_IF_ERROR(EvalAll(exprs, row, &out));
+  r->returning.push_back(std::move(out));
+  return SqlStatus::Ok();
+}
+
+// The rows of `t` that satisfy `where`, with their keys.
+SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, const BoundPtr& where, Txn* txn) {
+  std::vector<std::pair<std::string, Row>> found;
+  SQL_RETURN_IF_ERROR(ScanTable(txn, t, [&](std::string_view k, Row& r) -> SqlResult<bool> {
+    if (where) {
+      SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*where, r));
+      if (!keep) return true;
+    }
+    found.emplace_back(std::string(k), std::move(r));
+    return true;
+  }));
+  return found;
+}
+
+}  // namespace
+
+SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out) {
+  SelectRun run(plan, txn);
+  return run.Run(out);
+}
+
+SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog) {
+  const Table& t = *plan.table;
+  DmlResult result;
+  auto insert = [&](const Row& values) -> SqlStatus {
+    Row row;
+    row.reserve(t.columns.size());
+    for (const auto& c : t.columns) row.push_back(c.has_default ? c.default_value : Value::Null(c.type));
+    for (size_t i = 0; i < values.size() && i < plan.target_columns.size(); i++) {
+      const Column& c = t.columns[plan.target_columns[i]];
+      SQL_ASSIGN_OR_RETURN(Value v, CastValue(values[i], c.type, false));
+      v.type = c.type;
+      row[plan.target_columns[i]] = std::move(v);
+    }
+    SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog));
+    result.count++;
+    return Returning(plan.returning, row, &result);
+  };
+  if (plan.query) {
+    std::vector<Row> rows;
+    SQL_RETURN_IF_ERROR(ExecuteSelect(*plan.query, txn, &rows));
+    for (const auto& r : rows) SQL_RETURN_IF_ERROR(insert(r));
+  } else {
+    Row values;
+    for (const auto& exprs : plan.rows) {
+      SQL_RETURN_IF_ERROR(EvalAll(exprs, {}, &values));
+      SQL_RETURN_IF_ERROR(insert(values));
+    }
+  }
+  return result;
+}
+
+SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
+  const Table& t = *plan.table;
+  DmlResult result;
+  SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, txn));
+  for (auto& [key, old] : rows) {
+    SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
+    Row row = old;
+    for (const auto& [c, e] : plan.sets) {
+      SQL_ASSIGN_OR_RETURN(Value v, Eval(*e, old));
+      v.type = t.columns[c].type;
+      row[c] = std::move(v);
+    }
+    SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
+    std::string new_key = t.primary_key.empty() ? key : RowKey(t, row, 0);
+    if (new_key != key) {
+      SQL_RETURN_IF_ERROR(LockRow(txn, new_key, /*insert=*/true));
+      std::string existing;
+      if (txn->Get(new_key, &existing, /*latest=*/true)) return DuplicateKey(t, row);
+      txn->Delete(key);
+    }
+    txn->Put(new_key, EncodeRow(row));
+    result.count++;
+    SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));
+  }
+  return result;
+}
+
+SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn) {
+  DmlResult result;
+  SQL_ASSIGN_OR_RETURN(auto rows, Matching(*plan.table, plan.where, txn));
+  for (auto& [key, row] : rows) {
+    SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
+    txn->Delete(key);
+    result.count++;
+    SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));
+  }
+  return result;
+}
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/sql/catalog/catalog.h"
+#include "engine/sql/common/error.h"
+#include "engine/sql/planner/planner.h"
+#include "engine/sql/txn/txn.h"
+#include "engine/sql/types/types.h"
+
+// Runs plans inside a transaction. Rows flow from the scan in batches of
+// kBatchRows through filter, aggregation, sort, distinct and limit.
+namespace lumadb::engine::sql {
+
+using Row = std::vector<Value>;
+inline constexpr size_t kBatchRows = 1024;
+
+// Internal SQLSTATEs (never sent to a client): the statement met a row lock
+// held by another transaction and must be retried once that ends
+// (kWaitForLock), or must be re-run on a fresh snapshot (kRestart).
+namespace sqlstate {
+inline constexpr const char* kWaitForLock = "$WAIT";
+inline constexpr const char* kRestart = "$RSTR";
+inline constexpr const char* kDeadlockDetected = "40P01";
+}  // namespace sqlstate
+
+struct DmlResult {
+  uint64_t count = 0;
+  std::vector<Row> returning;
+};
+
+SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out);
+SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog);
+SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn);
+SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn);
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,507 @@
+#include "engine/sql/planner/planner.h"
+
+namespace lumadb::engine::sql {
+
+namespace {
+
+int Pos(std::string_view sql, int location) { return CharPosition(sql, location); }
+
+// PostgreSQL reports unknown-typed outputs (SELECT 'x', SELECT NULL) as text.
+SqlResult<BoundPtr> OutputType(BoundPtr b, const BindContext& ctx) {
+  if (b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull) {
+    return CoerceTo(std::move(b), Type::Of(TypeId::kText), false, ctx);
+  }
+  return b;
+}
+
+ResultColumn DescribeTarget(const std::string& name, const BoundExpr& b, const std::vector<ScopeTable>& scope,
+                            bool aggregated) {
+  ResultColumn c;
+  c.name = name;
+  c.type = b.type;
+  if (!aggregated && b.kind == BoundKind::kSlot) {
+    for (const auto& t : scope) {
+      int n = static_cast<int>(t.table->columns.size());
+      if (b.slot >= t.first_slot && b.slot < t.first_slot + n) {
+        c.table_oid = t.table->oid;
+        c.column = static_cast<int16_t>(b.slot - t.first_slot + 1);
+      }
+    }
+  }
+  return c;
+}
+
+// A column reference made up for `*` expansion.
+ast::ExprPtr ColumnRef(const std::string& table, const std::string& column, int location) {
+  auto e = std::make_unique<ast::Expr>();
+  e->kind = ast::ExprKind::kColumn;
+  e->names = {table, column};
+  e->location = location;
+  return e;
+}
+
+// Binds a RETURNING list over the table's row.
+SqlStatus PlanReturning(const std::vector<ast::SelectItem>& items, const std::shared_ptr<const Table>& table,
+                        std::string_view sql, std::vector<BoundPtr>* out, std::vector<ResultColumn>* columns) {
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.tables.push_back(ScopeTable{table->name, table, 0});
+  ctx.aggregate_context = "RETURNING";
+  for (const auto& item : items) {
+    if (item.expr->kind == ast::ExprKind::kStar) {
+      for (size_t c = 0; c < table->columns.size(); c++) {
+        auto ref = ColumnRef(table->name, table->columns[c].name, item.expr->location);
+        SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*ref, ctx));
+        columns->push_back(DescribeTarget(table->columns[c].name, *b, ctx.tables, false));
+        out->push_back(std::move(b));
+      }
+      continue;
+    }
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*item.expr, ctx));
+    SQL_ASSIGN_OR_RETURN(b, OutputType(std::move(b), ctx));
+    columns->push_back(DescribeTarget(item.alias.empty() ? OutputName(*item.expr) : item.alias, *b, ctx.tables,
+                                      false));
+    out->push_back(std::move(b));
+  }
+  return SqlStatus::Ok();
+}
+
+SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
+  if (where == nullptr) return BoundPtr();
+  ctx.aggregate_context = "WHERE";
+  SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*where, ctx));
+  if (b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull) {
+    SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), Type::Of(TypeId::kBool), false, ctx));
+  }
+  if (b->type.id != TypeId::kBool) {
+    return MakeError(sqlstate::kDatatypeMismatch,
+                     "argument of WHERE must be type boolean, not type " + TypeName(b->type),
+                     ctx.Position(where->location));
+  }
+  return b;
+}
+
+SqlResult<BoundPtr> BindLimit(const ast::Expr* e, const char* what, std::string_view sql) {
+  if (e == nullptr) return BoundPtr();
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.aggregate_context = what;
+  SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*e, ctx));
+  return CoerceTo(std::move(b), Type::Of(TypeId::kInt8), false, ctx);
+}
+
+SqlResult<std::unique_ptr<SelectPlan>> PlanValues(const ast::Select& s, std::string_view sql) {
+  auto plan = std::make_unique<SelectPlan>();
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.aggregate_context = "VALUES";
+  size_t width = s.values[0].size();
+  for (const auto& row : s.values) {
+    if (row.size() != width) {
+      return MakeError(sqlstate::kSyntaxError, "VALUES lists must all be the same length",
+                       Pos(sql, row.empty() ? -1 : row[0]->location));
+    }
+    std::vector<BoundPtr> bound;
+    for (const auto& e : row) {
+      SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*e, ctx));
+      bound.push_back(std::move(b));
+    }
+    plan->values.push_back(std::move(bound));
+  }
+  for (size_t c = 0; c < width; c++) {
+    std::vector<const BoundExpr*> column;
+    for (const auto& row : plan->values) column.push_back(row[c].get());
+    SQL_ASSIGN_OR_RETURN(Type t, CommonType(column, "VALUES", ctx));
+    for (auto& row : plan->values) {
+      SQL_ASSIGN_OR_RETURN(row[c], CoerceTo(std::move(row[c]), t, false, ctx));
+    }
+    plan->columns.push_back(ResultColumn{"column" + std::to_string(c + 1), t});
+  }
+  plan->visible = width;
+  // ORDER BY over VALUES names its columns by position or columnN.
+  for (const auto& o : s.order_by) {
+    int target = -1;
+    if (o.expr->kind == ast::ExprKind::kConst && !o.expr->value.null && IsInteger(o.expr->value.type.id)) {
+      target = static_cast<int>(o.expr->value.i) - 1;
+    } else if (o.expr->kind == ast::ExprKind::kColumn && o.expr->names.size() == 1) {
+      for (size_t c = 0; c < width; c++) {
+        if (plan->columns[c].name == o.expr->names[0]) target = static_cast<int>(c);
+      }
+      if (target < 0) {
+        return MakeError(sqlstate::kUndefinedColumn, "column \"" + o.expr->names[0] + "\" does not exist",
+                         Pos(sql, o.expr->location));
+      }
+    }
+    if (target < 0 || target >= static_cast<int>(width)) {
+      return MakeError(sqlstate::kFeatureNotSupported, "ORDER BY over VALUES supports column positions and names",
+                       Pos(sql, o.expr->location));
+    }
+    plan->sort.push_back(SortKey{target, o.desc, o.nulls_first.value_or(o.desc)});
+  }
+  SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql));
+  SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql));
+  return plan;
+}
+
+}  // namespace
+
+SqlResult<std::shared_ptr<const Table>> ResolveTable(const ast::TableRef& ref, const Catalog& catalog,
+                                                     std::string_view sql) {
+  if (ref.names.size() > 1) {
+    const std::string& schema = ref.names[ref.names.size() - 2];
+    if (schema != "public") {
+      return MakeError("3F000", "schema \"" + schema + "\" does not exist", Pos(sql, ref.location));
+    }
+  }
+  const std::string& name = ref.names.back();
+  auto t = catalog.Find(name);
+  if (t == nullptr) {
+    return MakeError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist", Pos(sql, ref.location));
+  }
+  return t;
+}
+
+SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql) {
+  if (!s.values.empty()) return PlanValues(s, sql);
+  auto plan = std::make_unique<SelectPlan>();
+  BindContext ctx;
+  ctx.sql = sql;
+  int slot = 0;
+  for (const auto& ref : s.from) {
+    SQL_ASSIGN_OR_RETURN(auto table, ResolveTable(ref, catalog, sql));
+    std::string name = ref.alias.empty() ? table->name : ref.alias;
+    for (const auto& t : ctx.tables) {
+      if (t.name == name) {
+        return MakeError("42712", "table name \"" + name + "\" specified more than once", Pos(sql, ref.location));
+      }
+    }
+    ctx.tables.push_back(ScopeTable{name, table, slot});
+    slot += static_cast<int>(table->columns.size());
+  }
+  plan->scope = ctx.tables;
+
+  // Expand * into column references so that they bind (and group-check) as
+  // if written out.
+  std::vector<ast::ExprPtr> expanded;
+  struct Item {
+    const ast::Expr* expr;
+    std::string name;
+  };
+  std::vector<Item> items;
+  for (const auto& it : s.items) {
+    if (it.expr->kind != ast::ExprKind::kStar) {
+      items.push_back({it.expr.get(), it.alias.empty() ? OutputName(*it.expr) : it.alias});
+      continue;
+    }
+    bool found = false;
+    for (const auto& t : ctx.tables) {
+      if (!it.expr->names.empty() && it.expr->names.back() != t.name) continue;
+      found = true;
+      for (const auto& c : t.table->columns) {
+        expanded.push_back(ColumnRef(t.name, c.name, it.expr->location));
+        items.push_back({expanded.back().get(), c.name});
+      }
+    }
+    if (!found && !it.expr->names.empty()) {
+      return MakeError(sqlstate::kUndefinedTable,
+                       "missing FROM-clause entry for table \"" + it.expr->names.back() + "\"",
+                       Pos(sql, it.expr->location));
+    }
+    if (ctx.tables.empty()) {
+      return MakeError(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid",
+                       Pos(sql, it.expr->location));
+    }
+  }
+
+  SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+
+  // GROUP BY items: an input column or expression; a position or an output
+  // name when no input column has that name.
+  std::vector<const ast::Expr*> group_exprs;
+  for (const auto& g : s.group_by) {
+    const ast::Expr* e = g.get();
+    if (e->kind == ast::ExprKind::kConst && !e->value.null && IsInteger(e->value.type.id)) {
+      int64_t n = e->value.i;
+      if (n < 1 || n > static_cast<int64_t>(items.size())) {
+        return MakeError(sqlstate::kInvalidColumnReference,
+                         "GROUP BY position " + std::to_string(n) + " is not in select list", Pos(sql, e->location));
+      }
+      e = items[n - 1].expr;
+    } else if (e->kind == ast::ExprKind::kColumn && e->names.size() == 1) {
+      bool input = false;
+      for (const auto& t : ctx.tables) input = input || t.table->FindColumn(e->names[0]) >= 0;
+      if (!input) {
+        for (const auto& item : items) {
+          if (item.name == e->names[0]) {
+            e = item.expr;
+            break;
+          }
+        }
+      }
+    }
+    group_exprs.push_back(e);
+  }
+  bool any_aggregate = s.having != nullptr;
+  for (const auto& item : items) any_aggregate = any_aggregate || HasAggregate(*item.expr);
+  for (const auto& o : s.order_by) any_aggregate = any_aggregate || HasAggregate(*o.expr);
+  plan->aggregating = !group_exprs.empty() || any_aggregate;
+
+  BindContext out_ctx = ctx;
+  if (plan->aggregating) {
+    ctx.aggregate_context = "GROUP BY";
+    for (const ast::Expr* g : group_exprs) {
+      SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*g, ctx));
+      SQL_ASSIGN_OR_RETURN(b, OutputType(std::move(b), ctx));
+      plan->groups.push_back(std::move(b));
+    }
+    out_ctx.aggregating = true;
+    out_ctx.allow_aggregates = true;
+    out_ctx.group_exprs = group_exprs;
+    out_ctx.group_bound = &plan->groups;
+    out_ctx.aggregates = &plan->aggregates;
+  } else {
+    out_ctx.aggregate_context = "WHERE";
+  }
+
+  for (const auto& item : items) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*item.expr, out_ctx));
+    SQL_ASSIGN_OR_RETURN(b, OutputType(std::move(b), out_ctx));
+    plan->columns.push_back(DescribeTarget(item.name, *b, plan->scope, plan->aggregating));
+    plan->targets.push_back(std::move(b));
+  }
+  plan->visible = plan->targets.size();
+  plan->distinct = s.distinct;
+
+  if (s.having) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr h, BindExpr(*s.having, out_ctx));
+    if (h->type.id == TypeId::kUnknown || h->type.id == TypeId::kNull) {
+      SQL_ASSIGN_OR_RETURN(h, CoerceTo(std::move(h), Type::Of(TypeId::kBool), false, out_ctx));
+    }
+    if (h->type.id != TypeId::kBool) {
+      return MakeError(sqlstate::kDatatypeMismatch,
+                       "argument of HAVING must be type boolean, not type " + TypeName(h->type),
+                       Pos(sql, s.having->location));
+    }
+    plan->having = std::move(h);
+  }
+
+  // ORDER BY: a position, an output column name, or an expression over the
+  // input (a hidden target, not allowed with DISTINCT unless it is in the list).
+  for (const auto& o : s.order_by) {
+    const ast::Expr* e = o.expr.get();
+    int target = -1;
+    if (e->kind == ast::ExprKind::kConst && !e->value.null && IsInteger(e->value.type.id)) {
+      int64_t n = e->value.i;
+      if (n < 1 || n > static_cast<int64_t>(plan->visible)) {
+        return MakeError(sqlstate::kInvalidColumnReference,
+                         "ORDER BY position " + std::to_string(n) + " is not in select list", Pos(sql, e->location));
+      }
+      target = static_cast<int>(n - 1);
+    } else if (e->kind == ast::ExprKind::kColumn && e->names.size() == 1) {
+      for (size_t i = 0; i < items.size(); i++) {
+        if (items[i].name != e->names[0]) continue;
+        if (target >= 0 && Fingerprint(*items[target].expr) != Fingerprint(*items[i].expr)) {
+          return MakeError(sqlstate::kAmbiguousColumn, "ORDER BY \"" + e->names[0] + "\" is ambiguous",
+                           Pos(sql, e->location));
+        }
+        if (target < 0) target = static_cast<int>(i);
+      }
+    }
+    if (target < 0) {
+      std::string fp = Fingerprint(*e);
+      for (size_t i = 0; i < items.size() && target < 0; i++) {
+        if (Fingerprint(*items[i].expr) == fp) target = static_cast<int>(i);
+      }
+    }
+    if (target < 0) {
+      if (plan->distinct) {
+        return MakeError(sqlstate::kInvalidColumnReference,
+                         "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+                         Pos(sql, e->location));
+      }
+      out_ctx.aggregate_context = "ORDER BY";
+      SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*e, out_ctx));
+      SQL_ASSIGN_OR_RETURN(b, OutputType(std::move(b), out_ctx));
+      target = static_cast<int>(plan->targets.size());
+      plan->targets.push_back(std::move(b));
+    }
+    plan->sort.push_back(SortKey{target, o.desc, o.nulls_first.value_or(o.desc)});
+  }
+  SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql));
+  SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql));
+  return plan;
+}
+
+SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Catalog& catalog, std::string_view sql) {
+  auto plan = std::make_unique<InsertPlan>();
+  SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
+  const Table& t = *plan->table;
+  if (s.columns.empty()) {
+    for (size_t c = 0; c < t.columns.size(); c++) plan->target_columns.push_back(static_cast<int>(c));
+  } else {
+    for (size_t i = 0; i < s.columns.size(); i++) {
+      int loc = i < s.column_locations.size() ? s.column_locations[i] : -1;
+      int c = t.FindColumn(s.columns[i]);
+      if (c < 0) {
+        return MakeError(sqlstate::kUndefinedColumn,
+                         "column \"" + s.columns[i] + "\" of relation \"" + t.name + "\" does not exist",
+                         Pos(sql, loc));
+      }
+      for (int prev : plan->target_columns) {
+        if (prev == c) {
+          return MakeError(sqlstate::kDuplicateColumn, "column \"" + s.columns[i] + "\" specified more than once",
+                           Pos(sql, loc));
+        }
+      }
+      plan->target_columns.push_back(c);
+    }
+  }
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.aggregate_context = "VALUES";
+  if (s.source && !s.source->values.empty()) {
+    for (const auto& row : s.source->values) {
+      if (row.size() > plan->target_columns.size()) {
+        return MakeError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns",
+                         Pos(sql, row[plan->target_columns.size()]->location));
+      }
+      if (row.size() < plan->target_columns.size() && !s.columns.empty()) {
+        int loc = row.size() < s.column_locations.size() ? s.column_locations[row.size()] : -1;
+        return MakeError(sqlstate::kSyntaxError, "INSERT has more target columns than expressions", Pos(sql, loc));
+      }
+      std::vector<BoundPtr> bound;
+      for (size_t i = 0; i < row.size(); i++) {
+        SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*row[i], ctx));
+        const Column& col = t.columns[plan->target_columns[i]];
+        Type from = b->type;
+        auto coerced = CoerceTo(std::move(b), col.type, false, ctx);
+        if (!coerced.ok()) {
+          SqlError err = coerced.status().error();
+          if (err.sqlstate == sqlstate::kDatatypeMismatch) {
+            err.message = "column \"" + col.name + "\" is of type " + TypeName(col.type) +
+                          " but expression is of type " + TypeName(from);
+            err.hint = "You will need to rewrite or cast the expression.";
+          }
+          return err;
+        }
+        bound.push_back(std::move(coerced.value()));
+      }
+      plan->rows.push_back(std::move(bound));
+    }
+  } else if (s.source) {
+    SQL_ASSIGN_OR_RETURN(plan->query, PlanSelect(*s.source, catalog, sql));
+    if (plan->query->visible > plan->target_columns.size()) {
+      return MakeError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns", 0);
+    }
+  } else {
+    plan->target_columns.clear();  // DEFAULT VALUES
+    plan->rows.emplace_back();
+  }
+  SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, &plan->returning, &plan->returning_columns));
+  return plan;
+}
+
+SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Catalog& catalog, std::string_view sql) {
+  auto plan = std::make_unique<UpdatePlan>();
+  SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
+  const Table& t = *plan->table;
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? t.name : s.table.alias, plan->table, 0});
+  ctx.aggregate_context = "UPDATE";
+  for (const auto& set : s.sets) {
+    int c = t.FindColumn(set.column);
+    if (c < 0) {
+      return MakeError(sqlstate::kUndefinedColumn,
+                       "column \"" + set.column + "\" of relation \"" + t.name + "\" does not exist",
+                       Pos(sql, set.location));
+    }
+    for (const auto& prev : plan->sets) {
+      if (prev.first == c) {
+        return MakeError(sqlstate::kSyntaxError, "multiple assignments to same column \"" + set.column + "\"",
+                         Pos(sql, set.location));
+      }
+    }
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*set.value, ctx));
+    SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), t.columns[c].type, false, ctx));
+    plan->sets.emplace_back(c, std::move(b));
+  }
+  SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+  SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, &plan->returning, &plan->returning_columns));
+  return plan;
+}
+
+SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Catalog& catalog, std::string_view sql) {
+  auto plan = std::make_unique<DeletePlan>();
+  SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
+  SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+  SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, &plan->returning, &plan->returning_columns));
+  return plan;
+}
+
+SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql) {
+  Table t;
+  t.name = s.table.names.back();
+  if (s.table.names.size() > 1 && s.table.names[s.table.names.size() - 2] != "public") {
+    return MakeError("3F000", "schema \"" + s.table.names[s.table.names.size() - 2] + "\" does not exist",
+                     Pos(sql, s.table.location));
+  }
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.aggregate_context = "DEFAULT expressions";
+  std::vector<int> pk;
+  for (const auto& def : s.columns) {
+    if (t.FindColumn(def.name) >= 0) {
+      return MakeError(sqlstate::kDuplicateColumn,
+                       "column \"" + def.name + "\" specified more than once", Pos(sql, def.location));
+    }
+    Column c;
+    c.name = def.name;
+    SQL_ASSIGN_OR_RETURN(c.type, ResolveType(def.type, ctx));
+    c.not_null = def.not_null || def.primary_key;
+    if (def.default_expr) {
+      SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*def.default_expr, ctx));
+      SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), c.type, false, ctx));
+      SQL_ASSIGN_OR_RETURN(Value v, Eval(*b, {}));
+      if (b->kind != BoundKind::kConst && b->kind != BoundKind::kCast && b->kind != BoundKind::kUnary) {
+        return MakeError(sqlstate::kFeatureNotSupported,
+                         "only constant DEFAULT values are supported by LumaDB yet (column \"" + def.name + "\")",
+                         Pos(sql, def.default_expr->location));
+      }
+      c.has_default = true;
+      c.default_value = std::move(v);
+    }
+    if (def.primary_key) {
+      if (!pk.empty() || !s.primary_key.empty()) {
+        return MakeError(sqlstate::kInvalidTableDefinition,
+                         "multiple primary keys for table \"" + t.name + "\" are not allowed",
+                         Pos(sql, def.location));
+      }
+      pk.push_back(static_cast<int>(t.columns.size()));
+    }
+    t.columns.push_back(std::move(c));
+  }
+  if (!s.primary_key.empty()) {
+    if (!pk.empty()) {
+      return MakeError(sqlstate::kInvalidTableDefinition,
+                       "multiple primary keys for table \"" + t.name + "\" are not allowed",
+                       Pos(sql, s.primary_key_location));
+    }
+    for (const auto& name : s.primary_key) {
+      int c = t.FindColumn(name);
+      if (c < 0) {
+        return MakeError(sqlstate::kUndefinedColumn, "column \"" + name + "\" named in key does not exist",
+                         Pos(sql, s.primary_key_location));
+      }
+      t.columns[c].not_null = true;
+      pk.push_back(c);
+    }
+  }
+  t.primary_key = pk;
+  return t;
+}
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/sql/binder/expression.h"
+#include "engine/sql/catalog/catalog.h"
+#include "engine/sql/common/error.h"
+#include "engine/sql/parser/ast.h"
+
+// Plans: statements with every name resolved against the catalog and every
+// expression bound, in the shape the executor runs them. Planning reads the
+// catalog only; it never touches rows.
+namespace lumadb::engine::sql {
+
+// One column of a result, as RowDescription describes it.
+struct ResultColumn {
+  std::string name;
+  Type type;
+  uint32_t table_oid = 0;  // the column's table when the output is a plain column
+  int16_t column = 0;      // its 1-based attribute number, else 0
+};
+
+struct SortKey {
+  int target = 0;  // index into SelectPlan::targets
+  bool desc = false;
+  bool nulls_first = false;
+};
+
+struct SelectPlan {
+  // FROM: the rows are the cross product of these tables' rows, laid end to
+  // end (ScopeTable::first_slot). Empty = one row of no columns.
+  std::vector<ScopeTable> scope;
+  BoundPtr where;  // over the input row
+  // Grouping: the row after aggregation is the group keys then the aggregates.
+  bool aggregating = false;
+  std::vector<BoundPtr> groups;
+  std::vector<AggregateCall> aggregates;
+  BoundPtr having;  // over the aggregated row
+  // Output expressions (over the input row, or the aggregated row), the
+  // first `visible` of which are the result; the rest are ORDER BY keys.
+  std::vector<BoundPtr> targets;
+  size_t visible = 0;
+  std::vector<ResultColumn> columns;
+  std::vector<SortKey> sort;
+  bool distinct = false;
+  BoundPtr limit;   // constant expressions; null = none
+  BoundPtr offset;
+  // A VALUES query: one list of targets per row (no scope).
+  std::vector<std::vector<BoundPtr>> values;
+};
+
+struct InsertPlan {
+  std::shared_ptr<const Table> table;
+  // For each source value, the table column it goes to.
+  std::vector<int> target_columns;
+  // VALUES rows, each expression already coerced to its column's type ...
+  std::vector<std::vector<BoundPtr>> rows;
+  // ... or a query whose values are cast to the columns' types.
+  std::unique_ptr<SelectPlan> query;
+  std::vector<BoundPtr> returning;  // over the inserted row
+  std::vector<ResultColumn> returning_columns;
+};
+
+struct UpdatePlan {
+  std::shared_ptr<const Table> table;
+  std::vector<std::pair<int, BoundPtr>> sets;  // column, new value over the old row
+  BoundPtr where;
+  std::vector<BoundPtr> returning;  // over the new row
+  std::vector<ResultColumn> returning_columns;
+};
+
+struct DeletePlan {
+  std::shared_ptr<const Table> table;
+  BoundPtr where;
+  std::vector<BoundPtr> returning;  // over the deleted row
+  std::vector<ResultColumn> returning_columns;
+};
+
+// `sql` is the whole query string (error positions are relative to it).
+SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql);
+SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Catalog& catalog, std::string_view sql);
+SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Catalog& catalog, std::string_view sql);
+SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Catalog& catalog, std::string_view sql);
+// CREATE TABLE as a catalog entry (types resolved, defaults folded to constants).
+SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql);
+
+// The table a statement names, or 42P01 at its position.
+SqlResult<std::shared_ptr<const Table>> ResolveTable(const ast::TableRef& ref, const Catalog& catalog,
+                                                     std::string_view sql);
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,671 @@
+#include "engine/sql/sql_engine.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "engine/sql/catalog/catalog.h"
+#include "engine/sql/execution/executor.h"
+#include "engine/sql/parser/pg_parser.h"
+#include "engine/sql/txn/txn.h"
+#include "storage/key_codec.h"
+#include "storage/rocks_store.h"
+
+namespace lumadb::engine::sql {
+
+// The PostgreSQL release LumaDB answers as.
+inline constexpr const char* kServerVersion = "15.8";
+inline constexpr const char* kServerVersionNum = "150008";
+
+SqlEngine::SqlEngine(storage::Store* store)
+    : store_(store), catalog_(std::make_unique<Catalog>(store)), txns_(std::make_unique<TxnManager>(store)) {}
+SqlEngine::~SqlEngine() = default;
+
+SqlStatus SqlEngine::Load() { return catalog_->Load(); }
+SqlStatus SqlEngine::SyncIfNeeded() { return txns_->SyncIfNeeded(); }
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::vector<Setting> DefaultSettings(const std::string& user) {
+  using K = Setting::Kind;
+  // Reported ones first, in the order PostgreSQL 15 sends them at startup.
+  return {
+      {"application_name", K::kString, "", "", true, "Sets the application name to be reported in statistics and logs."},
+      {"client_encoding", K::kString, "UTF8", "UTF8", true, "Sets the client's character set encoding."},
+      {"DateStyle", K::kString, "ISO, MDY", "ISO, MDY", true, "Sets the display format for date and time values."},
+      {"default_transaction_read_only", K::kBool, "off", "off", true,
+       "Sets the default read-only status of new transactions."},
+      {"in_hot_standby", K::kFixed, "off", "off", true, "Shows whether hot standby is currently active."},
+      {"integer_datetimes", K::kFixed, "on", "on", true, "Shows whether datetimes are integer based."},
+      {"IntervalStyle", K::kString, "postgres", "postgres", true, "Sets the display format for interval values."},
+      {"is_superuser", K::kFixed, "on", "on", true, "Shows whether the current user is a superuser."},
+      {"server_encoding", K::kFixed, "UTF8", "UTF8", true, "Shows the server (database) character set encoding."},
+      {"server_version", K::kFixed, kServerVersion, kServerVersion, true, "Shows the server version."},
+      {"session_authorization", K::kFixed, user, user, true, "Sets the session user name."},
+      {"standard_conforming_strings", K::kBool, "on", "on", true,
+       "Causes '...' strings to treat backslashes literally."},
+      {"TimeZone", K::kString, "UTC", "UTC", true, "Sets the time zone for displaying and interpreting time stamps."},
+      {"server_version_num", K::kFixed, kServerVersionNum, kServerVersionNum, false,
+       "Shows the server version as an integer."},
+      {"search_path", K::kString, "\"$user\", public", "\"$user\", public", false,
+       "Sets the schema search order for names that are not schema-qualified."},
+      {"transaction_isolation", K::kString, "read committed", "read committed", false,
+       "Sets the current transaction's isolation level."},
+      {"default_transaction_isolation", K::kString, "read committed", "read committed", false,
+       "Sets the transaction isolation level of each new transaction."},
+      {"transaction_read_only", K::kBool, "off", "off", false, "Sets the current transaction's read-only status."},
+      {"synchronous_commit", K::kString, "on", "on", false, "Sets the current transaction's synchronization level."},
+      {"extra_float_digits", K::kInt, "1", "1", false, "Sets the number of digits displayed for floating-point values."},
+      {"client_min_messages", K::kString, "notice", "notice", false, "Sets the message levels that are sent to the client."},
+      {"bytea_output", K::kString, "hex", "hex", false, "Sets the output format for bytea."},
+      {"lc_messages", K::kString, "C", "C", false, "Sets the language in which messages are displayed."},
+      {"lc_monetary", K::kString, "C", "C", false, "Sets the locale for formatting monetary amounts."},
+      {"lc_numeric", K::kString, "C", "C", false, "Sets the locale for formatting numbers."},
+      {"lc_time", K::kString, "C", "C", false, "Sets the locale for formatting date and time values."},
+      {"lc_collate", K::kFixed, "C", "C", false, "Shows the collation order locale."},
+      {"lc_ctype", K::kFixed, "C", "C", false, "Shows the character classification and case conversion locale."},
+      {"max_connections", K::kFixed, "10000", "10000", false, "Sets the maximum number of concurrent connections."},
+      {"max_identifier_length", K::kFixed, "63", "63", false, "Shows the maximum identifier length."},
+      {"block_size", K::kFixed, "8192", "8192", false, "Shows the size of a disk block."},
+      {"row_security", K::kBool, "on", "on", false, "Enable row security."},
+      {"check_function_bodies", K::kBool, "on", "on", false, "Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE."},
+      {"xmloption", K::kString, "content", "content", false, "Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments."},
+      {"jit", K::kBool, "off", "off", false, "Allow JIT compilation."},
+  };
+}
+
+bool ParseBool(std::string v, bool* out) {
+  v = Lower(v);
+  if (v == "on" || v == "true" || v == "yes" || v == "1" || v == "t" || v == "y") {
+    *out = true;
+    return true;
+  }
+  if (v == "off" || v == "false" || v == "no" || v == "0" || v == "f" || v == "n") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+SqlResult<Isolation> ParseIsolation(const std::string& s) {
+  std::string v = Lower(s);
+  if (v == "read committed" || v == "read uncommitted") return Isolation::kReadCommitted;
+  if (v == "repeatable read") return Isolation::kRepeatableRead;
+  if (v == "serializable") return Isolation::kSerializable;
+  return MakeError(sqlstate::kInvalidParameterValue, "invalid value for parameter \"transaction_isolation\": \"" + s + "\"");
+}
+
+// The word PostgreSQL's tag uses for a BEGIN: "START TRANSACTION" or "BEGIN".
+std::string BeginTag(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) i++;
+  return Lower(text.substr(i, 5)) == "start" ? "START TRANSACTION" : "BEGIN";
+}
+
+void SetRows(const std::vector<ResultColumn>& cols, std::vector<Row> rows, StatementResult* r) {
+  r->returns_rows = true;
+  r->columns = cols;
+  r->rows = std::move(rows);
+}
+
+}  // namespace
+
+SqlSession::SqlSession(SqlEngine* engine, std::string user)
+    : engine_(engine), user_(std::move(user)), settings_(DefaultSettings(user_)) {}
+
+SqlSession::~SqlSession() {
+  if (txn_) {
+    engine_->txns().CancelWake(txn_->id());
+    RollbackTxn();
+  }
+}
+
+Setting* SqlSession::FindSetting(const std::string& name) {
+  std::string n = Lower(name);
+  if (n == "time zone" || n == "timezone") n = "timezone";
+  for (auto& s : settings_) {
+    if (Lower(s.name) == n) return &s;
+  }
+  return nullptr;
+}
+
+SqlStatus SqlSession::Assign(Setting* s, const std::vector<std::string>& values) {
+  std::string v;
+  for (size_t i = 0; i < values.size(); i++) v += (i ? ", " : "") + values[i];
+  switch (s->kind) {
+    case Setting::Kind::kFixed:
+      return MakeError(sqlstate::kCantChangeRuntimeParam, "parameter \"" + s->name + "\" cannot be changed");
+    case Setting::Kind::kBool: {
+      bool b;
+      if (values.size() != 1 || !ParseBool(values[0], &b)) {
+        return MakeError(sqlstate::kInvalidParameterValue, "parameter \"" + s->name + "\" requires a Boolean value");
+      }
+      v = b ? "on" : "off";
+      break;
+    }
+    case Setting::Kind::kInt: {
+      char* end = nullptr;
+      long n = values.size() == 1 ? strtol(values[0].c_str(), &end, 10) : 0;
+      if (values.size() != 1 || end == values[0].c_str() || *end != '\0') {
+        return MakeError(sqlstate::kInvalidParameterValue,
+                         "invalid value for parameter \"" + s->name + "\": \"" + v + "\"");
+      }
+      if (s->name == "extra_float_digits" && (n < -15 || n > 3)) {
+        return MakeError(sqlstate::kInvalidParameterValue,
+                         std::to_string(n) + " is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)");
+      }
+      v = std::to_string(n);
+      break;
+    }
+    case Setting::Kind::kString: break;
+  }
+  std::string lname = Lower(s->name);
+  if (lname == "client_encoding") {
+    std::string e = Lower(v);
+    e.erase(std::remove(e.begin(), e.end(), '-'), e.end());
+    if (e != "utf8" && e != "unicode") {
+      return MakeError(sqlstate::kFeatureNotSupported,
+                       "LumaDB supports client_encoding UTF8 only, not \"" + v + "\"");
+    }
+    v = "UTF8";
+  } else if (lname == "datestyle") {
+    // Canonical form: output style, then field order ("ISO, MDY").
+    std::string style, order;
+    const std::string& cur = s->value;
+    style = cur.substr(0, cur.find(','));
+    order = cur.substr(cur.find(',') + 2);
+    for (const auto& part0 : values) {
+      std::string part = part0;
+      size_t start = 0;
+      while (start <= part.size()) {
+        size_t comma = part.find(',', start);
+        std::string w = part.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        w.erase(0, w.find_first_not_of(' '));
+        w.erase(w.find_last_not_of(' ') + 1);
+        std::string lw = Lower(w);
+        if (lw == "iso") style = "ISO";
+        else if (lw == "sql") style = "SQL";
+        else if (lw == "postgres") style = "Postgres";
+        else if (lw == "german") style = "German";
+        else if (lw == "mdy" || lw == "us" || lw == "noneuropean") order = "MDY";
+        else if (lw == "dmy" || lw == "euro" || lw == "european") order = "DMY";
+        else if (lw == "ymd") order = "YMD";
+        else if (lw != "default") {
+          SqlError e = MakeError(sqlstate::kInvalidParameterValue,
+                                 "invalid value for parameter \"DateStyle\": \"" + v + "\"");
+          e.detail = "Unrecognized key word: \"" + w + "\".";
+          return e;
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+    v = style + ", " + order;
+  } else if (lname == "transaction_isolation" || lname == "default_transaction_isolation") {
+    SQL_ASSIGN_OR_RETURN(Isolation iso, ParseIsolation(v));
+    (void)iso;
+    v = Lower(v);
+    if (lname == "transaction_isolation" && txn_) txn_->set_isolation(iso);
+  } else if (lname == "synchronous_commit") {
+    bool b;
+    std::string l = Lower(v);
+    if (ParseBool(l, &b)) {
+      v = b ? "on" : "off";
+    } else if (l != "local" && l != "remote_write" && l != "remote_apply") {
+      SqlError e = MakeError(sqlstate::kInvalidParameterValue,
+                             "invalid value for parameter \"synchronous_commit\": \"" + v + "\"");
+      e.hint = "Available values: local, remote_write, remote_apply, on, off.";
+      return e;
+    }
+  }
+  if (s->value != v && s->report) changed_.emplace_back(s->name, v);
+  s->value = v;
+  return SqlStatus::Ok();
+}
+
+SqlStatus SqlSession::SetStartupParameter(const std::string& name, const std::string& value) {
+  Setting* s = FindSetting(name);
+  if (s == nullptr) {
+    if (name.find('.') != std::string::npos) {
+      settings_.push_back(Setting{name, Setting::Kind::kString, value, value, false, ""});
+      return SqlStatus::Ok();
+    }
+    return MakeError(sqlstate::kUndefinedParameter, "unrecognized configuration parameter \"" + name + "\"");
+  }
+  SQL_RETURN_IF_ERROR(Assign(s, {value}));
+  s->reset_value = s->value;
+  changed_.clear();
+  return SqlStatus::Ok();
+}
+
+std::vector<std::pair<std::string, std::string>> SqlSession::ReportedParameters() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& s : settings_) {
+    if (s.report) out.emplace_back(s.name, s.value);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> SqlSession::TakeParameterChanges() {
+  return std::exchange(changed_, {});
+}
+
+char SqlSession::TransactionStatus() const {
+  if (!explicit_) return 'I';
+  return failed_ ? 'E' : 'T';
+}
+
+bool SqlSession::synchronous_commit() const {
+  for (const auto& s : settings_) {
+    if (s.name == "synchronous_commit") return s.value != "off";
+  }
+  return true;
+}
+
+void SqlSession::EnsureTxn() {
+  if (txn_) return;
+  Isolation iso = Isolation::kReadCommitted;
+  for (auto& s : settings_) {
+    if (s.name == "default_transaction_isolation") {
+      auto r = ParseIsolation(s.value);
+      if (r.ok()) iso = *r;
+    }
+  }
+  txn_ = engine_->txns().Begin(iso);
+}
+
+SqlStatus SqlSession::CommitTxn() {
+  if (!txn_) return SqlStatus::Ok();
+  SqlStatus st = engine_->txns().Commit(txn_.get(), synchronous_commit());
+  txn_.reset();
+  explicit_ = false;
+  failed_ = false;
+  return st;
+}
+
+void SqlSession::RollbackTxn() {
+  if (txn_) engine_->txns().Rollback(txn_.get());
+  txn_.reset();
+  explicit_ = false;
+  failed_ = false;
+}
+
+bool SqlSession::Run(const std::string& sql, std::vector<StatementResult>* out) {
+  sql_ = sql;
+  cancel_ = false;
+  pending_.clear();
+  next_ = 0;
+  waiting_ = false;
+  auto parsed = ParsePostgres(sql_);
+  if (!parsed.ok()) {
+    StatementResult r;
+    r.status = parsed.TakeStatus();
+    out->push_back(std::move(r));
+    if (explicit_) {
+      failed_ = true;
+    } else {
+      RollbackTxn();
+    }
+    return true;
+  }
+  pending_ = std::move(parsed.value());
+  if (pending_.empty()) {
+    StatementResult r;
+    r.empty_query = true;
+    out->push_back(std::move(r));
+    return true;
+  }
+  return RunPending(out);
+}
+
+bool SqlSession::Resume(std::vector<StatementResult>* out) {
+  waiting_ = false;
+  return RunPending(out);
+}
+
+void SqlSession::WakeWhenUnblocked(std::function<void()> wake) {
+  if (txn_) engine_->txns().WakeWhenReleased(txn_.get(), std::move(wake));
+}
+
+bool SqlSession::RunPending(std::vector<StatementResult>* out) {
+  while (next_ < pending_.size()) {
+    const ast::Statement& st = pending_[next_];
+    StatementResult r;
+    bool txn_control = st.kind == ast::StatementKind::kTransaction;
+    if (failed_ && !(txn_control && st.transaction->kind != ast::Transaction::Kind::kBegin)) {
+      r.status = MakeError(sqlstate::kInFailedTransaction,
+                           "current transaction is aborted, commands ignored until end of transaction block");
+      out->push_back(std::move(r));
+      next_ = pending_.size();
+      break;
+    }
+    if (cancel_) {
+      cancel_ = false;
+      r.status = MakeError("57014", "canceling statement due to user request");
+    } else {
+      RunStatement(st, &r);
+    }
+    if (!r.status.ok() && r.status.error().sqlstate == sqlstate::kWaitForLock) {
+      waiting_ = true;
+      return false;
+    }
+    bool failed = !r.status.ok();
+    out->push_back(std::move(r));
+    next_++;
+    if (failed) {
+      // The rest of the query string is skipped; outside a block the
+      // implicit transaction is rolled back, inside one the block fails.
+      if (explicit_) {
+        failed_ = true;
+      } else {
+        RollbackTxn();
+      }
+      next_ = pending_.size();
+      break;
+    }
+  }
+  // The end of the query string commits an implicit transaction.
+  if (!explicit_ && txn_) {
+    SqlStatus st = CommitTxn();
+    if (!st.ok()) {
+      StatementResult r;
+      r.status = std::move(st);
+      out->push_back(std::move(r));
+    }
+  }
+  pending_.clear();
+  next_ = 0;
+  return true;
+}
+
+void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
+  switch (st.kind) {
+    case ast::StatementKind::kTransaction: return RunTransaction(st, r);
+    case ast::StatementKind::kSet: return RunSet(st, r);
+    case ast::StatementKind::kShow: return RunShow(st, r);
+    case ast::StatementKind::kCreateTable:
+    case ast::StatementKind::kDrop:
+    case ast::StatementKind::kTruncate: return RunDdl(st, r);
+    default: break;
+  }
+  EnsureTxn();
+  // A statement that met a changed row under READ COMMITTED runs again on a
+  // fresh snapshot (its row locks are kept, so it does not loop for long).
+  for (int attempt = 0;; attempt++) {
+    txn_->BeginStatement();
+    SqlStatus status;
+    switch (st.kind) {
+      case ast::StatementKind::kSelect: {
+        auto plan = PlanSelect(*st.select, engine_->catalog(), sql_);
+        if (!plan.ok()) {
+          status = plan.TakeStatus();
+          break;
+        }
+        std::vector<Row> rows;
+        status = ExecuteSelect(**plan, txn_.get(), &rows);
+        if (status.ok()) {
+          r->tag = "SELECT " + std::to_string(rows.size());
+          SetRows((*plan)->columns, std::move(rows), r);
+        }
+        break;
+      }
+      case ast::StatementKind::kInsert:
+      case ast::StatementKind::kUpdate:
+      case ast::StatementKind::kDelete: {
+        SqlResult<DmlResult> res = DmlResult{};
+        bool returning = false;
+        if (st.kind == ast::StatementKind::kInsert) {
+          auto plan = PlanInsert(*st.insert, engine_->catalog(), sql_);
+          if (!plan.ok()) {
+            status = plan.TakeStatus();
+            break;
+          }
+          res = ExecuteInsert(**plan, txn_.get(), &engine_->catalog());
+          if (res.ok()) r->tag = "INSERT 0 " + std::to_string(res->count);
+          returning = !(*plan)->returning.empty();
+          if (returning) r->columns = (*plan)->returning_columns;
+        } else if (st.kind == ast::StatementKind::kUpdate) {
+          auto plan = PlanUpdate(*st.update, engine_->catalog(), sql_);
+          if (!plan.ok()) {
+            status = plan.TakeStatus();
+            break;
+          }
+          res = ExecuteUpdate(**plan, txn_.get());
+          if (res.ok()) r->tag = "UPDATE " + std::to_string(res->count);
+          returning = !(*plan)->returning.empty();
+          if (returning) r->columns = (*plan)->returning_columns;
+        } else {
+          auto plan = PlanDelete(*st.del, engine_->catalog(), sql_);
+          if (!plan.ok()) {
+            status = plan.TakeStatus();
+            break;
+          }
+          res = ExecuteDelete(**plan, txn_.get());
+          if (res.ok()) r->tag = "DELETE " + std::to_string(res->count);
+          returning = !(*plan)->returning.empty();
+          if (returning) r->columns = (*plan)->returning_columns;
+        }
+        if (!res.ok()) {
+          status = res.TakeStatus();
+          break;
+        }
+        if (returning) {
+          r->returns_rows = true;
+          r->rows = std::move(res->returning);
+        }
+        break;
+      }
+      default:
+        status = MakeError(sqlstate::kFeatureNotSupported, "this statement is not supported by LumaDB yet");
+    }
+    if (status.ok()) {
+      txn_->EndStatement();
+      return;
+    }
+    txn_->RollbackStatement();
+    if (status.error().sqlstate == sqlstate::kRestart && attempt < 100) continue;
+    if (status.error().sqlstate == sqlstate::kRestart) {
+      status = MakeError(sqlstate::kSerializationFailure, "could not serialize access due to concurrent update");
+    }
+    r->status = std::move(status);
+    r->returns_rows = false;
+    r->columns.clear();
+    r->rows.clear();
+    return;
+  }
+}
+
+void SqlSession::RunTransaction(const ast::Statement& st, StatementResult* r) {
+  const ast::Transaction& t = *st.transaction;
+  switch (t.kind) {
+    case ast::Transaction::Kind::kBegin: {
+      r->tag = BeginTag(st.text);
+      if (explicit_) {
+        r->notices.push_back({"WARNING", sqlstate::kActiveTransaction, "there is already a transaction in progress"});
+        return;
+      }
+      Isolation iso = Isolation::kReadCommitted;
+      if (!t.isolation.empty()) {
+        auto p = ParseIsolation(t.isolation);
+        if (!p.ok()) {
+          r->status = p.TakeStatus();
+          return;
+        }
+        iso = *p;
+      }
+      EnsureTxn();
+      if (!t.isolation.empty()) txn_->set_isolation(iso);
+      explicit_ = true;
+      return;
+    }
+    case ast::Transaction::Kind::kCommit: {
+      if (!explicit_) {
+        r->tag = "COMMIT";
+        r->notices.push_back({"WARNING", sqlstate::kNoActiveTransaction, "there is no transaction in progress"});
+        return;
+      }
+      if (failed_) {
+        r->tag = "ROLLBACK";
+        RollbackTxn();
+        return;
+      }
+      r->tag = "COMMIT";
+      r->status = CommitTxn();
+      return;
+    }
+    case ast::Transaction::Kind::kRollback:
+      r->tag = "ROLLBACK";
+      if (!explicit_) {
+        r->notices.push_back({"WARNING", sqlstate::kNoActiveTransaction, "there is no transaction in progress"});
+      }
+      RollbackTxn();
+      return;
+  }
+}
+
+void SqlSession::RunSet(const ast::Statement& st, StatementResult* r) {
+  const ast::SetVariable& s = *st.set;
+  r->tag = s.reset ? "RESET" : "SET";
+  if (s.name == "transaction" || s.name == "session characteristics") {
+    r->status = MakeError(sqlstate::kFeatureNotSupported,
+                          "SET TRANSACTION is not supported by LumaDB yet; use BEGIN ISOLATION LEVEL ... or "
+                          "SET default_transaction_isolation");
+    return;
+  }
+  if (s.reset && s.name == "all") {
+    for (auto& set : settings_) {
+      if (set.kind == Setting::Kind::kFixed || set.value == set.reset_value) continue;
+      set.value = set.reset_value;
+      if (set.report) changed_.emplace_back(set.name, set.value);
+    }
+    return;
+  }
+  Setting* setting = FindSetting(s.name);
+  if (setting == nullptr) {
+    if (s.name.find('.') != std::string::npos) {
+      std::string v;
+      for (size_t i = 0; i < s.values.size(); i++) v += (i ? ", " : "") + s.values[i];
+      settings_.push_back(Setting{s.name, Setting::Kind::kString, v, "", false, ""});
+      return;
+    }
+    r->status = MakeError(sqlstate::kUndefinedParameter, "unrecognized configuration parameter \"" + s.name + "\"");
+    return;
+  }
+  if (s.reset) {
+    if (setting->kind == Setting::Kind::kFixed) {
+      r->status = MakeError(sqlstate::kCantChangeRuntimeParam, "parameter \"" + setting->name + "\" cannot be changed");
+      return;
+    }
+    if (setting->value != setting->reset_value && setting->report) {
+      changed_.emplace_back(setting->name, setting->reset_value);
+    }
+    setting->value = setting->reset_value;
+    return;
+  }
+  r->status = Assign(setting, s.values);
+}
+
+void SqlSession::RunShow(const ast::Statement& st, StatementResult* r) {
+  const std::string& name = st.show->name;
+  r->tag = "SHOW";
+  Type text = Type::Of(TypeId::kText);
+  if (name == "all") {
+    std::vector<Row> rows;
+    std::vector<Setting> sorted = settings_;
+    std::sort(sorted.begin(), sorted.end(), [](const Setting& a, const Setting& b) {
+      return Lower(a.name) < Lower(b.name);
+    });
+    for (const auto& s : sorted) {
+      rows.push_back({Value::String(text, s.name), Value::String(text, s.value), Value::String(text, s.description)});
+    }
+    SetRows({ResultColumn{"name", text}, ResultColumn{"setting", text}, ResultColumn{"description", text}},
+            std::move(rows), r);
+    return;
+  }
+  Setting* s = FindSetting(name);
+  if (s == nullptr && name == "transaction isolation level") s = FindSetting("transaction_isolation");
+  if (s == nullptr) {
+    r->status = MakeError(sqlstate::kUndefinedParameter, "unrecognized configuration parameter \"" + name + "\"");
+    return;
+  }
+  std::string value = s->value;
+  if (s->name == "transaction_isolation" && txn_) {
+    switch (txn_->isolation()) {
+      case Isolation::kReadCommitted: value = "read committed"; break;
+      case Isolation::kRepeatableRead: value = "repeatable read"; break;
+      case Isolation::kSerializable: value = "serializable"; break;
+    }
+  }
+  SetRows({ResultColumn{s->name, text}}, {{Value::String(text, value)}}, r);
+}
+
+void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
+  Catalog& catalog = engine_->catalog();
+  switch (st.kind) {
+    case ast::StatementKind::kCreateTable: {
+      r->tag = "CREATE TABLE";
+      const ast::CreateTable& c = *st.create_table;
+      auto table = PlanCreateTable(c, sql_);
+      if (!table.ok()) {
+        r->status = table.TakeStatus();
+        return;
+      }
+      if (catalog.Find(table->name) != nullptr && c.if_not_exists) {
+        r->notices.push_back({"NOTICE", "42P07", "relation \"" + table->name + "\" already exists, skipping"});
+        return;
+      }
+      r->status = catalog.Create(std::move(table.value()));
+      if (!r->status.ok()) r->status.error().position = CharPosition(sql_, c.table.location);
+      return;
+    }
+    case ast::StatementKind::kDrop: {
+      r->tag = "DROP TABLE";
+      const ast::Drop& d = *st.drop;
+      // Every named table must exist (or IF EXISTS) before any is dropped.
+      for (const auto& ref : d.objects) {
+        if (catalog.Find(ref.names.back()) == nullptr && !d.if_exists) {
+          r->status = MakeError(sqlstate::kUndefinedTable, "table \"" + ref.names.back() + "\" does not exist");
+          return;
+        }
+      }
+      for (const auto& ref : d.objects) {
+        const std::string& name = ref.names.back();
+        if (catalog.Find(name) == nullptr) {
+          r->notices.push_back({"NOTICE", "00000", "table \"" + name + "\" does not exist, skipping"});
+          continue;
+        }
+        storage::WriteBatch batch;
+        r->status = catalog.Drop(name, &batch);
+        if (!r->status.ok()) return;
+      }
+      return;
+    }
+    case ast::StatementKind::kTruncate: {
+      r->tag = "TRUNCATE TABLE";
+      std::vector<std::shared_ptr<const Table>> tables;
+      for (const auto& ref : st.truncate) {
+        auto t = ResolveTable(ref, catalog, sql_);
+        if (!t.ok()) {
+          r->status = t.TakeStatus();
+          return;
+        }
+        tables.push_back(*t);
+      }
+      storage::WriteBatch batch;
+      for (const auto& t : tables) {
+        std::string prefix = keys::RowPrefix(t->oid);
+        batch.DeleteRange(storage::Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
+      }
+      Status s = engine_->store()->Write(&batch, /*sync=*/true);
+      if (!s.ok()) r->status = MakeError(sqlstate::kIoError, "could not write to storage: " + s.message());
+      return;
+    }
+    default: return;
+  }
+}
+
+}  // namespace lumadb::engine::sql

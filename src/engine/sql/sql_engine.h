@@ -1,0 +1,132 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/sql/common/error.h"
+#include "engine/sql/parser/ast.h"
+#include "engine/sql/planner/planner.h"
+#include "engine/sql/types/types.h"
+
+namespace lumadb::storage {
+class Store;
+}  // namespace lumadb::storage
+
+// The SQL engine's front door for protocol handlers: an engine over the
+// store, and per-connection sessions that run query strings with
+// PostgreSQL's transaction-block rules and settings. Sessions never see a
+// socket; they return results that a wire protocol encodes.
+namespace lumadb::engine::sql {
+
+class Catalog;
+class TxnManager;
+class Txn;
+
+class SqlEngine {
+ public:
+  explicit SqlEngine(storage::Store* store);
+  ~SqlEngine();
+  // Reads the catalog from storage.
+  SqlStatus Load();
+  // One WAL fsync for every transaction committed since the last (called
+  // once per event-loop round, before replies go out: group commit).
+  SqlStatus SyncIfNeeded();
+
+  Catalog& catalog() { return *catalog_; }
+  TxnManager& txns() { return *txns_; }
+  storage::Store* store() { return store_; }
+
+ private:
+  storage::Store* store_;
+  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<TxnManager> txns_;
+};
+
+struct Notice {
+  std::string severity;  // "WARNING", "NOTICE"
+  std::string sqlstate;
+  std::string message;
+};
+
+// The outcome of one statement of a query string.
+struct StatementResult {
+  bool returns_rows = false;
+  std::vector<ResultColumn> columns;
+  std::vector<std::vector<Value>> rows;
+  std::string tag;  // "INSERT 0 3", "SELECT 2", "BEGIN", ...
+  std::vector<Notice> notices;
+  bool empty_query = false;
+  SqlStatus status;  // set when the statement failed (nothing else is then meaningful)
+};
+
+// One run-time setting (GUC) as SET and SHOW see it.
+struct Setting {
+  enum class Kind : uint8_t { kString, kBool, kInt, kFixed };
+  std::string name;  // PostgreSQL's spelling ("DateStyle")
+  Kind kind = Kind::kString;
+  std::string value;
+  std::string reset_value;
+  bool report = false;  // GUC_REPORT: sent in ParameterStatus
+  std::string description;
+};
+
+class SqlSession {
+ public:
+  SqlSession(SqlEngine* engine, std::string user);
+  ~SqlSession();  // rolls back an open transaction
+
+  // A startup-packet setting (application_name, DateStyle, options' -c ...).
+  SqlStatus SetStartupParameter(const std::string& name, const std::string& value);
+  // Settings PostgreSQL reports in ParameterStatus, in its order.
+  std::vector<std::pair<std::string, std::string>> ReportedParameters() const;
+  // Reported settings changed by SET since the last call.
+  std::vector<std::pair<std::string, std::string>> TakeParameterChanges();
+
+  // Runs a query string (one or several statements). Results are appended to
+  // `out` as statements finish. Returns false when a statement waits for a
+  // row lock held by another transaction: call WakeWhenUnblocked, then Resume
+  // when woken (or after a while).
+  bool Run(const std::string& sql, std::vector<StatementResult>* out);
+  bool Resume(std::vector<StatementResult>* out);
+  void WakeWhenUnblocked(std::function<void()> wake);
+  bool waiting() const { return waiting_; }
+  // Cancels the waiting statement (CancelRequest): Resume then reports 57014.
+  void Cancel() { cancel_ = true; }
+
+  // 'I' idle, 'T' in a transaction block, 'E' in a failed one.
+  char TransactionStatus() const;
+  bool synchronous_commit() const;
+
+ private:
+  bool RunPending(std::vector<StatementResult>* out);
+  void RunStatement(const ast::Statement& st, StatementResult* r);
+  void RunTransaction(const ast::Statement& st, StatementResult* r);
+  void RunSet(const ast::Statement& st, StatementResult* r);
+  void RunShow(const ast::Statement& st, StatementResult* r);
+  void RunDdl(const ast::Statement& st, StatementResult* r);
+  Setting* FindSetting(const std::string& name);
+  SqlStatus Assign(Setting* s, const std::vector<std::string>& values);
+  void EnsureTxn();
+  SqlStatus CommitTxn();
+  void RollbackTxn();
+
+  SqlEngine* engine_;
+  std::string user_;
+  std::vector<Setting> settings_;
+  std::vector<std::pair<std::string, std::string>> changed_;
+  std::unique_ptr<Txn> txn_;
+  bool explicit_ = false;  // inside BEGIN ... COMMIT
+  bool failed_ = false;    // the block had an error: only ROLLBACK/COMMIT work
+  // The query string being run.
+  std::string sql_;
+  std::vector<ast::Statement> pending_;
+  size_t next_ = 0;
+  bool waiting_ = false;
+  bool cancel_ = false;
+};
+
+}  // namespace lumadb::engine::sql

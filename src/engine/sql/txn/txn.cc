@@ -1,0 +1,282 @@
+#include "engine/sql/txn/txn.h"
+
+#include "storage/key_codec.h"
+#include "storage/rocks_store.h"
+
+namespace lumadb::engine::sql {
+
+using storage::Cf;
+
+namespace {
+SqlError StorageError(const Status& st) {
+  return MakeError(sqlstate::kIoError, "could not access storage: " + st.message());
+}
+// Past this many remembered commits, forget those no snapshot can miss.
+constexpr size_t kRecentPruneAt = 4096;
+}  // namespace
+
+Txn::~Txn() {
+  if (mgr_ != nullptr) mgr_->Rollback(this);
+}
+
+void Txn::BeginStatement() {
+  undo_.clear();
+  if (have_snapshot_ && isolation_ != Isolation::kReadCommitted) return;
+  mgr_->DropSnapshot(this);
+  mgr_->TakeSnapshot(this);
+}
+
+void Txn::RollbackStatement() {
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    if (!it->second.has_value()) {
+      writes_.erase(it->first);
+    } else {
+      writes_[it->first] = std::move(*it->second);
+    }
+  }
+  undo_.clear();
+}
+
+void Txn::Record(const std::string& key) {
+  auto it = writes_.find(key);
+  if (it == writes_.end()) {
+    undo_.emplace_back(key, std::nullopt);
+  } else {
+    undo_.emplace_back(key, it->second);
+  }
+}
+
+void Txn::Put(const std::string& key, std::string value) {
+  Record(key);
+  writes_[key] = std::move(value);
+}
+
+void Txn::Delete(const std::string& key) {
+  Record(key);
+  writes_[key] = std::nullopt;
+}
+
+bool Txn::Get(std::string_view key, std::string* value, bool latest) const {
+  auto it = writes_.find(key);
+  if (it != writes_.end()) {
+    if (!it->second.has_value()) return false;
+    *value = *it->second;
+    return true;
+  }
+  Status st = mgr_->store()->Get(Cf::kSql, key, value, latest ? nullptr : snap_.get());
+  return st.ok();
+}
+
+SqlStatus Txn::Scan(std::string_view prefix,
+                    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  // Merge the snapshot's keys with the write set's, the write set winning.
+  auto w = writes_.lower_bound(prefix);
+  auto in_prefix = [&](const std::string& k) { return k.compare(0, prefix.size(), prefix) == 0; };
+  bool stopped = false;
+  Status st = mgr_->store()->ScanPrefix(
+      Cf::kSql, prefix,
+      [&](std::string_view k, std::string_view v) {
+        while (w != writes_.end() && in_prefix(w->first) && std::string_view(w->first) < k) {
+          if (w->second.has_value() && !fn(w->first, *w->second)) {
+            stopped = true;
+            return false;
+          }
+          ++w;
+        }
+        if (w != writes_.end() && std::string_view(w->first) == k) {
+          bool go = !w->second.has_value() || fn(w->first, *w->second);
+          ++w;
+          if (!go) stopped = true;
+          return go;
+        }
+        if (!fn(k, v)) {
+          stopped = true;
+          return false;
+        }
+        return true;
+      },
+      snap_.get());
+  if (!st.ok()) return StorageError(st);
+  if (stopped) return SqlStatus::Ok();
+  for (; w != writes_.end() && in_prefix(w->first); ++w) {
+    if (w->second.has_value() && !fn(w->first, *w->second)) break;
+  }
+  return SqlStatus::Ok();
+}
+
+LockResult Txn::Lock(const std::string& key) { return mgr_->Lock(this, key); }
+
+// ---- TxnManager ----
+
+std::unique_ptr<Txn> TxnManager::Begin(Isolation iso) {
+  std::lock_guard<std::mutex> g(mu_);
+  return std::unique_ptr<Txn>(new Txn(this, next_txn_++, iso));
+}
+
+void TxnManager::TakeSnapshot(Txn* txn) {
+  std::lock_guard<std::mutex> g(mu_);
+  txn->snap_ = store_->NewSnapshot();
+  txn->snap_seq_ = commit_seq_;
+  txn->have_snapshot_ = true;
+  snapshots_.insert(commit_seq_);
+}
+
+void TxnManager::DropSnapshot(Txn* txn) {
+  if (!txn->have_snapshot_) return;
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = snapshots_.find(txn->snap_seq_);
+  if (it != snapshots_.end()) snapshots_.erase(it);
+  txn->snap_.reset();
+  txn->have_snapshot_ = false;
+}
+
+LockResult TxnManager::Lock(Txn* txn, const std::string& key) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto [it, inserted] = locks_.try_emplace(key, txn->id_);
+  if (!inserted && it->second != txn->id_) {
+    txn->blocker_ = it->second;
+    return WouldDeadlock(txn->id_, it->second) ? LockResult::kDeadlock : LockResult::kWait;
+  }
+  if (inserted) {
+    txn->locks_.push_back(key);
+    holders_[txn->id_]++;
+  }
+  txn->blocker_ = 0;
+  waits_for_.erase(txn->id_);
+  auto r = recent_.find(key);
+  if (r != recent_.end() && r->second > txn->snap_seq_) return LockResult::kStale;
+  return LockResult::kAcquired;
+}
+
+bool TxnManager::WouldDeadlock(uint64_t txn, uint64_t holder) const {
+  // Each transaction waits for at most one other: follow the chain.
+  for (size_t steps = 0; steps < waits_for_.size() + 1; steps++) {
+    if (holder == txn) return true;
+    auto it = waits_for_.find(holder);
+    if (it == waits_for_.end()) return false;
+    holder = it->second;
+  }
+  return false;
+}
+
+void TxnManager::WakeWhenReleased(Txn* txn, std::function<void()> wake) {
+  std::vector<std::function<void()>> run_now;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    uint64_t holder = txn->blocker_;
+    if (holders_.count(holder) == 0) {
+      run_now.push_back(std::move(wake));
+    } else {
+      waits_for_[txn->id_] = holder;
+      auto& list = waiters_[holder];
+      list.emplace_back(txn->id_, std::move(wake));
+    }
+  }
+  for (auto& w : run_now) w();
+}
+
+void TxnManager::CancelWake(uint64_t txn_id) {
+  std::lock_guard<std::mutex> g(mu_);
+  waits_for_.erase(txn_id);
+  for (auto& [holder, list] : waiters_) {
+    for (auto it = list.begin(); it != list.end();) {
+      it = it->first == txn_id ? list.erase(it) : it + 1;
+    }
+  }
+}
+
+void TxnManager::ReleaseLocked(Txn* txn, std::vector<std::function<void()>>* wakes) {
+  for (const auto& k : txn->locks_) {
+    auto it = locks_.find(k);
+    if (it != locks_.end() && it->second == txn->id_) locks_.erase(it);
+  }
+  txn->locks_.clear();
+  holders_.erase(txn->id_);
+  waits_for_.erase(txn->id_);
+  auto w = waiters_.find(txn->id_);
+  if (w != waiters_.end()) {
+    for (auto& [waiter, fn] : w->second) {
+      waits_for_.erase(waiter);
+      wakes->push_back(std::move(fn));
+    }
+    waiters_.erase(w);
+  }
+  if (txn->have_snapshot_) {
+    auto it = snapshots_.find(txn->snap_seq_);
+    if (it != snapshots_.end()) snapshots_.erase(it);
+    txn->snap_.reset();
+    txn->have_snapshot_ = false;
+  }
+}
+
+void TxnManager::PruneRecentLocked() {
+  if (recent_.size() < kRecentPruneAt) return;
+  uint64_t oldest = snapshots_.empty() ? commit_seq_ : *snapshots_.begin();
+  for (auto it = recent_.begin(); it != recent_.end();) {
+    it = it->second <= oldest ? recent_.erase(it) : std::next(it);
+  }
+}
+
+SqlStatus TxnManager::Commit(Txn* txn, bool durable) {
+  std::vector<std::function<void()>> wakes;
+  SqlStatus result;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (!txn->writes_.empty()) {
+      storage::WriteBatch batch;
+      for (const auto& [k, v] : txn->writes_) {
+        if (v.has_value()) {
+          batch.Put(Cf::kSql, k, *v);
+        } else {
+          batch.Delete(Cf::kSql, k);
+        }
+      }
+      Status st = store_->Write(&batch, /*sync=*/false);
+      if (!st.ok()) {
+        result = StorageError(st);
+      } else {
+        uint64_t seq = ++commit_seq_;
+        for (const auto& [k, v] : txn->writes_) recent_[k] = seq;
+        if (durable) need_sync_seq_.store(seq, std::memory_order_release);
+        PruneRecentLocked();
+      }
+    }
+    txn->writes_.clear();
+    txn->undo_.clear();
+    ReleaseLocked(txn, &wakes);
+  }
+  for (auto& w : wakes) w();
+  return result;
+}
+
+void TxnManager::Rollback(Txn* txn) {
+  std::vector<std::function<void()>> wakes;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    txn->writes_.clear();
+    txn->undo_.clear();
+    ReleaseLocked(txn, &wakes);
+    // A rolled-back waiter no longer waits.
+    for (auto& [holder, list] : waiters_) {
+      for (auto it = list.begin(); it != list.end();) {
+        it = it->first == txn->id_ ? list.erase(it) : it + 1;
+      }
+    }
+  }
+  for (auto& w : wakes) w();
+}
+
+SqlStatus TxnManager::SyncIfNeeded() {
+  uint64_t target = need_sync_seq_.load(std::memory_order_acquire);
+  if (synced_seq_.load(std::memory_order_acquire) >= target) return SqlStatus::Ok();
+  // Every commit up to `target` is in the WAL: one fsync makes them all
+  // durable (group commit), whichever session's round runs it.
+  Status st = store_->SyncWal();
+  if (!st.ok()) return StorageError(st);
+  uint64_t cur = synced_seq_.load(std::memory_order_relaxed);
+  while (cur < target && !synced_seq_.compare_exchange_weak(cur, target)) {
+  }
+  return SqlStatus::Ok();
+}
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,152 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/sql/common/error.h"
+
+namespace lumadb::storage {
+class Store;
+class Snapshot;
+}  // namespace lumadb::storage
+
+// Transactions of the SQL engine over RocksDB.
+//
+// A transaction keeps its writes in a private write set (key -> new value or
+// deletion) that its own reads see on top of a RocksDB snapshot; COMMIT
+// applies the write set as one atomic batch. Other sessions never see
+// uncommitted data. Writers take an exclusive lock on each row key they
+// change; a second writer of the same row waits for the first (the session
+// retries its statement when woken), and a wait that would close a cycle is a
+// deadlock (40P01). Each commit gets a sequence number and each snapshot
+// records the last one it includes, so a writer can tell that the row it read
+// was changed by a transaction that committed after its snapshot: READ
+// COMMITTED then re-runs the statement on a fresh snapshot (as PostgreSQL
+// re-checks the updated row), REPEATABLE READ and SERIALIZABLE fail with 40001.
+namespace lumadb::engine::sql {
+
+class TxnManager;
+
+enum class Isolation : uint8_t { kReadCommitted, kRepeatableRead, kSerializable };
+
+// What a row lock attempt found.
+enum class LockResult : uint8_t {
+  kAcquired,
+  kWait,      // another transaction holds it: retry the statement when woken
+  kStale,     // acquired, but a transaction that committed after the snapshot changed the row
+  kDeadlock,  // waiting would close a cycle of waiting transactions
+};
+
+class Txn {
+ public:
+  ~Txn();
+  Txn(const Txn&) = delete;
+  Txn& operator=(const Txn&) = delete;
+
+  uint64_t id() const { return id_; }
+  TxnManager* manager() const { return mgr_; }
+  Isolation isolation() const { return isolation_; }
+  void set_isolation(Isolation i) { isolation_ = i; }
+
+  // Starts a statement: READ COMMITTED takes a fresh snapshot; the others keep
+  // the one taken by the transaction's first statement.
+  void BeginStatement();
+  // Undoes the writes of the current statement (after an error or a wait).
+  void RollbackStatement();
+  void EndStatement() { undo_.clear(); }
+
+  // Reads through the write set, then the snapshot (latest = read the newest
+  // committed version instead, as unique checks do).
+  bool Get(std::string_view key, std::string* value, bool latest = false) const;
+  // Calls fn(key, value) for every visible key with `prefix`, in key order;
+  // stops when fn returns false.
+  SqlStatus Scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn) const;
+
+  // Takes the row lock of `key` (kept to the end of the transaction).
+  LockResult Lock(const std::string& key);
+  // The transaction that holds the lock this transaction waits for, for the
+  // deadlock error's detail (0 = none).
+  uint64_t blocker() const { return blocker_; }
+
+  void Put(const std::string& key, std::string value);
+  void Delete(const std::string& key);
+  bool has_writes() const { return !writes_.empty(); }
+
+ private:
+  friend class TxnManager;
+  Txn(TxnManager* mgr, uint64_t id, Isolation iso) : mgr_(mgr), id_(id), isolation_(iso) {}
+  void Record(const std::string& key);
+
+  TxnManager* mgr_;
+  uint64_t id_;
+  Isolation isolation_;
+  std::unique_ptr<storage::Snapshot> snap_;
+  uint64_t snap_seq_ = 0;
+  bool have_snapshot_ = false;
+  std::map<std::string, std::optional<std::string>, std::less<>> writes_;
+  // Previous write-set entries of keys the current statement changed
+  // (nullopt = the key was not in the write set).
+  std::vector<std::pair<std::string, std::optional<std::optional<std::string>>>> undo_;
+  std::vector<std::string> locks_;
+  uint64_t blocker_ = 0;
+};
+
+class TxnManager {
+ public:
+  explicit TxnManager(storage::Store* store) : store_(store) {}
+
+  std::unique_ptr<Txn> Begin(Isolation iso);
+  // Applies the write set (without fsync: the caller syncs once per event
+  // loop round, see SyncIfNeeded) and releases the locks. `durable` = false
+  // (synchronous_commit = off) does not ask for that fsync.
+  SqlStatus Commit(Txn* txn, bool durable = true);
+  void Rollback(Txn* txn);
+
+  // Called when a transaction this one waited for ends; `wake` is run once
+  // (from any thread). Replaces an earlier registration of the same txn.
+  void WakeWhenReleased(Txn* txn, std::function<void()> wake);
+  // Forgets a registration (the waiting session went away).
+  void CancelWake(uint64_t txn_id);
+
+  // Makes every committed write durable: one WAL fsync when anything was
+  // committed since the last one finished.
+  SqlStatus SyncIfNeeded();
+  storage::Store* store() { return store_; }
+
+ private:
+  friend class Txn;
+  void TakeSnapshot(Txn* txn);
+  void DropSnapshot(Txn* txn);
+  LockResult Lock(Txn* txn, const std::string& key);
+  // Lock holders' waits-for chain starting at `holder` reaches `txn`.
+  bool WouldDeadlock(uint64_t txn, uint64_t holder) const;
+  void ReleaseLocked(Txn* txn, std::vector<std::function<void()>>* wakes);
+  void PruneRecentLocked();
+
+  storage::Store* store_;
+  std::mutex mu_;
+  uint64_t next_txn_ = 1;
+  uint64_t commit_seq_ = 0;
+  std::unordered_map<std::string, uint64_t> locks_;       // row key -> holder txn
+  std::unordered_map<std::string, uint64_t> recent_;      // row key -> commit seq of the last change
+  std::multiset<uint64_t> snapshots_;                     // snapshot seqs in use
+  std::unordered_map<uint64_t, uint64_t> waits_for_;      // txn -> holder it waits for
+  std::unordered_map<uint64_t, std::vector<std::pair<uint64_t, std::function<void()>>>> waiters_;  // holder -> waiting txns
+  std::unordered_map<uint64_t, size_t> holders_;          // txn -> row locks it holds
+  // Commits up to synced_seq_ are fsync'd; need_sync_seq_ is the last one
+  // that asked to be (atomics: SyncIfNeeded's check runs every loop round).
+  std::atomic<uint64_t> synced_seq_{0};
+  std::atomic<uint64_t> need_sync_seq_{0};
+};
+
+}  // namespace lumadb::engine::sql

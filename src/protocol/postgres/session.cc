@@ -1,0 +1,412 @@
+#include "protocol/postgres/session.h"
+
+#include <random>
+
+#include "common/clock.h"
+
+namespace lumadb::protocol::postgres {
+
+using engine::sql::StatementResult;
+
+namespace {
+
+// How long a parked statement waits before looking at its lock again, in
+// case a wake-up was missed.
+constexpr int64_t kRetryMs = 250;
+
+ErrorFields ToFields(const engine::sql::SqlError& e, const char* severity) {
+  ErrorFields f;
+  f.severity = severity;
+  f.sqlstate = e.sqlstate;
+  f.message = e.message;
+  f.detail = e.detail;
+  f.hint = e.hint;
+  f.position = e.position;
+  if (!e.table.empty()) f.schema = "public";
+  f.table = e.table;
+  f.column = e.column;
+  f.constraint = e.constraint;
+  return f;
+}
+
+int32_t RandomKey() {
+  static thread_local std::mt19937 rng(std::random_device{}());
+  return static_cast<int32_t>(rng());
+}
+
+// The "options" startup parameter: "-c name=value --name=value ...".
+std::vector<std::pair<std::string, std::string>> ParseOptions(std::string_view s) {
+  std::vector<std::string> words;
+  std::string cur;
+  for (size_t i = 0; i < s.size(); i++) {
+    char c = s[i];
+    if (c == '\\' && i + 1 < s.size()) {
+      cur.push_back(s[++i]);
+    } else if (c == ' ' || c == '\t') {
+      if (!cur.empty()) words.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) words.push_back(cur);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (size_t i = 0; i < words.size(); i++) {
+    std::string w = words[i];
+    if (w == "-c" && i + 1 < words.size()) {
+      w = words[++i];
+    } else if (w.rfind("--", 0) == 0) {
+      w = w.substr(2);
+    } else if (w.rfind("-c", 0) == 0) {
+      w = w.substr(2);
+    } else {
+      continue;
+    }
+    size_t eq = w.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = w.substr(0, eq);
+    for (auto& ch : name) {
+      if (ch == '-') ch = '_';
+    }
+    out.emplace_back(name, w.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+PgSession::PgSession(PgServer& server, net::Connection& conn) : server_(server) { (void)conn; }
+
+PgSession::~PgSession() {
+  if (pid_ != 0) server_.Unregister(pid_);
+}
+
+void PgSession::OnClose(net::Connection& conn) {
+  if (retry_timer_ != 0) {
+    conn.worker().CancelTimer(retry_timer_);
+    retry_timer_ = 0;
+  }
+  state_ = State::kClosed;
+  sql_.reset();  // rolls back what was open
+}
+
+void PgSession::Fatal(net::Connection& conn, const std::string& sqlstate, const std::string& message) {
+  ErrorFields f;
+  f.severity = "FATAL";
+  f.sqlstate = sqlstate;
+  f.message = message;
+  AppendErrorResponse(&conn.out(), f);
+  conn.CloseAfterWrite();
+  state_ = State::kClosed;
+}
+
+void PgSession::OnData(net::Connection& conn) {
+  while (!conn.close_requested() && conn.CanWrite()) {
+    bool more = false;
+    switch (state_) {
+      case State::kStartup: more = ProcessStartup(conn); break;
+      case State::kReady:
+      case State::kSkipToSync: more = ProcessMessage(conn); break;
+      case State::kWaiting:
+      case State::kClosed: return;
+    }
+    if (!more) return;
+  }
+}
+
+bool PgSession::ProcessStartup(net::Connection& conn) {
+  StartupPacket pkt;
+  ParseResult r = ParseStartup(conn.in().Readable(), &pkt);
+  if (r.status == Parse::kIncomplete) return false;
+  if (r.status == Parse::kError) {
+    Fatal(conn, r.sqlstate.empty() ? "08P01" : r.sqlstate, r.error);
+    return false;
+  }
+  conn.in().Consume(r.consumed);
+  switch (pkt.kind) {
+    case StartupKind::kSslRequest:
+    case StartupKind::kGssEncRequest:
+      conn.out().push_back('N');  // no TLS / GSSAPI encryption: go on in the clear
+      return true;
+    case StartupKind::kCancel:
+      server_.Cancel(pkt.cancel_pid, pkt.cancel_key);
+      conn.Close();
+      state_ = State::kClosed;
+      return false;
+    case StartupKind::kStartup: break;
+  }
+  auto user = pkt.Get("user");
+  if (!user || user->empty()) {
+    Fatal(conn, "28000", "no PostgreSQL user name specified in startup packet");
+    return false;
+  }
+  std::string user_name(*user);
+  // With no users configured, the server is a fresh `initdb -A trust`: the
+  // superuser postgres and its database postgres.
+  if (user_name != "postgres") {
+    Fatal(conn, "28000", "role \"" + user_name + "\" does not exist");
+    return false;
+  }
+  auto db = pkt.Get("database");
+  std::string database = db && !db->empty() ? std::string(*db) : user_name;
+  if (database != "postgres") {
+    Fatal(conn, "3D000", "database \"" + database + "\" does not exist");
+    return false;
+  }
+  sql_ = std::make_unique<engine::sql::SqlSession>(&server_.engine(), user_name);
+  std::vector<std::string> unrecognized;
+  for (const auto& [name, value] : pkt.params) {
+    if (name == "user" || name == "database" || name == "replication") continue;
+    if (name.rfind("_pq_.", 0) == 0) {
+      unrecognized.push_back(name);
+      continue;
+    }
+    std::vector<std::pair<std::string, std::string>> settings;
+    if (name == "options") {
+      settings = ParseOptions(value);
+    } else {
+      settings.emplace_back(name, value);
+    }
+    for (const auto& [n, v] : settings) {
+      engine::sql::SqlStatus st = sql_->SetStartupParameter(n, v);
+      if (!st.ok()) {
+        Fatal(conn, st.error().sqlstate, st.error().message);
+        return false;
+      }
+    }
+  }
+  if ((pkt.protocol & 0xFFFF) != 0 || !unrecognized.empty()) {
+    AppendNegotiateProtocolVersion(&conn.out(), 0, unrecognized);
+  }
+  AppendAuthOk(&conn.out());
+  for (const auto& [name, value] : sql_->ReportedParameters()) AppendParameterStatus(&conn.out(), name, value);
+  int32_t secret = RandomKey();
+  pid_ = server_.Register(&conn.worker(), conn.id(), secret);
+  AppendBackendKeyData(&conn.out(), pid_, secret);
+  AppendReadyForQuery(&conn.out(), 'I');
+  state_ = State::kReady;
+  return true;
+}
+
+bool PgSession::ProcessMessage(net::Connection& conn) {
+  Message m;
+  ParseResult r = ParseMessage(conn.in().Readable(), server_.config().max_message, &m);
+  if (r.status == Parse::kIncomplete) return false;
+  if (r.status == Parse::kError) {
+    Fatal(conn, r.sqlstate.empty() ? "08P01" : r.sqlstate, r.error);
+    return false;
+  }
+  // The body points into the input buffer: copy what outlives Consume.
+  std::string body(m.body);
+  conn.in().Consume(r.consumed);
+  if (state_ == State::kSkipToSync) {
+    // After an error in the extended protocol, messages up to Sync are discarded.
+    if (m.type == 'S') {
+      state_ = State::kReady;
+      Finish(conn);
+    } else if (m.type == 'X') {
+      conn.Close();
+      state_ = State::kClosed;
+      return false;
+    }
+    return true;
+  }
+  switch (m.type) {
+    case 'Q': {
+      std::string_view sql;
+      if (!DecodeQuery(body, &sql)) {
+        Fatal(conn, "08P01", "invalid string in message");
+        return false;
+      }
+      RunQuery(conn, std::string(sql));
+      return state_ == State::kReady;
+    }
+    case 'X':
+      conn.Close();
+      state_ = State::kClosed;
+      return false;
+    case 'S':
+      Finish(conn);
+      return true;
+    case 'H':
+      return true;
+    case 'd':
+    case 'c':
+    case 'f':
+      // CopyData/CopyDone/CopyFail outside COPY are ignored, as PostgreSQL does.
+      return true;
+    case 'P':
+    case 'B':
+    case 'D':
+    case 'E':
+    case 'C': {
+      ErrorFields f;
+      f.sqlstate = "0A000";
+      f.message = "the extended query protocol is not supported by LumaDB yet; use the simple query protocol";
+      AppendErrorResponse(&conn.out(), f);
+      state_ = State::kSkipToSync;
+      return true;
+    }
+    default: {
+      Fatal(conn, "08P01", "invalid frontend message type " + std::to_string(static_cast<unsigned char>(m.type)));
+      return false;
+    }
+  }
+}
+
+void PgSession::RunQuery(net::Connection& conn, const std::string& sql) {
+  std::vector<StatementResult> results;
+  bool done = sql_->Run(sql, &results);
+  WriteResults(conn, results);
+  if (done) {
+    Finish(conn);
+  } else {
+    Park(conn);
+  }
+}
+
+void PgSession::Park(net::Connection& conn) {
+  state_ = State::kWaiting;
+  net::Worker* worker = &conn.worker();
+  uint64_t id = conn.id();
+  sql_->WakeWhenUnblocked([worker, id] {
+    worker->Post([worker, id] {
+      net::Connection* c = worker->FindConnection(id);
+      if (c != nullptr && c->session() != nullptr) static_cast<PgSession*>(c->session())->OnWake(*c);
+    });
+  });
+  if (retry_timer_ == 0) {
+    retry_timer_ = worker->AddTimer(MonoMs() + kRetryMs, [this, worker, id] {
+      retry_timer_ = 0;
+      net::Connection* c = worker->FindConnection(id);
+      if (c != nullptr) OnWake(*c);
+    });
+  }
+}
+
+void PgSession::OnWake(net::Connection& conn) {
+  if (state_ != State::kWaiting || conn.close_requested()) return;
+  if (retry_timer_ != 0) {
+    conn.worker().CancelTimer(retry_timer_);
+    retry_timer_ = 0;
+  }
+  std::vector<StatementResult> results;
+  bool done = sql_->Resume(&results);
+  WriteResults(conn, results);
+  if (!done) {
+    Park(conn);
+  } else {
+    state_ = State::kReady;
+    Finish(conn);
+    OnData(conn);  // input that arrived while parked
+  }
+  conn.RequestFlush();
+}
+
+void PgSession::OnCancel(net::Connection& conn) {
+  if (state_ != State::kWaiting) return;
+  sql_->Cancel();
+  OnWake(conn);
+}
+
+void PgSession::WriteResults(net::Connection& conn, std::vector<StatementResult>& results) {
+  std::string& out = conn.out();
+  for (auto& r : results) {
+    for (const auto& n : r.notices) {
+      ErrorFields f;
+      f.severity = n.severity;
+      f.sqlstate = n.sqlstate;
+      f.message = n.message;
+      AppendNoticeResponse(&out, f);
+    }
+    if (!r.status.ok()) {
+      AppendErrorResponse(&out, ToFields(r.status.error(), "ERROR"));
+      continue;
+    }
+    if (r.empty_query) {
+      AppendEmptyQueryResponse(&out);
+      continue;
+    }
+    if (r.returns_rows) {
+      std::vector<FieldDescription> fields;
+      fields.reserve(r.columns.size());
+      for (const auto& c : r.columns) {
+        FieldDescription f;
+        f.name = c.name;
+        f.table_oid = c.table_oid;
+        f.column = c.column;
+        f.type_oid = engine::sql::TypeOid(c.type);
+        f.type_size = engine::sql::TypeLen(c.type);
+        f.type_modifier = engine::sql::TypeMod(c.type);
+        fields.push_back(std::move(f));
+      }
+      AppendRowDescription(&out, fields);
+      std::string text;
+      for (const auto& row : r.rows) {
+        DataRowWriter w(&out, static_cast<int16_t>(row.size()));
+        for (const auto& v : row) {
+          if (v.null) {
+            w.AddNull();
+          } else {
+            text.clear();
+            engine::sql::AppendText(v, &text);
+            w.Add(text);
+          }
+        }
+        w.Finish();
+      }
+    }
+    AppendCommandComplete(&out, r.tag);
+  }
+}
+
+void PgSession::Finish(net::Connection& conn) {
+  for (const auto& [name, value] : sql_->TakeParameterChanges()) AppendParameterStatus(&conn.out(), name, value);
+  AppendReadyForQuery(&conn.out(), sql_->TransactionStatus());
+}
+
+// ---- PgServer ----
+
+int32_t PgServer::Register(net::Worker* worker, uint64_t conn_id, int32_t secret) {
+  std::lock_guard<std::mutex> g(mu_);
+  int32_t pid;
+  do {
+    pid = next_pid_++;
+    if (next_pid_ <= 0) next_pid_ = 1000;
+  } while (backends_.count(pid));
+  backends_[pid] = Backend{worker, conn_id, secret};
+  return pid;
+}
+
+void PgServer::Unregister(int32_t pid) {
+  std::lock_guard<std::mutex> g(mu_);
+  backends_.erase(pid);
+}
+
+void PgServer::Cancel(int32_t pid, int32_t secret) {
+  Backend b;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    auto it = backends_.find(pid);
+    if (it == backends_.end() || it->second.secret != secret) return;
+    b = it->second;
+  }
+  net::Worker* worker = b.worker;
+  uint64_t id = b.conn_id;
+  worker->Post([worker, id] {
+    net::Connection* c = worker->FindConnection(id);
+    if (c != nullptr && c->session() != nullptr) static_cast<PgSession*>(c->session())->OnCancel(*c);
+  });
+}
+
+net::ProtocolSpec MakeProtocol(PgServer* server) {
+  net::ProtocolSpec spec;
+  spec.name = "postgres";
+  spec.default_port = kDefaultPort;
+  spec.make_session = [server](net::Connection& conn) -> std::unique_ptr<net::Session> {
+    return std::make_unique<PgSession>(*server, conn);
+  };
+  return spec;
+}
+
+}  // namespace lumadb::protocol::postgres
