@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 
-PROTOCOLS = ("redis", "memcached", "admin")
+PROTOCOLS = ("redis", "memcached", "admin", "postgres")
 
 
 def free_port():
@@ -106,6 +106,10 @@ class Server:
     @property
     def admin_port(self):
         return self.ports["admin"]
+
+    @property
+    def postgres_port(self):
+        return self.ports["postgres"]
 
     def command(self):
         cmd = [binary(), "serve", "--data-dir", os.path.join(self.data_dir, "db"), "--log-level", "warn"]

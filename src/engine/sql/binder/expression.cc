@@ -133,7 +133,7 @@ SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, con
     }
   }
   if (e->kind == BoundKind::kConst) {
-    auto v = CastValue(e->value, to, explicit_cast || from == TypeId::kUnknown);
+    auto v = CastValue(e->value, to, explicit_cast);
     if (!v.ok()) {
       SqlError err = v.status().error();
       if (from == TypeId::kUnknown) err.position = ctx.Position(e->location);

@@ -353,7 +353,11 @@ class Converter {
     for (size_t i = 0; i < s->n_from_clause && !failed_; i++) {
       const PgQuery__Node* f = s->from_clause[i];
       if (f->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) {
-        Unsupported(f->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR ? "JOIN" : "this kind of FROM item", -1);
+        const char* what = f->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR        ? "JOIN"
+                           : f->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT ? "a subquery in FROM"
+                           : f->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION  ? "functions in FROM"
+                                                                                  : "this kind of FROM item";
+        Unsupported(what, -1);
         return out;
       }
       out->from.push_back(Table(f->range_var));
