@@ -1,0 +1,228 @@
+"""psycopg2 (python3-psycopg2) against LumaDB: connection defaults,
+transactions as psycopg2 drives them (implicit BEGIN, commit, rollback),
+client-side parameters of the supported types, executemany, error
+attributes (pgcode, diag fields), and concurrency between connections: a
+writer waits for another's row lock, deadlocks are detected, REPEATABLE READ
+fails on a concurrent update, and cancel() ends a wait."""
+import os
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import harness  # noqa: E402
+import psycopg2  # noqa: E402
+import psycopg2.errors  # noqa: E402
+import psycopg2.extensions  # noqa: E402
+
+
+class Psycopg2Test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.Server().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.cleanup()
+
+    def connect(self, autocommit=False):
+        c = psycopg2.connect(host="127.0.0.1", port=self.server.postgres_port, user="postgres", dbname="postgres",
+                             connect_timeout=10)
+        c.autocommit = autocommit
+        self.addCleanup(c.close)
+        return c
+
+    def table(self, ddl):
+        c = self.connect(autocommit=True)
+        name = ddl.split()[2]
+        c.cursor().execute("DROP TABLE IF EXISTS %s" % name)
+        c.cursor().execute(ddl)
+        self.addCleanup(lambda: self.connect(autocommit=True).cursor().execute("DROP TABLE IF EXISTS %s" % name))
+        return c
+
+    def test_connection_reports_postgres_parameters(self):
+        c = self.connect()
+        self.assertEqual(c.server_version, 150008)
+        self.assertEqual(c.get_parameter_status("server_encoding"), "UTF8")
+        self.assertEqual(c.get_parameter_status("DateStyle"), "ISO, MDY")
+        self.assertEqual(c.get_parameter_status("integer_datetimes"), "on")
+        self.assertEqual(c.get_parameter_status("standard_conforming_strings"), "on")
+        self.assertEqual(c.info.backend_pid > 0, True)
+        self.assertEqual(c.get_transaction_status(), psycopg2.extensions.TRANSACTION_STATUS_IDLE)
+
+    def test_parameters_of_supported_types_round_trip(self):
+        self.table("CREATE TABLE pp_types (id int PRIMARY KEY, s text, f double precision, b boolean, big bigint)")
+        c = self.connect()
+        cur = c.cursor()
+        rows = [(1, "it's \"quoted\" \\ back", 1.25, True, 2 ** 62),
+                (2, None, -0.5, False, -(2 ** 63)),
+                (3, "ünïcødé ✓", None, None, None)]
+        cur.executemany("INSERT INTO pp_types VALUES (%s, %s, %s, %s, %s)", rows)
+        self.assertEqual(cur.rowcount, 3)
+        c.commit()
+        cur.execute("SELECT id, s, f, b, big FROM pp_types ORDER BY id")
+        self.assertEqual(cur.fetchall(), rows)
+        cur.execute("SELECT s FROM pp_types WHERE s = %(s)s", {"s": rows[0][1]})
+        self.assertEqual(cur.fetchone(), (rows[0][1],))
+        self.assertEqual([d.name for d in cur.description], ["s"])
+        self.assertEqual(cur.description[0].type_code, 25)  # text
+
+    def test_transactions_commit_and_roll_back(self):
+        self.table("CREATE TABLE pp_tx (id int PRIMARY KEY, v int)")
+        c = self.connect()
+        other = self.connect(autocommit=True)
+        cur = c.cursor()
+        cur.execute("INSERT INTO pp_tx VALUES (1, 1)")
+        self.assertEqual(c.get_transaction_status(), psycopg2.extensions.TRANSACTION_STATUS_INTRANS)
+        ocur = other.cursor()
+        ocur.execute("SELECT count(*) FROM pp_tx")
+        self.assertEqual(ocur.fetchone(), (0,))
+        c.rollback()
+        cur.execute("INSERT INTO pp_tx VALUES (2, 2)")
+        c.commit()
+        ocur.execute("SELECT id FROM pp_tx")
+        self.assertEqual(ocur.fetchall(), [(2,)])
+        with c:
+            cur.execute("UPDATE pp_tx SET v = v + 1 RETURNING v")
+            self.assertEqual(cur.fetchone(), (3,))
+        ocur.execute("SELECT v FROM pp_tx")
+        self.assertEqual(ocur.fetchall(), [(3,)])
+
+    def test_errors_carry_sqlstate_and_diagnostics(self):
+        self.table("CREATE TABLE pp_err (id int PRIMARY KEY, n int NOT NULL)")
+        c = self.connect()
+        cur = c.cursor()
+        cur.execute("INSERT INTO pp_err VALUES (1, 1)")
+        with self.assertRaises(psycopg2.errors.UniqueViolation) as e:
+            cur.execute("INSERT INTO pp_err VALUES (1, 2)")
+        d = e.exception.diag
+        self.assertEqual(e.exception.pgcode, "23505")
+        self.assertEqual(d.message_detail, "Key (id)=(1) already exists.")
+        self.assertEqual(d.constraint_name, "pp_err_pkey")
+        self.assertEqual(d.table_name, "pp_err")
+        self.assertEqual(d.schema_name, "public")
+        with self.assertRaises(psycopg2.errors.InFailedSqlTransaction):
+            cur.execute("SELECT 1")
+        c.rollback()
+        with self.assertRaises(psycopg2.errors.NotNullViolation) as e:
+            cur.execute("INSERT INTO pp_err VALUES (2, NULL)")
+        self.assertEqual(e.exception.diag.column_name, "n")
+        self.assertEqual(e.exception.diag.message_detail, "Failing row contains (2, null).")
+        c.rollback()
+        with self.assertRaises(psycopg2.errors.UndefinedTable) as e:
+            cur.execute("SELECT * FROM pp_nope")
+        self.assertEqual(e.exception.diag.statement_position, "15")
+        c.rollback()
+
+    def test_a_second_writer_waits_for_the_first(self):
+        self.table("CREATE TABLE pp_lock (id int PRIMARY KEY, v int)")
+        setup = self.connect(autocommit=True)
+        setup.cursor().execute("INSERT INTO pp_lock VALUES (1, 0), (2, 0)")
+        a, b = self.connect(), self.connect()
+        a.cursor().execute("UPDATE pp_lock SET v = v + 1 WHERE id = 1")
+        done = {}
+
+        def second():
+            t0 = time.time()
+            b.cursor().execute("UPDATE pp_lock SET v = v + 10 WHERE id = 1")
+            b.commit()
+            done["waited"] = time.time() - t0
+
+        t = threading.Thread(target=second)
+        t.start()
+        time.sleep(0.4)
+        self.assertNotIn("waited", done)  # still waiting for a's lock
+        # Another row is not locked.
+        setup.cursor().execute("UPDATE pp_lock SET v = 5 WHERE id = 2")
+        a.commit()
+        t.join(10)
+        self.assertGreater(done["waited"], 0.3)
+        cur = setup.cursor()
+        cur.execute("SELECT v FROM pp_lock ORDER BY id")
+        self.assertEqual(cur.fetchall(), [(11,), (5,)])
+
+    def test_concurrent_increments_lose_no_update(self):
+        self.table("CREATE TABLE pp_count (id int PRIMARY KEY, n int)")
+        self.connect(autocommit=True).cursor().execute("INSERT INTO pp_count VALUES (1, 0)")
+        errors = []
+
+        def worker():
+            c = psycopg2.connect(host="127.0.0.1", port=self.server.postgres_port, user="postgres",
+                                 dbname="postgres")
+            try:
+                for _ in range(50):
+                    c.cursor().execute("UPDATE pp_count SET n = n + 1 WHERE id = 1")
+                    c.commit()
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+            finally:
+                c.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertEqual(errors, [])
+        cur = self.connect(autocommit=True).cursor()
+        cur.execute("SELECT n FROM pp_count")
+        self.assertEqual(cur.fetchone(), (300,))
+
+    def test_deadlock_is_detected(self):
+        self.table("CREATE TABLE pp_dl (id int PRIMARY KEY, v int)")
+        self.connect(autocommit=True).cursor().execute("INSERT INTO pp_dl VALUES (1, 0), (2, 0)")
+        a, b = self.connect(), self.connect()
+        a.cursor().execute("UPDATE pp_dl SET v = 1 WHERE id = 1")
+        b.cursor().execute("UPDATE pp_dl SET v = 2 WHERE id = 2")
+        result = {}
+
+        def a_waits():
+            try:
+                a.cursor().execute("UPDATE pp_dl SET v = 1 WHERE id = 2")
+                a.commit()
+                result["a"] = "ok"
+            except psycopg2.Error as e:
+                result["a"] = e.pgcode
+
+        t = threading.Thread(target=a_waits)
+        t.start()
+        time.sleep(0.3)
+        with self.assertRaises(psycopg2.errors.DeadlockDetected):
+            b.cursor().execute("UPDATE pp_dl SET v = 2 WHERE id = 1")
+        b.rollback()
+        t.join(10)
+        self.assertEqual(result["a"], "ok")
+
+    def test_repeatable_read_fails_on_a_concurrent_update(self):
+        self.table("CREATE TABLE pp_rr (id int PRIMARY KEY, v int)")
+        w = self.connect(autocommit=True)
+        w.cursor().execute("INSERT INTO pp_rr VALUES (1, 0)")
+        for level in ("REPEATABLE READ", "SERIALIZABLE"):
+            c = self.connect()
+            c.set_session(isolation_level=level)
+            cur = c.cursor()
+            cur.execute("SELECT v FROM pp_rr")
+            before = cur.fetchone()
+            w.cursor().execute("UPDATE pp_rr SET v = v + 1")
+            cur.execute("SELECT v FROM pp_rr")
+            self.assertEqual(cur.fetchone(), before)  # the snapshot is kept
+            with self.assertRaises(psycopg2.errors.SerializationFailure):
+                cur.execute("UPDATE pp_rr SET v = v + 100")
+            c.rollback()
+
+    def test_cancel_ends_a_lock_wait(self):
+        self.table("CREATE TABLE pp_cancel (id int PRIMARY KEY)")
+        self.connect(autocommit=True).cursor().execute("INSERT INTO pp_cancel VALUES (1)")
+        a, b = self.connect(), self.connect()
+        a.cursor().execute("DELETE FROM pp_cancel")
+        threading.Timer(0.3, b.cancel).start()
+        with self.assertRaises(psycopg2.errors.QueryCanceled):
+            b.cursor().execute("DELETE FROM pp_cancel")
+        b.rollback()
+        a.rollback()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
