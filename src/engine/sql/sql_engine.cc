@@ -300,6 +300,9 @@ bool SqlSession::Run(const std::string& sql, std::vector<StatementResult>* out) 
   pending_.clear();
   next_ = 0;
   waiting_ = false;
+  commit_at_end_ = true;
+  use_params_ = false;
+  executing_.reset();
   auto parsed = ParsePostgres(sql_);
   if (!parsed.ok()) {
     StatementResult r;
@@ -312,14 +315,114 @@ bool SqlSession::Run(const std::string& sql, std::vector<StatementResult>* out) 
     }
     return true;
   }
-  pending_ = std::move(parsed.value());
-  if (pending_.empty()) {
+  parsed_ = std::move(parsed.value());
+  if (parsed_.empty()) {
     StatementResult r;
     r.empty_query = true;
     out->push_back(std::move(r));
     return true;
   }
+  for (const auto& st : parsed_) pending_.push_back(&st);
   return RunPending(out);
+}
+
+SqlResult<std::shared_ptr<PreparedStatement>> SqlSession::Prepare(const std::string& sql,
+                                                                  std::vector<Type> param_types) {
+  auto ps = std::make_shared<PreparedStatement>();
+  ps->sql = sql;
+  SQL_ASSIGN_OR_RETURN(ps->statements, ParsePostgres(ps->sql));
+  if (ps->statements.size() > 1) {
+    return MakeError(sqlstate::kSyntaxError, "cannot insert multiple commands into a prepared statement");
+  }
+  Params params;
+  params.types = std::move(param_types);
+  if (!ps->statements.empty()) {
+    const ast::Statement& st = ps->statements[0];
+    const Catalog& catalog = engine_->catalog();
+    switch (st.kind) {
+      case ast::StatementKind::kSelect: {
+        SQL_ASSIGN_OR_RETURN(auto plan, PlanSelect(*st.select, catalog, ps->sql, &params));
+        ps->returns_rows = true;
+        ps->columns = plan->columns;
+        break;
+      }
+      case ast::StatementKind::kInsert: {
+        SQL_ASSIGN_OR_RETURN(auto plan, PlanInsert(*st.insert, catalog, ps->sql, &params));
+        ps->returns_rows = !plan->returning.empty();
+        ps->columns = plan->returning_columns;
+        break;
+      }
+      case ast::StatementKind::kUpdate: {
+        SQL_ASSIGN_OR_RETURN(auto plan, PlanUpdate(*st.update, catalog, ps->sql, &params));
+        ps->returns_rows = !plan->returning.empty();
+        ps->columns = plan->returning_columns;
+        break;
+      }
+      case ast::StatementKind::kDelete: {
+        SQL_ASSIGN_OR_RETURN(auto plan, PlanDelete(*st.del, catalog, ps->sql, &params));
+        ps->returns_rows = !plan->returning.empty();
+        ps->columns = plan->returning_columns;
+        break;
+      }
+      case ast::StatementKind::kShow: {
+        StatementResult r;
+        RunShow(st, &r);
+        if (!r.status.ok()) return std::move(r.status);
+        ps->returns_rows = true;
+        ps->columns = r.columns;
+        break;
+      }
+      default: break;
+    }
+  }
+  // Parameters nothing gave a type to are text, as PostgreSQL resolves unknowns.
+  for (auto& t : params.types) {
+    if (t.id == TypeId::kUnknown || t.id == TypeId::kNull) t = Type::Of(TypeId::kText);
+  }
+  ps->param_types = std::move(params.types);
+  return ps;
+}
+
+bool SqlSession::Execute(std::shared_ptr<PreparedStatement> ps, std::vector<Value> params,
+                         std::vector<StatementResult>* out) {
+  cancel_ = false;
+  waiting_ = false;
+  next_ = 0;
+  pending_.clear();
+  commit_at_end_ = false;
+  executing_ = std::move(ps);
+  sql_ = executing_->sql;
+  if (executing_->statements.empty()) {
+    StatementResult r;
+    r.empty_query = true;
+    out->push_back(std::move(r));
+    return true;
+  }
+  params_.types = executing_->param_types;
+  params_.values = std::move(params);
+  params_.bound = true;
+  use_params_ = true;
+  pending_.push_back(&executing_->statements[0]);
+  return RunPending(out);
+}
+
+void SqlSession::Sync(std::vector<StatementResult>* out) {
+  if (!explicit_ && txn_) {
+    SqlStatus st = CommitTxn();
+    if (!st.ok()) {
+      StatementResult r;
+      r.status = std::move(st);
+      out->push_back(std::move(r));
+    }
+  }
+}
+
+void SqlSession::AbortOnError() {
+  if (explicit_) {
+    failed_ = true;
+  } else {
+    RollbackTxn();
+  }
 }
 
 bool SqlSession::Resume(std::vector<StatementResult>* out) {
@@ -333,7 +436,7 @@ void SqlSession::WakeWhenUnblocked(std::function<void()> wake) {
 
 bool SqlSession::RunPending(std::vector<StatementResult>* out) {
   while (next_ < pending_.size()) {
-    const ast::Statement& st = pending_[next_];
+    const ast::Statement& st = *pending_[next_];
     StatementResult r;
     bool txn_control = st.kind == ast::StatementKind::kTransaction;
     if (failed_ && !(txn_control && st.transaction->kind != ast::Transaction::Kind::kBegin)) {
@@ -369,14 +472,7 @@ bool SqlSession::RunPending(std::vector<StatementResult>* out) {
     }
   }
   // The end of the query string commits an implicit transaction.
-  if (!explicit_ && txn_) {
-    SqlStatus st = CommitTxn();
-    if (!st.ok()) {
-      StatementResult r;
-      r.status = std::move(st);
-      out->push_back(std::move(r));
-    }
-  }
+  if (commit_at_end_) Sync(out);
   pending_.clear();
   next_ = 0;
   return true;
@@ -393,6 +489,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     default: break;
   }
   EnsureTxn();
+  Params* params = use_params_ ? &params_ : nullptr;
   // A statement that met a changed row under READ COMMITTED runs again on a
   // fresh snapshot (its row locks are kept, so it does not loop for long).
   for (int attempt = 0;; attempt++) {
@@ -400,7 +497,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     SqlStatus status;
     switch (st.kind) {
       case ast::StatementKind::kSelect: {
-        auto plan = PlanSelect(*st.select, engine_->catalog(), sql_);
+        auto plan = PlanSelect(*st.select, engine_->catalog(), sql_, params);
         if (!plan.ok()) {
           status = plan.TakeStatus();
           break;
@@ -419,7 +516,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
         SqlResult<DmlResult> res = DmlResult{};
         bool returning = false;
         if (st.kind == ast::StatementKind::kInsert) {
-          auto plan = PlanInsert(*st.insert, engine_->catalog(), sql_);
+          auto plan = PlanInsert(*st.insert, engine_->catalog(), sql_, params);
           if (!plan.ok()) {
             status = plan.TakeStatus();
             break;
@@ -429,7 +526,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
           returning = !(*plan)->returning.empty();
           if (returning) r->columns = (*plan)->returning_columns;
         } else if (st.kind == ast::StatementKind::kUpdate) {
-          auto plan = PlanUpdate(*st.update, engine_->catalog(), sql_);
+          auto plan = PlanUpdate(*st.update, engine_->catalog(), sql_, params);
           if (!plan.ok()) {
             status = plan.TakeStatus();
             break;
@@ -439,7 +536,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
           returning = !(*plan)->returning.empty();
           if (returning) r->columns = (*plan)->returning_columns;
         } else {
-          auto plan = PlanDelete(*st.del, engine_->catalog(), sql_);
+          auto plan = PlanDelete(*st.del, engine_->catalog(), sql_, params);
           if (!plan.ok()) {
             status = plan.TakeStatus();
             break;

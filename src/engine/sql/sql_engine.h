@@ -63,6 +63,16 @@ struct StatementResult {
   SqlStatus status;  // set when the statement failed (nothing else is then meaningful)
 };
 
+// A statement prepared by the extended protocol's Parse: parsed once, its
+// parameter types inferred and its result columns known before it runs.
+struct PreparedStatement {
+  std::string sql;
+  std::vector<ast::Statement> statements;  // none (empty query) or one
+  std::vector<Type> param_types;
+  bool returns_rows = false;
+  std::vector<ResultColumn> columns;
+};
+
 // One run-time setting (GUC) as SET and SHOW see it.
 struct Setting {
   enum class Kind : uint8_t { kString, kBool, kInt, kFixed };
@@ -92,6 +102,19 @@ class SqlSession {
   // when woken (or after a while).
   bool Run(const std::string& sql, std::vector<StatementResult>* out);
   bool Resume(std::vector<StatementResult>* out);
+
+  // Extended protocol. Prepare parses and describes one statement
+  // (`param_types` as declared by Parse, kUnknown = infer). Execute runs it
+  // with parameter values (one per param_types entry, typed) like a statement
+  // of a query string, except that outside BEGIN its implicit transaction
+  // lasts until Sync; it returns false when the statement waits (as Run).
+  SqlResult<std::shared_ptr<PreparedStatement>> Prepare(const std::string& sql, std::vector<Type> param_types);
+  bool Execute(std::shared_ptr<PreparedStatement> ps, std::vector<Value> params, std::vector<StatementResult>* out);
+  // Sync: commits the implicit transaction; an error is appended to `out`.
+  void Sync(std::vector<StatementResult>* out);
+  // An error outside any statement (a failed Parse or Bind): fails the
+  // transaction block, or rolls back the implicit transaction.
+  void AbortOnError();
   void WakeWhenUnblocked(std::function<void()> wake);
   bool waiting() const { return waiting_; }
   // Cancels the waiting statement (CancelRequest): Resume then reports 57014.
@@ -121,10 +144,16 @@ class SqlSession {
   std::unique_ptr<Txn> txn_;
   bool explicit_ = false;  // inside BEGIN ... COMMIT
   bool failed_ = false;    // the block had an error: only ROLLBACK/COMMIT work
-  // The query string being run.
+  // The query string being run, and its statements still to run.
   std::string sql_;
-  std::vector<ast::Statement> pending_;
+  std::vector<ast::Statement> parsed_;
+  std::vector<const ast::Statement*> pending_;
   size_t next_ = 0;
+  bool commit_at_end_ = true;  // simple query: the string is one implicit transaction
+  // Extended protocol: the statement being executed and its parameters.
+  std::shared_ptr<PreparedStatement> executing_;
+  Params params_;
+  bool use_params_ = false;
   bool waiting_ = false;
   bool cancel_ = false;
 };

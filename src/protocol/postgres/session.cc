@@ -3,6 +3,7 @@
 #include <random>
 
 #include "common/clock.h"
+#include "protocol/postgres/value_format.h"
 
 namespace lumadb::protocol::postgres {
 
@@ -203,6 +204,9 @@ bool PgSession::ProcessMessage(net::Connection& conn) {
     // After an error in the extended protocol, messages up to Sync are discarded.
     if (m.type == 'S') {
       state_ = State::kReady;
+      std::vector<StatementResult> results;
+      sql_->Sync(&results);
+      WriteResults(conn, results);
       Finish(conn);
     } else if (m.type == 'X') {
       conn.Close();
@@ -218,6 +222,9 @@ bool PgSession::ProcessMessage(net::Connection& conn) {
         Fatal(conn, "08P01", "invalid string in message");
         return false;
       }
+      // A simple query drops the unnamed statement and portal.
+      statements_.erase("");
+      portals_.erase("");
       RunQuery(conn, std::string(sql));
       return state_ == State::kReady;
     }
@@ -225,9 +232,13 @@ bool PgSession::ProcessMessage(net::Connection& conn) {
       conn.Close();
       state_ = State::kClosed;
       return false;
-    case 'S':
+    case 'S': {
+      std::vector<StatementResult> results;
+      sql_->Sync(&results);
+      WriteResults(conn, results);
       Finish(conn);
       return true;
+    }
     case 'H':
       return true;
     case 'd':
@@ -235,18 +246,11 @@ bool PgSession::ProcessMessage(net::Connection& conn) {
     case 'f':
       // CopyData/CopyDone/CopyFail outside COPY are ignored, as PostgreSQL does.
       return true;
-    case 'P':
-    case 'B':
-    case 'D':
-    case 'E':
-    case 'C': {
-      ErrorFields f;
-      f.sqlstate = "0A000";
-      f.message = "the extended query protocol is not supported by LumaDB yet; use the simple query protocol";
-      AppendErrorResponse(&conn.out(), f);
-      state_ = State::kSkipToSync;
-      return true;
-    }
+    case 'P': OnParse(conn, body); return true;
+    case 'B': OnBind(conn, body); return true;
+    case 'D': OnDescribe(conn, body); return true;
+    case 'E': OnExecute(conn, body); return state_ != State::kWaiting;
+    case 'C': OnClosePortalOrStatement(conn, body); return true;
     default: {
       Fatal(conn, "08P01", "invalid frontend message type " + std::to_string(static_cast<unsigned char>(m.type)));
       return false;
@@ -292,10 +296,23 @@ void PgSession::OnWake(net::Connection& conn) {
   }
   std::vector<StatementResult> results;
   bool done = sql_->Resume(&results);
-  WriteResults(conn, results);
   if (!done) {
+    WriteResults(conn, results);
     Park(conn);
+  } else if (parked_execute_) {
+    parked_execute_ = false;
+    state_ = State::kReady;
+    auto it = portals_.find(parked_portal_);
+    if (!results.empty() && !results[0].status.ok()) {
+      ExtendedError(conn, results[0].status.error());
+    } else if (it != portals_.end() && !results.empty()) {
+      it->second.executed = true;
+      it->second.result = std::move(results[0]);
+      SendPortalRows(conn, it->second, parked_max_rows_);
+    }
+    OnData(conn);
   } else {
+    WriteResults(conn, results);
     state_ = State::kReady;
     Finish(conn);
     OnData(conn);  // input that arrived while parked
@@ -307,6 +324,258 @@ void PgSession::OnCancel(net::Connection& conn) {
   if (state_ != State::kWaiting) return;
   sql_->Cancel();
   OnWake(conn);
+}
+
+// ---- extended protocol ----
+
+void PgSession::ExtendedError(net::Connection& conn, const engine::sql::SqlError& e) {
+  AppendErrorResponse(&conn.out(), ToFields(e, "ERROR"));
+  state_ = State::kSkipToSync;
+}
+
+std::vector<FieldDescription> PgSession::Describe(const engine::sql::PreparedStatement& ps,
+                                                  const std::vector<int16_t>& formats) const {
+  std::vector<FieldDescription> fields;
+  for (size_t i = 0; i < ps.columns.size(); i++) {
+    const auto& c = ps.columns[i];
+    FieldDescription f;
+    f.name = c.name;
+    f.table_oid = c.table_oid;
+    f.column = c.column;
+    f.type_oid = engine::sql::TypeOid(c.type);
+    f.type_size = engine::sql::TypeLen(c.type);
+    f.type_modifier = engine::sql::TypeMod(c.type);
+    f.format = FormatFor(formats, i);
+    fields.push_back(std::move(f));
+  }
+  return fields;
+}
+
+void PgSession::OnParse(net::Connection& conn, std::string_view body) {
+  ParseMessageBody p;
+  if (!DecodeParse(body, &p)) {
+    Fatal(conn, "08P01", "invalid Parse message");
+    return;
+  }
+  std::string name(p.statement);
+  if (!name.empty() && statements_.count(name)) {
+    sql_->AbortOnError();
+    ExtendedError(conn, engine::sql::MakeError("42P05", "prepared statement \"" + name + "\" already exists"));
+    return;
+  }
+  std::vector<engine::sql::Type> types;
+  for (uint32_t oid : p.param_types) {
+    auto t = TypeForOid(oid);
+    if (!t) {
+      sql_->AbortOnError();
+      ExtendedError(conn, engine::sql::MakeError("0A000", "parameters of the type with OID " + std::to_string(oid) +
+                                                              " are not supported by LumaDB yet"));
+      return;
+    }
+    types.push_back(*t);
+  }
+  auto ps = sql_->Prepare(std::string(p.query), std::move(types));
+  if (!ps.ok()) {
+    sql_->AbortOnError();
+    ExtendedError(conn, ps.status().error());
+    return;
+  }
+  statements_[name] = std::move(ps.value());
+  AppendParseComplete(&conn.out());
+}
+
+void PgSession::OnBind(net::Connection& conn, std::string_view body) {
+  BindMessageBody b;
+  if (!DecodeBind(body, &b)) {
+    Fatal(conn, "08P01", "invalid Bind message");
+    return;
+  }
+  auto fail = [&](const std::string& sqlstate, const std::string& message) {
+    sql_->AbortOnError();
+    ExtendedError(conn, engine::sql::MakeError(sqlstate, message));
+  };
+  std::string sname(b.statement);
+  auto it = statements_.find(sname);
+  if (it == statements_.end()) {
+    fail("26000", sname.empty() ? "unnamed prepared statement does not exist"
+                                : "prepared statement \"" + sname + "\" does not exist");
+    return;
+  }
+  const auto& ps = it->second;
+  size_t n = b.params.size();
+  if (b.param_formats.size() > 1 && b.param_formats.size() != n) {
+    fail("08P01", "bind message has " + std::to_string(b.param_formats.size()) + " parameter formats but " +
+                      std::to_string(n) + " parameters");
+    return;
+  }
+  if (n != ps->param_types.size()) {
+    fail("08P01", "bind message supplies " + std::to_string(n) + " parameters, but prepared statement \"" + sname +
+                      "\" requires " + std::to_string(ps->param_types.size()));
+    return;
+  }
+  if (b.result_formats.size() > 1 && b.result_formats.size() != ps->columns.size()) {
+    fail("08P01", "bind message has " + std::to_string(b.result_formats.size()) + " result formats but query has " +
+                      std::to_string(ps->columns.size()) + " columns");
+    return;
+  }
+  Portal portal;
+  portal.statement = ps;
+  for (size_t i = 0; i < n; i++) {
+    auto v = DecodeParam(b.params[i], FormatFor(b.param_formats, i), ps->param_types[i], i);
+    if (!v.ok()) {
+      sql_->AbortOnError();
+      ExtendedError(conn, v.status().error());
+      return;
+    }
+    portal.params.push_back(std::move(v.value()));
+  }
+  portal.result_formats = b.result_formats;
+  std::string pname(b.portal);
+  if (!pname.empty() && portals_.count(pname)) {
+    fail("42P03", "cursor \"" + pname + "\" already exists");
+    return;
+  }
+  portals_[pname] = std::move(portal);
+  AppendBindComplete(&conn.out());
+}
+
+void PgSession::OnDescribe(net::Connection& conn, std::string_view body) {
+  TargetBody t;
+  if (!DecodeDescribe(body, &t)) {
+    Fatal(conn, "08P01", "invalid DESCRIBE message subtype");
+    return;
+  }
+  std::string name(t.name);
+  if (t.kind == 'S') {
+    auto it = statements_.find(name);
+    if (it == statements_.end()) {
+      sql_->AbortOnError();
+      ExtendedError(conn, engine::sql::MakeError("26000", name.empty() ? "unnamed prepared statement does not exist"
+                                                                       : "prepared statement \"" + name +
+                                                                             "\" does not exist"));
+      return;
+    }
+    std::vector<uint32_t> oids;
+    for (const auto& ty : it->second->param_types) oids.push_back(engine::sql::TypeOid(ty));
+    AppendParameterDescription(&conn.out(), oids);
+    if (it->second->returns_rows) {
+      AppendRowDescription(&conn.out(), Describe(*it->second, {}));
+    } else {
+      AppendNoData(&conn.out());
+    }
+    return;
+  }
+  auto it = portals_.find(name);
+  if (it == portals_.end()) {
+    sql_->AbortOnError();
+    ExtendedError(conn, engine::sql::MakeError("34000", name.empty() ? "portal \"\" does not exist"
+                                                                     : "portal \"" + name + "\" does not exist"));
+    return;
+  }
+  if (it->second.statement->returns_rows) {
+    AppendRowDescription(&conn.out(), Describe(*it->second.statement, it->second.result_formats));
+  } else {
+    AppendNoData(&conn.out());
+  }
+}
+
+void PgSession::OnExecute(net::Connection& conn, std::string_view body) {
+  ExecuteBody e;
+  if (!DecodeExecute(body, &e)) {
+    Fatal(conn, "08P01", "invalid Execute message");
+    return;
+  }
+  std::string name(e.portal);
+  auto it = portals_.find(name);
+  if (it == portals_.end()) {
+    sql_->AbortOnError();
+    ExtendedError(conn, engine::sql::MakeError("34000", "portal \"" + name + "\" does not exist"));
+    return;
+  }
+  Portal& p = it->second;
+  if (!p.executed) {
+    std::vector<StatementResult> results;
+    bool done = sql_->Execute(p.statement, p.params, &results);
+    if (!done) {
+      parked_execute_ = true;
+      parked_portal_ = name;
+      parked_max_rows_ = e.max_rows;
+      Park(conn);
+      return;
+    }
+    if (results.empty()) return;
+    if (!results[0].status.ok()) {
+      ExtendedError(conn, results[0].status.error());
+      return;
+    }
+    p.executed = true;
+    p.result = std::move(results[0]);
+  }
+  SendPortalRows(conn, p, e.max_rows);
+}
+
+void PgSession::SendPortalRows(net::Connection& conn, Portal& p, int32_t max_rows) {
+  std::string& out = conn.out();
+  StatementResult& r = p.result;
+  for (const auto& n : r.notices) {
+    ErrorFields f;
+    f.severity = n.severity;
+    f.sqlstate = n.sqlstate;
+    f.message = n.message;
+    AppendNoticeResponse(&out, f);
+  }
+  r.notices.clear();
+  if (r.empty_query) {
+    AppendEmptyQueryResponse(&out);
+    return;
+  }
+  if (r.returns_rows) {
+    size_t begin = p.sent;
+    size_t end = r.rows.size();
+    if (max_rows > 0) end = std::min(end, p.sent + static_cast<size_t>(max_rows));
+    for (; p.sent < end; p.sent++) {
+      const auto& row = r.rows[p.sent];
+      DataRowWriter w(&out, static_cast<int16_t>(row.size()));
+      std::string v;
+      for (size_t c = 0; c < row.size(); c++) {
+        if (row[c].null) {
+          w.AddNull();
+          continue;
+        }
+        v.clear();
+        AppendValue(row[c], FormatFor(p.result_formats, c), &v);
+        w.Add(v);
+      }
+      w.Finish();
+    }
+    if (p.sent < r.rows.size()) {
+      AppendPortalSuspended(&out);
+      return;
+    }
+    // A SELECT fetched in pieces reports the rows of its last piece, as
+    // PostgreSQL counts what each Execute processed.
+    if (begin > 0 && r.tag.rfind("SELECT ", 0) == 0) {
+      AppendCommandComplete(&out, "SELECT " + std::to_string(end - begin));
+      return;
+    }
+  }
+  AppendCommandComplete(&out, r.tag);
+}
+
+void PgSession::OnClosePortalOrStatement(net::Connection& conn, std::string_view body) {
+  TargetBody t;
+  if (!DecodeClose(body, &t)) {
+    Fatal(conn, "08P01", "invalid CLOSE message subtype");
+    return;
+  }
+  if (t.kind == 'S') {
+    auto it = statements_.find(t.name);
+    if (it != statements_.end()) statements_.erase(it);
+  } else {
+    auto it = portals_.find(t.name);
+    if (it != portals_.end()) portals_.erase(it);
+  }
+  AppendCloseComplete(&conn.out());
 }
 
 void PgSession::WriteResults(net::Connection& conn, std::vector<StatementResult>& results) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,11 +41,38 @@ class PgSession final : public net::Session {
   void Finish(net::Connection& conn);  // ParameterStatus changes, then ReadyForQuery
   void Fatal(net::Connection& conn, const std::string& sqlstate, const std::string& message);
 
+  // ---- extended protocol ----
+  struct Portal {
+    std::shared_ptr<engine::sql::PreparedStatement> statement;
+    std::vector<engine::sql::Value> params;
+    std::vector<int16_t> result_formats;
+    bool executed = false;
+    engine::sql::StatementResult result;
+    size_t sent = 0;  // rows of result already sent
+  };
+  void OnParse(net::Connection& conn, std::string_view body);
+  void OnBind(net::Connection& conn, std::string_view body);
+  void OnDescribe(net::Connection& conn, std::string_view body);
+  void OnExecute(net::Connection& conn, std::string_view body);
+  void OnClosePortalOrStatement(net::Connection& conn, std::string_view body);
+  // Sends the portal's rows (up to max_rows; 0 = all) and its completion.
+  void SendPortalRows(net::Connection& conn, Portal& p, int32_t max_rows);
+  // An error in the extended protocol: ErrorResponse, then skip to Sync.
+  void ExtendedError(net::Connection& conn, const engine::sql::SqlError& e);
+  std::vector<FieldDescription> Describe(const engine::sql::PreparedStatement& ps,
+                                         const std::vector<int16_t>& formats) const;
+
   PgServer& server_;
   State state_ = State::kStartup;
   std::unique_ptr<engine::sql::SqlSession> sql_;
   int32_t pid_ = 0;
   uint64_t retry_timer_ = 0;
+  std::map<std::string, std::shared_ptr<engine::sql::PreparedStatement>, std::less<>> statements_;
+  std::map<std::string, Portal, std::less<>> portals_;
+  // The Execute that waits for a row lock (extended protocol), if any.
+  bool parked_execute_ = false;
+  std::string parked_portal_;
+  int32_t parked_max_rows_ = 0;
 };
 
 }  // namespace lumadb::protocol::postgres

@@ -132,6 +132,14 @@ SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, con
                        ctx.Position(e->location));
     }
   }
+  if (e->kind == BoundKind::kConst && e->param > 0 && ctx.params != nullptr &&
+      (from == TypeId::kUnknown || from == TypeId::kNull)) {
+    // A parameter of unknown type takes the type its context wants.
+    ctx.params->types[e->param - 1] = to;
+    e->value = Value::Null(to);
+    e->type = to;
+    return e;
+  }
   if (e->kind == BoundKind::kConst) {
     auto v = CastValue(e->value, to, explicit_cast);
     if (!v.ok()) {
@@ -480,8 +488,24 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
       return BindColumn(e, ctx);
     case ast::ExprKind::kStar:
       return MakeError(sqlstate::kSyntaxError, "\"*\" is not allowed here", ctx.Position(e.location));
-    case ast::ExprKind::kParam:
-      return MakeError("42P02", "there is no parameter $" + std::to_string(e.param), ctx.Position(e.location));
+    case ast::ExprKind::kParam: {
+      size_t n = static_cast<size_t>(e.param);
+      Params* p = ctx.params;
+      if (p == nullptr || n == 0 || (p->bound && n > p->types.size())) {
+        return MakeError("42P02", "there is no parameter $" + std::to_string(e.param), ctx.Position(e.location));
+      }
+      if (!p->bound && n > p->types.size()) p->types.resize(n, Type::Of(TypeId::kUnknown));
+      Type t = p->types[n - 1];
+      auto b = NewNode(BoundKind::kConst, t, e.location);
+      if (p->bound) {
+        b->value = p->values[n - 1];
+        b->value.type = t;
+      } else {
+        b->value = Value::Null(t);
+        b->param = e.param;
+      }
+      return b;
+    }
     case ast::ExprKind::kUnary: {
       SQL_ASSIGN_OR_RETURN(BoundPtr a, Bind(*e.args[0], ctx));
       if (e.op == "NOT") {

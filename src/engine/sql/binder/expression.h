@@ -22,6 +22,7 @@ enum class BoundKind : uint8_t {
 
 struct BoundExpr {
   BoundKind kind = BoundKind::kConst;
+  int param = 0;    // kConst standing for parameter $param (while describing)
   Type type;
   Value value;      // kConst
   int slot = -1;    // kSlot: index into the row
@@ -50,12 +51,25 @@ struct AggregateCall {
   Type type;         // result type
 };
 
+// The parameters ($1, $2, ...) of a prepared statement. While describing
+// (bound = false) a parameter binds as a typed NULL placeholder, and one of
+// unknown type takes the type its context gives it (`id = $1` makes $1 the
+// type of id), as PostgreSQL infers parameter types; `types` grows to the
+// highest $n used. When executing (bound = true) each parameter binds as the
+// constant in `values`.
+struct Params {
+  std::vector<Type> types;
+  std::vector<Value> values;
+  bool bound = false;
+};
+
 // Name resolution context. With `aggregating` set, aggregate calls are
 // collected into `aggregates` and become slots after the group keys
 // (groups.size() + i), and columns must be grouped.
 struct BindContext {
   std::vector<ScopeTable> tables;
   std::string_view sql;        // the whole query string
+  Params* params = nullptr;    // null: $n is an error (simple query)
   bool aggregating = false;
   bool allow_aggregates = false;
   const char* aggregate_context = "";  // "WHERE", "VALUES", ... for the 42803 error

@@ -42,9 +42,11 @@ ast::ExprPtr ColumnRef(const std::string& table, const std::string& column, int 
 
 // Binds a RETURNING list over the table's row.
 SqlStatus PlanReturning(const std::vector<ast::SelectItem>& items, const std::shared_ptr<const Table>& table,
-                        std::string_view sql, std::vector<BoundPtr>* out, std::vector<ResultColumn>* columns) {
+                        std::string_view sql, Params* params, std::vector<BoundPtr>* out,
+                        std::vector<ResultColumn>* columns) {
   BindContext ctx;
   ctx.sql = sql;
+  ctx.params = params;
   ctx.tables.push_back(ScopeTable{table->name, table, 0});
   ctx.aggregate_context = "RETURNING";
   for (const auto& item : items) {
@@ -81,19 +83,21 @@ SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
   return b;
 }
 
-SqlResult<BoundPtr> BindLimit(const ast::Expr* e, const char* what, std::string_view sql) {
+SqlResult<BoundPtr> BindLimit(const ast::Expr* e, const char* what, std::string_view sql, Params* params) {
   if (e == nullptr) return BoundPtr();
   BindContext ctx;
   ctx.sql = sql;
+  ctx.params = params;
   ctx.aggregate_context = what;
   SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*e, ctx));
   return CoerceTo(std::move(b), Type::Of(TypeId::kInt8), false, ctx);
 }
 
-SqlResult<std::unique_ptr<SelectPlan>> PlanValues(const ast::Select& s, std::string_view sql) {
+SqlResult<std::unique_ptr<SelectPlan>> PlanValues(const ast::Select& s, std::string_view sql, Params* params) {
   auto plan = std::make_unique<SelectPlan>();
   BindContext ctx;
   ctx.sql = sql;
+  ctx.params = params;
   ctx.aggregate_context = "VALUES";
   size_t width = s.values[0].size();
   for (const auto& row : s.values) {
@@ -138,8 +142,8 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanValues(const ast::Select& s, std::str
     }
     plan->sort.push_back(SortKey{target, o.desc, o.nulls_first.value_or(o.desc)});
   }
-  SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql));
-  SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql));
+  SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params));
+  SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params));
   return plan;
 }
 
@@ -161,11 +165,13 @@ SqlResult<std::shared_ptr<const Table>> ResolveTable(const ast::TableRef& ref, c
   return t;
 }
 
-SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql) {
-  if (!s.values.empty()) return PlanValues(s, sql);
+SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql,
+                                                  Params* params) {
+  if (!s.values.empty()) return PlanValues(s, sql, params);
   auto plan = std::make_unique<SelectPlan>();
   BindContext ctx;
   ctx.sql = sql;
+  ctx.params = params;
   int slot = 0;
   for (const auto& ref : s.from) {
     SQL_ASSIGN_OR_RETURN(auto table, ResolveTable(ref, catalog, sql));
@@ -327,12 +333,13 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Ca
     }
     plan->sort.push_back(SortKey{target, o.desc, o.nulls_first.value_or(o.desc)});
   }
-  SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql));
-  SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql));
+  SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params));
+  SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params));
   return plan;
 }
 
-SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Catalog& catalog, std::string_view sql) {
+SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Catalog& catalog, std::string_view sql,
+                                                  Params* params) {
   auto plan = std::make_unique<InsertPlan>();
   SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
   const Table& t = *plan->table;
@@ -358,6 +365,7 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
   }
   BindContext ctx;
   ctx.sql = sql;
+  ctx.params = params;
   ctx.aggregate_context = "VALUES";
   if (s.source && !s.source->values.empty()) {
     for (const auto& row : s.source->values) {
@@ -389,7 +397,7 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
       plan->rows.push_back(std::move(bound));
     }
   } else if (s.source) {
-    SQL_ASSIGN_OR_RETURN(plan->query, PlanSelect(*s.source, catalog, sql));
+    SQL_ASSIGN_OR_RETURN(plan->query, PlanSelect(*s.source, catalog, sql, params));
     if (plan->query->visible > plan->target_columns.size()) {
       return MakeError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns", 0);
     }
@@ -397,16 +405,19 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
     plan->target_columns.clear();  // DEFAULT VALUES
     plan->rows.emplace_back();
   }
-  SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, &plan->returning, &plan->returning_columns));
+  SQL_RETURN_IF_ERROR(
+      PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;
 }
 
-SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Catalog& catalog, std::string_view sql) {
+SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Catalog& catalog, std::string_view sql,
+                                                  Params* params) {
   auto plan = std::make_unique<UpdatePlan>();
   SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
   const Table& t = *plan->table;
   BindContext ctx;
   ctx.sql = sql;
+  ctx.params = params;
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? t.name : s.table.alias, plan->table, 0});
   ctx.aggregate_context = "UPDATE";
   for (const auto& set : s.sets) {
@@ -427,18 +438,22 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
     plan->sets.emplace_back(c, std::move(b));
   }
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
-  SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, &plan->returning, &plan->returning_columns));
+  SQL_RETURN_IF_ERROR(
+      PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;
 }
 
-SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Catalog& catalog, std::string_view sql) {
+SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Catalog& catalog, std::string_view sql,
+                                                  Params* params) {
   auto plan = std::make_unique<DeletePlan>();
   SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
   BindContext ctx;
   ctx.sql = sql;
+  ctx.params = params;
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
-  SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, &plan->returning, &plan->returning_columns));
+  SQL_RETURN_IF_ERROR(
+      PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;
 }
 

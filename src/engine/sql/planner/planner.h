@@ -79,11 +79,16 @@ struct DeletePlan {
   std::vector<ResultColumn> returning_columns;
 };
 
-// `sql` is the whole query string (error positions are relative to it).
-SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql);
-SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Catalog& catalog, std::string_view sql);
-SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Catalog& catalog, std::string_view sql);
-SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Catalog& catalog, std::string_view sql);
+// `sql` is the whole query string (error positions are relative to it);
+// `params` gives $n their types or values (see Params).
+SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql,
+                                                  Params* params = nullptr);
+SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Catalog& catalog, std::string_view sql,
+                                                  Params* params = nullptr);
+SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Catalog& catalog, std::string_view sql,
+                                                  Params* params = nullptr);
+SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Catalog& catalog, std::string_view sql,
+                                                  Params* params = nullptr);
 // CREATE TABLE as a catalog entry (types resolved, defaults folded to constants).
 SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql);
 
