@@ -18,7 +18,18 @@ SqlError Corrupt(const Table& t) {
 
 // Calls fn(key, row) for each visible row of `t` in key order, in batches:
 // the rows of a batch are decoded together before fn sees them.
-SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
+SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn,
+                    const std::optional<std::string>& point_key = std::nullopt) {
+  if (point_key) {
+    // The primary key is fixed: one read instead of a scan.
+    std::string v;
+    if (!txn->Get(*point_key, &v)) return SqlStatus::Ok();
+    Row row;
+    if (!DecodeRow(v, &row)) return Corrupt(t);
+    while (row.size() < t.columns.size()) row.push_back(Value::Null(t.columns[row.size()].type));
+    auto go = fn(*point_key, row);
+    return go.ok() ? SqlStatus::Ok() : go.TakeStatus();
+  }
   std::vector<std::pair<std::string, Row>> batch;
   batch.reserve(kBatchRows);
   SqlStatus err;
@@ -252,10 +263,13 @@ class SelectRun {
       }));
     }
     Row combined;
-    return ScanTable(txn_, *p_.scope[0].table, [&](std::string_view, Row& r) -> SqlResult<bool> {
-      combined = std::move(r);
-      return Cross(inner, 1, &combined);
-    });
+    return ScanTable(
+        txn_, *p_.scope[0].table,
+        [&](std::string_view, Row& r) -> SqlResult<bool> {
+          combined = std::move(r);
+          return Cross(inner, 1, &combined);
+        },
+        p_.point_key);
   }
 
   SqlResult<bool> Cross(const std::vector<std::vector<Row>>& inner, size_t t, Row* combined) {
@@ -396,16 +410,20 @@ SqlStatus Returning(const std::vector<BoundPtr>& exprs, const Row& row, DmlResul
 }
 
 // The rows of `t` that satisfy `where`, with their keys.
-SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, const BoundPtr& where, Txn* txn) {
+SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, const BoundPtr& where,
+                                                             const std::optional<std::string>& point_key, Txn* txn) {
   std::vector<std::pair<std::string, Row>> found;
-  SQL_RETURN_IF_ERROR(ScanTable(txn, t, [&](std::string_view k, Row& r) -> SqlResult<bool> {
-    if (where) {
-      SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*where, r));
-      if (!keep) return true;
-    }
-    found.emplace_back(std::string(k), std::move(r));
-    return true;
-  }));
+  SQL_RETURN_IF_ERROR(ScanTable(
+      txn, t,
+      [&](std::string_view k, Row& r) -> SqlResult<bool> {
+        if (where) {
+          SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*where, r));
+          if (!keep) return true;
+        }
+        found.emplace_back(std::string(k), std::move(r));
+        return true;
+      },
+      point_key));
   return found;
 }
 
@@ -450,7 +468,7 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
 SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
   const Table& t = *plan.table;
   DmlResult result;
-  SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, txn));
+  SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, plan.point_key, txn));
   for (auto& [key, old] : rows) {
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
     Row row = old;
@@ -476,7 +494,7 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
 
 SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn) {
   DmlResult result;
-  SQL_ASSIGN_OR_RETURN(auto rows, Matching(*plan.table, plan.where, txn));
+  SQL_ASSIGN_OR_RETURN(auto rows, Matching(*plan.table, plan.where, plan.point_key, txn));
   for (auto& [key, row] : rows) {
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
     txn->Delete(key);

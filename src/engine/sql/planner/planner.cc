@@ -1,5 +1,7 @@
 #include "engine/sql/planner/planner.h"
 
+#include "engine/sql/storage/row_codec.h"
+
 namespace lumadb::engine::sql {
 
 namespace {
@@ -66,6 +68,37 @@ SqlStatus PlanReturning(const std::vector<ast::SelectItem>& items, const std::sh
     out->push_back(std::move(b));
   }
   return SqlStatus::Ok();
+}
+
+// Collects `column = constant` conjuncts of a WHERE over one table.
+void EqualityConstants(const BoundExpr* e, std::vector<const Value*>* by_column) {
+  if (e == nullptr) return;
+  if (e->kind == BoundKind::kAnd) {
+    for (const auto& a : e->args) EqualityConstants(a.get(), by_column);
+    return;
+  }
+  if (e->kind != BoundKind::kCompare || e->op != "=" || e->args.size() != 2) return;
+  const BoundExpr* l = e->args[0].get();
+  const BoundExpr* r = e->args[1].get();
+  if (l->kind == BoundKind::kConst) std::swap(l, r);
+  if (l->kind != BoundKind::kSlot || r->kind != BoundKind::kConst || r->value.null) return;
+  if (l->slot < 0 || l->slot >= static_cast<int>(by_column->size())) return;
+  // Only where the constant's stored form is the column's: same physical
+  // form, and no blank-padding semantics (char(n)).
+  if (PhysicalOf(l->type.id) != PhysicalOf(r->value.type.id) || l->type.id == TypeId::kBpchar) return;
+  (*by_column)[l->slot] = &r->value;
+}
+
+std::optional<std::string> PointKey(const Table& t, const BoundExpr* where) {
+  if (t.primary_key.empty() || where == nullptr) return std::nullopt;
+  std::vector<const Value*> fixed(t.columns.size(), nullptr);
+  EqualityConstants(where, &fixed);
+  std::vector<Value> row(t.columns.size());
+  for (int c : t.primary_key) {
+    if (fixed[c] == nullptr) return std::nullopt;
+    row[c] = *fixed[c];
+  }
+  return RowKey(t, row, 0);
 }
 
 SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
@@ -220,6 +253,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Ca
   }
 
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+  if (plan->scope.size() == 1) plan->point_key = PointKey(*plan->scope[0].table, plan->where.get());
 
   // GROUP BY items: an input column or expression; a position or an output
   // name when no input column has that name.
@@ -438,6 +472,7 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
     plan->sets.emplace_back(c, std::move(b));
   }
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+  plan->point_key = PointKey(t, plan->where.get());
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;
@@ -452,6 +487,7 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
   ctx.params = params;
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+  plan->point_key = PointKey(*plan->table, plan->where.get());
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;

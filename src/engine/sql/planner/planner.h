@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ struct SelectPlan {
   // end (ScopeTable::first_slot). Empty = one row of no columns.
   std::vector<ScopeTable> scope;
   BoundPtr where;  // over the input row
+  // Set when WHERE fixes every primary-key column of the only FROM table to a
+  // constant: the one row key to read instead of scanning (WHERE still applies).
+  std::optional<std::string> point_key;
   // Grouping: the row after aggregation is the group keys then the aggregates.
   bool aggregating = false;
   std::vector<BoundPtr> groups;
@@ -68,6 +72,7 @@ struct UpdatePlan {
   std::shared_ptr<const Table> table;
   std::vector<std::pair<int, BoundPtr>> sets;  // column, new value over the old row
   BoundPtr where;
+  std::optional<std::string> point_key;  // as SelectPlan::point_key
   std::vector<BoundPtr> returning;  // over the new row
   std::vector<ResultColumn> returning_columns;
 };
@@ -75,6 +80,7 @@ struct UpdatePlan {
 struct DeletePlan {
   std::shared_ptr<const Table> table;
   BoundPtr where;
+  std::optional<std::string> point_key;  // as SelectPlan::point_key
   std::vector<BoundPtr> returning;  // over the deleted row
   std::vector<ResultColumn> returning_columns;
 };

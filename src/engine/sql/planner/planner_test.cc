@@ -1,0 +1,77 @@
+#include "engine/sql/planner/planner.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "engine/sql/parser/pg_parser.h"
+#include "engine/sql/storage/row_codec.h"
+#include "storage/rocks_store.h"
+
+namespace lumadb::engine::sql {
+namespace {
+
+class PlannerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("lumadb-sql-planner-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir_);
+    auto s = storage::Store::Open(dir_.string(), storage::StoreOptions{});
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(s.value());
+    catalog_ = std::make_unique<Catalog>(store_.get());
+    Table t;
+    t.name = "t";
+    t.columns = {Column{"id", Type::Of(TypeId::kInt4), true}, Column{"k", Type::Of(TypeId::kText), true},
+                 Column{"v", Type::Of(TypeId::kInt4)}};
+    t.primary_key = {0, 1};
+    ASSERT_TRUE(catalog_->Create(t).ok());
+  }
+  void TearDown() override {
+    catalog_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::unique_ptr<SelectPlan> Plan(const std::string& sql, Params* params = nullptr) {
+    auto parsed = ParsePostgres(sql);
+    EXPECT_TRUE(parsed.ok());
+    auto plan = PlanSelect(*(*parsed)[0].select, *catalog_, sql, params);
+    EXPECT_TRUE(plan.ok()) << (plan.ok() ? "" : plan.status().error().message);
+    return plan.ok() ? std::move(plan.value()) : nullptr;
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<Catalog> catalog_;
+};
+
+TEST_F(PlannerTest, WholePrimaryKeyEqualityBecomesAPointRead) {
+  auto t = catalog_->Find("t");
+  std::vector<Value> row = {Value::Int(TypeId::kInt4, 5), Value::String(Type::Of(TypeId::kText), "a"), Value()};
+  auto p = Plan("SELECT v FROM t WHERE k = 'a' AND v > 1 AND 5 = id");
+  ASSERT_TRUE(p->point_key.has_value());
+  EXPECT_EQ(*p->point_key, RowKey(*t, row, 0));
+  // Part of the key, an OR, or a join: a scan.
+  EXPECT_FALSE(Plan("SELECT v FROM t WHERE id = 5")->point_key.has_value());
+  EXPECT_FALSE(Plan("SELECT v FROM t WHERE id = 5 OR k = 'a'")->point_key.has_value());
+  EXPECT_FALSE(Plan("SELECT t.v FROM t, t AS u WHERE t.id = 5 AND t.k = 'a'")->point_key.has_value());
+}
+
+TEST_F(PlannerTest, ParametersTakeTheirTypeFromTheirUse) {
+  Params params;
+  auto p = Plan("SELECT v, $3 FROM t WHERE id = $1 AND k = $2 LIMIT $4", &params);
+  ASSERT_EQ(params.types.size(), 4u);
+  EXPECT_EQ(params.types[0].id, TypeId::kInt4);
+  EXPECT_EQ(params.types[1].id, TypeId::kText);
+  EXPECT_EQ(params.types[2].id, TypeId::kText);  // an output column of unknown type is text
+  EXPECT_EQ(params.types[3].id, TypeId::kInt8);
+  // Executing: the values are constants, so the key is known.
+  params.bound = true;
+  params.values = {Value::Int(TypeId::kInt4, 5), Value::String(Type::Of(TypeId::kText), "a"),
+                   Value::String(Type::Of(TypeId::kText), "x"), Value::Int(TypeId::kInt8, 10)};
+  auto bound = Plan("SELECT v, $3 FROM t WHERE id = $1 AND k = $2 LIMIT $4", &params);
+  EXPECT_TRUE(bound->point_key.has_value());
+}
+
+}  // namespace
+}  // namespace lumadb::engine::sql
