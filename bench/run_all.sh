@@ -8,3 +8,5 @@ echo
 bash "$here/memcached_vs_lumadb.sh" "$bin"
 echo
 bash "$here/startup_memory.sh" "$bin"
+echo
+/usr/bin/python3 "$here/postgres_vs_lumadb.py" "$bin"
