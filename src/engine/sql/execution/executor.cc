@@ -247,41 +247,74 @@ class SelectRun {
   }
 
  private:
-  // Feeds every input row (the cross product of the FROM tables) to Consume.
+  // Feeds every input row (the FROM tables joined left to right) to Consume.
   SqlStatus Produce() {
     if (p_.scope.empty()) {
       Row empty;
       auto go = Consume(empty);
       return go.ok() ? SqlStatus::Ok() : go.TakeStatus();
     }
-    // The first table streams; the others are read once into memory.
-    std::vector<std::vector<Row>> inner(p_.scope.size());
+    // The first table streams; each joined table is read once into memory
+    // and joined by nested loops.
+    right_.assign(p_.scope.size(), {});
+    matched_.assign(p_.scope.size(), {});
     for (size_t t = 1; t < p_.scope.size(); t++) {
       SQL_RETURN_IF_ERROR(ScanTable(txn_, *p_.scope[t].table, [&](std::string_view, Row& r) -> SqlResult<bool> {
-        inner[t].push_back(std::move(r));
+        right_[t].push_back(std::move(r));
         return true;
       }));
+      matched_[t].assign(right_[t].size(), false);
     }
-    Row combined;
-    return ScanTable(
+    stopped_ = false;
+    SQL_RETURN_IF_ERROR(ScanTable(
         txn_, *p_.scope[0].table,
-        [&](std::string_view, Row& r) -> SqlResult<bool> {
-          combined = std::move(r);
-          return Cross(inner, 1, &combined);
-        },
-        p_.point_key);
+        [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }, p_.point_key));
+    // RIGHT and FULL joins: the right rows no left row matched, with NULLs
+    // for the left side, continue through the later joins.
+    for (size_t t = 1; t < p_.scope.size() && !stopped_; t++) {
+      ast::JoinKind kind = p_.joins[t].kind;
+      if (kind != ast::JoinKind::kRight && kind != ast::JoinKind::kFull) continue;
+      for (size_t i = 0; i < right_[t].size() && !stopped_; i++) {
+        if (matched_[t][i]) continue;
+        Row row;
+        for (size_t u = 0; u < t; u++) {
+          for (const auto& c : p_.scope[u].table->columns) row.push_back(Value::Null(c.type));
+        }
+        row.insert(row.end(), right_[t][i].begin(), right_[t][i].end());
+        SQL_ASSIGN_OR_RETURN(bool go, Join(t + 1, std::move(row)));
+        if (!go) stopped_ = true;
+      }
+    }
+    return SqlStatus::Ok();
   }
 
-  SqlResult<bool> Cross(const std::vector<std::vector<Row>>& inner, size_t t, Row* combined) {
-    if (t == inner.size()) return Consume(*combined);
-    size_t base = combined->size();
-    for (const Row& r : inner[t]) {
-      combined->resize(base);
-      combined->insert(combined->end(), r.begin(), r.end());
-      SQL_ASSIGN_OR_RETURN(bool go, Cross(inner, t + 1, combined));
+  // A row of tables 0..t-1 meets table t.
+  SqlResult<bool> Join(size_t t, Row left) {
+    if (t == p_.scope.size()) {
+      SQL_ASSIGN_OR_RETURN(bool go, Consume(left));
+      if (!go) stopped_ = true;
+      return go;
+    }
+    const auto& join = p_.joins[t];
+    size_t base = left.size();
+    bool found = false;
+    for (size_t i = 0; i < right_[t].size(); i++) {
+      Row row = left;
+      row.insert(row.end(), right_[t][i].begin(), right_[t][i].end());
+      if (join.on) {
+        SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*join.on, row));
+        if (!keep) continue;
+      }
+      found = true;
+      matched_[t][i] = true;
+      SQL_ASSIGN_OR_RETURN(bool go, Join(t + 1, std::move(row)));
       if (!go) return false;
     }
-    combined->resize(base);
+    if (!found && (join.kind == ast::JoinKind::kLeft || join.kind == ast::JoinKind::kFull)) {
+      left.resize(base);
+      for (const auto& c : p_.scope[t].table->columns) left.push_back(Value::Null(c.type));
+      return Join(t + 1, std::move(left));
+    }
     return true;
   }
 
@@ -370,6 +403,9 @@ class SelectRun {
   int64_t offset_ = 0;
   int64_t want_ = -1;
   std::vector<Row> rows_;
+  std::vector<std::vector<Row>> right_;      // joined tables' rows
+  std::vector<std::vector<bool>> matched_;   // which of them met a left row (RIGHT/FULL)
+  bool stopped_ = false;                     // the limit was reached
   std::unordered_map<std::string, size_t> group_index_;
   std::vector<Row> group_keys_;
   std::vector<std::vector<AggState>> states_;

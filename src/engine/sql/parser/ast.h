@@ -57,10 +57,17 @@ struct Expr {
 };
 using ExprPtr = std::unique_ptr<Expr>;
 
+// How a FROM table joins the tables before it. FROM is kept as a left-deep
+// chain: `a JOIN b ON x LEFT JOIN c ON y, d` is a, b (kInner, x), c (kLeft, y),
+// d (kCross).
+enum class JoinKind : uint8_t { kCross, kInner, kLeft, kRight, kFull };
+
 struct TableRef {
   std::vector<std::string> names;  // [schema.]table
   std::string alias;
   int location = -1;
+  JoinKind join = JoinKind::kCross;
+  std::unique_ptr<Expr> on;  // the join condition (kInner/kLeft/kRight/kFull)
 };
 
 struct SelectItem {

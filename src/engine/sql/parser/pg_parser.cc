@@ -304,6 +304,50 @@ class Converter {
     return t;
   }
 
+  // Appends a FROM item to the left-deep chain (see ast::JoinKind).
+  void FromItem(const PgQuery__Node* f, ast::JoinKind kind, ast::Select* out) {
+    if (failed_) return;
+    if (f->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+      out->from.push_back(Table(f->range_var));
+      out->from.back().join = kind;
+      return;
+    }
+    if (f->node_case != PG_QUERY__NODE__NODE_JOIN_EXPR) {
+      Unsupported(f->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT   ? "a subquery in FROM"
+                  : f->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION ? "a function in FROM"
+                                                                        : "this kind of FROM item",
+                  -1);
+      return;
+    }
+    const PgQuery__JoinExpr* j = f->join_expr;
+    if (j->is_natural || j->n_using_clause > 0) {
+      Unsupported(j->is_natural ? "NATURAL JOIN" : "JOIN ... USING", -1);
+      return;
+    }
+    if (j->alias != nullptr) {
+      Unsupported("an alias for a JOIN", -1);
+      return;
+    }
+    if (j->rarg == nullptr || j->rarg->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) {
+      Unsupported("a parenthesized join or subquery on the right of JOIN", -1);
+      return;
+    }
+    FromItem(j->larg, kind, out);
+    if (failed_) return;
+    ast::TableRef r = Table(j->rarg->range_var);
+    switch (j->jointype) {
+      case PG_QUERY__JOIN_TYPE__JOIN_INNER:
+        r.join = j->quals == nullptr ? ast::JoinKind::kCross : ast::JoinKind::kInner;
+        break;
+      case PG_QUERY__JOIN_TYPE__JOIN_LEFT: r.join = ast::JoinKind::kLeft; break;
+      case PG_QUERY__JOIN_TYPE__JOIN_RIGHT: r.join = ast::JoinKind::kRight; break;
+      case PG_QUERY__JOIN_TYPE__JOIN_FULL: r.join = ast::JoinKind::kFull; break;
+      default: Unsupported("this kind of JOIN", -1); return;
+    }
+    if (j->quals != nullptr) r.on = Convert(j->quals);
+    out->from.push_back(std::move(r));
+  }
+
   std::vector<ast::SelectItem> Targets(PgQuery__Node** nodes, size_t n) {
     std::vector<ast::SelectItem> out;
     for (size_t i = 0; i < n && !failed_; i++) {
@@ -351,17 +395,9 @@ class Converter {
     }
     out->items = Targets(s->target_list, s->n_target_list);
     for (size_t i = 0; i < s->n_from_clause && !failed_; i++) {
-      const PgQuery__Node* f = s->from_clause[i];
-      if (f->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) {
-        const char* what = f->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR        ? "JOIN"
-                           : f->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT ? "a subquery in FROM"
-                           : f->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION  ? "functions in FROM"
-                                                                                  : "this kind of FROM item";
-        Unsupported(what, -1);
-        return out;
-      }
-      out->from.push_back(Table(f->range_var));
+      FromItem(s->from_clause[i], ast::JoinKind::kCross, out.get());
     }
+    if (failed_) return out;
     out->where = Convert(s->where_clause);
     out->group_by = ExprList(s->group_clause, s->n_group_clause);
     out->having = Convert(s->having_clause);

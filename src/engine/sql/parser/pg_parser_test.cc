@@ -87,11 +87,27 @@ TEST(PgParser, DmlAndTransactionStatements) {
   EXPECT_EQ((*r)[6].show->name, "timezone");
 }
 
+TEST(PgParser, JoinsBecomeALeftDeepChain) {
+  auto r = ParsePostgres("SELECT 1 FROM a JOIN b ON a.x = b.x LEFT JOIN c ON true, d CROSS JOIN e FULL JOIN f ON false");
+  ASSERT_TRUE(r.ok());
+  const auto& from = (*r)[0].select->from;
+  ASSERT_EQ(from.size(), 6u);
+  std::vector<ast::JoinKind> kinds;
+  for (const auto& t : from) kinds.push_back(t.join);
+  EXPECT_EQ(kinds, (std::vector<ast::JoinKind>{ast::JoinKind::kCross, ast::JoinKind::kInner, ast::JoinKind::kLeft,
+                                               ast::JoinKind::kCross, ast::JoinKind::kCross, ast::JoinKind::kFull}));
+  EXPECT_TRUE(from[1].on != nullptr);
+  EXPECT_TRUE(from[4].on == nullptr);
+  auto nested = ParsePostgres("SELECT 1 FROM a JOIN (b JOIN c ON true) ON true");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_EQ(nested.status().error().sqlstate, "0A000");
+}
+
 TEST(PgParser, UnsupportedConstructsSayWhat) {
-  auto r = ParsePostgres("SELECT * FROM a JOIN b ON a.x = b.x");
+  auto r = ParsePostgres("SELECT * FROM a JOIN b USING (x)");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().error().sqlstate, "0A000");
-  EXPECT_EQ(r.status().error().message, "JOIN is not supported by LumaDB yet");
+  EXPECT_EQ(r.status().error().message, "JOIN ... USING is not supported by LumaDB yet");
   auto v = ParsePostgres("CREATE VIEW v AS SELECT 1");
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().error().message, "CREATE VIEW is not supported by LumaDB yet");

@@ -216,6 +216,23 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Ca
     }
     ctx.tables.push_back(ScopeTable{name, table, slot});
     slot += static_cast<int>(table->columns.size());
+    SelectPlan::Join join;
+    join.kind = ref.join;
+    if (ref.on) {
+      // The condition sees the tables joined so far (PostgreSQL: only the
+      // two sides of its JOIN; this is more permissive).
+      ctx.aggregate_context = "JOIN conditions";
+      SQL_ASSIGN_OR_RETURN(join.on, BindExpr(*ref.on, ctx));
+      if (join.on->type.id == TypeId::kUnknown || join.on->type.id == TypeId::kNull) {
+        SQL_ASSIGN_OR_RETURN(join.on, CoerceTo(std::move(join.on), Type::Of(TypeId::kBool), false, ctx));
+      }
+      if (join.on->type.id != TypeId::kBool) {
+        return MakeError(sqlstate::kDatatypeMismatch,
+                         "argument of JOIN/ON must be type boolean, not type " + TypeName(join.on->type),
+                         Pos(sql, ref.on->location));
+      }
+    }
+    plan->joins.push_back(std::move(join));
   }
   plan->scope = ctx.tables;
 

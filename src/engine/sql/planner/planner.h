@@ -34,6 +34,13 @@ struct SelectPlan {
   // FROM: the rows are the cross product of these tables' rows, laid end to
   // end (ScopeTable::first_slot). Empty = one row of no columns.
   std::vector<ScopeTable> scope;
+  // joins[k] joins scope[k] to the rows of scope[0..k-1] (joins[0] unused):
+  // its kind and ON condition over the row so far.
+  struct Join {
+    ast::JoinKind kind = ast::JoinKind::kCross;
+    BoundPtr on;
+  };
+  std::vector<Join> joins;
   BoundPtr where;  // over the input row
   // Set when WHERE fixes every primary-key column of the only FROM table to a
   // constant: the one row key to read instead of scanning (WHERE still applies).
