@@ -194,6 +194,7 @@ TEST_F(SqlEngineTest, CommittedRowsAndTablesSurviveAReopen) {
   {
     auto s = NewSession();
     Exec(*s, "CREATE TABLE k (id int PRIMARY KEY, v text); CREATE TABLE h (v int)");
+    Exec(*s, "CREATE TABLE sq (id serial PRIMARY KEY, v text); INSERT INTO sq (v) VALUES ('a'), ('b')");
     Exec(*s, "INSERT INTO k VALUES (1, 'one'); INSERT INTO h VALUES (1), (2)");
     Exec(*s, "BEGIN; INSERT INTO k VALUES (2, 'uncommitted')");
     ASSERT_TRUE(engine_->SyncIfNeeded().ok());
@@ -204,6 +205,12 @@ TEST_F(SqlEngineTest, CommittedRowsAndTablesSurviveAReopen) {
   // Hidden row ids continue past the ones used before.
   Exec(*s, "INSERT INTO h VALUES (3)");
   EXPECT_EQ(Exec(*s, "SELECT v FROM h ORDER BY v"), (Lines{"SELECT 3: 1;2;3"}));
+  // A serial counter continues past every value handed out before (it may
+  // skip ahead, as PostgreSQL's sequences do after a crash).
+  Lines got = Exec(*s, "INSERT INTO sq (v) VALUES ('c') RETURNING id");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_GT(std::stoi(got[0].substr(got[0].find(':') + 2)), 2) << got[0];
+  EXPECT_EQ(Exec(*s, "SELECT count(*) FROM sq"), (Lines{"SELECT 1: 3"}));
 }
 
 TEST_F(SqlEngineTest, SetAndShowUsePostgresNamesAndReportChanges) {

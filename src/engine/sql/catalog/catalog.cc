@@ -19,6 +19,12 @@ std::string RowIdMark(uint32_t oid) {
   storage::AppendU32(&k, oid);
   return k;
 }
+std::string SerialMark(uint32_t oid, int column) {
+  std::string k("\x01Q", 2);
+  storage::AppendU32(&k, oid);
+  storage::AppendU32(&k, static_cast<uint32_t>(column));
+  return k;
+}
 std::string RowPrefix(uint32_t oid) {
   std::string k("\x02", 1);
   storage::AppendU32(&k, oid);
@@ -37,6 +43,7 @@ int Table::FindColumn(std::string_view column) const {
 namespace {
 
 constexpr uint64_t kRowIdBlock = 1024;
+constexpr uint64_t kSerialBlock = 32;  // PostgreSQL's SEQ_LOG_VALS
 
 // Version byte, then the definition.
 std::string EncodeTable(const Table& t) {
@@ -50,7 +57,8 @@ std::string EncodeTable(const Table& t) {
     storage::AppendLengthPrefixed(&out, c.name);
     storage::AppendU8(&out, static_cast<uint8_t>(c.type.id));
     storage::AppendVarint(&out, static_cast<uint64_t>(static_cast<int64_t>(c.type.length) + 1));
-    storage::AppendU8(&out, (c.not_null ? 1 : 0) | (c.has_default ? 2 : 0));
+    storage::AppendU8(&out, (c.not_null ? 1 : 0) | (c.has_default ? 2 : 0) | (c.identity == 'd' ? 4 : 0) |
+                                (c.identity == 'a' ? 8 : 0));
     if (c.has_default) EncodeValue(c.default_value, &out);
   }
   storage::AppendVarint(&out, t.primary_key.size());
@@ -81,6 +89,7 @@ bool DecodeTable(std::string_view in, Table* t) {
     c.type = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(len) - 1));
     c.not_null = flags & 1;
     c.has_default = flags & 2;
+    c.identity = (flags & 4) ? 'd' : (flags & 8) ? 'a' : 0;
     if (c.has_default && !DecodeValue(&in, &c.default_value)) return false;
     t->columns.push_back(std::move(c));
   }
@@ -123,6 +132,14 @@ SqlStatus Catalog::Load() {
       // Ids below the mark may have been used; continue at the next block
       // boundary so the next id writes a new mark.
       next_rowid_[oid] = (mark + kRowIdBlock - 1) / kRowIdBlock * kRowIdBlock;
+    } else if (k[1] == 'Q' && storage::ConsumeU32(&rest, &oid)) {
+      uint32_t column = 0;
+      uint64_t mark = 0;
+      if (!storage::ConsumeU32(&rest, &column) || !storage::ConsumeU64(&v, &mark)) {
+        bad = "serial mark";
+        return false;
+      }
+      next_serial_[{oid, static_cast<int>(column)}] = mark;
     } else if (k[1] == 'O') {
       uint32_t next = 0;
       if (storage::ConsumeU32(&v, &next) && next > next_oid_) next_oid_ = next;
@@ -167,10 +184,16 @@ SqlStatus Catalog::Drop(const std::string& name, storage::WriteBatch* batch) {
   batch->DeleteRange(Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
   batch->Delete(Cf::kSql, keys::TableDef(oid));
   batch->Delete(Cf::kSql, keys::RowIdMark(oid));
+  for (size_t c = 0; c < it->second->columns.size(); c++) {
+    if (it->second->columns[c].identity != 0) batch->Delete(Cf::kSql, keys::SerialMark(oid, static_cast<int>(c)));
+  }
   Status st = store_->Write(batch, /*sync=*/true);
   if (!st.ok()) return StorageError(st);
   tables_.erase(it);
   next_rowid_.erase(oid);
+  for (auto s = next_serial_.begin(); s != next_serial_.end();) {
+    s = s->first.first == oid ? next_serial_.erase(s) : std::next(s);
+  }
   return SqlStatus::Ok();
 }
 
@@ -185,6 +208,18 @@ uint64_t Catalog::NextRowId(uint32_t table_oid, std::string* mark) {
     storage::AppendU64(mark, id + kRowIdBlock);
   }
   return id;
+}
+
+int64_t Catalog::NextSerial(uint32_t table_oid, int column, std::string* mark) {
+  std::lock_guard<std::mutex> g(mu_);
+  // The mark is the first value not yet reserved; a restart continues there.
+  uint64_t& next = next_serial_[{table_oid, column}];
+  uint64_t id = ++next;
+  if (id % kSerialBlock == 1) {
+    mark->clear();
+    storage::AppendU64(mark, id + kSerialBlock - 1);
+  }
+  return static_cast<int64_t>(id);
 }
 
 }  // namespace lumadb::engine::sql

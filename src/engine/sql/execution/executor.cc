@@ -411,6 +411,18 @@ class SelectRun {
   std::vector<std::vector<AggState>> states_;
 };
 
+// Writes a counter's mark (row ids, serial columns) to storage now, outside
+// the transaction and ahead of any row that uses its block, so values are
+// never handed out twice across a crash.
+SqlStatus WriteMark(Txn* txn, const std::string& key, const std::string& mark) {
+  if (mark.empty()) return SqlStatus::Ok();
+  storage::WriteBatch b;
+  b.Put(storage::Cf::kSql, key, mark);
+  Status st = txn->manager()->store()->Write(&b, /*sync=*/false);
+  if (!st.ok()) return MakeError(sqlstate::kIoError, "could not write to storage: " + st.message());
+  return SqlStatus::Ok();
+}
+
 // Writes a new row (insert) after the checks every insert makes.
 SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog) {
   SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
@@ -418,14 +430,7 @@ SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog) {
   if (t.primary_key.empty()) {
     std::string mark;
     uint64_t rowid = catalog->NextRowId(t.oid, &mark);
-    if (!mark.empty()) {
-      // The mark goes to storage now, ahead of any row that uses its block,
-      // so ids are never handed out twice across a crash.
-      storage::WriteBatch b;
-      b.Put(storage::Cf::kSql, keys::RowIdMark(t.oid), mark);
-      Status st = txn->manager()->store()->Write(&b, /*sync=*/false);
-      if (!st.ok()) return MakeError(sqlstate::kIoError, "could not write to storage: " + st.message());
-    }
+    SQL_RETURN_IF_ERROR(WriteMark(txn, keys::RowIdMark(t.oid), mark));
     key = RowKey(t, row, rowid);
   } else {
     key = RowKey(t, row, 0);
@@ -477,11 +482,21 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
     Row row;
     row.reserve(t.columns.size());
     for (const auto& c : t.columns) row.push_back(c.has_default ? c.default_value : Value::Null(c.type));
+    std::vector<bool> given(t.columns.size(), false);
     for (size_t i = 0; i < values.size() && i < plan.target_columns.size(); i++) {
       const Column& c = t.columns[plan.target_columns[i]];
       SQL_ASSIGN_OR_RETURN(Value v, CastValue(values[i], c.type, false));
       v.type = c.type;
       row[plan.target_columns[i]] = std::move(v);
+      given[plan.target_columns[i]] = true;
+    }
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if (t.columns[c].identity == 0 || given[c]) continue;
+      std::string mark;
+      int64_t next = catalog->NextSerial(t.oid, static_cast<int>(c), &mark);
+      SQL_RETURN_IF_ERROR(WriteMark(txn, keys::SerialMark(t.oid, static_cast<int>(c)), mark));
+      SQL_RETURN_IF_ERROR(CheckIntRange(t.columns[c].type.id, next));
+      row[c] = Value::Int(t.columns[c].type.id, next);
     }
     SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog));
     result.count++;

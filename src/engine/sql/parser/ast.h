@@ -98,6 +98,8 @@ struct Select {
 struct ColumnDef {
   std::string name;
   TypeRef type;
+  // GENERATED ALWAYS | BY DEFAULT AS IDENTITY: 'a' or 'd'; 0 = not identity.
+  char identity = 0;
   bool not_null = false;
   bool primary_key = false;
   bool unique = false;

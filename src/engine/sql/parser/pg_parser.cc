@@ -446,6 +446,13 @@ class Converter {
             case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: break;
             case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: col.primary_key = true; break;
             case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: col.default_expr = Convert(con->raw_expr); break;
+            case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+              if (con->n_options > 0) {
+                Unsupported("sequence options of an identity column", con->location);
+                break;
+              }
+              col.identity = con->generated_when != nullptr && con->generated_when[0] == 'a' ? 'a' : 'd';
+              break;
             case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
               Unsupported("UNIQUE constraints", con->location);
               break;

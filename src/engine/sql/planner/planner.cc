@@ -414,6 +414,13 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
       plan->target_columns.push_back(c);
     }
   }
+  for (int c : plan->target_columns) {
+    if (t.columns[c].identity != 'a' || !s.source) continue;
+    SqlError e = MakeError("428C9", "cannot insert a non-DEFAULT value into column \"" + t.columns[c].name + "\"");
+    e.detail = "Column \"" + t.columns[c].name + "\" is an identity column defined as GENERATED ALWAYS.";
+    e.hint = "Use OVERRIDING SYSTEM VALUE to override.";
+    return e;
+  }
   BindContext ctx;
   ctx.sql = sql;
   ctx.params = params;
@@ -478,6 +485,12 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
                        "column \"" + set.column + "\" of relation \"" + t.name + "\" does not exist",
                        Pos(sql, set.location));
     }
+    if (t.columns[c].identity == 'a') {
+      SqlError e = MakeError("428C9", "column \"" + set.column + "\" can only be updated to DEFAULT",
+                             Pos(sql, set.location));
+      e.detail = "Column \"" + set.column + "\" is an identity column defined as GENERATED ALWAYS.";
+      return e;
+    }
     for (const auto& prev : plan->sets) {
       if (prev.first == c) {
         return MakeError(sqlstate::kSyntaxError, "multiple assignments to same column \"" + set.column + "\"",
@@ -528,8 +541,37 @@ SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql
     }
     Column c;
     c.name = def.name;
-    SQL_ASSIGN_OR_RETURN(c.type, ResolveType(def.type, ctx));
-    c.not_null = def.not_null || def.primary_key;
+    std::string tname = def.type.names.size() == 1 ? def.type.names[0] : "";
+    if (tname == "serial" || tname == "serial4" || tname == "bigserial" || tname == "serial8" ||
+        tname == "smallserial" || tname == "serial2") {
+      // serial: an integer filled from the column's own counter.
+      c.type = Type::Of(tname == "bigserial" || tname == "serial8"     ? TypeId::kInt8
+                        : tname == "smallserial" || tname == "serial2" ? TypeId::kInt2
+                                                                       : TypeId::kInt4);
+      c.identity = 'd';
+      if (def.default_expr) {
+        return MakeError(sqlstate::kSyntaxError,
+                         "multiple default values specified for column \"" + def.name + "\" of table \"" +
+                             t.name + "\"",
+                         Pos(sql, def.location));
+      }
+    } else {
+      SQL_ASSIGN_OR_RETURN(c.type, ResolveType(def.type, ctx));
+    }
+    if (def.identity != 0) {
+      if (!IsInteger(c.type.id) || c.identity != 0) {
+        return MakeError(sqlstate::kInvalidParameterValue,
+                         "identity column type must be smallint, integer, or bigint", Pos(sql, def.location));
+      }
+      if (def.default_expr) {
+        return MakeError(sqlstate::kSyntaxError,
+                         "both default and identity specified for column \"" + def.name + "\" of table \"" +
+                             t.name + "\"",
+                         Pos(sql, def.location));
+      }
+      c.identity = def.identity;
+    }
+    c.not_null = def.not_null || def.primary_key || c.identity != 0;
     if (def.default_expr) {
       SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*def.default_expr, ctx));
       SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), c.type, false, ctx));
