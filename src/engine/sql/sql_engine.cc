@@ -284,6 +284,7 @@ SqlStatus SqlSession::CommitTxn() {
   txn_.reset();
   explicit_ = false;
   failed_ = false;
+  savepoints_.clear();
   return st;
 }
 
@@ -292,6 +293,7 @@ void SqlSession::RollbackTxn() {
   txn_.reset();
   explicit_ = false;
   failed_ = false;
+  savepoints_.clear();
 }
 
 bool SqlSession::Run(const std::string& sql, std::vector<StatementResult>* out) {
@@ -438,8 +440,12 @@ bool SqlSession::RunPending(std::vector<StatementResult>* out) {
   while (next_ < pending_.size()) {
     const ast::Statement& st = *pending_[next_];
     StatementResult r;
-    bool txn_control = st.kind == ast::StatementKind::kTransaction;
-    if (failed_ && !(txn_control && st.transaction->kind != ast::Transaction::Kind::kBegin)) {
+    // A failed block accepts only what ends it or returns to a savepoint.
+    bool exits_failure = st.kind == ast::StatementKind::kTransaction &&
+                         (st.transaction->kind == ast::Transaction::Kind::kCommit ||
+                          st.transaction->kind == ast::Transaction::Kind::kRollback ||
+                          st.transaction->kind == ast::Transaction::Kind::kRollbackTo);
+    if (failed_ && !exits_failure) {
       r.status = MakeError(sqlstate::kInFailedTransaction,
                            "current transaction is aborted, commands ignored until end of transaction block");
       out->push_back(std::move(r));
@@ -621,6 +627,41 @@ void SqlSession::RunTransaction(const ast::Statement& st, StatementResult* r) {
       }
       RollbackTxn();
       return;
+    case ast::Transaction::Kind::kSavepoint:
+      r->tag = "SAVEPOINT";
+      if (!explicit_) {
+        r->status = MakeError(sqlstate::kNoActiveTransaction, "SAVEPOINT can only be used in transaction blocks");
+        return;
+      }
+      savepoints_.emplace_back(t.savepoint, txn_->Mark());
+      return;
+    case ast::Transaction::Kind::kRelease:
+    case ast::Transaction::Kind::kRollbackTo: {
+      bool release = t.kind == ast::Transaction::Kind::kRelease;
+      r->tag = release ? "RELEASE" : "ROLLBACK";
+      if (!explicit_) {
+        r->status = MakeError(sqlstate::kNoActiveTransaction,
+                              std::string(release ? "RELEASE SAVEPOINT" : "ROLLBACK TO SAVEPOINT") +
+                                  " can only be used in transaction blocks");
+        return;
+      }
+      // The newest savepoint of that name.
+      size_t i = savepoints_.size();
+      while (i > 0 && savepoints_[i - 1].first != t.savepoint) i--;
+      if (i == 0) {
+        r->status = MakeError("3B001", "savepoint \"" + t.savepoint + "\" does not exist");
+        return;
+      }
+      if (release) {
+        savepoints_.resize(i - 1);
+      } else {
+        // Back to the savepoint, which stays; later ones are gone.
+        txn_->UndoTo(savepoints_[i - 1].second);
+        savepoints_.resize(i);
+        failed_ = false;
+      }
+      return;
+    }
   }
 }
 

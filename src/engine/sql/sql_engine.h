@@ -143,6 +143,7 @@ class SqlSession {
   std::vector<std::pair<std::string, std::string>> changed_;
   std::unique_ptr<Txn> txn_;
   bool explicit_ = false;  // inside BEGIN ... COMMIT
+  std::vector<std::pair<std::string, size_t>> savepoints_;  // name, Txn::Mark()
   bool failed_ = false;    // the block had an error: only ROLLBACK/COMMIT work
   // The query string being run, and its statements still to run.
   std::string sql_;

@@ -150,7 +150,8 @@ struct Delete {
 };
 
 struct Transaction {
-  enum class Kind : uint8_t { kBegin, kCommit, kRollback } kind = Kind::kBegin;
+  enum class Kind : uint8_t { kBegin, kCommit, kRollback, kSavepoint, kRelease, kRollbackTo } kind = Kind::kBegin;
+  std::string savepoint;  // kSavepoint, kRelease, kRollbackTo
   std::string isolation;  // "read committed", "repeatable read", "serializable" or empty
   bool read_only = false;
 };

@@ -580,8 +580,17 @@ class Converter {
           case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
             tx->kind = ast::Transaction::Kind::kRollback;
             break;
+          case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
+            tx->kind = ast::Transaction::Kind::kSavepoint;
+            break;
+          case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
+            tx->kind = ast::Transaction::Kind::kRelease;
+            break;
+          case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+            tx->kind = ast::Transaction::Kind::kRollbackTo;
+            break;
           default:
-            Unsupported("savepoints and prepared transactions", -1);
+            Unsupported("prepared transactions", -1);
             return;
         }
         for (size_t k = 0; k < t->n_options; k++) {
@@ -597,6 +606,7 @@ class Converter {
             tx->read_only = d->arg->a_const->ival->ival != 0;
           }
         }
+        if (t->savepoint_name != nullptr) tx->savepoint = t->savepoint_name;
         st->kind = ast::StatementKind::kTransaction;
         st->transaction = std::move(tx);
         return;

@@ -20,21 +20,23 @@ Txn::~Txn() {
 }
 
 void Txn::BeginStatement() {
-  undo_.clear();
+  statement_mark_ = undo_.size();
   if (have_snapshot_ && isolation_ != Isolation::kReadCommitted) return;
   mgr_->DropSnapshot(this);
   mgr_->TakeSnapshot(this);
 }
 
-void Txn::RollbackStatement() {
-  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
-    if (!it->second.has_value()) {
-      writes_.erase(it->first);
+void Txn::UndoTo(size_t mark) {
+  while (undo_.size() > mark) {
+    auto& [key, prev] = undo_.back();
+    if (!prev.has_value()) {
+      writes_.erase(key);
     } else {
-      writes_[it->first] = std::move(*it->second);
+      writes_[key] = std::move(*prev);
     }
+    undo_.pop_back();
   }
-  undo_.clear();
+  if (statement_mark_ > mark) statement_mark_ = mark;
 }
 
 void Txn::Record(const std::string& key) {
@@ -243,6 +245,7 @@ SqlStatus TxnManager::Commit(Txn* txn, bool durable) {
     }
     txn->writes_.clear();
     txn->undo_.clear();
+    txn->statement_mark_ = 0;
     ReleaseLocked(txn, &wakes);
   }
   for (auto& w : wakes) w();
@@ -255,6 +258,7 @@ void TxnManager::Rollback(Txn* txn) {
     std::lock_guard<std::mutex> g(mu_);
     txn->writes_.clear();
     txn->undo_.clear();
+    txn->statement_mark_ = 0;
     ReleaseLocked(txn, &wakes);
     // A rolled-back waiter no longer waits.
     for (auto& [holder, list] : waiters_) {

@@ -62,8 +62,12 @@ class Txn {
   // the one taken by the transaction's first statement.
   void BeginStatement();
   // Undoes the writes of the current statement (after an error or a wait).
-  void RollbackStatement();
-  void EndStatement() { undo_.clear(); }
+  void RollbackStatement() { UndoTo(statement_mark_); }
+  void EndStatement() {}
+  // A point in the transaction's writes (SAVEPOINT) and undoing back to it
+  // (ROLLBACK TO SAVEPOINT).
+  size_t Mark() const { return undo_.size(); }
+  void UndoTo(size_t mark);
 
   // Reads through the write set, then the snapshot (latest = read the newest
   // committed version instead, as unique checks do).
@@ -94,9 +98,10 @@ class Txn {
   uint64_t snap_seq_ = 0;
   bool have_snapshot_ = false;
   std::map<std::string, std::optional<std::string>, std::less<>> writes_;
-  // Previous write-set entries of keys the current statement changed
-  // (nullopt = the key was not in the write set).
+  // Previous write-set entries of every key the transaction changed, in
+  // order (nullopt = the key was not in the write set).
   std::vector<std::pair<std::string, std::optional<std::optional<std::string>>>> undo_;
+  size_t statement_mark_ = 0;
   std::vector<std::string> locks_;
   uint64_t blocker_ = 0;
 };
