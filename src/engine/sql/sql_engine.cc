@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/clock.h"
 #include "engine/sql/catalog/catalog.h"
 #include "engine/sql/execution/executor.h"
 #include "engine/sql/parser/pg_parser.h"
@@ -59,6 +60,11 @@ std::vector<Setting> DefaultSettings(const std::string& user) {
        "Sets the transaction isolation level of each new transaction."},
       {"transaction_read_only", K::kBool, "off", "off", false, "Sets the current transaction's read-only status."},
       {"synchronous_commit", K::kString, "on", "on", false, "Sets the current transaction's synchronization level."},
+      {"statement_timeout", K::kMilliseconds, "0", "0", false,
+       "Sets the maximum allowed duration of any statement (LumaDB: enforced while waiting for a row lock)."},
+      {"lock_timeout", K::kMilliseconds, "0", "0", false, "Sets the maximum allowed duration of any wait for a lock."},
+      {"idle_in_transaction_session_timeout", K::kMilliseconds, "0", "0", false,
+       "Sets the maximum allowed idle time between queries, when in a transaction (LumaDB: not enforced)."},
       {"extra_float_digits", K::kInt, "1", "1", false, "Sets the number of digits displayed for floating-point values."},
       {"client_min_messages", K::kString, "notice", "notice", false, "Sets the message levels that are sent to the client."},
       {"bytea_output", K::kString, "hex", "hex", false, "Sets the output format for bytea."},
@@ -161,6 +167,37 @@ SqlStatus SqlSession::Assign(Setting* s, const std::vector<std::string>& values)
       v = std::to_string(n);
       break;
     }
+    case Setting::Kind::kMilliseconds: {
+      // An integer in milliseconds, or with a unit; shown in the largest
+      // unit that divides it, as PostgreSQL does ("5s", "2min").
+      std::string in = values.size() == 1 ? values[0] : "";
+      size_t i = 0;
+      while (i < in.size() && std::isdigit(static_cast<unsigned char>(in[i]))) i++;
+      std::string unit = in.substr(i);
+      while (!unit.empty() && unit[0] == ' ') unit.erase(0, 1);
+      static const std::pair<const char*, int64_t> kUnits[] = {
+          {"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"d", 86400000}};
+      int64_t scale = 0;
+      for (const auto& [name, ms] : kUnits) {
+        if (unit == name) scale = ms;
+      }
+      if (i == 0 || i > 12 || scale == 0) {
+        SqlError e = MakeError(sqlstate::kInvalidParameterValue,
+                               "invalid value for parameter \"" + s->name + "\": \"" + v + "\"");
+        if (i > 0 && scale == 0) e.hint = "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".";
+        return e;
+      }
+      int64_t ms = std::stoll(in.substr(0, i)) * scale;
+      v = std::to_string(ms);
+      for (auto it = std::rbegin(kUnits); it != std::rend(kUnits); ++it) {
+        if (ms != 0 && it->second > 1 && ms % it->second == 0) {
+          v = std::to_string(ms / it->second) + it->first;
+          break;
+        }
+      }
+      if (ms != 0 && v == std::to_string(ms)) v += "ms";
+      break;
+    }
     case Setting::Kind::kString: break;
   }
   std::string lname = Lower(s->name);
@@ -178,6 +215,7 @@ SqlStatus SqlSession::Assign(Setting* s, const std::vector<std::string>& values)
     const std::string& cur = s->value;
     style = cur.substr(0, cur.find(','));
     order = cur.substr(cur.find(',') + 2);
+    bool have_order = false;
     for (const auto& part0 : values) {
       std::string part = part0;
       size_t start = 0;
@@ -187,14 +225,25 @@ SqlStatus SqlSession::Assign(Setting* s, const std::vector<std::string>& values)
         w.erase(0, w.find_first_not_of(' '));
         w.erase(w.find_last_not_of(' ') + 1);
         std::string lw = Lower(w);
-        if (lw == "iso") style = "ISO";
-        else if (lw == "sql") style = "SQL";
-        else if (lw == "postgres") style = "Postgres";
-        else if (lw == "german") style = "German";
-        else if (lw == "mdy" || lw == "us" || lw == "noneuropean") order = "MDY";
-        else if (lw == "dmy" || lw == "euro" || lw == "european") order = "DMY";
-        else if (lw == "ymd") order = "YMD";
-        else if (lw != "default") {
+        if (lw == "iso") {
+          style = "ISO";
+        } else if (lw == "sql") {
+          style = "SQL";
+        } else if (lw == "postgres") {
+          style = "Postgres";
+        } else if (lw == "german") {
+          style = "German";
+          if (!have_order) order = "DMY";  // German implies DMY unless an order is given
+        } else if (lw == "mdy" || lw == "us" || lw == "noneuropean") {
+          order = "MDY";
+          have_order = true;
+        } else if (lw == "dmy" || lw == "euro" || lw == "european") {
+          order = "DMY";
+          have_order = true;
+        } else if (lw == "ymd") {
+          order = "YMD";
+          have_order = true;
+        } else if (lw != "default") {
           SqlError e = MakeError(sqlstate::kInvalidParameterValue,
                                  "invalid value for parameter \"DateStyle\": \"" + v + "\"");
           e.detail = "Unrecognized key word: \"" + w + "\".";
@@ -281,6 +330,7 @@ void SqlSession::EnsureTxn() {
 SqlStatus SqlSession::CommitTxn() {
   if (!txn_) return SqlStatus::Ok();
   SqlStatus st = engine_->txns().Commit(txn_.get(), synchronous_commit());
+  RestoreSettings(/*all=*/false);
   txn_.reset();
   explicit_ = false;
   failed_ = false;
@@ -290,10 +340,21 @@ SqlStatus SqlSession::CommitTxn() {
 
 void SqlSession::RollbackTxn() {
   if (txn_) engine_->txns().Rollback(txn_.get());
+  RestoreSettings(/*all=*/true);
   txn_.reset();
   explicit_ = false;
   failed_ = false;
   savepoints_.clear();
+}
+
+void SqlSession::RestoreSettings(bool all) {
+  for (auto it = set_undo_.rbegin(); it != set_undo_.rend(); ++it) {
+    if (!all && !it->local) continue;
+    Setting& s = settings_[it->setting];
+    if (s.value != it->old_value && s.report) changed_.emplace_back(s.name, it->old_value);
+    s.value = it->old_value;
+  }
+  set_undo_.clear();
 }
 
 bool SqlSession::Run(const std::string& sql, std::vector<StatementResult>* out) {
@@ -302,6 +363,7 @@ bool SqlSession::Run(const std::string& sql, std::vector<StatementResult>* out) 
   pending_.clear();
   next_ = 0;
   waiting_ = false;
+  waiting_before_ = false;
   commit_at_end_ = true;
   use_params_ = false;
   executing_.reset();
@@ -389,6 +451,7 @@ bool SqlSession::Execute(std::shared_ptr<PreparedStatement> ps, std::vector<Valu
                          std::vector<StatementResult>* out) {
   cancel_ = false;
   waiting_ = false;
+  waiting_before_ = false;
   next_ = 0;
   pending_.clear();
   commit_at_end_ = false;
@@ -427,6 +490,23 @@ void SqlSession::AbortOnError() {
   }
 }
 
+int64_t SqlSession::SettingMs(const char* name) const {
+  for (const auto& s : settings_) {
+    if (s.name != name) continue;
+    size_t i = 0;
+    while (i < s.value.size() && std::isdigit(static_cast<unsigned char>(s.value[i]))) i++;
+    if (i == 0) return 0;
+    int64_t n = std::stoll(s.value.substr(0, i));
+    std::string unit = s.value.substr(i);
+    if (unit == "s") return n * 1000;
+    if (unit == "min") return n * 60000;
+    if (unit == "h") return n * 3600000;
+    if (unit == "d") return n * 86400000;
+    return n;
+  }
+  return 0;
+}
+
 bool SqlSession::Resume(std::vector<StatementResult>* out) {
   waiting_ = false;
   return RunPending(out);
@@ -452,16 +532,33 @@ bool SqlSession::RunPending(std::vector<StatementResult>* out) {
       next_ = pending_.size();
       break;
     }
+    int64_t now = MonoMs();
+    int64_t statement_ms = SettingMs("statement_timeout");
+    int64_t lock_ms = SettingMs("lock_timeout");
+    if (!waiting_before_) statement_start_ms_ = now;
     if (cancel_) {
       cancel_ = false;
       r.status = MakeError("57014", "canceling statement due to user request");
+    } else if (waiting_before_ && statement_ms > 0 && now - statement_start_ms_ >= statement_ms) {
+      r.status = MakeError("57014", "canceling statement due to statement timeout");
+    } else if (waiting_before_ && lock_ms > 0 && now - wait_start_ms_ >= lock_ms) {
+      r.status = MakeError("55P03", "canceling statement due to lock timeout");
     } else {
       RunStatement(st, &r);
     }
     if (!r.status.ok() && r.status.error().sqlstate == sqlstate::kWaitForLock) {
+      if (!waiting_before_) wait_start_ms_ = now;
+      waiting_before_ = true;
       waiting_ = true;
+      wait_deadline_ms_ = 0;
+      if (statement_ms > 0) wait_deadline_ms_ = statement_start_ms_ + statement_ms;
+      if (lock_ms > 0 && (wait_deadline_ms_ == 0 || wait_start_ms_ + lock_ms < wait_deadline_ms_)) {
+        wait_deadline_ms_ = wait_start_ms_ + lock_ms;
+      }
       return false;
     }
+    waiting_before_ = false;
+    wait_deadline_ms_ = 0;
     bool failed = !r.status.ok();
     out->push_back(std::move(r));
     next_++;
@@ -704,7 +801,11 @@ void SqlSession::RunSet(const ast::Statement& st, StatementResult* r) {
     setting->value = setting->reset_value;
     return;
   }
+  std::string old = setting->value;
   r->status = Assign(setting, s.values);
+  if (r->status.ok() && explicit_) {
+    set_undo_.push_back(SetUndo{static_cast<size_t>(setting - settings_.data()), old, s.local});
+  }
 }
 
 void SqlSession::RunShow(const ast::Statement& st, StatementResult* r) {

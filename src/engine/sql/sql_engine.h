@@ -75,7 +75,7 @@ struct PreparedStatement {
 
 // One run-time setting (GUC) as SET and SHOW see it.
 struct Setting {
-  enum class Kind : uint8_t { kString, kBool, kInt, kFixed };
+  enum class Kind : uint8_t { kString, kBool, kInt, kFixed, kMilliseconds };
   std::string name;  // PostgreSQL's spelling ("DateStyle")
   Kind kind = Kind::kString;
   std::string value;
@@ -119,6 +119,9 @@ class SqlSession {
   bool waiting() const { return waiting_; }
   // Cancels the waiting statement (CancelRequest): Resume then reports 57014.
   void Cancel() { cancel_ = true; }
+  // While waiting: when statement_timeout or lock_timeout runs out
+  // (MonoMs; 0 = never). Resume after it reports the timeout.
+  int64_t wait_deadline_ms() const { return wait_deadline_ms_; }
 
   // 'I' idle, 'T' in a transaction block, 'E' in a failed one.
   char TransactionStatus() const;
@@ -144,6 +147,15 @@ class SqlSession {
   std::unique_ptr<Txn> txn_;
   bool explicit_ = false;  // inside BEGIN ... COMMIT
   std::vector<std::pair<std::string, size_t>> savepoints_;  // name, Txn::Mark()
+  // Settings changed inside the transaction block, to restore when it rolls
+  // back (SET) or ends (SET LOCAL), as PostgreSQL does.
+  struct SetUndo {
+    size_t setting;
+    std::string old_value;
+    bool local;
+  };
+  std::vector<SetUndo> set_undo_;
+  void RestoreSettings(bool all);
   bool failed_ = false;    // the block had an error: only ROLLBACK/COMMIT work
   // The query string being run, and its statements still to run.
   std::string sql_;
@@ -156,7 +168,12 @@ class SqlSession {
   Params params_;
   bool use_params_ = false;
   bool waiting_ = false;
+  bool waiting_before_ = false;  // the current statement has waited already
   bool cancel_ = false;
+  int64_t statement_start_ms_ = 0;
+  int64_t wait_start_ms_ = 0;
+  int64_t wait_deadline_ms_ = 0;
+  int64_t SettingMs(const char* name) const;
 };
 
 }  // namespace lumadb::engine::sql

@@ -229,5 +229,30 @@ TEST_F(SqlEngineTest, SetAndShowUsePostgresNamesAndReportChanges) {
   EXPECT_EQ(Exec(*s, "SET my.custom = 'x'; SHOW my.custom"), (Lines{"SET", "SHOW: x"}));
 }
 
+TEST_F(SqlEngineTest, LockAndStatementTimeoutsEndAWait) {
+  auto a = NewSession();
+  auto b = NewSession();
+  Exec(*a, "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0)");
+  Exec(*a, "BEGIN; UPDATE t SET v = 1");
+  EXPECT_EQ(Exec(*b, "SET lock_timeout = '1s'; SHOW lock_timeout"), (Lines{"SET", "SHOW: 1s"}));
+  EXPECT_EQ(Exec(*b, "SET statement_timeout = 120000; SHOW statement_timeout"), (Lines{"SET", "SHOW: 2min"}));
+  EXPECT_EQ(Exec(*b, "SET lock_timeout = 20"), (Lines{"SET"}));
+  EXPECT_EQ(Exec(*b, "SET lock_timeout = '5 parsecs'"),
+            (Lines{"ERROR 22023: invalid value for parameter \"lock_timeout\": \"5 parsecs\""}));
+  EXPECT_EQ(Exec(*b, "UPDATE t SET v = 2"), (Lines{"WAITING"}));
+  EXPECT_GT(b->wait_deadline_ms(), 0);
+  usleep(30 * 1000);
+  std::vector<StatementResult> out;
+  ASSERT_TRUE(b->Resume(&out));
+  EXPECT_EQ(Show(out[0]), "ERROR 55P03: canceling statement due to lock timeout");
+  EXPECT_EQ(Exec(*b, "SET lock_timeout = 0; SET statement_timeout = 20"), (Lines{"SET", "SET"}));
+  EXPECT_EQ(Exec(*b, "UPDATE t SET v = 2"), (Lines{"WAITING"}));
+  usleep(30 * 1000);
+  out.clear();
+  ASSERT_TRUE(b->Resume(&out));
+  EXPECT_EQ(Show(out[0]), "ERROR 57014: canceling statement due to statement timeout");
+  Exec(*a, "COMMIT");
+}
+
 }  // namespace
 }  // namespace lumadb::engine::sql

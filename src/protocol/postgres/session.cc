@@ -280,7 +280,11 @@ void PgSession::Park(net::Connection& conn) {
     });
   });
   if (retry_timer_ == 0) {
-    retry_timer_ = worker->AddTimer(MonoMs() + kRetryMs, [this, worker, id] {
+    // Look again after a while, or when statement_timeout / lock_timeout runs out.
+    int64_t at = MonoMs() + kRetryMs;
+    int64_t deadline = sql_->wait_deadline_ms();
+    if (deadline > 0 && deadline < at) at = deadline;
+    retry_timer_ = worker->AddTimer(at, [this, worker, id] {
       retry_timer_ = 0;
       net::Connection* c = worker->FindConnection(id);
       if (c != nullptr) OnWake(*c);

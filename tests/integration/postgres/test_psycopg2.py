@@ -212,6 +212,25 @@ class Psycopg2Test(unittest.TestCase):
                 cur.execute("UPDATE pp_rr SET v = v + 100")
             c.rollback()
 
+    def test_lock_timeout_and_statement_timeout_end_a_wait(self):
+        self.table("CREATE TABLE pp_to (id int PRIMARY KEY)")
+        self.connect(autocommit=True).cursor().execute("INSERT INTO pp_to VALUES (1)")
+        a, b = self.connect(), self.connect()
+        a.cursor().execute("DELETE FROM pp_to")
+        cur = b.cursor()
+        cur.execute("SET lock_timeout = '200ms'")
+        t0 = time.time()
+        with self.assertRaises(psycopg2.errors.LockNotAvailable):
+            cur.execute("DELETE FROM pp_to")
+        self.assertGreaterEqual(time.time() - t0, 0.19)
+        b.rollback()
+        cur.execute("SET statement_timeout = 300")
+        with self.assertRaises(psycopg2.errors.QueryCanceled) as e:
+            cur.execute("DELETE FROM pp_to")
+        self.assertIn("statement timeout", str(e.exception))
+        b.rollback()
+        a.rollback()
+
     def test_cancel_ends_a_lock_wait(self):
         self.table("CREATE TABLE pp_cancel (id int PRIMARY KEY)")
         self.connect(autocommit=True).cursor().execute("INSERT INTO pp_cancel VALUES (1)")
