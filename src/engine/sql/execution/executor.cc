@@ -423,8 +423,10 @@ SqlStatus WriteMark(Txn* txn, const std::string& key, const std::string& mark) {
   return SqlStatus::Ok();
 }
 
-// Writes a new row (insert) after the checks every insert makes.
-SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog) {
+// Writes a new row (insert) after the checks every insert makes. With
+// `conflict_key` set, a duplicate key is not an error: its key is returned
+// there (and nothing is written) for ON CONFLICT to handle.
+SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, std::string* conflict_key = nullptr) {
   SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
   std::string key;
   if (t.primary_key.empty()) {
@@ -436,7 +438,11 @@ SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog) {
     key = RowKey(t, row, 0);
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/true));
     std::string existing;
-    if (txn->Get(key, &existing, /*latest=*/true)) return DuplicateKey(t, row);
+    if (txn->Get(key, &existing, /*latest=*/true)) {
+      if (conflict_key == nullptr) return DuplicateKey(t, row);
+      *conflict_key = key;
+      return SqlStatus::Ok();
+    }
   }
   txn->Put(key, EncodeRow(row));
   return SqlStatus::Ok();
@@ -478,6 +484,7 @@ SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out)
 SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog) {
   const Table& t = *plan.table;
   DmlResult result;
+  std::unordered_set<std::string> touched;  // keys this statement inserted or updated (ON CONFLICT)
   auto insert = [&](const Row& values) -> SqlStatus {
     Row row;
     row.reserve(t.columns.size());
@@ -498,9 +505,54 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
       SQL_RETURN_IF_ERROR(CheckIntRange(t.columns[c].type.id, next));
       row[c] = Value::Int(t.columns[c].type.id, next);
     }
-    SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog));
+    if (!plan.on_conflict) {
+      SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog));
+      result.count++;
+      return Returning(plan.returning, row, &result);
+    }
+    std::string conflict;
+    SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog, &conflict));
+    if (conflict.empty()) {
+      touched.insert(RowKey(t, row, 0));
+      result.count++;
+      return Returning(plan.returning, row, &result);
+    }
+    if (!plan.on_conflict->update) return SqlStatus::Ok();  // DO NOTHING
+    if (!touched.insert(conflict).second) {
+      SqlError e = MakeError("21000", "ON CONFLICT DO UPDATE command cannot affect row a second time");
+      e.hint = "Ensure that no rows proposed for insertion within the same command have duplicate constrained values.";
+      return e;
+    }
+    // The existing row (its newest version: the row lock is held) followed
+    // by the proposed one, which EXCLUDED names.
+    std::string value;
+    Row existing;
+    if (!txn->Get(conflict, &value, /*latest=*/true) || !DecodeRow(value, &existing)) return Corrupt(t);
+    while (existing.size() < t.columns.size()) existing.push_back(Value::Null(t.columns[existing.size()].type));
+    Row both = existing;
+    both.insert(both.end(), row.begin(), row.end());
+    if (plan.on_conflict->where) {
+      SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*plan.on_conflict->where, both));
+      if (!keep) return SqlStatus::Ok();
+    }
+    Row updated = existing;
+    for (const auto& [c, e] : plan.on_conflict->sets) {
+      SQL_ASSIGN_OR_RETURN(Value v, Eval(*e, both));
+      v.type = t.columns[c].type;
+      updated[c] = std::move(v);
+    }
+    SQL_RETURN_IF_ERROR(CheckNotNull(t, updated));
+    std::string new_key = RowKey(t, updated, 0);
+    if (new_key != conflict) {
+      SQL_RETURN_IF_ERROR(LockRow(txn, new_key, /*insert=*/true));
+      std::string other;
+      if (txn->Get(new_key, &other, /*latest=*/true)) return DuplicateKey(t, updated);
+      txn->Delete(conflict);
+      touched.insert(new_key);
+    }
+    txn->Put(new_key, EncodeRow(updated));
     result.count++;
-    return Returning(plan.returning, row, &result);
+    return Returning(plan.returning, updated, &result);
   };
   if (plan.query) {
     std::vector<Row> rows;

@@ -122,18 +122,29 @@ struct Drop {
   bool cascade = false;
 };
 
-struct Insert {
-  TableRef table;
-  std::vector<std::string> columns;
-  std::vector<int> column_locations;
-  std::unique_ptr<Select> source;  // VALUES lists or a query; null = DEFAULT VALUES
-  std::vector<SelectItem> returning;
-};
-
 struct SetClause {
   std::string column;
   ExprPtr value;
   int location = -1;
+};
+
+// INSERT ... ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET ... [WHERE ...]
+struct OnConflict {
+  bool update = false;
+  std::vector<std::string> columns;  // the conflict target's columns
+  std::string constraint;            // ON CONSTRAINT name
+  std::vector<SetClause> sets;
+  ExprPtr where;
+  int location = -1;
+};
+
+struct Insert {
+  TableRef table;
+  std::unique_ptr<OnConflict> on_conflict;
+  std::vector<std::string> columns;
+  std::vector<int> column_locations;
+  std::unique_ptr<Select> source;  // VALUES lists or a query; null = DEFAULT VALUES
+  std::vector<SelectItem> returning;
 };
 
 struct Update {

@@ -348,6 +348,24 @@ class Converter {
     out->from.push_back(std::move(r));
   }
 
+  // SET a = x, b = y (UPDATE, ON CONFLICT DO UPDATE).
+  std::vector<ast::SetClause> SetClauses(PgQuery__Node** nodes, size_t n) {
+    std::vector<ast::SetClause> out;
+    for (size_t k = 0; k < n && !failed_; k++) {
+      const PgQuery__ResTarget* rt = nodes[k]->res_target;
+      if (rt->n_indirection > 0) {
+        Unsupported("assignment to a field or element", rt->location);
+        break;
+      }
+      ast::SetClause sc;
+      sc.column = rt->name;
+      sc.location = rt->location;
+      sc.value = Convert(rt->val);
+      out.push_back(std::move(sc));
+    }
+    return out;
+  }
+
   std::vector<ast::SelectItem> Targets(PgQuery__Node** nodes, size_t n) {
     std::vector<ast::SelectItem> out;
     for (size_t i = 0; i < n && !failed_; i++) {
@@ -510,11 +528,36 @@ class Converter {
       }
       case PG_QUERY__NODE__NODE_INSERT_STMT: {
         const PgQuery__InsertStmt* i = n->insert_stmt;
-        if (i->on_conflict_clause != nullptr || i->with_clause != nullptr) {
-          Unsupported(i->with_clause ? "WITH" : "ON CONFLICT", -1);
+        if (i->with_clause != nullptr) {
+          Unsupported("WITH", -1);
           return;
         }
         auto ins = std::make_unique<ast::Insert>();
+        if (const PgQuery__OnConflictClause* oc = i->on_conflict_clause) {
+          auto conflict = std::make_unique<ast::OnConflict>();
+          conflict->update = oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE;
+          conflict->location = oc->location;
+          if (oc->infer != nullptr) {
+            if (oc->infer->where_clause != nullptr) {
+              Unsupported("ON CONFLICT with a WHERE on its target", oc->infer->location);
+              return;
+            }
+            if (oc->infer->conname != nullptr) conflict->constraint = oc->infer->conname;
+            for (size_t k = 0; k < oc->infer->n_index_elems; k++) {
+              const PgQuery__Node* el = oc->infer->index_elems[k];
+              if (el->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM || el->index_elem->name == nullptr ||
+                  el->index_elem->name[0] == 0) {
+                Unsupported("an expression as ON CONFLICT target", oc->infer->location);
+                return;
+              }
+              conflict->columns.push_back(el->index_elem->name);
+            }
+          }
+          conflict->sets = SetClauses(oc->target_list, oc->n_target_list);
+          if (failed_) return;
+          conflict->where = Convert(oc->where_clause);
+          ins->on_conflict = std::move(conflict);
+        }
         ins->table = Table(i->relation);
         for (size_t k = 0; k < i->n_cols; k++) {
           ins->columns.push_back(i->cols[k]->res_target->name);
@@ -534,18 +577,8 @@ class Converter {
         }
         auto up = std::make_unique<ast::Update>();
         up->table = Table(u->relation);
-        for (size_t k = 0; k < u->n_target_list && !failed_; k++) {
-          const PgQuery__ResTarget* rt = u->target_list[k]->res_target;
-          if (rt->n_indirection > 0) {
-            Unsupported("assignment to a field or element", rt->location);
-            return;
-          }
-          ast::SetClause sc;
-          sc.column = rt->name;
-          sc.location = rt->location;
-          sc.value = Convert(rt->val);
-          up->sets.push_back(std::move(sc));
-        }
+        up->sets = SetClauses(u->target_list, u->n_target_list);
+        if (failed_) return;
         up->where = Convert(u->where_clause);
         up->returning = Targets(u->returning_list, u->n_returning_list);
         st->kind = ast::StatementKind::kUpdate;

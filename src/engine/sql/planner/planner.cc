@@ -1,5 +1,7 @@
 #include "engine/sql/planner/planner.h"
 
+#include <algorithm>
+
 #include "engine/sql/storage/row_codec.h"
 
 namespace lumadb::engine::sql {
@@ -178,6 +180,84 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanValues(const ast::Select& s, std::str
   SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params));
   SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params));
   return plan;
+}
+
+// Binds SET a = x, ... for UPDATE and ON CONFLICT DO UPDATE, coerced to the
+// columns' types.
+SqlStatus BindSets(const std::vector<ast::SetClause>& sets, const Table& t, BindContext& ctx, std::string_view sql,
+                   std::vector<std::pair<int, BoundPtr>>* out) {
+  for (const auto& set : sets) {
+    int c = t.FindColumn(set.column);
+    if (c < 0) {
+      return MakeError(sqlstate::kUndefinedColumn,
+                       "column \"" + set.column + "\" of relation \"" + t.name + "\" does not exist",
+                       Pos(sql, set.location));
+    }
+    if (t.columns[c].identity == 'a') {
+      SqlError e = MakeError("428C9", "column \"" + set.column + "\" can only be updated to DEFAULT",
+                             Pos(sql, set.location));
+      e.detail = "Column \"" + set.column + "\" is an identity column defined as GENERATED ALWAYS.";
+      return e;
+    }
+    for (const auto& prev : *out) {
+      if (prev.first == c) {
+        return MakeError(sqlstate::kSyntaxError, "multiple assignments to same column \"" + set.column + "\"",
+                         Pos(sql, set.location));
+      }
+    }
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*set.value, ctx));
+    SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), t.columns[c].type, false, ctx));
+    out->emplace_back(c, std::move(b));
+  }
+  return SqlStatus::Ok();
+}
+
+SqlStatus PlanConflict(const ast::OnConflict& oc, const ast::TableRef& ref, const std::shared_ptr<const Table>& table,
+                       std::string_view sql, Params* params, InsertPlan* plan) {
+  const Table& t = *table;
+  // The target must be the primary key, the only unique constraint so far.
+  if (!oc.constraint.empty()) {
+    if (t.primary_key.empty() || oc.constraint != t.PrimaryKeyName()) {
+      return MakeError(sqlstate::kUndefinedObject,
+                       "constraint \"" + oc.constraint + "\" for table \"" + t.name + "\" does not exist");
+    }
+  } else if (!oc.columns.empty()) {
+    std::vector<int> cols;
+    for (const auto& name : oc.columns) {
+      int c = t.FindColumn(name);
+      if (c < 0) {
+        return MakeError(sqlstate::kUndefinedColumn, "column \"" + name + "\" does not exist",
+                         Pos(sql, oc.location));
+      }
+      cols.push_back(c);
+    }
+    std::vector<int> pk = t.primary_key;
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    std::sort(pk.begin(), pk.end());
+    if (pk.empty() || cols != pk) {
+      return MakeError(sqlstate::kInvalidColumnReference,
+                       "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+    }
+  } else if (oc.update) {
+    SqlError e = MakeError(sqlstate::kSyntaxError,
+                           "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                           Pos(sql, oc.location));
+    e.hint = "For example, ON CONFLICT (column_name).";
+    return e;
+  }
+  plan->on_conflict = std::make_unique<InsertPlan::Conflict>();
+  plan->on_conflict->update = oc.update;
+  if (!oc.update) return SqlStatus::Ok();
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.params = params;
+  ctx.aggregate_context = "ON CONFLICT";
+  ctx.tables.push_back(ScopeTable{ref.alias.empty() ? t.name : ref.alias, table, 0});
+  ctx.tables.push_back(ScopeTable{"excluded", table, static_cast<int>(t.columns.size())});
+  SQL_RETURN_IF_ERROR(BindSets(oc.sets, t, ctx, sql, &plan->on_conflict->sets));
+  SQL_ASSIGN_OR_RETURN(plan->on_conflict->where, BindWhere(oc.where.get(), ctx));
+  return SqlStatus::Ok();
 }
 
 }  // namespace
@@ -465,6 +545,7 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
   }
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
+  if (s.on_conflict) SQL_RETURN_IF_ERROR(PlanConflict(*s.on_conflict, s.table, plan->table, sql, params, plan.get()));
   return plan;
 }
 
@@ -478,29 +559,7 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
   ctx.params = params;
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? t.name : s.table.alias, plan->table, 0});
   ctx.aggregate_context = "UPDATE";
-  for (const auto& set : s.sets) {
-    int c = t.FindColumn(set.column);
-    if (c < 0) {
-      return MakeError(sqlstate::kUndefinedColumn,
-                       "column \"" + set.column + "\" of relation \"" + t.name + "\" does not exist",
-                       Pos(sql, set.location));
-    }
-    if (t.columns[c].identity == 'a') {
-      SqlError e = MakeError("428C9", "column \"" + set.column + "\" can only be updated to DEFAULT",
-                             Pos(sql, set.location));
-      e.detail = "Column \"" + set.column + "\" is an identity column defined as GENERATED ALWAYS.";
-      return e;
-    }
-    for (const auto& prev : plan->sets) {
-      if (prev.first == c) {
-        return MakeError(sqlstate::kSyntaxError, "multiple assignments to same column \"" + set.column + "\"",
-                         Pos(sql, set.location));
-      }
-    }
-    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*set.value, ctx));
-    SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), t.columns[c].type, false, ctx));
-    plan->sets.emplace_back(c, std::move(b));
-  }
+  SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(t, plan->where.get());
   SQL_RETURN_IF_ERROR(

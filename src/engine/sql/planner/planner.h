@@ -73,6 +73,15 @@ struct InsertPlan {
   std::unique_ptr<SelectPlan> query;
   std::vector<BoundPtr> returning;  // over the inserted row
   std::vector<ResultColumn> returning_columns;
+  // ON CONFLICT on the primary key: skip the row (DO NOTHING) or update the
+  // existing one, with expressions over the existing row followed by the
+  // proposed one (EXCLUDED).
+  struct Conflict {
+    bool update = false;
+    std::vector<std::pair<int, BoundPtr>> sets;
+    BoundPtr where;
+  };
+  std::unique_ptr<Conflict> on_conflict;
 };
 
 struct UpdatePlan {
