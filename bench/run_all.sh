@@ -10,3 +10,7 @@ echo
 bash "$here/startup_memory.sh" "$bin"
 echo
 /usr/bin/python3 "$here/postgres_vs_lumadb.py" "$bin"
+echo
+/usr/bin/python3 "$here/postgres_connections.py" "$bin"
+echo
+/usr/bin/python3 "$here/postgres_catalog_start.py" "$bin"
