@@ -231,6 +231,45 @@ class Psycopg2Test(unittest.TestCase):
         b.rollback()
         a.rollback()
 
+    def test_for_update_skip_locked_hands_out_distinct_jobs(self):
+        self.table("CREATE TABLE pp_jobs (id serial PRIMARY KEY, state text NOT NULL)")
+        setup = self.connect(autocommit=True)
+        setup.cursor().execute("INSERT INTO pp_jobs (state) VALUES " + ", ".join(["('new')"] * 6))
+        claim = "SELECT id FROM pp_jobs WHERE state = 'new' ORDER BY id LIMIT 2 FOR UPDATE SKIP LOCKED"
+        a, b = self.connect(), self.connect()
+        ca, cb = a.cursor(), b.cursor()
+        ca.execute(claim)
+        self.assertEqual(ca.fetchall(), [(1,), (2,)])
+        cb.execute(claim)
+        self.assertEqual(cb.fetchall(), [(3,), (4,)])  # a's rows are skipped, not waited for
+        with self.assertRaises(psycopg2.errors.LockNotAvailable) as e:
+            self.connect().cursor().execute("SELECT id FROM pp_jobs WHERE id = 1 FOR UPDATE NOWAIT")
+        self.assertIn('could not obtain lock on row in relation "pp_jobs"', str(e.exception))
+        # A plain FOR UPDATE waits for a's lock, then sees a's committed change.
+        got = {}
+
+        def waiter():
+            c = psycopg2.connect(host="127.0.0.1", port=self.server.postgres_port, user="postgres",
+                                 dbname="postgres")
+            cur = c.cursor()
+            cur.execute("SELECT state FROM pp_jobs WHERE id = 1 FOR UPDATE")
+            got["state"] = cur.fetchone()[0]
+            c.rollback()
+            c.close()
+
+        t = threading.Thread(target=waiter)
+        t.start()
+        time.sleep(0.3)
+        self.assertNotIn("state", got)
+        ca.execute("UPDATE pp_jobs SET state = 'done' WHERE id IN (1, 2)")
+        a.commit()
+        t.join(10)
+        self.assertEqual(got["state"], "done")
+        b.rollback()
+        cb.execute(claim)
+        self.assertEqual(cb.fetchall(), [(3,), (4,)])
+        b.rollback()
+
     def test_cancel_ends_a_lock_wait(self):
         self.table("CREATE TABLE pp_cancel (id int PRIMARY KEY)")
         self.connect(autocommit=True).cursor().execute("INSERT INTO pp_cancel VALUES (1)")

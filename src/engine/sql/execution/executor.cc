@@ -224,7 +224,9 @@ class SelectRun {
     SQL_ASSIGN_OR_RETURN(limit_, EvalCount(p_.limit, "LIMIT", "2201W", -1));
     SQL_ASSIGN_OR_RETURN(offset_, EvalCount(p_.offset, "OFFSET", "2201X", 0));
     // Without sorting, grouping or DISTINCT, the scan can stop at the limit.
-    if (limit_ >= 0 && p_.sort.empty() && !p_.aggregating && !p_.distinct) want_ = offset_ + limit_;
+    if (limit_ >= 0 && p_.sort.empty() && !p_.aggregating && !p_.distinct && p_.row_lock == ast::RowLockWait::kNone) {
+      want_ = offset_ + limit_;
+    }
     if (!p_.values.empty()) {
       for (const auto& row : p_.values) {
         Row r;
@@ -237,6 +239,7 @@ class SelectRun {
     if (p_.aggregating) SQL_RETURN_IF_ERROR(FinishGroups());
     if (p_.distinct) Distinct();
     if (!p_.sort.empty()) Sort();
+    if (p_.row_lock != ast::RowLockWait::kNone) SQL_RETURN_IF_ERROR(LockOutputRows());
     size_t begin = std::min(rows_.size(), static_cast<size_t>(offset_));
     size_t end = limit_ < 0 ? rows_.size() : std::min(rows_.size(), begin + static_cast<size_t>(limit_));
     for (size_t i = begin; i < end; i++) {
@@ -266,6 +269,17 @@ class SelectRun {
       matched_[t].assign(right_[t].size(), false);
     }
     stopped_ = false;
+    if (p_.row_lock != ast::RowLockWait::kNone) {
+      // FOR UPDATE/SHARE (one table): remember each row's key; the rows are
+      // locked in output order, after sorting (LockRows sits below Limit).
+      return ScanTable(
+          txn_, *p_.scope[0].table,
+          [&](std::string_view k, Row& r) -> SqlResult<bool> {
+            current_key_ = std::string(k);
+            return Join(1, std::move(r));
+          },
+          p_.point_key);
+    }
     SQL_RETURN_IF_ERROR(ScanTable(
         txn_, *p_.scope[0].table,
         [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }, p_.point_key));
@@ -339,6 +353,7 @@ class SelectRun {
     }
     Row out;
     SQL_RETURN_IF_ERROR(EvalAll(p_.targets, in, &out));
+    if (p_.row_lock != ast::RowLockWait::kNone) out.push_back(Value::String(Type::Of(TypeId::kText), current_key_));
     rows_.push_back(std::move(out));
     return want_ < 0 || static_cast<int64_t>(rows_.size()) < want_;
   }
@@ -363,6 +378,30 @@ class SelectRun {
       SQL_RETURN_IF_ERROR(EvalAll(p_.targets, agg, &out));
       rows_.push_back(std::move(out));
     }
+    return SqlStatus::Ok();
+  }
+
+  // Locks the rows in output order until OFFSET + LIMIT are locked; SKIP
+  // LOCKED drops rows another transaction holds, NOWAIT fails on them.
+  SqlStatus LockOutputRows() {
+    std::vector<Row> kept;
+    for (auto& r : rows_) {
+      if (limit_ >= 0 && static_cast<int64_t>(kept.size()) >= offset_ + limit_) break;
+      std::string key = std::move(r.back().s);
+      r.pop_back();
+      SqlStatus locked = LockRow(txn_, key, /*insert=*/false);
+      if (!locked.ok()) {
+        const std::string& state = locked.error().sqlstate;
+        bool busy = state == sqlstate::kWaitForLock || state == sqlstate::kDeadlockDetected;
+        if (busy && p_.row_lock == ast::RowLockWait::kSkipLocked) continue;
+        if (busy && p_.row_lock == ast::RowLockWait::kNoWait) {
+          return MakeError("55P03", "could not obtain lock on row in relation \"" + p_.scope[0].table->name + "\"");
+        }
+        return locked;
+      }
+      kept.push_back(std::move(r));
+    }
+    rows_ = std::move(kept);
     return SqlStatus::Ok();
   }
 
@@ -406,6 +445,7 @@ class SelectRun {
   std::vector<std::vector<Row>> right_;      // joined tables' rows
   std::vector<std::vector<bool>> matched_;   // which of them met a left row (RIGHT/FULL)
   bool stopped_ = false;                     // the limit was reached
+  std::string current_key_;                  // FOR UPDATE: the key of the row being read
   std::unordered_map<std::string, size_t> group_index_;
   std::vector<Row> group_keys_;
   std::vector<std::vector<AggState>> states_;

@@ -81,8 +81,13 @@ struct OrderItem {
   std::optional<bool> nulls_first;  // unset = the default (NULLS LAST for ASC, FIRST for DESC)
 };
 
+// SELECT ... FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE [NOWAIT | SKIP LOCKED].
+enum class RowLockWait : uint8_t { kNone, kBlock, kNoWait, kSkipLocked };
+
 struct Select {
   bool distinct = false;
+  RowLockWait row_lock = RowLockWait::kNone;
+  std::string row_lock_strength;  // "FOR UPDATE", "FOR SHARE", ... as errors name it
   std::vector<SelectItem> items;
   std::vector<TableRef> from;  // several = cross join
   ExprPtr where;

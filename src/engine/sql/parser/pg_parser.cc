@@ -392,9 +392,23 @@ class Converter {
       Unsupported("SELECT INTO", -1);
       return out;
     }
-    if (s->n_locking_clause > 0) {
-      Unsupported("FOR UPDATE/FOR SHARE", -1);
+    if (s->n_locking_clause > 1) {
+      Unsupported("several FOR UPDATE/FOR SHARE clauses", -1);
       return out;
+    }
+    if (s->n_locking_clause == 1) {
+      const PgQuery__LockingClause* lc = s->locking_clause[0]->locking_clause;
+      if (lc->n_locked_rels > 0) {
+        Unsupported("FOR UPDATE OF", -1);
+        return out;
+      }
+      out->row_lock_strength = lc->strength == PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORKEYSHARE     ? "FOR KEY SHARE"
+                               : lc->strength == PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORSHARE    ? "FOR SHARE"
+                               : lc->strength == PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORNOKEYUPDATE ? "FOR NO KEY UPDATE"
+                                                                                                 : "FOR UPDATE";
+      out->row_lock = lc->wait_policy == PG_QUERY__LOCK_WAIT_POLICY__LockWaitSkip    ? ast::RowLockWait::kSkipLocked
+                      : lc->wait_policy == PG_QUERY__LOCK_WAIT_POLICY__LockWaitError ? ast::RowLockWait::kNoWait
+                                                                                      : ast::RowLockWait::kBlock;
     }
     if (s->n_window_clause > 0) {
       Unsupported("WINDOW", -1);
@@ -405,7 +419,11 @@ class Converter {
       out->values.push_back(ExprList(l->items, l->n_items));
     }
     if (s->n_distinct_clause > 0) {
-      if (s->n_distinct_clause > 1 || s->distinct_clause[0] != nullptr) {
+      // Plain DISTINCT is a list holding one NIL (an empty node in the
+      // protobuf form); DISTINCT ON lists its expressions.
+      const PgQuery__Node* first = s->distinct_clause[0];
+      bool nil = first == nullptr || first->node_case == PG_QUERY__NODE__NODE__NOT_SET;
+      if (s->n_distinct_clause > 1 || !nil) {
         Unsupported("DISTINCT ON", -1);
         return out;
       }

@@ -103,6 +103,16 @@ TEST(PgParser, JoinsBecomeALeftDeepChain) {
   EXPECT_EQ(nested.status().error().sqlstate, "0A000");
 }
 
+TEST(PgParser, DistinctAndDistinctOnAreTold) {
+  auto r = ParsePostgres("SELECT DISTINCT a FROM t FOR UPDATE SKIP LOCKED");
+  ASSERT_TRUE(r.ok()) << r.status().error().message;
+  EXPECT_TRUE((*r)[0].select->distinct);
+  EXPECT_EQ((*r)[0].select->row_lock, ast::RowLockWait::kSkipLocked);
+  auto on = ParsePostgres("SELECT DISTINCT ON (a) a FROM t");
+  ASSERT_FALSE(on.ok());
+  EXPECT_EQ(on.status().error().message, "DISTINCT ON is not supported by LumaDB yet");
+}
+
 TEST(PgParser, UnsupportedConstructsSayWhat) {
   auto r = ParsePostgres("SELECT * FROM a JOIN b USING (x)");
   ASSERT_FALSE(r.ok());

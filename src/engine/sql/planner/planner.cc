@@ -408,6 +408,17 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Ca
   }
   plan->visible = plan->targets.size();
   plan->distinct = s.distinct;
+  if (s.row_lock != ast::RowLockWait::kNone) {
+    const char* why = plan->aggregating ? (plan->groups.empty() ? "with aggregate functions" : "with GROUP BY clause")
+                      : s.distinct      ? "with DISTINCT clause"
+                      : plan->scope.size() != 1 ? "with more than one table in FROM (LumaDB, for now)"
+                                                : nullptr;
+    if (plan->scope.empty()) why = "without a table in FROM";
+    if (why != nullptr) {
+      return MakeError(sqlstate::kFeatureNotSupported, s.row_lock_strength + " is not allowed " + why);
+    }
+    plan->row_lock = s.row_lock;
+  }
 
   if (s.having) {
     SQL_ASSIGN_OR_RETURN(BoundPtr h, BindExpr(*s.having, out_ctx));

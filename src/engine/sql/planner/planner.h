@@ -57,6 +57,9 @@ struct SelectPlan {
   std::vector<ResultColumn> columns;
   std::vector<SortKey> sort;
   bool distinct = false;
+  // FOR UPDATE/SHARE: each row that passes WHERE is locked before it is
+  // returned (every strength takes the exclusive row lock for now).
+  ast::RowLockWait row_lock = ast::RowLockWait::kNone;
   BoundPtr limit;   // constant expressions; null = none
   BoundPtr offset;
   // A VALUES query: one list of targets per row (no scope).
