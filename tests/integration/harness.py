@@ -111,6 +111,14 @@ class Server:
     def postgres_port(self):
         return self.ports["postgres"]
 
+    def pg_connect(self, autocommit=False):
+        """A psycopg2 connection as user postgres to database postgres."""
+        import psycopg2
+        c = psycopg2.connect(host="127.0.0.1", port=self.postgres_port, user="postgres", dbname="postgres",
+                             connect_timeout=10)
+        c.autocommit = autocommit
+        return c
+
     def command(self):
         cmd = [binary(), "serve", "--data-dir", os.path.join(self.data_dir, "db"), "--log-level", "warn"]
         for p, port in self.ports.items():

@@ -112,6 +112,30 @@ std::string BeginTag(const std::string& text) {
   return Lower(text.substr(i, 5)) == "start" ? "START TRANSACTION" : "BEGIN";
 }
 
+// Plans and runs an INSERT, UPDATE or DELETE: the tag with its row count,
+// and the RETURNING rows when there are any.
+template <typename Plan, typename Exec>
+SqlStatus RunDml(SqlResult<std::unique_ptr<Plan>> plan, const char* tag, StatementResult* r, Exec exec) {
+  if (!plan.ok()) return plan.TakeStatus();
+  SQL_ASSIGN_OR_RETURN(DmlResult res, exec(**plan));
+  r->tag = tag + std::to_string(res.count);
+  if (!(*plan)->returning.empty()) {
+    r->returns_rows = true;
+    r->columns = (*plan)->returning_columns;
+    r->rows = std::move(res.returning);
+  }
+  return SqlStatus::Ok();
+}
+
+// What Describe reports for a DML statement: its RETURNING columns.
+template <typename Plan>
+SqlStatus DescribeDml(SqlResult<std::unique_ptr<Plan>> plan, PreparedStatement* ps) {
+  if (!plan.ok()) return plan.TakeStatus();
+  ps->returns_rows = !(*plan)->returning.empty();
+  ps->columns = (*plan)->returning_columns;
+  return SqlStatus::Ok();
+}
+
 void SetRows(const std::vector<ResultColumn>& cols, std::vector<Row> rows, StatementResult* r) {
   r->returns_rows = true;
   r->columns = cols;
@@ -256,7 +280,6 @@ SqlStatus SqlSession::Assign(Setting* s, const std::vector<std::string>& values)
     v = style + ", " + order;
   } else if (lname == "transaction_isolation" || lname == "default_transaction_isolation") {
     SQL_ASSIGN_OR_RETURN(Isolation iso, ParseIsolation(v));
-    (void)iso;
     v = Lower(v);
     if (lname == "transaction_isolation" && txn_) txn_->set_isolation(iso);
   } else if (lname == "synchronous_commit") {
@@ -410,24 +433,15 @@ SqlResult<std::shared_ptr<PreparedStatement>> SqlSession::Prepare(const std::str
         ps->columns = plan->columns;
         break;
       }
-      case ast::StatementKind::kInsert: {
-        SQL_ASSIGN_OR_RETURN(auto plan, PlanInsert(*st.insert, catalog, ps->sql, &params));
-        ps->returns_rows = !plan->returning.empty();
-        ps->columns = plan->returning_columns;
+      case ast::StatementKind::kInsert:
+        SQL_RETURN_IF_ERROR(DescribeDml(PlanInsert(*st.insert, catalog, ps->sql, &params), ps.get()));
         break;
-      }
-      case ast::StatementKind::kUpdate: {
-        SQL_ASSIGN_OR_RETURN(auto plan, PlanUpdate(*st.update, catalog, ps->sql, &params));
-        ps->returns_rows = !plan->returning.empty();
-        ps->columns = plan->returning_columns;
+      case ast::StatementKind::kUpdate:
+        SQL_RETURN_IF_ERROR(DescribeDml(PlanUpdate(*st.update, catalog, ps->sql, &params), ps.get()));
         break;
-      }
-      case ast::StatementKind::kDelete: {
-        SQL_ASSIGN_OR_RETURN(auto plan, PlanDelete(*st.del, catalog, ps->sql, &params));
-        ps->returns_rows = !plan->returning.empty();
-        ps->columns = plan->returning_columns;
+      case ast::StatementKind::kDelete:
+        SQL_RETURN_IF_ERROR(DescribeDml(PlanDelete(*st.del, catalog, ps->sql, &params), ps.get()));
         break;
-      }
       case ast::StatementKind::kShow: {
         StatementResult r;
         RunShow(st, &r);
@@ -532,10 +546,15 @@ bool SqlSession::RunPending(std::vector<StatementResult>* out) {
       next_ = pending_.size();
       break;
     }
+    // The timeouts matter only once the statement has waited for a lock.
     int64_t now = MonoMs();
-    int64_t statement_ms = SettingMs("statement_timeout");
-    int64_t lock_ms = SettingMs("lock_timeout");
-    if (!waiting_before_) statement_start_ms_ = now;
+    int64_t statement_ms = 0, lock_ms = 0;
+    if (waiting_before_) {
+      statement_ms = SettingMs("statement_timeout");
+      lock_ms = SettingMs("lock_timeout");
+    } else {
+      statement_start_ms_ = now;
+    }
     if (cancel_) {
       cancel_ = false;
       r.status = MakeError("57014", "canceling statement due to user request");
@@ -547,7 +566,11 @@ bool SqlSession::RunPending(std::vector<StatementResult>* out) {
       RunStatement(st, &r);
     }
     if (!r.status.ok() && r.status.error().sqlstate == sqlstate::kWaitForLock) {
-      if (!waiting_before_) wait_start_ms_ = now;
+      if (!waiting_before_) {
+        wait_start_ms_ = now;
+        statement_ms = SettingMs("statement_timeout");
+        lock_ms = SettingMs("lock_timeout");
+      }
       waiting_before_ = true;
       waiting_ = true;
       wait_deadline_ms_ = 0;
@@ -616,46 +639,16 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
       case ast::StatementKind::kInsert:
       case ast::StatementKind::kUpdate:
       case ast::StatementKind::kDelete: {
-        SqlResult<DmlResult> res = DmlResult{};
-        bool returning = false;
+        Catalog& catalog = engine_->catalog();
         if (st.kind == ast::StatementKind::kInsert) {
-          auto plan = PlanInsert(*st.insert, engine_->catalog(), sql_, params);
-          if (!plan.ok()) {
-            status = plan.TakeStatus();
-            break;
-          }
-          res = ExecuteInsert(**plan, txn_.get(), &engine_->catalog());
-          if (res.ok()) r->tag = "INSERT 0 " + std::to_string(res->count);
-          returning = !(*plan)->returning.empty();
-          if (returning) r->columns = (*plan)->returning_columns;
+          status = RunDml(PlanInsert(*st.insert, catalog, sql_, params), "INSERT 0 ", r,
+                          [&](const InsertPlan& p) { return ExecuteInsert(p, txn_.get(), &catalog); });
         } else if (st.kind == ast::StatementKind::kUpdate) {
-          auto plan = PlanUpdate(*st.update, engine_->catalog(), sql_, params);
-          if (!plan.ok()) {
-            status = plan.TakeStatus();
-            break;
-          }
-          res = ExecuteUpdate(**plan, txn_.get());
-          if (res.ok()) r->tag = "UPDATE " + std::to_string(res->count);
-          returning = !(*plan)->returning.empty();
-          if (returning) r->columns = (*plan)->returning_columns;
+          status = RunDml(PlanUpdate(*st.update, catalog, sql_, params), "UPDATE ", r,
+                          [&](const UpdatePlan& p) { return ExecuteUpdate(p, txn_.get()); });
         } else {
-          auto plan = PlanDelete(*st.del, engine_->catalog(), sql_, params);
-          if (!plan.ok()) {
-            status = plan.TakeStatus();
-            break;
-          }
-          res = ExecuteDelete(**plan, txn_.get());
-          if (res.ok()) r->tag = "DELETE " + std::to_string(res->count);
-          returning = !(*plan)->returning.empty();
-          if (returning) r->columns = (*plan)->returning_columns;
-        }
-        if (!res.ok()) {
-          status = res.TakeStatus();
-          break;
-        }
-        if (returning) {
-          r->returns_rows = true;
-          r->rows = std::move(res->returning);
+          status = RunDml(PlanDelete(*st.del, catalog, sql_, params), "DELETE ", r,
+                          [&](const DeletePlan& p) { return ExecuteDelete(p, txn_.get()); });
         }
         break;
       }

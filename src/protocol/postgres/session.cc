@@ -30,6 +30,55 @@ ErrorFields ToFields(const engine::sql::SqlError& e, const char* severity) {
   return f;
 }
 
+std::vector<FieldDescription> Fields(const std::vector<engine::sql::ResultColumn>& columns,
+                                     const std::vector<int16_t>& formats) {
+  std::vector<FieldDescription> fields;
+  fields.reserve(columns.size());
+  for (size_t i = 0; i < columns.size(); i++) {
+    const auto& c = columns[i];
+    FieldDescription f;
+    f.name = c.name;
+    f.table_oid = c.table_oid;
+    f.column = c.column;
+    f.type_oid = engine::sql::TypeOid(c.type);
+    f.type_size = engine::sql::TypeLen(c.type);
+    f.type_modifier = engine::sql::TypeMod(c.type);
+    f.format = FormatFor(formats, i);
+    fields.push_back(std::move(f));
+  }
+  return fields;
+}
+
+void AppendNotices(const std::vector<engine::sql::Notice>& notices, std::string* out) {
+  for (const auto& n : notices) {
+    ErrorFields f;
+    f.severity = n.severity;
+    f.sqlstate = n.sqlstate;
+    f.message = n.message;
+    AppendNoticeResponse(out, f);
+  }
+}
+
+// DataRows for rows [begin, end), each column in its result format.
+void AppendRows(const std::vector<std::vector<engine::sql::Value>>& rows, size_t begin, size_t end,
+                const std::vector<int16_t>& formats, std::string* out) {
+  std::string v;
+  for (size_t i = begin; i < end; i++) {
+    const auto& row = rows[i];
+    DataRowWriter w(out, static_cast<int16_t>(row.size()));
+    for (size_t c = 0; c < row.size(); c++) {
+      if (row[c].null) {
+        w.AddNull();
+        continue;
+      }
+      v.clear();
+      AppendValue(row[c], FormatFor(formats, c), &v);
+      w.Add(v);
+    }
+    w.Finish();
+  }
+}
+
 int32_t RandomKey() {
   static thread_local std::mt19937 rng(std::random_device{}());
   return static_cast<int32_t>(rng());
@@ -337,22 +386,23 @@ void PgSession::ExtendedError(net::Connection& conn, const engine::sql::SqlError
   state_ = State::kSkipToSync;
 }
 
-std::vector<FieldDescription> PgSession::Describe(const engine::sql::PreparedStatement& ps,
-                                                  const std::vector<int16_t>& formats) const {
-  std::vector<FieldDescription> fields;
-  for (size_t i = 0; i < ps.columns.size(); i++) {
-    const auto& c = ps.columns[i];
-    FieldDescription f;
-    f.name = c.name;
-    f.table_oid = c.table_oid;
-    f.column = c.column;
-    f.type_oid = engine::sql::TypeOid(c.type);
-    f.type_size = engine::sql::TypeLen(c.type);
-    f.type_modifier = engine::sql::TypeMod(c.type);
-    f.format = FormatFor(formats, i);
-    fields.push_back(std::move(f));
-  }
-  return fields;
+std::shared_ptr<engine::sql::PreparedStatement> PgSession::StatementOrError(net::Connection& conn,
+                                                                           const std::string& name) {
+  auto it = statements_.find(name);
+  if (it != statements_.end()) return it->second;
+  sql_->AbortOnError();
+  ExtendedError(conn, engine::sql::MakeError("26000", name.empty() ? "unnamed prepared statement does not exist"
+                                                                   : "prepared statement \"" + name +
+                                                                         "\" does not exist"));
+  return nullptr;
+}
+
+PgSession::Portal* PgSession::PortalOrError(net::Connection& conn, const std::string& name) {
+  auto it = portals_.find(name);
+  if (it != portals_.end()) return &it->second;
+  sql_->AbortOnError();
+  ExtendedError(conn, engine::sql::MakeError("34000", "portal \"" + name + "\" does not exist"));
+  return nullptr;
 }
 
 void PgSession::OnParse(net::Connection& conn, std::string_view body) {
@@ -399,13 +449,8 @@ void PgSession::OnBind(net::Connection& conn, std::string_view body) {
     ExtendedError(conn, engine::sql::MakeError(sqlstate, message));
   };
   std::string sname(b.statement);
-  auto it = statements_.find(sname);
-  if (it == statements_.end()) {
-    fail("26000", sname.empty() ? "unnamed prepared statement does not exist"
-                                : "prepared statement \"" + sname + "\" does not exist");
-    return;
-  }
-  const auto& ps = it->second;
+  auto ps = StatementOrError(conn, sname);
+  if (ps == nullptr) return;
   size_t n = b.params.size();
   if (b.param_formats.size() > 1 && b.param_formats.size() != n) {
     fail("08P01", "bind message has " + std::to_string(b.param_formats.size()) + " parameter formats but " +
@@ -451,33 +496,22 @@ void PgSession::OnDescribe(net::Connection& conn, std::string_view body) {
   }
   std::string name(t.name);
   if (t.kind == 'S') {
-    auto it = statements_.find(name);
-    if (it == statements_.end()) {
-      sql_->AbortOnError();
-      ExtendedError(conn, engine::sql::MakeError("26000", name.empty() ? "unnamed prepared statement does not exist"
-                                                                       : "prepared statement \"" + name +
-                                                                             "\" does not exist"));
-      return;
-    }
+    auto ps = StatementOrError(conn, name);
+    if (ps == nullptr) return;
     std::vector<uint32_t> oids;
-    for (const auto& ty : it->second->param_types) oids.push_back(engine::sql::TypeOid(ty));
+    for (const auto& ty : ps->param_types) oids.push_back(engine::sql::TypeOid(ty));
     AppendParameterDescription(&conn.out(), oids);
-    if (it->second->returns_rows) {
-      AppendRowDescription(&conn.out(), Describe(*it->second, {}));
+    if (ps->returns_rows) {
+      AppendRowDescription(&conn.out(), Fields(ps->columns, {}));
     } else {
       AppendNoData(&conn.out());
     }
     return;
   }
-  auto it = portals_.find(name);
-  if (it == portals_.end()) {
-    sql_->AbortOnError();
-    ExtendedError(conn, engine::sql::MakeError("34000", name.empty() ? "portal \"\" does not exist"
-                                                                     : "portal \"" + name + "\" does not exist"));
-    return;
-  }
-  if (it->second.statement->returns_rows) {
-    AppendRowDescription(&conn.out(), Describe(*it->second.statement, it->second.result_formats));
+  Portal* p = PortalOrError(conn, name);
+  if (p == nullptr) return;
+  if (p->statement->returns_rows) {
+    AppendRowDescription(&conn.out(), Fields(p->statement->columns, p->result_formats));
   } else {
     AppendNoData(&conn.out());
   }
@@ -490,13 +524,9 @@ void PgSession::OnExecute(net::Connection& conn, std::string_view body) {
     return;
   }
   std::string name(e.portal);
-  auto it = portals_.find(name);
-  if (it == portals_.end()) {
-    sql_->AbortOnError();
-    ExtendedError(conn, engine::sql::MakeError("34000", "portal \"" + name + "\" does not exist"));
-    return;
-  }
-  Portal& p = it->second;
+  Portal* found = PortalOrError(conn, name);
+  if (found == nullptr) return;
+  Portal& p = *found;
   if (!p.executed) {
     std::vector<StatementResult> results;
     bool done = sql_->Execute(p.statement, p.params, &results);
@@ -521,13 +551,7 @@ void PgSession::OnExecute(net::Connection& conn, std::string_view body) {
 void PgSession::SendPortalRows(net::Connection& conn, Portal& p, int32_t max_rows) {
   std::string& out = conn.out();
   StatementResult& r = p.result;
-  for (const auto& n : r.notices) {
-    ErrorFields f;
-    f.severity = n.severity;
-    f.sqlstate = n.sqlstate;
-    f.message = n.message;
-    AppendNoticeResponse(&out, f);
-  }
+  AppendNotices(r.notices, &out);
   r.notices.clear();
   if (r.empty_query) {
     AppendEmptyQueryResponse(&out);
@@ -537,21 +561,8 @@ void PgSession::SendPortalRows(net::Connection& conn, Portal& p, int32_t max_row
     size_t begin = p.sent;
     size_t end = r.rows.size();
     if (max_rows > 0) end = std::min(end, p.sent + static_cast<size_t>(max_rows));
-    for (; p.sent < end; p.sent++) {
-      const auto& row = r.rows[p.sent];
-      DataRowWriter w(&out, static_cast<int16_t>(row.size()));
-      std::string v;
-      for (size_t c = 0; c < row.size(); c++) {
-        if (row[c].null) {
-          w.AddNull();
-          continue;
-        }
-        v.clear();
-        AppendValue(row[c], FormatFor(p.result_formats, c), &v);
-        w.Add(v);
-      }
-      w.Finish();
-    }
+    AppendRows(r.rows, begin, end, p.result_formats, &out);
+    p.sent = end;
     if (p.sent < r.rows.size()) {
       AppendPortalSuspended(&out);
       return;
@@ -585,13 +596,7 @@ void PgSession::OnClosePortalOrStatement(net::Connection& conn, std::string_view
 void PgSession::WriteResults(net::Connection& conn, std::vector<StatementResult>& results) {
   std::string& out = conn.out();
   for (auto& r : results) {
-    for (const auto& n : r.notices) {
-      ErrorFields f;
-      f.severity = n.severity;
-      f.sqlstate = n.sqlstate;
-      f.message = n.message;
-      AppendNoticeResponse(&out, f);
-    }
+    AppendNotices(r.notices, &out);
     if (!r.status.ok()) {
       AppendErrorResponse(&out, ToFields(r.status.error(), "ERROR"));
       continue;
@@ -601,33 +606,9 @@ void PgSession::WriteResults(net::Connection& conn, std::vector<StatementResult>
       continue;
     }
     if (r.returns_rows) {
-      std::vector<FieldDescription> fields;
-      fields.reserve(r.columns.size());
-      for (const auto& c : r.columns) {
-        FieldDescription f;
-        f.name = c.name;
-        f.table_oid = c.table_oid;
-        f.column = c.column;
-        f.type_oid = engine::sql::TypeOid(c.type);
-        f.type_size = engine::sql::TypeLen(c.type);
-        f.type_modifier = engine::sql::TypeMod(c.type);
-        fields.push_back(std::move(f));
-      }
-      AppendRowDescription(&out, fields);
-      std::string text;
-      for (const auto& row : r.rows) {
-        DataRowWriter w(&out, static_cast<int16_t>(row.size()));
-        for (const auto& v : row) {
-          if (v.null) {
-            w.AddNull();
-          } else {
-            text.clear();
-            engine::sql::AppendText(v, &text);
-            w.Add(text);
-          }
-        }
-        w.Finish();
-      }
+      // Simple query: every column in text form.
+      AppendRowDescription(&out, Fields(r.columns, {}));
+      AppendRows(r.rows, 0, r.rows.size(), {}, &out);
     }
     AppendCommandComplete(&out, r.tag);
   }

@@ -59,8 +59,9 @@ class PgSession final : public net::Session {
   void SendPortalRows(net::Connection& conn, Portal& p, int32_t max_rows);
   // An error in the extended protocol: ErrorResponse, then skip to Sync.
   void ExtendedError(net::Connection& conn, const engine::sql::SqlError& e);
-  std::vector<FieldDescription> Describe(const engine::sql::PreparedStatement& ps,
-                                         const std::vector<int16_t>& formats) const;
+  // The named statement / portal, or null after sending 26000 / 34000.
+  std::shared_ptr<engine::sql::PreparedStatement> StatementOrError(net::Connection& conn, const std::string& name);
+  Portal* PortalOrError(net::Connection& conn, const std::string& name);
 
   PgServer& server_;
   State state_ = State::kStartup;

@@ -11,7 +11,6 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
-import psycopg2  # noqa: E402
 
 SCRIPT = """\\set aid random(1, 20)
 BEGIN;
@@ -92,7 +91,7 @@ class ExtendedProtocolTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = harness.Server().start()
-        c = psycopg2.connect(host="127.0.0.1", port=cls.server.postgres_port, user="postgres", dbname="postgres")
+        c = cls.server.pg_connect()
         c.autocommit = True
         cur = c.cursor()
         cur.execute("CREATE TABLE ext_acct (id int PRIMARY KEY, v bigint NOT NULL, note text)")
@@ -105,7 +104,7 @@ class ExtendedProtocolTest(unittest.TestCase):
         cls.server.cleanup()
 
     def total(self):
-        c = psycopg2.connect(host="127.0.0.1", port=self.server.postgres_port, user="postgres", dbname="postgres")
+        c = self.server.pg_connect()
         cur = c.cursor()
         cur.execute("SELECT sum(v) FROM ext_acct")
         v = cur.fetchone()[0]

@@ -17,11 +17,6 @@ ACCOUNTS = 20
 START = 1000
 
 
-def connect(server):
-    return psycopg2.connect(host="127.0.0.1", port=server.postgres_port, user="postgres", dbname="postgres",
-                            connect_timeout=10)
-
-
 def read_messages(sock):
     """Reads backend messages until the server closes; returns [(type, body)]."""
     data = b""
@@ -53,7 +48,7 @@ def error_fields(body):
 class KillNineTest(unittest.TestCase):
     def test_committed_transfers_survive_kill9_and_balances_add_up(self):
         with harness.Server() as s:
-            c = connect(s)
+            c = s.pg_connect()
             c.autocommit = True
             cur = c.cursor()
             cur.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)")
@@ -66,7 +61,7 @@ class KillNineTest(unittest.TestCase):
 
             def writer(w):
                 try:
-                    conn = connect(s)
+                    conn = s.pg_connect()
                 except psycopg2.Error:
                     return
                 seq = 0
@@ -92,7 +87,7 @@ class KillNineTest(unittest.TestCase):
             s.kill9_under_load(writer, workers=4, stop=stop, seconds=2.0)
             self.assertGreater(sum(v + 1 for v in acked.values()), 20, "too few transactions before the kill")
             s.start()
-            c = connect(s)
+            c = s.pg_connect()
             cur = c.cursor()
             for w, last in acked.items():
                 cur.execute("SELECT count(*), max(seq) FROM history WHERE client = %s", (w,))
@@ -156,7 +151,7 @@ class BadInputTest(unittest.TestCase):
         self.startup(sock)
 
     def test_oversized_and_unknown_messages_close_only_their_connection(self):
-        keep = connect(self.server)
+        keep = self.server.pg_connect()
         keep.autocommit = True
         for frame in (b"Q" + struct.pack("!I", 2 ** 31 - 1), b"Q" + struct.pack("!I", 2), b"\x01" + struct.pack("!I", 4)):
             sock = self.raw()
@@ -172,7 +167,7 @@ class BadInputTest(unittest.TestCase):
         keep.close()
 
     def test_many_connections_at_once(self):
-        conns = [connect(self.server) for _ in range(200)]
+        conns = [self.server.pg_connect() for _ in range(200)]
         try:
             for i, c in enumerate(conns):
                 cur = c.cursor()

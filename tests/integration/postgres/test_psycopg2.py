@@ -28,9 +28,7 @@ class Psycopg2Test(unittest.TestCase):
         cls.server.cleanup()
 
     def connect(self, autocommit=False):
-        c = psycopg2.connect(host="127.0.0.1", port=self.server.postgres_port, user="postgres", dbname="postgres",
-                             connect_timeout=10)
-        c.autocommit = autocommit
+        c = self.server.pg_connect(autocommit)
         self.addCleanup(c.close)
         return c
 
@@ -149,8 +147,7 @@ class Psycopg2Test(unittest.TestCase):
         errors = []
 
         def worker():
-            c = psycopg2.connect(host="127.0.0.1", port=self.server.postgres_port, user="postgres",
-                                 dbname="postgres")
+            c = self.server.pg_connect()
             try:
                 for _ in range(50):
                     c.cursor().execute("UPDATE pp_count SET n = n + 1 WHERE id = 1")
@@ -249,8 +246,7 @@ class Psycopg2Test(unittest.TestCase):
         got = {}
 
         def waiter():
-            c = psycopg2.connect(host="127.0.0.1", port=self.server.postgres_port, user="postgres",
-                                 dbname="postgres")
+            c = self.server.pg_connect()
             cur = c.cursor()
             cur.execute("SELECT state FROM pp_jobs WHERE id = 1 FOR UPDATE")
             got["state"] = cur.fetchone()[0]

@@ -14,7 +14,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import harness  # noqa: E402
-import psycopg2  # noqa: E402
 import sqllogic  # noqa: E402
 
 
@@ -26,12 +25,9 @@ def main():
     problems = 0
     start = time.time()
     with harness.Server() as server:
-        def connect():
-            return psycopg2.connect(host="127.0.0.1", port=server.postgres_port, user="postgres",
-                                    dbname="postgres", connect_timeout=10)
         for path in files:
             t0 = time.time()
-            failures = sqllogic.run_file(connect, path, "lumadb")
+            failures = sqllogic.run_file(server.pg_connect, path, "lumadb")
             name = os.path.relpath(path, os.path.dirname(sqllogic.SQL_DIR))
             status = "ok" if not failures else "%d FAILED" % len(failures)
             print("%-28s %-10s %.2fs" % (name, status, time.time() - t0), flush=True)

@@ -16,6 +16,14 @@ SqlError Corrupt(const Table& t) {
   return MakeError(sqlstate::kInternalError, "corrupt row in table \"" + t.name + "\"");
 }
 
+// A stored row of `t`; columns the stored row lacks are NULL.
+SqlStatus DecodeTableRow(const Table& t, std::string_view value, Row* row) {
+  row->clear();
+  if (!DecodeRow(value, row)) return Corrupt(t);
+  while (row->size() < t.columns.size()) row->push_back(Value::Null(t.columns[row->size()].type));
+  return SqlStatus::Ok();
+}
+
 // Calls fn(key, row) for each visible row of `t` in key order, in batches:
 // the rows of a batch are decoded together before fn sees them.
 SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn,
@@ -25,8 +33,7 @@ SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool
     std::string v;
     if (!txn->Get(*point_key, &v)) return SqlStatus::Ok();
     Row row;
-    if (!DecodeRow(v, &row)) return Corrupt(t);
-    while (row.size() < t.columns.size()) row.push_back(Value::Null(t.columns[row.size()].type));
+    SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row));
     auto go = fn(*point_key, row);
     return go.ok() ? SqlStatus::Ok() : go.TakeStatus();
   }
@@ -51,12 +58,11 @@ SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool
   };
   SqlStatus st = txn->Scan(keys::RowPrefix(t.oid), [&](std::string_view k, std::string_view v) {
     Row row;
-    if (!DecodeRow(v, &row)) {
-      err = Corrupt(t);
+    err = DecodeTableRow(t, v, &row);
+    if (!err.ok()) {
       stop = true;
       return false;
     }
-    while (row.size() < t.columns.size()) row.push_back(Value::Null(t.columns[row.size()].type));
     batch.emplace_back(std::string(k), std::move(row));
     if (batch.size() >= kBatchRows) drain();
     return !stop;
@@ -567,8 +573,8 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
     // by the proposed one, which EXCLUDED names.
     std::string value;
     Row existing;
-    if (!txn->Get(conflict, &value, /*latest=*/true) || !DecodeRow(value, &existing)) return Corrupt(t);
-    while (existing.size() < t.columns.size()) existing.push_back(Value::Null(t.columns[existing.size()].type));
+    if (!txn->Get(conflict, &value, /*latest=*/true)) return Corrupt(t);
+    SQL_RETURN_IF_ERROR(DecodeTableRow(t, value, &existing));
     Row both = existing;
     both.insert(both.end(), row.begin(), row.end());
     if (plan.on_conflict->where) {

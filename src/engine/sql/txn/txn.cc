@@ -126,6 +126,11 @@ void TxnManager::TakeSnapshot(Txn* txn) {
 void TxnManager::DropSnapshot(Txn* txn) {
   if (!txn->have_snapshot_) return;
   std::lock_guard<std::mutex> g(mu_);
+  DropSnapshotLocked(txn);
+}
+
+void TxnManager::DropSnapshotLocked(Txn* txn) {
+  if (!txn->have_snapshot_) return;
   auto it = snapshots_.find(txn->snap_seq_);
   if (it != snapshots_.end()) snapshots_.erase(it);
   txn->snap_.reset();
@@ -179,6 +184,10 @@ void TxnManager::WakeWhenReleased(Txn* txn, std::function<void()> wake) {
 
 void TxnManager::CancelWake(uint64_t txn_id) {
   std::lock_guard<std::mutex> g(mu_);
+  ForgetWaiterLocked(txn_id);
+}
+
+void TxnManager::ForgetWaiterLocked(uint64_t txn_id) {
   waits_for_.erase(txn_id);
   for (auto& [holder, list] : waiters_) {
     for (auto it = list.begin(); it != list.end();) {
@@ -203,12 +212,7 @@ void TxnManager::ReleaseLocked(Txn* txn, std::vector<std::function<void()>>* wak
     }
     waiters_.erase(w);
   }
-  if (txn->have_snapshot_) {
-    auto it = snapshots_.find(txn->snap_seq_);
-    if (it != snapshots_.end()) snapshots_.erase(it);
-    txn->snap_.reset();
-    txn->have_snapshot_ = false;
-  }
+  DropSnapshotLocked(txn);
 }
 
 void TxnManager::PruneRecentLocked() {
@@ -260,12 +264,7 @@ void TxnManager::Rollback(Txn* txn) {
     txn->undo_.clear();
     txn->statement_mark_ = 0;
     ReleaseLocked(txn, &wakes);
-    // A rolled-back waiter no longer waits.
-    for (auto& [holder, list] : waiters_) {
-      for (auto it = list.begin(); it != list.end();) {
-        it = it->first == txn->id_ ? list.erase(it) : it + 1;
-      }
-    }
+    ForgetWaiterLocked(txn->id_);  // a rolled-back waiter no longer waits
   }
   for (auto& w : wakes) w();
 }

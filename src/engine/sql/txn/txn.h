@@ -132,6 +132,8 @@ class TxnManager {
   friend class Txn;
   void TakeSnapshot(Txn* txn);
   void DropSnapshot(Txn* txn);
+  void DropSnapshotLocked(Txn* txn);
+  void ForgetWaiterLocked(uint64_t txn_id);
   LockResult Lock(Txn* txn, const std::string& key);
   // Lock holders' waits-for chain starting at `holder` reaches `txn`.
   bool WouldDeadlock(uint64_t txn, uint64_t holder) const;
