@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "engine/sql/catalog/catalog.h"
+#include "engine/sql/execution/alter_table.h"
 #include "engine/sql/execution/executor.h"
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/txn/txn.h"
@@ -611,7 +612,9 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     case ast::StatementKind::kShow: return RunShow(st, r);
     case ast::StatementKind::kCreateTable:
     case ast::StatementKind::kDrop:
-    case ast::StatementKind::kTruncate: return RunDdl(st, r);
+    case ast::StatementKind::kTruncate:
+    case ast::StatementKind::kAlterTable:
+    case ast::StatementKind::kMaintenance: return RunDdl(st, r);
     default: break;
   }
   EnsureTxn();
@@ -889,11 +892,61 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
       }
       storage::WriteBatch batch;
       for (const auto& t : tables) {
-        std::string prefix = keys::RowPrefix(t->oid);
+        std::string prefix = keys::RowPrefix(t->relfile);
         batch.DeleteRange(storage::Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
       }
       Status s = engine_->store()->Write(&batch, /*sync=*/true);
       if (!s.ok()) r->status = MakeError(sqlstate::kIoError, "could not write to storage: " + s.message());
+      return;
+    }
+    case ast::StatementKind::kAlterTable: {
+      r->tag = "ALTER TABLE";
+      const ast::AlterTable& a = *st.alter_table;
+      if (catalog.Find(a.table.names.back()) == nullptr && a.if_exists) {
+        r->notices.push_back({"NOTICE", "00000", "relation \"" + a.table.names.back() + "\" does not exist, skipping"});
+        return;
+      }
+      for (const auto& action : a.actions) {
+        auto t = ResolveTable(a.table, catalog, sql_);
+        if (!t.ok()) {
+          r->status = t.TakeStatus();
+          return;
+        }
+        const Table& table = **t;
+        if (!table.primary_key.empty()) {
+          r->status = MakeError(sqlstate::kInvalidTableDefinition,
+                                "multiple primary keys for table \"" + table.name + "\" are not allowed",
+                                CharPosition(sql_, action.location));
+          return;
+        }
+        std::vector<int> cols;
+        for (const auto& name : action.columns) {
+          int c = table.FindColumn(name);
+          if (c < 0) {
+            r->status = MakeError(sqlstate::kUndefinedColumn, "column \"" + name + "\" of relation \"" +
+                                                                  table.name + "\" does not exist");
+            return;
+          }
+          cols.push_back(c);
+        }
+        r->status = AddPrimaryKey(table, cols, &catalog, &engine_->txns());
+        if (!r->status.ok()) return;
+      }
+      return;
+    }
+    case ast::StatementKind::kMaintenance: {
+      r->tag = st.maintenance_tag;
+      if (st.maintenance_tag == "VACUUM" && explicit_) {
+        r->status = MakeError(sqlstate::kActiveTransaction, "VACUUM cannot run inside a transaction block");
+        return;
+      }
+      for (const auto& ref : st.maintenance) {
+        auto t = ResolveTable(ref, catalog, sql_);
+        if (!t.ok()) {
+          r->status = t.TakeStatus();
+          return;
+        }
+      }
       return;
     }
     default: return;

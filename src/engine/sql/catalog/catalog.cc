@@ -31,6 +31,11 @@ std::string RowPrefix(uint32_t oid) {
   return k;
 }
 std::string NextOid() { return std::string("\x01O", 2); }
+std::string RewriteMark(uint32_t relfile) {
+  std::string k("\x01W", 2);
+  storage::AppendU32(&k, relfile);
+  return k;
+}
 }  // namespace keys
 
 int Table::FindColumn(std::string_view column) const {
@@ -45,11 +50,12 @@ namespace {
 constexpr uint64_t kRowIdBlock = 1024;
 constexpr uint64_t kSerialBlock = 32;  // PostgreSQL's SEQ_LOG_VALS
 
-// Version byte, then the definition.
+// Version byte, then the definition (version 1 had no relfile: it was the OID).
 std::string EncodeTable(const Table& t) {
   std::string out;
-  storage::AppendU8(&out, 1);
+  storage::AppendU8(&out, 2);
   storage::AppendU32(&out, t.oid);
+  storage::AppendU32(&out, t.relfile);
   storage::AppendLengthPrefixed(&out, t.schema);
   storage::AppendLengthPrefixed(&out, t.name);
   storage::AppendVarint(&out, t.columns.size());
@@ -70,8 +76,10 @@ bool DecodeTable(std::string_view in, Table* t) {
   uint8_t version;
   std::string_view s;
   uint64_t n;
-  if (!storage::ConsumeU8(&in, &version) || version != 1) return false;
+  if (!storage::ConsumeU8(&in, &version) || (version != 1 && version != 2)) return false;
   if (!storage::ConsumeU32(&in, &t->oid)) return false;
+  t->relfile = t->oid;
+  if (version >= 2 && !storage::ConsumeU32(&in, &t->relfile)) return false;
   if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
   t->schema = std::string(s);
   if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
@@ -111,6 +119,7 @@ SqlError StorageError(const Status& st) {
 SqlStatus Catalog::Load() {
   std::lock_guard<std::mutex> g(mu_);
   std::string bad;
+  std::vector<uint32_t> unfinished;  // rewrites a crash interrupted
   Status st = store_->ScanPrefix(Cf::kSql, std::string("\x01", 1), [&](std::string_view k, std::string_view v) {
     if (k.size() < 2) return true;
     std::string_view rest = k.substr(2);
@@ -140,6 +149,8 @@ SqlStatus Catalog::Load() {
         return false;
       }
       next_serial_[{oid, static_cast<int>(column)}] = mark;
+    } else if (k[1] == 'W' && storage::ConsumeU32(&rest, &oid)) {
+      unfinished.push_back(oid);
     } else if (k[1] == 'O') {
       uint32_t next = 0;
       if (storage::ConsumeU32(&v, &next) && next > next_oid_) next_oid_ = next;
@@ -148,6 +159,16 @@ SqlStatus Catalog::Load() {
   });
   if (!st.ok()) return StorageError(st);
   if (!bad.empty()) return MakeError(sqlstate::kInternalError, "corrupt " + bad + " in the SQL catalog");
+  if (!unfinished.empty()) {
+    storage::WriteBatch batch;
+    for (uint32_t relfile : unfinished) {
+      std::string prefix = keys::RowPrefix(relfile);
+      batch.DeleteRange(Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
+      batch.Delete(Cf::kSql, keys::RewriteMark(relfile));
+    }
+    st = store_->Write(&batch, /*sync=*/true);
+    if (!st.ok()) return StorageError(st);
+  }
   return SqlStatus::Ok();
 }
 
@@ -163,6 +184,7 @@ SqlStatus Catalog::Create(Table table) {
     return MakeError(sqlstate::kDuplicateTable, "relation \"" + table.name + "\" already exists");
   }
   table.oid = next_oid_++;
+  table.relfile = table.oid;
   storage::WriteBatch batch;
   batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
   std::string next;
@@ -180,7 +202,7 @@ SqlStatus Catalog::Drop(const std::string& name, storage::WriteBatch* batch) {
   auto it = tables_.find(name);
   if (it == tables_.end()) return MakeError(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
   uint32_t oid = it->second->oid;
-  std::string prefix = keys::RowPrefix(oid);
+  std::string prefix = keys::RowPrefix(it->second->relfile);
   batch->DeleteRange(Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
   batch->Delete(Cf::kSql, keys::TableDef(oid));
   batch->Delete(Cf::kSql, keys::RowIdMark(oid));
@@ -194,6 +216,34 @@ SqlStatus Catalog::Drop(const std::string& name, storage::WriteBatch* batch) {
   for (auto s = next_serial_.begin(); s != next_serial_.end();) {
     s = s->first.first == oid ? next_serial_.erase(s) : std::next(s);
   }
+  return SqlStatus::Ok();
+}
+
+SqlResult<uint32_t> Catalog::BeginRewrite() {
+  std::lock_guard<std::mutex> g(mu_);
+  uint32_t relfile = next_oid_++;
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::RewriteMark(relfile), "");
+  std::string next;
+  storage::AppendU32(&next, next_oid_);
+  batch.Put(Cf::kSql, keys::NextOid(), next);
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  return relfile;
+}
+
+SqlStatus Catalog::FinishRewrite(Table table) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = tables_.find(table.name);
+  if (it == tables_.end()) return MakeError(sqlstate::kUndefinedTable, "table \"" + table.name + "\" does not exist");
+  storage::WriteBatch batch;
+  std::string old_prefix = keys::RowPrefix(it->second->relfile);
+  batch.DeleteRange(Cf::kSql, old_prefix, storage::PrefixSuccessor(old_prefix));
+  batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
+  batch.Delete(Cf::kSql, keys::RewriteMark(table.relfile));
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  it->second = std::make_shared<Table>(std::move(table));
   return SqlStatus::Ok();
 }
 

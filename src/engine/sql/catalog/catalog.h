@@ -33,6 +33,10 @@ struct Column {
 
 struct Table {
   uint32_t oid = 0;
+  // Rows live under keys::RowPrefix(relfile), as PostgreSQL's relfilenode:
+  // the OID at creation, a new number when the rows are rewritten in a new
+  // layout (ALTER TABLE ... ADD PRIMARY KEY).
+  uint32_t relfile = 0;
   std::string schema = "public";
   std::string name;
   std::vector<Column> columns;
@@ -56,6 +60,15 @@ class Catalog {
   // Assigns the OID, stores the definition and makes it visible.
   SqlStatus Create(Table table);
   SqlStatus Drop(const std::string& name, storage::WriteBatch* rows_to_delete);
+
+  // Rewriting a table's rows into a new layout, crash-safely: BeginRewrite
+  // hands out a fresh relfile number and records it as in progress (a restart
+  // deletes the rows of a rewrite that never finished); the caller writes the
+  // rows under the new relfile, then FinishRewrite stores the new definition
+  // (with that relfile), deletes the old rows and drops the record in one
+  // synced batch.
+  SqlResult<uint32_t> BeginRewrite();
+  SqlStatus FinishRewrite(Table table);
 
   // A hidden row id for a table without a primary key. When `mark` comes
   // back non-empty, the caller writes it at keys::RowIdMark with the row, so
@@ -81,7 +94,8 @@ namespace keys {
 std::string TableDef(uint32_t oid);     // 0x01 'T' oid
 std::string RowIdMark(uint32_t oid);    // 0x01 'R' oid
 std::string SerialMark(uint32_t oid, int column);  // 0x01 'Q' oid column
-std::string RowPrefix(uint32_t oid);    // 0x02 oid
+std::string RowPrefix(uint32_t relfile);  // 0x02 relfile
+std::string RewriteMark(uint32_t relfile);  // 0x01 'W' relfile: a rewrite in progress
 std::string NextOid();                  // 0x01 'O'
 }  // namespace keys
 

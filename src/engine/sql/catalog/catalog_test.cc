@@ -120,6 +120,7 @@ TEST(RowCodec, RowsRoundTripAndKeysSortByPrimaryKey) {
 
   Table t = MakeTable("t");
   t.oid = 20000;
+  t.relfile = 20000;
   auto key = [&](int64_t id) { return RowKey(t, {Value::Int(TypeId::kInt8, id), Value::Null()}, 0); };
   EXPECT_LT(key(-10), key(-1));
   EXPECT_LT(key(-1), key(0));

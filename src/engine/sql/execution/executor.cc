@@ -56,7 +56,7 @@ SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool
     }
     batch.clear();
   };
-  SqlStatus st = txn->Scan(keys::RowPrefix(t.oid), [&](std::string_view k, std::string_view v) {
+  SqlStatus st = txn->Scan(keys::RowPrefix(t.relfile), [&](std::string_view k, std::string_view v) {
     Row row;
     err = DecodeTableRow(t, v, &row);
     if (!err.ok()) {

@@ -183,8 +183,38 @@ struct Show {
   std::string name;  // lower case; "all" for SHOW ALL
 };
 
+// COPY table [(columns)] FROM STDIN | TO STDOUT, or COPY (query) TO STDOUT,
+// with the options of its WITH list (or the older bare keywords).
+struct Copy {
+  TableRef table;
+  std::vector<std::string> columns;
+  std::unique_ptr<Select> query;
+  bool from = false;
+  std::string format = "text";  // "text", "csv", "binary"
+  std::optional<std::string> delimiter, null_string, quote, escape;
+  bool header = false;
+  bool force_quote_all = false;
+  std::vector<std::string> force_quote, force_not_null, force_null;
+  std::string file;  // COPY ... FROM/TO 'file' or PROGRAM (refused)
+  int location = -1;
+};
+
+// ALTER TABLE name action, ...: the actions LumaDB runs.
+struct AlterTable {
+  struct Action {
+    enum class Kind : uint8_t { kAddPrimaryKey } kind = Kind::kAddPrimaryKey;
+    std::vector<std::string> columns;
+    int location = -1;
+  };
+  TableRef table;
+  bool if_exists = false;
+  std::vector<Action> actions;
+};
+
 enum class StatementKind : uint8_t {
-  kSelect, kCreateTable, kDrop, kInsert, kUpdate, kDelete, kTransaction, kSet, kShow, kTruncate,
+  kSelect, kCreateTable, kDrop, kInsert, kUpdate, kDelete, kTransaction, kSet, kShow, kTruncate, kCopy,
+  kAlterTable,
+  kMaintenance,  // VACUUM / ANALYZE: the tables are checked, nothing else is needed
 };
 
 struct Statement {
@@ -201,6 +231,10 @@ struct Statement {
   std::unique_ptr<SetVariable> set;
   std::unique_ptr<Show> show;
   std::vector<TableRef> truncate;
+  std::unique_ptr<Copy> copy;
+  std::unique_ptr<AlterTable> alter_table;
+  std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
+  std::string maintenance_tag;        // "VACUUM" or "ANALYZE"
 };
 
 }  // namespace lumadb::engine::sql::ast

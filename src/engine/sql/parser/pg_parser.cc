@@ -229,6 +229,38 @@ class Converter {
         e->args = ExprList(n->min_max_expr->args, n->min_max_expr->n_args);
         return e;
       }
+      case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: {
+        // CURRENT_TIMESTAMP, CURRENT_USER, ...: functions named as PostgreSQL
+        // names their output columns; a precision becomes the argument.
+        const PgQuery__SQLValueFunction* f = n->sqlvalue_function;
+        auto e = Make(ExprKind::kFunc, f->location);
+        const char* name = "";
+        switch (f->op) {
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: name = "current_date"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME:
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME_N: name = "current_time"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: name = "current_timestamp"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME:
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N: name = "localtime"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: name = "localtimestamp"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: name = "current_role"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: name = "current_user"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: name = "user"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: name = "session_user"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: name = "current_catalog"; break;
+          case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: name = "current_schema"; break;
+          default: break;
+        }
+        e->names.push_back(name);
+        if (f->typmod >= 0) {
+          auto p = Make(ExprKind::kConst, f->location);
+          p->value = Value::Int(TypeId::kInt4, f->typmod);
+          e->args.push_back(std::move(p));
+        }
+        return e;
+      }
       case PG_QUERY__NODE__NODE_SUB_LINK:
         Unsupported("subqueries", n->sub_link->location);
         return nullptr;
@@ -514,6 +546,138 @@ class Converter {
     st->create_table = std::move(ct);
   }
 
+  // A DefElem's argument as text (String, Integer, Float or Boolean nodes),
+  // as PostgreSQL's defGetString reads it; nullopt for none.
+  static std::optional<std::string> DefText(const PgQuery__DefElem* d) {
+    const PgQuery__Node* a = d->arg;
+    if (a == nullptr) return std::nullopt;
+    switch (a->node_case) {
+      case PG_QUERY__NODE__NODE_STRING: return std::string(a->string->sval);
+      case PG_QUERY__NODE__NODE_INTEGER: return std::to_string(a->integer->ival);
+      case PG_QUERY__NODE__NODE_FLOAT: return std::string(a->float_->fval);
+      case PG_QUERY__NODE__NODE_BOOLEAN: return std::string(a->boolean->boolval ? "true" : "false");
+      default: return std::string();
+    }
+  }
+
+  // defGetBoolean: no argument is true; true/false/on/off/1/0.
+  bool DefBool(const PgQuery__DefElem* d) {
+    auto t = DefText(d);
+    if (!t) return true;
+    std::string v = *t;
+    for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v == "true" || v == "on" || v == "1") return true;
+    if (v == "false" || v == "off" || v == "0") return false;
+    Fail(MakeError(sqlstate::kSyntaxError, std::string(d->defname) + " requires a Boolean value", Position(d->location)));
+    return false;
+  }
+
+  std::vector<std::string> DefColumns(const PgQuery__DefElem* d, bool* all) {
+    std::vector<std::string> out;
+    if (d->arg == nullptr) return out;
+    if (d->arg->node_case == PG_QUERY__NODE__NODE_A_STAR) {
+      *all = true;
+    } else if (d->arg->node_case == PG_QUERY__NODE__NODE_LIST) {
+      for (size_t k = 0; k < d->arg->list->n_items; k++) out.push_back(Str(d->arg->list->items[k]));
+    }
+    return out;
+  }
+
+  void Copy(const PgQuery__CopyStmt* c, ast::Statement* st) {
+    auto copy = std::make_unique<ast::Copy>();
+    copy->from = c->is_from;
+    if (c->relation != nullptr) {
+      copy->table = Table(c->relation);
+      copy->location = c->relation->location;
+    }
+    for (size_t k = 0; k < c->n_attlist; k++) copy->columns.push_back(Str(c->attlist[k]));
+    if (c->query != nullptr) {
+      if (c->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+        Unsupported("COPY of a statement other than SELECT", -1);
+        return;
+      }
+      copy->query = Select(c->query->select_stmt);
+    }
+    if (c->where_clause != nullptr) {
+      Unsupported("COPY FROM ... WHERE", -1);
+      return;
+    }
+    if (c->is_program || (c->filename != nullptr && c->filename[0] != 0)) {
+      copy->file = c->filename != nullptr ? c->filename : "";
+    }
+    for (size_t k = 0; k < c->n_options && !failed_; k++) {
+      const PgQuery__DefElem* d = c->options[k]->def_elem;
+      std::string name = d->defname;
+      bool all = false;
+      if (name == "format") {
+        copy->format = DefText(d).value_or("");
+        if (copy->format != "text" && copy->format != "csv" && copy->format != "binary") {
+          Fail(MakeError(sqlstate::kInvalidParameterValue, "COPY format \"" + copy->format + "\" not recognized",
+                         Position(d->location)));
+        }
+      } else if (name == "delimiter") {
+        copy->delimiter = DefText(d).value_or("");
+      } else if (name == "null") {
+        copy->null_string = DefText(d).value_or("");
+      } else if (name == "quote") {
+        copy->quote = DefText(d).value_or("");
+      } else if (name == "escape") {
+        copy->escape = DefText(d).value_or("");
+      } else if (name == "header") {
+        auto t = DefText(d);
+        if (t && (*t == "match" || *t == "MATCH")) {
+          Unsupported("HEADER MATCH", d->location);
+        } else {
+          copy->header = DefBool(d);
+        }
+      } else if (name == "freeze") {
+        DefBool(d);  // rows are visible to everyone once committed either way
+      } else if (name == "encoding") {
+        std::string enc = DefText(d).value_or("");
+        for (auto& ch : enc) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (enc != "utf8" && enc != "utf-8" && enc != "sql_ascii") Unsupported("COPY ENCODING " + enc, d->location);
+      } else if (name == "force_quote") {
+        copy->force_quote = DefColumns(d, &all);
+        copy->force_quote_all = all;
+      } else if (name == "force_not_null") {
+        copy->force_not_null = DefColumns(d, &all);
+      } else if (name == "force_null") {
+        copy->force_null = DefColumns(d, &all);
+      } else {
+        Fail(MakeError(sqlstate::kSyntaxError, "option \"" + name + "\" not recognized", Position(d->location)));
+      }
+    }
+    st->kind = ast::StatementKind::kCopy;
+    st->copy = std::move(copy);
+  }
+
+  void AlterTable(const PgQuery__AlterTableStmt* a, ast::Statement* st) {
+    if (a->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+      Unsupported("ALTER of this kind of object", -1);
+      return;
+    }
+    auto alter = std::make_unique<ast::AlterTable>();
+    alter->table = Table(a->relation);
+    alter->if_exists = a->missing_ok;
+    for (size_t k = 0; k < a->n_cmds && !failed_; k++) {
+      const PgQuery__AlterTableCmd* cmd = a->cmds[k]->alter_table_cmd;
+      if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint && cmd->def != nullptr &&
+          cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+          cmd->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+        const PgQuery__Constraint* con = cmd->def->constraint;
+        ast::AlterTable::Action action;
+        action.kind = ast::AlterTable::Action::Kind::kAddPrimaryKey;
+        action.location = con->location;
+        for (size_t i = 0; i < con->n_keys; i++) action.columns.push_back(Str(con->keys[i]));
+        alter->actions.push_back(std::move(action));
+        continue;
+      }
+      Unsupported("this form of ALTER TABLE", -1);
+    }
+    st->kind = ast::StatementKind::kAlterTable;
+    st->alter_table = std::move(alter);
+  }
+
   void Statement(const PgQuery__Node* n, ast::Statement* st) {
     switch (n->node_case) {
       case PG_QUERY__NODE__NODE_SELECT_STMT:
@@ -708,6 +872,24 @@ class Converter {
         for (auto& ch : show->name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         st->kind = ast::StatementKind::kShow;
         st->show = std::move(show);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_COPY_STMT:
+        Copy(n->copy_stmt, st);
+        return;
+      case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+        AlterTable(n->alter_table_stmt, st);
+        return;
+      case PG_QUERY__NODE__NODE_VACUUM_STMT: {
+        const PgQuery__VacuumStmt* v = n->vacuum_stmt;
+        for (size_t k = 0; k < v->n_rels; k++) {
+          const PgQuery__Node* r = v->rels[k];
+          if (r->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION) {
+            st->maintenance.push_back(Table(r->vacuum_relation->relation));
+          }
+        }
+        st->maintenance_tag = v->is_vacuumcmd ? "VACUUM" : "ANALYZE";
+        st->kind = ast::StatementKind::kMaintenance;
         return;
       }
       case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {

@@ -62,7 +62,7 @@ bool DecodeRow(std::string_view in, std::vector<Value>* row) {
 }
 
 std::string RowKey(const Table& t, const std::vector<Value>& row, uint64_t rowid) {
-  std::string k = keys::RowPrefix(t.oid);
+  std::string k = keys::RowPrefix(t.relfile);
   if (t.primary_key.empty()) {
     storage::AppendU64(&k, rowid);
     return k;

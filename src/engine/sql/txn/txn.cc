@@ -228,7 +228,10 @@ SqlStatus TxnManager::Commit(Txn* txn, bool durable) {
   SqlStatus result;
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (!txn->writes_.empty()) {
+    if (!txn->writes_.empty() && WritesRetiredLocked(*txn)) {
+      result = MakeError(sqlstate::kSerializationFailure,
+                         "could not serialize access due to a concurrent ALTER TABLE of a table this transaction wrote");
+    } else if (!txn->writes_.empty()) {
       storage::WriteBatch batch;
       for (const auto& [k, v] : txn->writes_) {
         if (v.has_value()) {
@@ -254,6 +257,30 @@ SqlStatus TxnManager::Commit(Txn* txn, bool durable) {
   }
   for (auto& w : wakes) w();
   return result;
+}
+
+bool TxnManager::WritesRetiredLocked(const Txn& txn) const {
+  if (retired_.empty()) return false;
+  for (const auto& [k, v] : txn.writes_) {
+    std::string_view rest(k);
+    uint8_t tag = 0;
+    uint32_t relfile = 0;
+    if (storage::ConsumeU8(&rest, &tag) && tag == 0x02 && storage::ConsumeU32(&rest, &relfile) &&
+        retired_.count(relfile) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void TxnManager::RetireRelfile(uint32_t relfile) {
+  std::lock_guard<std::mutex> g(mu_);
+  retired_.insert(relfile);
+}
+
+void TxnManager::RestoreRelfile(uint32_t relfile) {
+  std::lock_guard<std::mutex> g(mu_);
+  retired_.erase(relfile);
 }
 
 void TxnManager::Rollback(Txn* txn) {

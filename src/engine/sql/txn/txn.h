@@ -123,6 +123,13 @@ class TxnManager {
   // Forgets a registration (the waiting session went away).
   void CancelWake(uint64_t txn_id);
 
+  // A table's rows are being rewritten under a new relfile (ALTER TABLE):
+  // from now on a commit that writes rows under `relfile` fails with 40001
+  // instead of writing rows the rewrite would lose. Restore undoes it when
+  // the rewrite fails.
+  void RetireRelfile(uint32_t relfile);
+  void RestoreRelfile(uint32_t relfile);
+
   // Makes every committed write durable: one WAL fsync when anything was
   // committed since the last one finished.
   SqlStatus SyncIfNeeded();
@@ -139,6 +146,7 @@ class TxnManager {
   bool WouldDeadlock(uint64_t txn, uint64_t holder) const;
   void ReleaseLocked(Txn* txn, std::vector<std::function<void()>>* wakes);
   void PruneRecentLocked();
+  bool WritesRetiredLocked(const Txn& txn) const;
 
   storage::Store* store_;
   std::mutex mu_;
@@ -150,6 +158,7 @@ class TxnManager {
   std::unordered_map<uint64_t, uint64_t> waits_for_;      // txn -> holder it waits for
   std::unordered_map<uint64_t, std::vector<std::pair<uint64_t, std::function<void()>>>> waiters_;  // holder -> waiting txns
   std::unordered_map<uint64_t, size_t> holders_;          // txn -> row locks it holds
+  std::set<uint32_t> retired_;                            // relfiles being rewritten
   // Commits up to synced_seq_ are fsync'd; need_sync_seq_ is the last one
   // that asked to be (atomics: SyncIfNeeded's check runs every loop round).
   std::atomic<uint64_t> synced_seq_{0};

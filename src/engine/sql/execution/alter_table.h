@@ -1,0 +1,20 @@
+#pragma once
+
+#include <vector>
+
+#include "engine/sql/catalog/catalog.h"
+#include "engine/sql/common/error.h"
+#include "engine/sql/txn/txn.h"
+
+// ALTER TABLE actions that rewrite a table's rows.
+namespace lumadb::engine::sql {
+
+// ALTER TABLE t ADD PRIMARY KEY (columns): checks the committed rows (no
+// NULLs, no duplicates, with PostgreSQL's errors), writes them again keyed by
+// the new primary key under a new relfile, then swaps the definition (the key
+// columns become NOT NULL). A concurrent transaction that wrote the table and
+// commits while the rewrite runs fails with 40001.
+SqlStatus AddPrimaryKey(const Table& table, const std::vector<int>& key_columns, Catalog* catalog,
+                        TxnManager* txns);
+
+}  // namespace lumadb::engine::sql
