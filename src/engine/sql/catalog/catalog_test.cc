@@ -135,5 +135,55 @@ TEST(RowCodec, RowsRoundTripAndKeysSortByPrimaryKey) {
   EXPECT_EQ(key(3).compare(0, 5, keys::RowPrefix(20000)), 0);
 }
 
+TEST_F(CatalogTest, RewritesSwapRelfilesAndUnfinishedOnesAreCleanedOnLoad) {
+  auto put = [&](uint32_t relfile, const std::string& suffix) {
+    storage::WriteBatch b;
+    b.Put(storage::Cf::kSql, keys::RowPrefix(relfile) + suffix, "row");
+    ASSERT_TRUE(store_->Write(&b, true).ok());
+  };
+  auto count = [&](uint32_t relfile) {
+    int n = 0;
+    EXPECT_TRUE(store_->ScanPrefix(storage::Cf::kSql, keys::RowPrefix(relfile), [&](std::string_view, std::string_view) {
+      n++;
+      return true;
+    }).ok());
+    return n;
+  };
+  uint32_t old_relfile = 0, done = 0, unfinished = 0;
+  {
+    Catalog cat(store_.get());
+    ASSERT_TRUE(cat.Load().ok());
+    ASSERT_TRUE(cat.Create(MakeTable("a")).ok());
+    old_relfile = cat.Find("a")->relfile;
+    EXPECT_EQ(old_relfile, cat.Find("a")->oid);
+    put(old_relfile, "1");
+    auto r = cat.BeginRewrite();
+    ASSERT_TRUE(r.ok());
+    done = *r;
+    EXPECT_NE(done, old_relfile);
+    put(done, "1");
+    put(done, "2");
+    Table t = *cat.Find("a");
+    t.relfile = done;
+    ASSERT_TRUE(cat.FinishRewrite(t).ok());
+    EXPECT_EQ(cat.Find("a")->relfile, done);
+    EXPECT_EQ(count(old_relfile), 0);
+    // A rewrite a crash interrupts: its rows must go at the next Load.
+    auto r2 = cat.BeginRewrite();
+    ASSERT_TRUE(r2.ok());
+    unfinished = *r2;
+    put(unfinished, "1");
+  }
+  Open();
+  Catalog cat(store_.get());
+  ASSERT_TRUE(cat.Load().ok());
+  EXPECT_EQ(cat.Find("a")->relfile, done);
+  EXPECT_EQ(count(done), 2);
+  EXPECT_EQ(count(unfinished), 0);
+  // New OIDs never reuse a relfile number.
+  ASSERT_TRUE(cat.Create(MakeTable("b")).ok());
+  EXPECT_GT(cat.Find("b")->oid, unfinished);
+}
+
 }  // namespace
 }  // namespace lumadb::engine::sql
