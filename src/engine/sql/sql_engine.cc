@@ -6,9 +6,11 @@
 #include "common/clock.h"
 #include "engine/sql/catalog/catalog.h"
 #include "engine/sql/execution/alter_table.h"
+#include "engine/sql/execution/copy.h"
 #include "engine/sql/execution/executor.h"
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/txn/txn.h"
+#include "engine/sql/types/datetime.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 
@@ -149,6 +151,7 @@ SqlSession::SqlSession(SqlEngine* engine, std::string user)
     : engine_(engine), user_(std::move(user)), settings_(DefaultSettings(user_)) {}
 
 SqlSession::~SqlSession() {
+  copy_from_.reset();
   if (txn_) {
     engine_->txns().CancelWake(txn_->id());
     RollbackTxn();
@@ -349,6 +352,7 @@ void SqlSession::EnsureTxn() {
     }
   }
   txn_ = engine_->txns().Begin(iso);
+  txn_start_us_ = datetime::CurrentTimestampMicros();
 }
 
 SqlStatus SqlSession::CommitTxn() {
@@ -584,17 +588,12 @@ bool SqlSession::RunPending(std::vector<StatementResult>* out) {
     waiting_before_ = false;
     wait_deadline_ms_ = 0;
     bool failed = !r.status.ok();
+    bool copy = r.copy_in;
     out->push_back(std::move(r));
     next_++;
+    if (copy) return true;  // the data comes through CopyData; CopyDone goes on
     if (failed) {
-      // The rest of the query string is skipped; outside a block the
-      // implicit transaction is rolled back, inside one the block fails.
-      if (explicit_) {
-        failed_ = true;
-      } else {
-        RollbackTxn();
-      }
-      next_ = pending_.size();
+      AfterFailure();
       break;
     }
   }
@@ -603,6 +602,49 @@ bool SqlSession::RunPending(std::vector<StatementResult>* out) {
   pending_.clear();
   next_ = 0;
   return true;
+}
+
+void SqlSession::AfterFailure() {
+  if (explicit_) {
+    failed_ = true;
+  } else {
+    RollbackTxn();
+  }
+  next_ = pending_.size();
+}
+
+bool SqlSession::CopyData(std::string_view data, std::vector<StatementResult>* out) {
+  if (!copy_from_) return false;
+  SqlStatus st = copy_from_->Feed(data);
+  if (st.ok()) return false;
+  return EndCopyWithError(std::move(st), out);
+}
+
+bool SqlSession::CopyDone(std::vector<StatementResult>* out) {
+  if (!copy_from_) return true;
+  auto n = copy_from_->Finish();
+  if (!n.ok()) return EndCopyWithError(n.TakeStatus(), out);
+  copy_from_.reset();
+  txn_->EndStatement();
+  StatementResult r;
+  r.tag = "COPY " + std::to_string(*n);
+  out->push_back(std::move(r));
+  return RunPending(out);
+}
+
+bool SqlSession::CopyFail(std::string_view message, std::vector<StatementResult>* out) {
+  if (!copy_from_) return true;
+  return EndCopyWithError(MakeError("57014", "COPY from stdin failed: " + std::string(message)), out);
+}
+
+bool SqlSession::EndCopyWithError(SqlStatus st, std::vector<StatementResult>* out) {
+  copy_from_.reset();
+  if (txn_) txn_->RollbackStatement();
+  StatementResult r;
+  r.status = std::move(st);
+  out->push_back(std::move(r));
+  AfterFailure();
+  return RunPending(out);
 }
 
 void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
@@ -618,7 +660,11 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     default: break;
   }
   EnsureTxn();
-  Params* params = use_params_ ? &params_ : nullptr;
+  Params simple;  // a simple query has no $n
+  simple.allowed = false;
+  simple.bound = true;
+  Params* params = use_params_ ? &params_ : &simple;
+  params->now_us = txn_start_us_;
   // A statement that met a changed row under READ COMMITTED runs again on a
   // fresh snapshot (its row locks are kept, so it does not loop for long).
   for (int attempt = 0;; attempt++) {
@@ -655,6 +701,34 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
         }
         break;
       }
+      case ast::StatementKind::kCopy: {
+        auto plan = PlanCopy(*st.copy, engine_->catalog(), sql_, params);
+        if (!plan.ok()) {
+          status = plan.TakeStatus();
+          break;
+        }
+        if (plan->from) {
+          if (use_params_) {
+            status = MakeError(sqlstate::kFeatureNotSupported,
+                               "COPY FROM STDIN in the extended query protocol is not supported by LumaDB yet");
+            break;
+          }
+          // The statement stays open while the data arrives.
+          r->copy_in = true;
+          r->copy_columns = static_cast<int>(plan->columns.size());
+          copy_from_ = std::make_unique<CopyFromRun>(std::move(plan.value()), txn_.get(), &engine_->catalog());
+          return;
+        }
+        auto n = ExecuteCopyTo(*plan, txn_.get(), &r->copy_rows);
+        if (!n.ok()) {
+          status = n.TakeStatus();
+          break;
+        }
+        r->copy_out = true;
+        r->copy_columns = static_cast<int>(plan->query->columns.size());
+        r->tag = "COPY " + std::to_string(*n);
+        break;
+      }
       default:
         status = MakeError(sqlstate::kFeatureNotSupported, "this statement is not supported by LumaDB yet");
     }
@@ -671,6 +745,8 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     r->returns_rows = false;
     r->columns.clear();
     r->rows.clear();
+    r->copy_out = false;
+    r->copy_rows.clear();
     return;
   }
 }

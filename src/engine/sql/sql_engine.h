@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,7 @@ class Store;
 namespace lumadb::engine::sql {
 
 class Catalog;
+class CopyFromRun;
 class TxnManager;
 class Txn;
 
@@ -60,6 +62,13 @@ struct StatementResult {
   std::string tag;  // "INSERT 0 3", "SELECT 2", "BEGIN", ...
   std::vector<Notice> notices;
   bool empty_query = false;
+  // COPY FROM STDIN: the statement now takes the client's data (CopyInResponse
+  // for copy_columns columns), see SqlSession::CopyData.
+  bool copy_in = false;
+  // COPY TO STDOUT: the data, one row per string (CopyOutResponse, then CopyData each).
+  bool copy_out = false;
+  int copy_columns = 0;
+  std::vector<std::string> copy_rows;
   SqlStatus status;  // set when the statement failed (nothing else is then meaningful)
 };
 
@@ -123,6 +132,19 @@ class SqlSession {
   // (MonoMs; 0 = never). Resume after it reports the timeout.
   int64_t wait_deadline_ms() const { return wait_deadline_ms_; }
 
+  // COPY FROM STDIN. When Run (or Resume, or CopyDone) returns with
+  // in_copy(), the client's data goes to CopyData; CopyDone ends it (the
+  // "COPY n" result or its error) and goes on with the rest of the query
+  // string, returning as Run does. CopyFail ends it with the client's error.
+  // An error in the data ends the copy at once: CopyData appends it and
+  // returns true (the client's remaining copy messages are to be ignored).
+  bool in_copy() const { return copy_from_ != nullptr; }
+  bool CopyData(std::string_view data, std::vector<StatementResult>* out);
+  bool CopyDone(std::vector<StatementResult>* out);
+  bool CopyFail(std::string_view message, std::vector<StatementResult>* out);
+  // Ends the copy with an error of the caller's (a protocol violation).
+  bool CopyAbort(SqlStatus st, std::vector<StatementResult>* out) { return EndCopyWithError(std::move(st), out); }
+
   // 'I' idle, 'T' in a transaction block, 'E' in a failed one.
   char TransactionStatus() const;
   bool synchronous_commit() const;
@@ -134,6 +156,10 @@ class SqlSession {
   void RunSet(const ast::Statement& st, StatementResult* r);
   void RunShow(const ast::Statement& st, StatementResult* r);
   void RunDdl(const ast::Statement& st, StatementResult* r);
+  // After a failed statement: the block fails, or the implicit transaction
+  // rolls back; the rest of the query string is skipped.
+  void AfterFailure();
+  bool EndCopyWithError(SqlStatus st, std::vector<StatementResult>* out);
   Setting* FindSetting(const std::string& name);
   SqlStatus Assign(Setting* s, const std::vector<std::string>& values);
   void EnsureTxn();
@@ -145,6 +171,8 @@ class SqlSession {
   std::vector<Setting> settings_;
   std::vector<std::pair<std::string, std::string>> changed_;
   std::unique_ptr<Txn> txn_;
+  int64_t txn_start_us_ = 0;  // now() of the transaction
+  std::unique_ptr<CopyFromRun> copy_from_;  // the COPY FROM STDIN taking data (uses txn_)
   bool explicit_ = false;  // inside BEGIN ... COMMIT
   std::vector<std::pair<std::string, size_t>> savepoints_;  // name, Txn::Mark()
   // Settings changed inside the transaction block, to restore when it rolls

@@ -27,6 +27,7 @@ ErrorFields ToFields(const engine::sql::SqlError& e, const char* severity) {
   f.table = e.table;
   f.column = e.column;
   f.constraint = e.constraint;
+  f.where = e.context;
   return f;
 }
 
@@ -77,6 +78,13 @@ void AppendRows(const std::vector<std::vector<engine::sql::Value>>& rows, size_t
     }
     w.Finish();
   }
+}
+
+// COPY TO STDOUT's data: CopyOutResponse, a CopyData per row, CopyDone.
+void AppendCopyOut(const StatementResult& r, std::string* out) {
+  AppendCopyOutResponse(out, 0, std::vector<int16_t>(r.copy_columns, 0));
+  for (const auto& row : r.copy_rows) AppendCopyData(out, row);
+  AppendCopyDone(out);
 }
 
 int32_t RandomKey() {
@@ -156,6 +164,7 @@ void PgSession::OnData(net::Connection& conn) {
     switch (state_) {
       case State::kStartup: more = ProcessStartup(conn); break;
       case State::kReady:
+      case State::kCopyIn:
       case State::kSkipToSync: more = ProcessMessage(conn); break;
       case State::kWaiting:
       case State::kClosed: return;
@@ -249,6 +258,7 @@ bool PgSession::ProcessMessage(net::Connection& conn) {
   // The body points into the input buffer: copy what outlives Consume.
   std::string body(m.body);
   conn.in().Consume(r.consumed);
+  if (state_ == State::kCopyIn) return ProcessCopyMessage(conn, m.type, body);
   if (state_ == State::kSkipToSync) {
     // After an error in the extended protocol, messages up to Sync are discarded.
     if (m.type == 'S') {
@@ -311,11 +321,55 @@ void PgSession::RunQuery(net::Connection& conn, const std::string& sql) {
   std::vector<StatementResult> results;
   bool done = sql_->Run(sql, &results);
   WriteResults(conn, results);
-  if (done) {
+  AfterRun(conn, done);
+}
+
+void PgSession::AfterRun(net::Connection& conn, bool done) {
+  if (sql_->in_copy()) {
+    state_ = State::kCopyIn;
+  } else if (done) {
+    state_ = State::kReady;
     Finish(conn);
   } else {
     Park(conn);
   }
+}
+
+bool PgSession::ProcessCopyMessage(net::Connection& conn, char type, std::string_view body) {
+  std::vector<StatementResult> results;
+  bool done = true;
+  switch (type) {
+    case 'd':
+      if (!sql_->CopyData(body, &results)) return true;
+      break;
+    case 'c': done = sql_->CopyDone(&results); break;
+    case 'f': {
+      std::string_view message;
+      if (!DecodeCopyFail(body, &message)) message = "";
+      done = sql_->CopyFail(message, &results);
+      break;
+    }
+    case 'H':
+    case 'S':
+      return true;  // Flush and Sync mean nothing during COPY FROM STDIN
+    case 'X':
+      conn.Close();
+      state_ = State::kClosed;
+      return false;
+    default: {
+      char hex[8];
+      snprintf(hex, sizeof(hex), "0x%02X", static_cast<unsigned char>(type));
+      done = sql_->CopyAbort(
+          engine::sql::MakeError("08P01", std::string("unexpected message type ") + hex + " during COPY from stdin"),
+          &results);
+      break;
+    }
+  }
+  // An error in the data ends the copy; the client's CopyData and CopyDone
+  // that follow are ignored in the ready state, as PostgreSQL does.
+  WriteResults(conn, results);
+  AfterRun(conn, done);
+  return state_ == State::kReady || state_ == State::kCopyIn;
 }
 
 void PgSession::Park(net::Connection& conn) {
@@ -366,8 +420,7 @@ void PgSession::OnWake(net::Connection& conn) {
     OnData(conn);
   } else {
     WriteResults(conn, results);
-    state_ = State::kReady;
-    Finish(conn);
+    AfterRun(conn, true);
     OnData(conn);  // input that arrived while parked
   }
   conn.RequestFlush();
@@ -557,6 +610,7 @@ void PgSession::SendPortalRows(net::Connection& conn, Portal& p, int32_t max_row
     AppendEmptyQueryResponse(&out);
     return;
   }
+  if (r.copy_out) AppendCopyOut(r, &out);
   if (r.returns_rows) {
     size_t begin = p.sent;
     size_t end = r.rows.size();
@@ -605,6 +659,11 @@ void PgSession::WriteResults(net::Connection& conn, std::vector<StatementResult>
       AppendEmptyQueryResponse(&out);
       continue;
     }
+    if (r.copy_in) {
+      AppendCopyInResponse(&out, 0, std::vector<int16_t>(r.copy_columns, 0));
+      continue;
+    }
+    if (r.copy_out) AppendCopyOut(r, &out);
     if (r.returns_rows) {
       // Simple query: every column in text form.
       AppendRowDescription(&out, Fields(r.columns, {}));

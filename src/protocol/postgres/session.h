@@ -31,11 +31,16 @@ class PgSession final : public net::Session {
   void OnCancel(net::Connection& conn);
 
  private:
-  enum class State { kStartup, kReady, kWaiting, kSkipToSync, kClosed };
+  enum class State { kStartup, kReady, kWaiting, kSkipToSync, kCopyIn, kClosed };
   // Handles one message; false when more input is needed or the session stops.
   bool ProcessStartup(net::Connection& conn);
   bool ProcessMessage(net::Connection& conn);
   void RunQuery(net::Connection& conn, const std::string& sql);
+  // After Run / CopyDone / Resume: COPY FROM STDIN takes data, or the query
+  // string is done (ReadyForQuery), or it waits for a lock.
+  void AfterRun(net::Connection& conn, bool done);
+  // A message while in COPY FROM STDIN.
+  bool ProcessCopyMessage(net::Connection& conn, char type, std::string_view body);
   void Park(net::Connection& conn);
   void WriteResults(net::Connection& conn, std::vector<engine::sql::StatementResult>& results);
   void Finish(net::Connection& conn);  // ParameterStatus changes, then ReadyForQuery

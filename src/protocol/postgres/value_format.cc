@@ -23,6 +23,9 @@ std::optional<Type> TypeForOid(uint32_t oid) {
     case 25: return Type::Of(TypeId::kText);
     case 1043: return Type::Of(TypeId::kVarchar);
     case 1042: return Type::Of(TypeId::kBpchar);
+    case 1082: return Type::Of(TypeId::kDate);
+    case 1114: return Type::Of(TypeId::kTimestamp);
+    case 1184: return Type::Of(TypeId::kTimestampTz);
     default: return std::nullopt;
   }
 }
@@ -60,8 +63,14 @@ engine::sql::SqlResult<Value> DecodeParam(std::optional<std::string_view> data, 
       if (d.size() != 4) return bad();
       return Value::Int(type.id, static_cast<int32_t>(ReadBigEndian(d)));
     case TypeId::kInt8:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      // Binary timestamps are PostgreSQL's own: microseconds since 2000-01-01.
       if (d.size() != 8) return bad();
       return Value::Int(type.id, static_cast<int64_t>(ReadBigEndian(d)));
+    case TypeId::kDate:
+      if (d.size() != 4) return bad();
+      return Value::Int(type.id, static_cast<int32_t>(ReadBigEndian(d)));
     case TypeId::kFloat4: {
       if (d.size() != 4) return bad();
       uint32_t bits = static_cast<uint32_t>(ReadBigEndian(d));
@@ -90,8 +99,11 @@ void AppendValue(const Value& v, int16_t format, std::string* out) {
   switch (v.type.id) {
     case TypeId::kBool: out->push_back(v.i ? 1 : 0); return;
     case TypeId::kInt2: AppendBigEndian(static_cast<uint64_t>(v.i), 2, out); return;
-    case TypeId::kInt4: AppendBigEndian(static_cast<uint64_t>(v.i), 4, out); return;
-    case TypeId::kInt8: AppendBigEndian(static_cast<uint64_t>(v.i), 8, out); return;
+    case TypeId::kInt4:
+    case TypeId::kDate: AppendBigEndian(static_cast<uint64_t>(v.i), 4, out); return;
+    case TypeId::kInt8:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: AppendBigEndian(static_cast<uint64_t>(v.i), 8, out); return;
     case TypeId::kFloat4: {
       float f = static_cast<float>(v.f);
       uint32_t bits;

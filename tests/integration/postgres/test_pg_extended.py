@@ -126,6 +126,45 @@ class ExtendedProtocolTest(unittest.TestCase):
             self.assertIn("number of failed transactions: 0", p.stdout)
             self.assertEqual(self.total() - before, done, mode)
 
+    def test_pgbench_init_and_builtin_scripts(self):
+        """pgbench -i (DROP, CREATE ... WITH (fillfactor), TRUNCATE, COPY FROM
+        STDIN, VACUUM, ALTER TABLE ADD PRIMARY KEY), then each built-in script
+        in each query mode; TPC-B's balances must add up to its history."""
+        base = ["-h", "127.0.0.1", "-p", str(self.server.postgres_port), "-U", "postgres"]
+        p = subprocess.run(["pgbench", "-i", "-s", "1"] + base + ["postgres"],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("creating primary keys...", p.stderr)
+        c = self.server.pg_connect()
+        cur = c.cursor()
+        cur.execute("SELECT count(*), count(DISTINCT aid), min(aid), max(aid), sum(abalance) FROM pgbench_accounts")
+        self.assertEqual(cur.fetchone(), (100000, 100000, 1, 100000, 0))
+        cur.execute("SELECT count(*) FROM pgbench_tellers")
+        self.assertEqual(cur.fetchone(), (10,))
+        c.commit()
+        first = True
+        for script in ("tpcb-like", "simple-update", "select-only"):
+            for mode in ("simple", "extended", "prepared"):
+                # The first run vacuums and truncates pgbench_history as pgbench does by default.
+                vacuum = [] if first else ["-n"]
+                first = False
+                p = subprocess.run(["pgbench", "-b", script, "-M", mode, "-c", "4", "-j", "2", "-t", "50"] + vacuum +
+                                   base + ["postgres"], capture_output=True, text=True, timeout=300)
+                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                self.assertIn("number of transactions actually processed: 200/200", p.stdout, script + mode)
+                self.assertIn("number of failed transactions: 0", p.stdout)
+        cur.execute("SELECT sum(delta), count(*) FROM pgbench_history")
+        delta, n = cur.fetchone()
+        self.assertEqual(n, 200 * 3 * 2)  # tpcb-like and simple-update insert history
+        cur.execute("SELECT sum(abalance) FROM pgbench_accounts")
+        self.assertEqual(cur.fetchone(), (delta,))
+        # Only tpcb-like updates tellers and branches, by the same deltas.
+        cur.execute("SELECT sum(tbalance) FROM pgbench_tellers")
+        tellers = cur.fetchone()[0]
+        cur.execute("SELECT sum(bbalance) FROM pgbench_branches")
+        self.assertEqual(cur.fetchone()[0], tellers)
+        c.close()
+
     def test_inferred_parameters_binary_results_and_portal_suspension(self):
         fe = Frontend(self.server.postgres_port)
         fe.parse(b"q1", b"SELECT id, note FROM ext_acct WHERE id > $1 ORDER BY id")

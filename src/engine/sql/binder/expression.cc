@@ -1,7 +1,10 @@
 #include "engine/sql/binder/expression.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+
+#include "engine/sql/types/datetime.h"
 
 namespace lumadb::engine::sql {
 
@@ -113,6 +116,16 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
   if (name == "varchar") return Type::Of(TypeId::kVarchar, mod());
   if (name == "bpchar") return Type::Of(TypeId::kBpchar, t.mods.empty() && catalog ? 1 : mod());
   if (name == "char" && !catalog) return Type::Of(TypeId::kBpchar, t.mods.empty() ? 1 : mod());
+  if (name == "date") return Type::Of(TypeId::kDate);
+  if (name == "timestamp" || name == "timestamptz") {
+    int p = mod();
+    if (p < -1) {
+      return MakeError(sqlstate::kInvalidParameterValue,
+                       "TIMESTAMP(" + std::to_string(p) + ") precision must not be negative", ctx.Position(t.location));
+    }
+    if (p > 6) p = 6;  // PostgreSQL warns and uses 6
+    return Type::Of(name == "timestamp" ? TypeId::kTimestamp : TypeId::kTimestampTz, p);
+  }
   if (name == "numeric" || name == "decimal") {
     return MakeError(sqlstate::kFeatureNotSupported, "type numeric is not supported by LumaDB yet",
                      ctx.Position(t.location));
@@ -125,7 +138,7 @@ SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, con
   TypeId from = e->type.id;
   if (!explicit_cast && from != TypeId::kNull && from != TypeId::kUnknown) {
     bool ok = (IsNumeric(from) && IsNumeric(to.id)) || (IsString(from) && IsString(to.id)) || IsString(to.id) ||
-              (from == TypeId::kBool && to.id == TypeId::kBool);
+              (from == TypeId::kBool && to.id == TypeId::kBool) || (IsDatetime(from) && IsDatetime(to.id));
     if (!ok) {
       return MakeError(sqlstate::kDatatypeMismatch, "expression is of type " + TypeName(e->type) +
                                                         " but " + TypeName(to) + " was expected",
@@ -176,6 +189,11 @@ SqlResult<Type> CommonType(const std::vector<const BoundExpr*>& items, const cha
     }
     if (IsString(best.id) && IsString(id)) {
       best = Type::Of(best.id == TypeId::kText || id == TypeId::kText ? TypeId::kText : TypeId::kVarchar);
+      continue;
+    }
+    if (IsDatetime(best.id) && IsDatetime(id)) {
+      // date < timestamp < timestamptz, as PostgreSQL's preferred-type order.
+      if (static_cast<int>(id) > static_cast<int>(best.id)) best = Type::Of(id);
       continue;
     }
     return MakeError(sqlstate::kDatatypeMismatch,
@@ -352,8 +370,15 @@ SqlResult<BoundPtr> ToBool(BoundPtr b, const char* construct, const BindContext&
 SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, int location, const BindContext& ctx) {
   SQL_RETURN_IF_ERROR(UnifyOperands(&l, &r, ctx));
   TypeId lt = l->type.id, rt = r->type.id;
+  if (IsDatetime(lt) && IsDatetime(rt) && lt != rt) {
+    // Compared as the wider of the two (a date as its midnight).
+    Type wide = Type::Of(static_cast<int>(lt) > static_cast<int>(rt) ? lt : rt);
+    SQL_ASSIGN_OR_RETURN(l, CoerceTo(std::move(l), wide, false, ctx));
+    SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), wide, false, ctx));
+    lt = rt = wide.id;
+  }
   bool ok = (IsNumeric(lt) && IsNumeric(rt)) || (IsString(lt) && IsString(rt)) ||
-            (lt == TypeId::kBool && rt == TypeId::kBool);
+            (lt == TypeId::kBool && rt == TypeId::kBool) || (IsDatetime(lt) && lt == rt);
   if (!ok) return OperatorError(op, l->type, r->type, ctx.Position(location));
   auto b = NewNode(BoundKind::kCompare, Type::Of(TypeId::kBool), location);
   b->op = op;
@@ -390,6 +415,20 @@ SqlResult<BoundPtr> BindBinary(const ast::Expr& e, BindContext& ctx) {
   if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") {
     SQL_RETURN_IF_ERROR(UnifyOperands(&l, &r, ctx));
     TypeId lt = l->type.id, rt = r->type.id;
+    if (lt == TypeId::kDate || rt == TypeId::kDate) {
+      // date + integer, integer + date, date - integer (days) and date - date.
+      TypeId result = TypeId::kNull;
+      if (op == "+" && lt == TypeId::kDate && IsInteger(rt) && rt != TypeId::kInt8) result = TypeId::kDate;
+      if (op == "+" && rt == TypeId::kDate && IsInteger(lt) && lt != TypeId::kInt8) result = TypeId::kDate;
+      if (op == "-" && lt == TypeId::kDate && IsInteger(rt) && rt != TypeId::kInt8) result = TypeId::kDate;
+      if (op == "-" && lt == TypeId::kDate && rt == TypeId::kDate) result = TypeId::kInt4;
+      if (result == TypeId::kNull) return OperatorError(op, l->type, r->type, ctx.Position(e.location));
+      auto b = NewNode(BoundKind::kArith, Type::Of(result), e.location);
+      b->op = op;
+      b->args.push_back(std::move(l));
+      b->args.push_back(std::move(r));
+      return b;
+    }
     if (!IsNumeric(lt) || !IsNumeric(rt) || (op == "%" && (IsFloat(lt) || IsFloat(rt)))) {
       return OperatorError(op, l->type, r->type, ctx.Position(e.location));
     }
@@ -453,9 +492,45 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
   } else if (name == "concat") {
     result = Type::Of(TypeId::kText);
   } else if (name == "version" || name == "current_database" || name == "current_schema" ||
-             name == "current_user" || name == "session_user") {
+             name == "current_user" || name == "session_user" || name == "current_role" || name == "user" ||
+             name == "current_catalog") {
     if (!args.empty()) return missing();
     result = Type::Of(TypeId::kText);
+  } else if (name == "now" || name == "current_timestamp" || name == "transaction_timestamp" ||
+             name == "statement_timestamp" || name == "localtimestamp" || name == "current_date" ||
+             name == "clock_timestamp") {
+    // The transaction's start time (a constant of the statement), except
+    // clock_timestamp(), which reads the clock at each call.
+    bool with_precision = name == "current_timestamp" || name == "localtimestamp";
+    if (args.size() > (with_precision ? 1u : 0u)) return missing();
+    TypeId id = name == "current_date"     ? TypeId::kDate
+                : name == "localtimestamp" ? TypeId::kTimestamp
+                                           : TypeId::kTimestampTz;
+    int precision = -1;
+    if (!args.empty()) {
+      if (args[0]->kind != BoundKind::kConst || args[0]->value.null) return missing();
+      precision = static_cast<int>(std::min<int64_t>(args[0]->value.i, 6));
+    }
+    int64_t now = ctx.params != nullptr && ctx.params->now_us != 0 && name != "clock_timestamp"
+                      ? ctx.params->now_us
+                      : 0;
+    if (now != 0) {
+      int64_t x = precision >= 0 ? datetime::RoundTimestamp(now, precision) : now;
+      if (id == TypeId::kDate) x = datetime::TimestampToDate(x);
+      auto b = NewNode(BoundKind::kConst, Type::Of(id), e.location);
+      b->value = Value::Int(id, x);
+      return b;
+    }
+    args.clear();
+    if (precision >= 0) {
+      auto p = NewNode(BoundKind::kConst, Type::Of(TypeId::kInt4), e.location);
+      p->value = Value::Int(TypeId::kInt4, precision);
+      args.push_back(std::move(p));
+    }
+    result = Type::Of(id);
+  } else if (name == "current_time" || name == "localtime") {
+    return MakeError(sqlstate::kFeatureNotSupported, "type time is not supported by LumaDB yet",
+                     ctx.Position(e.location));
   } else {
     return missing();
   }
@@ -491,7 +566,7 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
     case ast::ExprKind::kParam: {
       size_t n = static_cast<size_t>(e.param);
       Params* p = ctx.params;
-      if (p == nullptr || n == 0 || (p->bound && n > p->types.size())) {
+      if (p == nullptr || !p->allowed || n == 0 || (p->bound && n > p->types.size())) {
         return MakeError("42P02", "there is no parameter $" + std::to_string(e.param), ctx.Position(e.location));
       }
       if (!p->bound && n > p->types.size()) p->types.resize(n, Type::Of(TypeId::kUnknown));
@@ -703,6 +778,17 @@ bool LikeMatch(std::string_view s, std::string_view p, bool fold) {
 
 double AsDouble(const Value& v) { return PhysicalOf(v.type.id) == Physical::kInt ? static_cast<double>(v.i) : v.f; }
 
+SqlResult<Value> DateArith(const BoundExpr& e, const Value& a, const Value& b) {
+  if (e.type.id == TypeId::kInt4) return Value::Int(TypeId::kInt4, a.i - b.i);  // date - date
+  bool date_left = a.type.id == TypeId::kDate;
+  int64_t d = date_left ? a.i : b.i, n = date_left ? b.i : a.i;
+  if (d == datetime::kDateInfinity || d == datetime::kDateNegInfinity) return Value::Int(TypeId::kDate, d);
+  int64_t r = e.op == "-" ? d - n : d + n;
+  // PostgreSQL's date range (datetime::kMinDate .. kMaxDate).
+  if (r < datetime::kMinDate || r > datetime::kMaxDate) return MakeError("22008", "date out of range");
+  return Value::Int(TypeId::kDate, r);
+}
+
 SqlResult<Value> Arith(const BoundExpr& e, const Value& a, const Value& b) {
   TypeId t = e.type.id;
   const std::string& op = e.op;
@@ -730,6 +816,7 @@ SqlResult<Value> Arith(const BoundExpr& e, const Value& a, const Value& b) {
     }
     return Value::Float(t, r);
   }
+  if (a.type.id == TypeId::kDate || b.type.id == TypeId::kDate) return DateArith(e, a, b);
   __int128 x = a.i, y = b.i, r;
   if (op == "+") r = x + y;
   else if (op == "-") r = x - y;
@@ -879,7 +966,16 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       }
       if (f == "current_database") return Value::String(e.type, "postgres");
       if (f == "current_schema") return Value::String(e.type, "public");
-      if (f == "current_user" || f == "session_user") return Value::String(e.type, "postgres");
+      if (f == "current_user" || f == "session_user" || f == "current_role" || f == "user") {
+        return Value::String(e.type, "postgres");
+      }
+      if (f == "current_catalog") return Value::String(e.type, "postgres");
+      if (IsDatetime(e.type.id)) {
+        // Unbound time functions (while describing, or clock_timestamp()).
+        int64_t now = datetime::CurrentTimestampMicros();
+        if (!args.empty()) now = datetime::RoundTimestamp(now, static_cast<int>(args[0].i));
+        return Value::Int(e.type.id, e.type.id == TypeId::kDate ? datetime::TimestampToDate(now) : now);
+      }
       for (const auto& v : args) {
         if (v.null) return Value::Null(e.type);
       }

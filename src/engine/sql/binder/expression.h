@@ -57,10 +57,15 @@ struct AggregateCall {
 // type of id), as PostgreSQL infers parameter types; `types` grows to the
 // highest $n used. When executing (bound = true) each parameter binds as the
 // constant in `values`.
+// `allowed` = false (a simple query) makes any $n an error. `now_us` is the
+// transaction's start (microseconds since 2000-01-01 UTC) that now() and
+// CURRENT_TIMESTAMP bind to; 0 = read the clock when evaluated.
 struct Params {
   std::vector<Type> types;
   std::vector<Value> values;
   bool bound = false;
+  bool allowed = true;
+  int64_t now_us = 0;
 };
 
 // Name resolution context. With `aggregating` set, aggregate calls are
@@ -69,7 +74,7 @@ struct Params {
 struct BindContext {
   std::vector<ScopeTable> tables;
   std::string_view sql;        // the whole query string
-  Params* params = nullptr;    // null: $n is an error (simple query)
+  Params* params = nullptr;    // null: $n is an error
   bool aggregating = false;
   bool allow_aggregates = false;
   const char* aggregate_context = "";  // "WHERE", "VALUES", ... for the 42803 error

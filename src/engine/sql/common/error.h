@@ -19,6 +19,8 @@ struct SqlError {
   int position = 0;  // 1-based, 0 = none
   // Where the error belongs, for ErrorResponse's fields (23xxx errors).
   std::string table, column, constraint;
+  // What was running (ErrorResponse's W field): "COPY t, line 3, column b: \"x\"".
+  std::string context;
 };
 
 class [[nodiscard]] SqlStatus {

@@ -522,6 +522,38 @@ SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, con
 
 }  // namespace
 
+SqlStatus BuildRow(const Table& t, const std::vector<int>& target_columns, Row& values, Txn* txn, Catalog* catalog,
+                   Row* row) {
+  row->clear();
+  row->reserve(t.columns.size());
+  for (const auto& c : t.columns) row->push_back(c.has_default ? c.default_value : Value::Null(c.type));
+  std::vector<bool> given(t.columns.size(), false);
+  for (size_t i = 0; i < values.size() && i < target_columns.size(); i++) {
+    const Column& c = t.columns[target_columns[i]];
+    Value& dst = (*row)[target_columns[i]];
+    if (values[i].type == c.type) {
+      dst = std::move(values[i]);
+    } else {
+      SQL_ASSIGN_OR_RETURN(dst, CastValue(values[i], c.type, false));
+      dst.type = c.type;
+    }
+    given[target_columns[i]] = true;
+  }
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    if (t.columns[c].identity == 0 || given[c]) continue;
+    std::string mark;
+    int64_t next = catalog->NextSerial(t.oid, static_cast<int>(c), &mark);
+    SQL_RETURN_IF_ERROR(WriteMark(txn, keys::SerialMark(t.oid, static_cast<int>(c)), mark));
+    SQL_RETURN_IF_ERROR(CheckIntRange(t.columns[c].type.id, next));
+    (*row)[c] = Value::Int(t.columns[c].type.id, next);
+  }
+  return SqlStatus::Ok();
+}
+
+SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog) {
+  return InsertRow(t, row, txn, catalog);
+}
+
 SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out) {
   SelectRun run(plan, txn);
   return run.Run(out);
@@ -531,26 +563,9 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
   const Table& t = *plan.table;
   DmlResult result;
   std::unordered_set<std::string> touched;  // keys this statement inserted or updated (ON CONFLICT)
-  auto insert = [&](const Row& values) -> SqlStatus {
+  auto insert = [&](Row& values) -> SqlStatus {
     Row row;
-    row.reserve(t.columns.size());
-    for (const auto& c : t.columns) row.push_back(c.has_default ? c.default_value : Value::Null(c.type));
-    std::vector<bool> given(t.columns.size(), false);
-    for (size_t i = 0; i < values.size() && i < plan.target_columns.size(); i++) {
-      const Column& c = t.columns[plan.target_columns[i]];
-      SQL_ASSIGN_OR_RETURN(Value v, CastValue(values[i], c.type, false));
-      v.type = c.type;
-      row[plan.target_columns[i]] = std::move(v);
-      given[plan.target_columns[i]] = true;
-    }
-    for (size_t c = 0; c < t.columns.size(); c++) {
-      if (t.columns[c].identity == 0 || given[c]) continue;
-      std::string mark;
-      int64_t next = catalog->NextSerial(t.oid, static_cast<int>(c), &mark);
-      SQL_RETURN_IF_ERROR(WriteMark(txn, keys::SerialMark(t.oid, static_cast<int>(c)), mark));
-      SQL_RETURN_IF_ERROR(CheckIntRange(t.columns[c].type.id, next));
-      row[c] = Value::Int(t.columns[c].type.id, next);
-    }
+    SQL_RETURN_IF_ERROR(BuildRow(t, plan.target_columns, values, txn, catalog, &row));
     if (!plan.on_conflict) {
       SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog));
       result.count++;
@@ -603,7 +618,7 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
   if (plan.query) {
     std::vector<Row> rows;
     SQL_RETURN_IF_ERROR(ExecuteSelect(*plan.query, txn, &rows));
-    for (const auto& r : rows) SQL_RETURN_IF_ERROR(insert(r));
+    for (auto& r : rows) SQL_RETURN_IF_ERROR(insert(r));
   } else {
     Row values;
     for (const auto& exprs : plan.rows) {

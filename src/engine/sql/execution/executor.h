@@ -30,6 +30,14 @@ struct DmlResult {
   std::vector<Row> returning;
 };
 
+// The row INSERT writes: `values[i]` (moved from) goes to column
+// target_columns[i], cast to its type; the other columns get their defaults
+// and serial values.
+SqlStatus BuildRow(const Table& t, const std::vector<int>& target_columns, Row& values, Txn* txn, Catalog* catalog,
+                   Row* row);
+// Writes a built row after INSERT's checks (NOT NULL, duplicate key).
+SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog);
+
 SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out);
 SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog);
 SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn);

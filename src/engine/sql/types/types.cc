@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "engine/sql/types/datetime.h"
+
 namespace lumadb::engine::sql {
 
 Physical PhysicalOf(TypeId id) {
@@ -14,6 +16,9 @@ Physical PhysicalOf(TypeId id) {
     case TypeId::kInt2:
     case TypeId::kInt4:
     case TypeId::kInt8:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
       return Physical::kInt;
     case TypeId::kFloat4:
     case TypeId::kFloat8:
@@ -26,6 +31,9 @@ Physical PhysicalOf(TypeId id) {
 bool IsInteger(TypeId id) { return id == TypeId::kInt2 || id == TypeId::kInt4 || id == TypeId::kInt8; }
 bool IsFloat(TypeId id) { return id == TypeId::kFloat4 || id == TypeId::kFloat8; }
 bool IsNumeric(TypeId id) { return IsInteger(id) || IsFloat(id); }
+bool IsDatetime(TypeId id) {
+  return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
+}
 bool IsString(TypeId id) {
   return id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kBpchar || id == TypeId::kUnknown;
 }
@@ -43,6 +51,9 @@ uint32_t TypeOid(const Type& t) {
     case TypeId::kText: return 25;
     case TypeId::kUnknown: return 25;  // PostgreSQL resolves an output literal to text
     case TypeId::kNull: return 25;
+    case TypeId::kDate: return 1082;
+    case TypeId::kTimestamp: return 1114;
+    case TypeId::kTimestampTz: return 1184;
   }
   return 25;
 }
@@ -55,12 +66,16 @@ int16_t TypeLen(const Type& t) {
     case TypeId::kInt8: return 8;
     case TypeId::kFloat4: return 4;
     case TypeId::kFloat8: return 8;
+    case TypeId::kDate: return 4;
+    case TypeId::kTimestamp: return 8;
+    case TypeId::kTimestampTz: return 8;
     default: return -1;
   }
 }
 
 int32_t TypeMod(const Type& t) {
   if ((t.id == TypeId::kVarchar || t.id == TypeId::kBpchar) && t.length >= 0) return t.length + 4;
+  if ((t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz) && t.length >= 0) return t.length;
   return -1;
 }
 
@@ -78,6 +93,12 @@ std::string TypeName(const Type& t) {
     case TypeId::kBpchar: return "character(" + std::to_string(t.length < 0 ? 1 : t.length) + ")";
     case TypeId::kUnknown: return "unknown";
     case TypeId::kNull: return "unknown";
+    case TypeId::kDate: return "date";
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
+      std::string p = t.length >= 0 ? "(" + std::to_string(t.length) + ")" : "";
+      return "timestamp" + p + (t.id == TypeId::kTimestamp ? " without time zone" : " with time zone");
+    }
   }
   return "unknown";
 }
@@ -162,6 +183,12 @@ void AppendFloatText(TypeId id, double x, std::string* out) {
 }
 
 void AppendText(const Value& v, std::string* out) {
+  switch (v.type.id) {
+    case TypeId::kDate: datetime::AppendDate(static_cast<int32_t>(v.i), out); return;
+    case TypeId::kTimestamp: datetime::AppendTimestamp(v.i, out); return;
+    case TypeId::kTimestampTz: datetime::AppendTimestampTz(v.i, out); return;
+    default: break;
+  }
   switch (PhysicalOf(v.type.id)) {
     case Physical::kInt: AppendIntText(v.type.id, v.i, out); return;
     case Physical::kFloat: AppendFloatText(v.type.id, v.f, out); return;
@@ -346,9 +373,44 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
     case TypeId::kVarchar:
     case TypeId::kBpchar:
       return FitString(std::string(text), t, false);
+    case TypeId::kDate: {
+      SQL_ASSIGN_OR_RETURN(int32_t d, datetime::ParseDate(text, datetime::CurrentTimestampMicros()));
+      return Value::Int(t.id, d);
+    }
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
+      int64_t now = datetime::CurrentTimestampMicros();
+      SQL_ASSIGN_OR_RETURN(int64_t ts, t.id == TypeId::kTimestamp ? datetime::ParseTimestamp(text, now)
+                                                                  : datetime::ParseTimestampTz(text, now));
+      Value v = Value::Int(t.id, t.length >= 0 ? datetime::RoundTimestamp(ts, t.length) : ts);
+      v.type = t;
+      return v;
+    }
   }
   return InvalidInput(t.id, text);
 }
+
+namespace {
+
+// date <-> timestamp <-> timestamptz (the session time zone is UTC, so a
+// timestamp and a timestamptz of the same instant hold the same number).
+SqlResult<Value> CastDatetime(const Value& v, const Type& to) {
+  int64_t x = v.i;
+  TypeId from = v.type.id;
+  if (to.id == TypeId::kDate) {
+    if (from != TypeId::kDate) x = datetime::TimestampToDate(x);
+  } else {
+    if (from == TypeId::kDate) {
+      SQL_ASSIGN_OR_RETURN(x, datetime::DateToTimestamp(static_cast<int32_t>(x)));
+    }
+    if (to.length >= 0) x = datetime::RoundTimestamp(x, to.length);
+  }
+  Value out = Value::Int(to.id, x);
+  out.type = to;
+  return out;
+}
+
+}  // namespace
 
 SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
   if (v.null) return Value::Null(to);
@@ -363,6 +425,7 @@ SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
     AppendText(v, &s);
     return FitString(std::move(s), to, explicit_cast);
   }
+  if (IsDatetime(from) && IsDatetime(to.id)) return CastDatetime(v, to);
   if (from == TypeId::kBool) {
     if (to.id == TypeId::kInt4) return Value::Int(to.id, v.i);
     return MakeError("42846", "cannot cast type boolean to " + TypeName(to));

@@ -8,8 +8,8 @@
 #include "engine/sql/common/error.h"
 
 // SQL types as PostgreSQL defines them, their OIDs, and their text forms.
-// A type's values live in one of three physical forms: 64-bit integers (bool
-// and the integer types), doubles (float4, float8) or strings (text,
+// A type's values live in one of three physical forms: 64-bit integers (bool,
+// the integer types, date and timestamps), doubles (float4, float8) or strings (text,
 // varchar, char, and literals whose type is not known yet).
 namespace lumadb::engine::sql {
 
@@ -25,13 +25,17 @@ enum class TypeId : uint8_t {
   kText,
   kVarchar,
   kBpchar,
+  // Stored as integers (row encodings keep these ids: add new types after them).
+  kDate,         // days since 2000-01-01
+  kTimestamp,    // microseconds since 2000-01-01 00:00:00
+  kTimestampTz,  // microseconds since 2000-01-01 00:00:00 UTC
 };
 
 enum class Physical : uint8_t { kInt, kFloat, kString };
 
 struct Type {
   TypeId id = TypeId::kNull;
-  // varchar(n)/char(n): n; -1 when unconstrained.
+  // varchar(n)/char(n): n; timestamp(p): p; -1 when unconstrained.
   int32_t length = -1;
 
   bool operator==(const Type& o) const { return id == o.id && length == o.length; }
@@ -44,6 +48,7 @@ bool IsInteger(TypeId id);
 bool IsFloat(TypeId id);
 bool IsNumeric(TypeId id);
 bool IsString(TypeId id);
+bool IsDatetime(TypeId id);
 
 // PostgreSQL's OID, typlen and atttypmod for a type (unknown reports text's OID).
 uint32_t TypeOid(const Type& t);
