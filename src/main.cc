@@ -15,7 +15,7 @@
 
 namespace {
 
-const char kUsage[] = R"(LumaDB: one server for the Redis and Memcached protocols (more to come).
+const char kUsage[] = R"(LumaDB: one server for the Redis, Memcached and PostgreSQL protocols (more to come).
 
 Usage:
   lumadb serve [options]     start the server (see `lumadb serve --help`)

@@ -242,7 +242,8 @@ Options (each also a config-file key without the dashes):
   --config FILE            read options from FILE first (key = value lines)
   --data-dir DIR           where data lives (default ./data)
   --bind ADDR              address to listen on (default 127.0.0.1)
-  --port PROTO=N           port for a protocol (redis=6379, memcached=11211, admin=9600);
+  --port PROTO=N           port for a protocol (redis=6379, memcached=11211, postgres=5432,
+                           admin=9600);
                            config key: port.PROTO = N
   --disable PROTO          do not start PROTO (repeatable)
   --durability MODE        always | everysec | none (default everysec)
