@@ -5,13 +5,16 @@ only their own connection; many connections at once."""
 import os
 import socket
 import struct
+import subprocess
 import sys
+import time
 import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
 import psycopg2  # noqa: E402
+import psycopg2.errors  # noqa: E402
 
 ACCOUNTS = 20
 START = 1000
@@ -103,6 +106,41 @@ class KillNineTest(unittest.TestCase):
             moved = cur.fetchone()[0]
             c.close()
             self.assertGreaterEqual(moved, sum(v + 1 for v in acked.values()))
+
+
+class PgbenchKillNineTest(unittest.TestCase):
+    def test_pgbench_tables_loaded_by_copy_survive_kill9_under_tpcb(self):
+        """pgbench -i (COPY, ALTER TABLE ADD PRIMARY KEY), kill -9 during its
+        TPC-B-like run, restart: each transaction is all there or not at all,
+        so the account, teller and branch balances equal the history's sum."""
+        with harness.Server() as s:
+            base = ["-h", "127.0.0.1", "-p", str(s.postgres_port), "-U", "postgres"]
+            p = subprocess.run(["pgbench", "-i", "-s", "1"] + base + ["postgres"],
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            bench = subprocess.Popen(["pgbench", "-n", "-c", "4", "-j", "2", "-T", "30"] + base + ["postgres"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                time.sleep(2.0)
+                s.kill9()
+            finally:
+                bench.communicate(timeout=60)
+            s.start()
+            c = s.pg_connect()
+            cur = c.cursor()
+            cur.execute("SELECT count(*), sum(delta) FROM pgbench_history")
+            n, delta = cur.fetchone()
+            self.assertGreater(n, 20, "too few transactions before the kill")
+            for table, column in (("pgbench_accounts", "abalance"), ("pgbench_tellers", "tbalance"),
+                                  ("pgbench_branches", "bbalance")):
+                cur.execute("SELECT sum(%s) FROM %s" % (column, table))
+                self.assertEqual(cur.fetchone()[0], delta, table)
+            cur.execute("SELECT count(*) FROM pgbench_accounts")
+            self.assertEqual(cur.fetchone()[0], 100000)
+            # The primary key added after the load is still enforced.
+            with self.assertRaises(psycopg2.errors.UniqueViolation):
+                cur.execute("INSERT INTO pgbench_accounts (aid, bid, abalance) VALUES (1, 1, 0)")
+            c.close()
 
 
 class BadInputTest(unittest.TestCase):
