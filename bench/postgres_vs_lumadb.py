@@ -2,21 +2,19 @@
 durability (PostgreSQL fsync=on, synchronous_commit=on; LumaDB fsyncs every
 commit before replying), same data, same client settings.
 
-LumaDB has no COPY yet, so `pgbench -i` cannot load it: both servers get the
-same table through SQL instead, and the loads are custom scripts that mirror
-pgbench's built-ins on it:
-  select   SELECT by primary key (pgbench -S), in -M simple and -M prepared
-  tpcb     BEGIN; UPDATE +delta by key; SELECT it; INSERT history; END
-           (pgbench's TPC-B-like minus the teller/branch updates)
+Both servers are loaded by `pgbench -i -s SCALE` (COPY, VACUUM, ALTER TABLE
+ADD PRIMARY KEY; the load time is reported too), then run pgbench's built-in
+scripts: select-only (-S), simple-update (-N) and tpcb-like (the default),
+each in -M simple and -M prepared.
 
-Usage: /usr/bin/python3 bench/postgres_vs_lumadb.py [path/to/lumadb] [rows] [seconds]
+Usage: /usr/bin/python3 bench/postgres_vs_lumadb.py [path/to/lumadb] [scale] [seconds]
 Not part of make test.
 """
 import os
 import re
 import subprocess
 import sys
-import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -24,36 +22,27 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "postgres"))
 import harness  # noqa: E402
 import pg_harness  # noqa: E402
-import psycopg2  # noqa: E402
 
-SCRIPTS = {
-    "select": "\\set aid random(1, {rows})\nSELECT abalance FROM bench_accounts WHERE aid = :aid;\n",
-    "tpcb": ("\\set aid random(1, {rows})\n\\set delta random(-5000, 5000)\nBEGIN;\n"
-             "UPDATE bench_accounts SET abalance = abalance + :delta WHERE aid = :aid;\n"
-             "SELECT abalance FROM bench_accounts WHERE aid = :aid;\n"
-             "INSERT INTO bench_history (aid, delta) VALUES (:aid, :delta);\nEND;\n"),
-}
-RUNS = [("select", "simple"), ("select", "prepared"), ("tpcb", "simple"), ("tpcb", "prepared")]
+RUNS = [("select-only", "simple"), ("select-only", "prepared"), ("simple-update", "simple"),
+        ("simple-update", "prepared"), ("tpcb-like", "simple"), ("tpcb-like", "prepared")]
 
 
-def load(port, rows):
-    c = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
-    c.autocommit = True
-    cur = c.cursor()
-    cur.execute("CREATE TABLE bench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler varchar(84))")
-    cur.execute("CREATE TABLE bench_history (aid int, delta int)")
-    batch = 1000
-    for start in range(1, rows + 1, batch):
-        values = ",".join("(%d, %d, 0, '')" % (i, (i - 1) // 100000 + 1)
-                          for i in range(start, min(rows, start + batch - 1) + 1))
-        cur.execute("INSERT INTO bench_accounts VALUES " + values)
-    c.close()
+def base(port):
+    return ["-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
 
 
-def pgbench(port, script_path, mode, seconds):
-    p = subprocess.run(["pgbench", "-n", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-M", mode,
-                        "-c", "8", "-j", "2", "-T", str(seconds), "-f", script_path, "postgres"],
-                       capture_output=True, text=True, timeout=seconds + 120)
+def init(port, scale):
+    start = time.time()
+    p = subprocess.run(["pgbench", "-i", "-q", "-s", str(scale)] + base(port) + ["postgres"],
+                       capture_output=True, text=True, timeout=3600)
+    if p.returncode != 0:
+        raise RuntimeError("pgbench -i failed:\n" + p.stdout + p.stderr)
+    return time.time() - start
+
+
+def pgbench(port, script, mode, seconds):
+    p = subprocess.run(["pgbench", "-n", "-b", script, "-M", mode, "-c", "8", "-j", "2", "-T", str(seconds)] +
+                       base(port) + ["postgres"], capture_output=True, text=True, timeout=seconds + 120)
     if p.returncode != 0:
         raise RuntimeError("pgbench failed:\n" + p.stdout + p.stderr)
     tps = float(re.search(r"tps = ([0-9.]+)", p.stdout).group(1))
@@ -61,34 +50,33 @@ def pgbench(port, script_path, mode, seconds):
     return tps, float(lat.group(1)) if lat else 0.0
 
 
+def run_all(port, scale, seconds, results, who):
+    results[(who, "init")] = init(port, scale)
+    for script, mode in RUNS:
+        results[(who, script, mode)] = pgbench(port, script, mode, seconds)
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "bin", "lumadb")
-    rows = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
+    scale = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     seconds = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     os.environ["LUMADB_BIN"] = os.path.abspath(binary)
-    tmp = tempfile.mkdtemp(prefix="pgbench-scripts-")
-    paths = {}
-    for name, text in SCRIPTS.items():
-        paths[name] = os.path.join(tmp, name + ".sql")
-        with open(paths[name], "w") as f:
-            f.write(text.format(rows=rows))
     results = {}
     with pg_harness.RealPostgres(settings={"fsync": "on", "synchronous_commit": "on", "max_connections": "50",
                                            "shared_buffers": "128MB"}) as pg:
-        load(pg.port, rows)
-        for script, mode in RUNS:
-            results[("postgres", script, mode)] = pgbench(pg.port, paths[script], mode, seconds)
+        run_all(pg.port, scale, seconds, results, "postgres")
     with harness.Server() as luma:
-        load(luma.postgres_port, rows)
-        for script, mode in RUNS:
-            results[("lumadb", script, mode)] = pgbench(luma.postgres_port, paths[script], mode, seconds)
-    print("pgbench -c 8 -j 2 -T %d, %d rows, custom scripts (see header)" % (seconds, rows))
-    print("%-8s %-9s %12s %12s %8s %14s %14s" % ("script", "mode", "postgres tps", "lumadb tps", "ratio",
-                                               "pg lat ms", "luma lat ms"))
+        run_all(luma.postgres_port, scale, seconds, results, "lumadb")
+    print("pgbench -i -s %d, then -c 8 -j 2 -T %d per built-in script" % (scale, seconds))
+    pi, li = results[("postgres", "init")], results[("lumadb", "init")]
+    print("%-14s %-9s %12s %12s %8s" % ("pgbench -i", "", "postgres s", "lumadb s", "ratio"))
+    print("%-14s %-9s %12.2f %12.2f %7.2fx" % ("load", "", pi, li, pi / li))
+    print("%-14s %-9s %12s %12s %8s %14s %14s" % ("script", "mode", "postgres tps", "lumadb tps", "ratio",
+                                                 "pg lat ms", "luma lat ms"))
     for script, mode in RUNS:
         pt, pl = results[("postgres", script, mode)]
         lt, ll = results[("lumadb", script, mode)]
-        print("%-8s %-9s %12.0f %12.0f %7.2fx %14.3f %14.3f" % (script, mode, pt, lt, lt / pt, pl, ll))
+        print("%-14s %-9s %12.0f %12.0f %7.2fx %14.3f %14.3f" % (script, mode, pt, lt, lt / pt, pl, ll))
 
 
 if __name__ == "__main__":
