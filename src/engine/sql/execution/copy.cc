@@ -9,8 +9,7 @@ namespace {
 
 // Column names of `c` mapped to indexes of `names` (FORCE_QUOTE etc.), as flags.
 SqlResult<std::vector<bool>> ColumnFlags(const std::vector<std::string>& wanted, bool all,
-                                         const std::vector<std::string>& names, const char* option,
-                                         const std::string& relation) {
+                                         const std::vector<std::string>& names, const char* option) {
   std::vector<bool> flags(names.size(), all);
   for (const auto& w : wanted) {
     bool found = false;
@@ -25,7 +24,6 @@ SqlResult<std::vector<bool>> ColumnFlags(const std::vector<std::string>& wanted,
                        std::string(option) + " column \"" + w + "\" not referenced by COPY");
     }
   }
-  (void)relation;
   return flags;
 }
 
@@ -79,7 +77,6 @@ SqlResult<CopyPlan> PlanCopy(const ast::Copy& c, const Catalog& catalog, std::st
   }
   if (c.query != nullptr) {
     if (c.from) return MakeError(sqlstate::kSyntaxError, "COPY FROM requires a table name");
-    plan.relation = "";
     SQL_ASSIGN_OR_RETURN(plan.query, PlanSelect(*c.query, catalog, sql, params));
   } else {
     auto table = ResolveTable(c.table, catalog, sql);
@@ -128,11 +125,9 @@ SqlResult<CopyPlan> PlanCopy(const ast::Copy& c, const Catalog& catalog, std::st
   } else {
     for (int col : plan.columns) names.push_back(plan.table->columns[col].name);
   }
-  SQL_ASSIGN_OR_RETURN(plan.force_quote, ColumnFlags(c.force_quote, c.force_quote_all, names, "FORCE_QUOTE",
-                                                     plan.relation));
-  SQL_ASSIGN_OR_RETURN(plan.force_not_null, ColumnFlags(c.force_not_null, false, names, "FORCE_NOT_NULL",
-                                                        plan.relation));
-  SQL_ASSIGN_OR_RETURN(plan.force_null, ColumnFlags(c.force_null, false, names, "FORCE_NULL", plan.relation));
+  SQL_ASSIGN_OR_RETURN(plan.force_quote, ColumnFlags(c.force_quote, c.force_quote_all, names, "FORCE_QUOTE"));
+  SQL_ASSIGN_OR_RETURN(plan.force_not_null, ColumnFlags(c.force_not_null, false, names, "FORCE_NOT_NULL"));
+  SQL_ASSIGN_OR_RETURN(plan.force_null, ColumnFlags(c.force_null, false, names, "FORCE_NULL"));
   return plan;
 }
 
