@@ -146,6 +146,9 @@ Status ApplyOption(ServeOptions* o, const std::string& key, const std::string& v
     if (o->memcached_max_item_size < 1024 || o->memcached_max_item_size > (1ull << 30)) {
       return Bad(where, "memcached-max-item-size must be between 1k and 1g");
     }
+  } else if (key == "block-cache-size") {
+    RETURN_IF_ERROR(size_opt(&o->block_cache_size));
+    if (o->block_cache_size < (1ull << 20)) return Bad(where, "block-cache-size must be at least 1mb");
   } else if (key == "max-connections") {
     int64_t n;
     RETURN_IF_ERROR(int_opt(1, 1000000, &n));
@@ -208,7 +211,7 @@ StatusOr<ServeOptions> ParseServeArgs(const std::vector<std::string>& args) {
     static const char* kFlags[] = {"config",     "data-dir", "bind",    "port",
                                    "disable",    "durability", "log-level", "workers",
                                    "requirepass", "aclfile", "acl-pubsub-default", "acllog-max-len",
-                                   "memcached-max-item-size", "max-connections",
+                                   "memcached-max-item-size", "max-connections", "block-cache-size",
                                    "proto-max-bulk-len", "flush-interval-ms", "notify-keyspace-events",
                                    "maxmemory", "maxmemory-policy"};
     bool known = false;
@@ -255,6 +258,8 @@ Options (each also a config-file key without the dashes):
   --acllog-max-len N       entries kept by ACL LOG (default 128)
   --memcached-max-item-size SIZE   largest memcached item (default 1m)
   --max-connections N      client connections across protocols (default 10000)
+  --block-cache-size SIZE  RocksDB block cache for tables read from disk, as
+                           PostgreSQL's shared_buffers (default 128mb)
   --proto-max-bulk-len SIZE        largest Redis bulk string (default 512mb)
   --flush-interval-ms N    how often everysec/none write changes (default 1000)
   --notify-keyspace-events CLASSES  Redis keyspace notifications, as in redis.conf

@@ -30,6 +30,7 @@ struct ServeOptions {
   uint64_t proto_max_bulk_len = 512ull << 20;
   int flush_interval_ms = 1000;
   std::string notify_keyspace_events;   // Redis keyspace notification classes; empty = off
+  uint64_t block_cache_size = 128ull << 20;  // RocksDB block cache (uncompressed blocks), shared by every engine
   uint64_t maxmemory = 0;               // bytes the dataset may use before eviction; 0 = no limit
   std::string maxmemory_policy = "noeviction";  // Redis maxmemory-policy
 };

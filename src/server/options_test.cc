@@ -89,6 +89,7 @@ TEST(ServeOptions, ExampleConfigParsesToDefaults) {
   EXPECT_EQ(o->proto_max_bulk_len, d.proto_max_bulk_len);
   EXPECT_EQ(o->notify_keyspace_events, d.notify_keyspace_events);
   EXPECT_EQ(o->maxmemory, d.maxmemory);
+  EXPECT_EQ(o->block_cache_size, d.block_cache_size);
   EXPECT_EQ(o->maxmemory_policy, d.maxmemory_policy);
   EXPECT_TRUE(o->disabled.empty());
   EXPECT_EQ(o->aclfile, d.aclfile);
@@ -130,6 +131,14 @@ TEST(ServeOptions, MaxmemoryFromFlagAndFile) {
   EXPECT_NE(ParseServeArgs({"--maxmemory-policy", "allkeys-lfu2"}).status().message().find(
                 "bad maxmemory-policy 'allkeys-lfu2'"),
             std::string::npos);
+}
+
+TEST(ServeOptions, BlockCacheSize) {
+  auto o = ParseServeArgs({"--block-cache-size", "1g"});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->block_cache_size, 1ull << 30);
+  EXPECT_EQ(ParseServeArgs({"--block-cache-size", "4k"}).status().message(),
+            "--block-cache-size: block-cache-size must be at least 1mb");
 }
 
 }  // namespace

@@ -134,7 +134,9 @@ int Serve(const ServeOptions& opts) {
 
   Status dir_ok = CheckDataDir(opts.data_dir);
   if (!dir_ok.ok()) return ConfigError(dir_ok.message());
-  auto disk_or = storage::Store::Open(opts.data_dir, storage::StoreOptions{});
+  storage::StoreOptions store_opts;
+  store_opts.block_cache_bytes = opts.block_cache_size;
+  auto disk_or = storage::Store::Open(opts.data_dir, store_opts);
   if (!disk_or.ok()) {
     const std::string& m = disk_or.status().message();
     if (m.find("lock") != std::string::npos) {
