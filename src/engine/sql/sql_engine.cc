@@ -395,7 +395,7 @@ bool SqlSession::Run(const std::string& sql, std::vector<StatementResult>* out) 
   commit_at_end_ = true;
   use_params_ = false;
   executing_.reset();
-  auto parsed = ParsePostgres(sql_);
+  auto parsed = parse_cache_.Parse(sql_);
   if (!parsed.ok()) {
     StatementResult r;
     r.status = parsed.TakeStatus();
@@ -408,13 +408,13 @@ bool SqlSession::Run(const std::string& sql, std::vector<StatementResult>* out) 
     return true;
   }
   parsed_ = std::move(parsed.value());
-  if (parsed_.empty()) {
+  if (parsed_->empty()) {
     StatementResult r;
     r.empty_query = true;
     out->push_back(std::move(r));
     return true;
   }
-  for (const auto& st : parsed_) pending_.push_back(&st);
+  for (const auto& st : *parsed_) pending_.push_back(&st);
   return RunPending(out);
 }
 

@@ -10,6 +10,7 @@
 
 #include "engine/sql/common/error.h"
 #include "engine/sql/parser/ast.h"
+#include "engine/sql/parser/parse_cache.h"
 #include "engine/sql/planner/planner.h"
 #include "engine/sql/types/types.h"
 
@@ -187,7 +188,8 @@ class SqlSession {
   bool failed_ = false;    // the block had an error: only ROLLBACK/COMMIT work
   // The query string being run, and its statements still to run.
   std::string sql_;
-  std::vector<ast::Statement> parsed_;
+  ParseCache parse_cache_;  // simple-query strings, by their text without literals
+  std::shared_ptr<ParsedStatements> parsed_;  // the cache's tree: used until the next Run
   std::vector<const ast::Statement*> pending_;
   size_t next_ = 0;
   bool commit_at_end_ = true;  // simple query: the string is one implicit transaction
