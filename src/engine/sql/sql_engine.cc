@@ -656,6 +656,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     case ast::StatementKind::kDrop:
     case ast::StatementKind::kTruncate:
     case ast::StatementKind::kAlterTable:
+    case ast::StatementKind::kCreateIndex:
     case ast::StatementKind::kMaintenance: return RunDdl(st, r);
     default: break;
   }
@@ -914,6 +915,35 @@ void SqlSession::RunShow(const ast::Statement& st, StatementResult* r) {
   SetRows({ResultColumn{s->name, text}}, {{Value::String(text, value)}}, r);
 }
 
+void SqlSession::DropIndexes(const ast::Drop& d, StatementResult* r) {
+  Catalog& catalog = engine_->catalog();
+  r->tag = "DROP INDEX";
+  // Every named index must exist (or IF EXISTS) before any is dropped.
+  for (const auto& ref : d.objects) {
+    const std::string& name = ref.names.back();
+    if (catalog.FindIndexTable(name) != nullptr) continue;
+    if (catalog.Find(name) != nullptr) {
+      r->status = MakeError(sqlstate::kWrongObjectType, "\"" + name + "\" is not an index");
+      r->status.error().hint = "Use DROP TABLE to remove a table.";
+      return;
+    }
+    if (!d.if_exists) {
+      r->status = MakeError(sqlstate::kUndefinedObject, "index \"" + name + "\" does not exist");
+      return;
+    }
+  }
+  for (const auto& ref : d.objects) {
+    const std::string& name = ref.names.back();
+    auto table = catalog.FindIndexTable(name);
+    if (table == nullptr) {
+      r->notices.push_back({"NOTICE", "00000", "index \"" + name + "\" does not exist, skipping"});
+      continue;
+    }
+    r->status = catalog.DropIndex(table->name, name);
+    if (!r->status.ok()) return;
+  }
+}
+
 void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
   Catalog& catalog = engine_->catalog();
   switch (st.kind) {
@@ -925,7 +955,7 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         r->status = table.TakeStatus();
         return;
       }
-      if (catalog.Find(table->name) != nullptr && c.if_not_exists) {
+      if (catalog.RelationExists(table->name) && c.if_not_exists) {
         r->notices.push_back({"NOTICE", "42P07", "relation \"" + table->name + "\" already exists, skipping"});
         return;
       }
@@ -933,11 +963,55 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
       if (!r->status.ok()) r->status.error().position = CharPosition(sql_, c.table.location);
       return;
     }
+    case ast::StatementKind::kCreateIndex: {
+      r->tag = "CREATE INDEX";
+      const ast::CreateIndex& c = *st.create_index;
+      auto t = ResolveTable(c.table, catalog, sql_);
+      if (!t.ok()) {
+        r->status = t.TakeStatus();
+        return;
+      }
+      const Table& table = **t;
+      Index index;
+      index.unique = c.unique;
+      for (const auto& name : c.columns) {
+        int col = table.FindColumn(name);
+        if (col < 0) {
+          r->status = MakeError(sqlstate::kUndefinedColumn, "column \"" + name + "\" does not exist");
+          return;
+        }
+        index.columns.push_back(col);
+      }
+      index.name = c.name;
+      if (index.name.empty()) {
+        // PostgreSQL's ChooseIndexName: table_col1_col2_idx, then ...idx1, idx2.
+        std::string base = table.name;
+        for (const auto& name : c.columns) base += "_" + name;
+        base += "_idx";
+        index.name = base;
+        for (int n = 1; catalog.RelationExists(index.name); n++) index.name = base + std::to_string(n);
+      } else if (catalog.RelationExists(index.name)) {
+        if (c.if_not_exists) {
+          r->notices.push_back({"NOTICE", "42P07", "relation \"" + index.name + "\" already exists, skipping"});
+        } else {
+          r->status = MakeError(sqlstate::kDuplicateTable, "relation \"" + index.name + "\" already exists");
+        }
+        return;
+      }
+      r->status = CreateIndex(table, std::move(index), &catalog, &engine_->txns());
+      return;
+    }
     case ast::StatementKind::kDrop: {
+      if (st.drop->kind == ast::Drop::Kind::kIndex) return DropIndexes(*st.drop, r);
       r->tag = "DROP TABLE";
       const ast::Drop& d = *st.drop;
       // Every named table must exist (or IF EXISTS) before any is dropped.
       for (const auto& ref : d.objects) {
+        if (catalog.Find(ref.names.back()) == nullptr && catalog.FindIndexTable(ref.names.back()) != nullptr) {
+          r->status = MakeError(sqlstate::kWrongObjectType, "\"" + ref.names.back() + "\" is not a table");
+          r->status.error().hint = "Use DROP INDEX to remove an index.";
+          return;
+        }
         if (catalog.Find(ref.names.back()) == nullptr && !d.if_exists) {
           r->status = MakeError(sqlstate::kUndefinedTable, "table \"" + ref.names.back() + "\" does not exist");
           return;
@@ -967,10 +1041,7 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         tables.push_back(*t);
       }
       storage::WriteBatch batch;
-      for (const auto& t : tables) {
-        std::string prefix = keys::RowPrefix(t->relfile);
-        batch.DeleteRange(storage::Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
-      }
+      for (const auto& t : tables) keys::DeleteRelfile(&batch, t->relfile);
       Status s = engine_->store()->Write(&batch, /*sync=*/true);
       if (!s.ok()) r->status = MakeError(sqlstate::kIoError, "could not write to storage: " + s.message());
       return;

@@ -156,6 +156,7 @@ class SqlSession {
   void RunTransaction(const ast::Statement& st, StatementResult* r);
   void RunSet(const ast::Statement& st, StatementResult* r);
   void RunShow(const ast::Statement& st, StatementResult* r);
+  void DropIndexes(const ast::Drop& d, StatementResult* r);
   void RunDdl(const ast::Statement& st, StatementResult* r);
   // After a failed statement: the block fails, or the implicit transaction
   // rolls back; the rest of the query string is skipped.

@@ -3,7 +3,8 @@ transactions as psycopg2 drives them (implicit BEGIN, commit, rollback),
 client-side parameters of the supported types, executemany, error
 attributes (pgcode, diag fields), and concurrency between connections: a
 writer waits for another's row lock, deadlocks are detected, REPEATABLE READ
-fails on a concurrent update, and cancel() ends a wait."""
+fails on a concurrent update, a second insert of a unique index's value
+waits for the first, and cancel() ends a wait."""
 import os
 import sys
 import threading
@@ -140,6 +141,40 @@ class Psycopg2Test(unittest.TestCase):
         cur = setup.cursor()
         cur.execute("SELECT v FROM pp_lock ORDER BY id")
         self.assertEqual(cur.fetchall(), [(11,), (5,)])
+
+    def test_a_second_insert_of_a_unique_value_waits_then_fails_or_succeeds(self):
+        setup = self.table("CREATE TABLE pp_uniq (id int PRIMARY KEY, email text)")
+        setup.cursor().execute("CREATE UNIQUE INDEX pp_uniq_email ON pp_uniq (email)")
+        for outcome in ("commit", "rollback"):
+            setup.cursor().execute("DELETE FROM pp_uniq")
+            a, b = self.connect(), self.connect()
+            a.cursor().execute("INSERT INTO pp_uniq VALUES (1, 'x@y')")
+            done = {}
+
+            def second():
+                try:
+                    b.cursor().execute("INSERT INTO pp_uniq VALUES (2, 'x@y')")
+                    b.commit()
+                    done["result"] = "inserted"
+                except psycopg2.errors.UniqueViolation as e:
+                    b.rollback()
+                    done["result"] = e.diag.constraint_name
+
+            t = threading.Thread(target=second)
+            t.start()
+            time.sleep(0.4)
+            self.assertNotIn("result", done)  # waits for a's insert of the same value
+            getattr(a, outcome)()
+            t.join(10)
+            if outcome == "commit":
+                self.assertEqual(done["result"], "pp_uniq_email")
+            else:
+                self.assertEqual(done["result"], "inserted")
+            cur = setup.cursor()
+            cur.execute("SELECT id FROM pp_uniq WHERE email = 'x@y'")
+            self.assertEqual(cur.fetchall(), [(1,)] if outcome == "commit" else [(2,)])
+            a.close()
+            b.close()
 
     def test_concurrent_increments_lose_no_update(self):
         self.table("CREATE TABLE pp_count (id int PRIMARY KEY, n int)")

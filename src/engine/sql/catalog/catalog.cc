@@ -1,5 +1,7 @@
 #include "engine/sql/catalog/catalog.h"
 
+#include <algorithm>
+
 #include "engine/sql/storage/row_codec.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
@@ -30,6 +32,19 @@ std::string RowPrefix(uint32_t oid) {
   storage::AppendU32(&k, oid);
   return k;
 }
+std::string IndexPrefix(uint32_t relfile, uint32_t index_oid) {
+  std::string k("\x03", 1);
+  storage::AppendU32(&k, relfile);
+  storage::AppendU32(&k, index_oid);
+  return k;
+}
+void DeleteRelfile(storage::WriteBatch* batch, uint32_t relfile) {
+  std::string rows = RowPrefix(relfile);
+  batch->DeleteRange(Cf::kSql, rows, storage::PrefixSuccessor(rows));
+  std::string index("\x03", 1);
+  storage::AppendU32(&index, relfile);
+  batch->DeleteRange(Cf::kSql, index, storage::PrefixSuccessor(index));
+}
 std::string NextOid() { return std::string("\x01O", 2); }
 std::string RewriteMark(uint32_t relfile) {
   std::string k("\x01W", 2);
@@ -45,15 +60,23 @@ int Table::FindColumn(std::string_view column) const {
   return -1;
 }
 
+const Index* Table::FindIndex(std::string_view index) const {
+  for (const auto& i : indexes) {
+    if (i.name == index) return &i;
+  }
+  return nullptr;
+}
+
 namespace {
 
 constexpr uint64_t kRowIdBlock = 1024;
 constexpr uint64_t kSerialBlock = 32;  // PostgreSQL's SEQ_LOG_VALS
 
-// Version byte, then the definition (version 1 had no relfile: it was the OID).
+// Version byte, then the definition (version 1 had no relfile: it was the
+// OID; version 2 had no indexes).
 std::string EncodeTable(const Table& t) {
   std::string out;
-  storage::AppendU8(&out, 2);
+  storage::AppendU8(&out, 3);
   storage::AppendU32(&out, t.oid);
   storage::AppendU32(&out, t.relfile);
   storage::AppendLengthPrefixed(&out, t.schema);
@@ -69,6 +92,14 @@ std::string EncodeTable(const Table& t) {
   }
   storage::AppendVarint(&out, t.primary_key.size());
   for (int k : t.primary_key) storage::AppendVarint(&out, static_cast<uint64_t>(k));
+  storage::AppendVarint(&out, t.indexes.size());
+  for (const auto& i : t.indexes) {
+    storage::AppendU32(&out, i.oid);
+    storage::AppendLengthPrefixed(&out, i.name);
+    storage::AppendU8(&out, (i.unique ? 1 : 0) | (i.constraint ? 2 : 0));
+    storage::AppendVarint(&out, i.columns.size());
+    for (int c : i.columns) storage::AppendVarint(&out, static_cast<uint64_t>(c));
+  }
   return out;
 }
 
@@ -76,7 +107,7 @@ bool DecodeTable(std::string_view in, Table* t) {
   uint8_t version;
   std::string_view s;
   uint64_t n;
-  if (!storage::ConsumeU8(&in, &version) || (version != 1 && version != 2)) return false;
+  if (!storage::ConsumeU8(&in, &version) || version < 1 || version > 3) return false;
   if (!storage::ConsumeU32(&in, &t->oid)) return false;
   t->relfile = t->oid;
   if (version >= 2 && !storage::ConsumeU32(&in, &t->relfile)) return false;
@@ -107,6 +138,26 @@ bool DecodeTable(std::string_view in, Table* t) {
     if (!storage::ConsumeVarint(&in, &k) || k >= t->columns.size()) return false;
     t->primary_key.push_back(static_cast<int>(k));
   }
+  if (version < 3) return true;
+  if (!storage::ConsumeVarint(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; i++) {
+    Index x;
+    uint8_t flags;
+    uint64_t cols;
+    if (!storage::ConsumeU32(&in, &x.oid) || !storage::ConsumeLengthPrefixed(&in, &s) ||
+        !storage::ConsumeU8(&in, &flags) || !storage::ConsumeVarint(&in, &cols) || cols > t->columns.size()) {
+      return false;
+    }
+    x.name = std::string(s);
+    x.unique = flags & 1;
+    x.constraint = flags & 2;
+    for (uint64_t c = 0; c < cols; c++) {
+      uint64_t k;
+      if (!storage::ConsumeVarint(&in, &k) || k >= t->columns.size()) return false;
+      x.columns.push_back(static_cast<int>(k));
+    }
+    t->indexes.push_back(std::move(x));
+  }
   return true;
 }
 
@@ -131,6 +182,7 @@ SqlStatus Catalog::Load() {
         return false;
       }
       if (t->oid >= next_oid_) next_oid_ = t->oid + 1;
+      for (const auto& i : t->indexes) next_oid_ = std::max(next_oid_, i.oid + 1);
       tables_[t->name] = std::move(t);
     } else if (k[1] == 'R' && storage::ConsumeU32(&rest, &oid)) {
       uint64_t mark = 0;
@@ -162,8 +214,7 @@ SqlStatus Catalog::Load() {
   if (!unfinished.empty()) {
     storage::WriteBatch batch;
     for (uint32_t relfile : unfinished) {
-      std::string prefix = keys::RowPrefix(relfile);
-      batch.DeleteRange(Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
+      keys::DeleteRelfile(&batch, relfile);
       batch.Delete(Cf::kSql, keys::RewriteMark(relfile));
     }
     st = store_->Write(&batch, /*sync=*/true);
@@ -178,13 +229,32 @@ std::shared_ptr<const Table> Catalog::Find(std::string_view name) const {
   return it == tables_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<const Table> Catalog::FindIndexTable(std::string_view name) const {
+  std::lock_guard<std::mutex> g(mu_);
+  for (const auto& [_, t] : tables_) {
+    if (t->FindIndex(name) != nullptr) return t;
+  }
+  return nullptr;
+}
+
+bool Catalog::RelationExists(std::string_view name) const {
+  if (Find(name) != nullptr) return true;
+  return FindIndexTable(name) != nullptr;
+}
+
 SqlStatus Catalog::Create(Table table) {
+  std::vector<std::string> names = {table.name};
+  for (const auto& i : table.indexes) names.push_back(i.name);
+  for (const auto& n : names) {
+    if (RelationExists(n)) return MakeError(sqlstate::kDuplicateTable, "relation \"" + n + "\" already exists");
+  }
   std::lock_guard<std::mutex> g(mu_);
   if (tables_.count(table.name)) {
     return MakeError(sqlstate::kDuplicateTable, "relation \"" + table.name + "\" already exists");
   }
   table.oid = next_oid_++;
   table.relfile = table.oid;
+  for (auto& i : table.indexes) i.oid = next_oid_++;
   storage::WriteBatch batch;
   batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
   std::string next;
@@ -202,8 +272,7 @@ SqlStatus Catalog::Drop(const std::string& name, storage::WriteBatch* batch) {
   auto it = tables_.find(name);
   if (it == tables_.end()) return MakeError(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
   uint32_t oid = it->second->oid;
-  std::string prefix = keys::RowPrefix(it->second->relfile);
-  batch->DeleteRange(Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
+  keys::DeleteRelfile(batch, it->second->relfile);
   batch->Delete(Cf::kSql, keys::TableDef(oid));
   batch->Delete(Cf::kSql, keys::RowIdMark(oid));
   for (size_t c = 0; c < it->second->columns.size(); c++) {
@@ -237,13 +306,44 @@ SqlStatus Catalog::FinishRewrite(Table table) {
   auto it = tables_.find(table.name);
   if (it == tables_.end()) return MakeError(sqlstate::kUndefinedTable, "table \"" + table.name + "\" does not exist");
   storage::WriteBatch batch;
-  std::string old_prefix = keys::RowPrefix(it->second->relfile);
-  batch.DeleteRange(Cf::kSql, old_prefix, storage::PrefixSuccessor(old_prefix));
+  keys::DeleteRelfile(&batch, it->second->relfile);
   batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
   batch.Delete(Cf::kSql, keys::RewriteMark(table.relfile));
   Status st = store_->Write(&batch, /*sync=*/true);
   if (!st.ok()) return StorageError(st);
   it->second = std::make_shared<Table>(std::move(table));
+  return SqlStatus::Ok();
+}
+
+SqlResult<uint32_t> Catalog::NewOid() {
+  std::lock_guard<std::mutex> g(mu_);
+  uint32_t oid = next_oid_++;
+  storage::WriteBatch batch;
+  std::string next;
+  storage::AppendU32(&next, next_oid_);
+  batch.Put(Cf::kSql, keys::NextOid(), next);
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  return oid;
+}
+
+SqlStatus Catalog::DropIndex(const std::string& table, const std::string& index) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return MakeError(sqlstate::kUndefinedTable, "table \"" + table + "\" does not exist");
+  Table t = *it->second;
+  auto pos = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const Index& i) { return i.name == index; });
+  if (pos == t.indexes.end()) {
+    return MakeError(sqlstate::kUndefinedObject, "index \"" + index + "\" does not exist");
+  }
+  std::string prefix = keys::IndexPrefix(t.relfile, pos->oid);
+  t.indexes.erase(pos);
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::TableDef(t.oid), EncodeTable(t));
+  batch.DeleteRange(Cf::kSql, prefix, storage::PrefixSuccessor(prefix));
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  it->second = std::make_shared<Table>(std::move(t));
   return SqlStatus::Ok();
 }
 

@@ -31,6 +31,17 @@ struct Column {
   char identity = 0;
 };
 
+// A secondary index (CREATE [UNIQUE] INDEX, UNIQUE constraints). Its entries
+// live under keys::IndexPrefix(table relfile, oid), so a rewrite of the
+// table (a new relfile) rebuilds them and dropping the relfile drops them.
+struct Index {
+  uint32_t oid = 0;
+  std::string name;
+  std::vector<int> columns;  // table column indexes in key order
+  bool unique = false;
+  bool constraint = false;  // made by a UNIQUE constraint (t_a_key), not CREATE INDEX
+};
+
 struct Table {
   uint32_t oid = 0;
   // Rows live under keys::RowPrefix(relfile), as PostgreSQL's relfilenode:
@@ -42,8 +53,10 @@ struct Table {
   std::vector<Column> columns;
   // Primary key column indexes in key order; empty = a hidden row id keys the rows.
   std::vector<int> primary_key;
+  std::vector<Index> indexes;
 
   int FindColumn(std::string_view column) const;
+  const Index* FindIndex(std::string_view index) const;
   // "t_pkey", as PostgreSQL names a table's primary key constraint.
   std::string PrimaryKeyName() const { return name + "_pkey"; }
 };
@@ -57,7 +70,13 @@ class Catalog {
 
   // nullptr when absent. Names are compared exactly (the parser folds case).
   std::shared_ptr<const Table> Find(std::string_view name) const;
-  // Assigns the OID, stores the definition and makes it visible.
+  // The table that has the index `name`, or nullptr.
+  std::shared_ptr<const Table> FindIndexTable(std::string_view name) const;
+  // A table or an index of that name exists (they share PostgreSQL's
+  // relation namespace).
+  bool RelationExists(std::string_view name) const;
+  // Assigns the OIDs (the table's and its indexes'), stores the definition
+  // and makes it visible.
   SqlStatus Create(Table table);
   SqlStatus Drop(const std::string& name, storage::WriteBatch* rows_to_delete);
 
@@ -69,6 +88,10 @@ class Catalog {
   // synced batch.
   SqlResult<uint32_t> BeginRewrite();
   SqlStatus FinishRewrite(Table table);
+  // A fresh OID (for an index).
+  SqlResult<uint32_t> NewOid();
+  // Removes the index from its table's definition and deletes its entries.
+  SqlStatus DropIndex(const std::string& table, const std::string& index);
 
   // A hidden row id for a table without a primary key. When `mark` comes
   // back non-empty, the caller writes it at keys::RowIdMark with the row, so
@@ -95,6 +118,9 @@ std::string TableDef(uint32_t oid);     // 0x01 'T' oid
 std::string RowIdMark(uint32_t oid);    // 0x01 'R' oid
 std::string SerialMark(uint32_t oid, int column);  // 0x01 'Q' oid column
 std::string RowPrefix(uint32_t relfile);  // 0x02 relfile
+std::string IndexPrefix(uint32_t relfile, uint32_t index_oid);  // 0x03 relfile index_oid
+// Deletes everything stored under a relfile: its rows and its index entries.
+void DeleteRelfile(storage::WriteBatch* batch, uint32_t relfile);
 std::string RewriteMark(uint32_t relfile);  // 0x01 'W' relfile: a rewrite in progress
 std::string NextOid();                  // 0x01 'O'
 }  // namespace keys

@@ -80,6 +80,40 @@ TEST_F(CatalogTest, TablesSurviveAReopenWithTheirOids) {
   EXPECT_EQ(missing.error().sqlstate, "42P01");
 }
 
+TEST_F(CatalogTest, IndexesSurviveAReopenAndShareTheRelationNamespace) {
+  uint32_t index_oid = 0;
+  {
+    Catalog cat(store_.get());
+    ASSERT_TRUE(cat.Load().ok());
+    Table t = MakeTable("a");
+    t.indexes.push_back(Index{0, "a_label_key", {1}, true, true});
+    ASSERT_TRUE(cat.Create(t).ok());
+    index_oid = cat.Find("a")->indexes[0].oid;
+    EXPECT_EQ(index_oid, cat.Find("a")->oid + 1);
+    SqlStatus dup = cat.Create(MakeTable("a_label_key"));
+    ASSERT_FALSE(dup.ok());
+    EXPECT_EQ(dup.error().message, "relation \"a_label_key\" already exists");
+    auto oid = cat.NewOid();
+    ASSERT_TRUE(oid.ok());
+    EXPECT_EQ(oid.value(), index_oid + 1);
+  }
+  Open();
+  Catalog cat(store_.get());
+  ASSERT_TRUE(cat.Load().ok());
+  auto t = cat.Find("a");
+  ASSERT_EQ(t->indexes.size(), 1u);
+  EXPECT_EQ(t->indexes[0].oid, index_oid);
+  EXPECT_EQ(t->indexes[0].name, "a_label_key");
+  EXPECT_EQ(t->indexes[0].columns, std::vector<int>{1});
+  EXPECT_TRUE(t->indexes[0].unique);
+  EXPECT_TRUE(t->indexes[0].constraint);
+  EXPECT_EQ(cat.FindIndexTable("a_label_key"), t);
+  EXPECT_TRUE(cat.RelationExists("a_label_key"));
+  ASSERT_TRUE(cat.DropIndex("a", "a_label_key").ok());
+  EXPECT_FALSE(cat.RelationExists("a_label_key"));
+  EXPECT_EQ(cat.DropIndex("a", "a_label_key").error().sqlstate, "42704");
+}
+
 TEST_F(CatalogTest, HiddenRowIdsAreNotReusedAfterARestart) {
   uint64_t last = 0;
   {

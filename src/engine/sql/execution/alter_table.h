@@ -6,7 +6,7 @@
 #include "engine/sql/common/error.h"
 #include "engine/sql/txn/txn.h"
 
-// ALTER TABLE actions that rewrite a table's rows.
+// ALTER TABLE actions and CREATE INDEX: they rewrite a table's rows.
 namespace lumadb::engine::sql {
 
 // ALTER TABLE t ADD PRIMARY KEY (columns): checks the committed rows (no
@@ -16,5 +16,10 @@ namespace lumadb::engine::sql {
 // commits while the rewrite runs fails with 40001.
 SqlStatus AddPrimaryKey(const Table& table, const std::vector<int>& key_columns, Catalog* catalog,
                         TxnManager* txns);
+
+// CREATE [UNIQUE] INDEX: the same rewrite, with the entries of the new index
+// (its OID assigned here) written beside the rows; a unique index over
+// duplicate values fails with 23505 "could not create unique index".
+SqlStatus CreateIndex(const Table& table, Index index, Catalog* catalog, TxnManager* txns);
 
 }  // namespace lumadb::engine::sql

@@ -442,7 +442,8 @@ CopyReader::Scan CopyReader::ScanLine() {
       if (c == quote && !last_was_esc) in_quote = !in_quote;
       if (!(has_escape_ && c == escape)) last_was_esc = false;
       // PostgreSQL's (admittedly rough) count of physical lines.
-      if (in_quote && c == (eol_ == Eol::kNl ? '\n' : '\r')) lines++;
+      // CheckChar reports a bad byte at scan_line_, so keep it current.
+      if (in_quote && c == (eol_ == Eol::kNl ? '\n' : '\r')) scan_line_ = ++lines;
     }
 
     if (c == '\r' && (!csv || !in_quote)) {

@@ -27,7 +27,27 @@ SqlStatus DecodeTableRow(const Table& t, std::string_view value, Row* row) {
 // Calls fn(key, row) for each visible row of `t` in key order, in batches:
 // the rows of a batch are decoded together before fn sees them.
 SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn,
-                    const std::optional<std::string>& point_key = std::nullopt) {
+                    const std::optional<std::string>& point_key = std::nullopt,
+                    const std::optional<std::string>& index_prefix = std::nullopt) {
+  if (index_prefix && !point_key) {
+    // The index entries under the prefix name the rows to read, in index order.
+    std::vector<std::string> keys;
+    std::string row_prefix = keys::RowPrefix(t.relfile);
+    SQL_RETURN_IF_ERROR(txn->Scan(*index_prefix, [&](std::string_view, std::string_view suffix) {
+      keys.push_back(row_prefix + std::string(suffix));
+      return true;
+    }));
+    Row row;
+    std::string v;
+    for (const auto& k : keys) {
+      if (!txn->Get(k, &v)) return Corrupt(t);
+      SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row));
+      auto go = fn(k, row);
+      if (!go.ok()) return go.TakeStatus();
+      if (!*go) break;
+    }
+    return SqlStatus::Ok();
+  }
   if (point_key) {
     // The primary key is fixed: one read instead of a scan.
     std::string v;
@@ -100,23 +120,17 @@ SqlStatus CheckNotNull(const Table& t, const Row& row) {
   return SqlStatus::Ok();
 }
 
-SqlError DuplicateKey(const Table& t, const Row& row) {
+SqlError DuplicateKey(const Table& t, const std::string& constraint, const std::vector<int>& columns,
+                      const Row& row) {
   SqlError e = MakeError(sqlstate::kUniqueViolation,
-                         "duplicate key value violates unique constraint \"" + t.PrimaryKeyName() + "\"");
-  std::string cols, vals;
-  for (size_t i = 0; i < t.primary_key.size(); i++) {
-    if (i) {
-      cols += ", ";
-      vals += ", ";
-    }
-    cols += t.columns[t.primary_key[i]].name;
-    AppendText(row[t.primary_key[i]], &vals);
-  }
-  e.detail = "Key (" + cols + ")=(" + vals + ") already exists.";
+                         "duplicate key value violates unique constraint \"" + constraint + "\"");
+  e.detail = KeyDetail(t, columns, row) + " already exists.";
   e.table = t.name;
-  e.constraint = t.PrimaryKeyName();
+  e.constraint = constraint;
   return e;
 }
+
+SqlError DuplicateKey(const Table& t, const Row& row) { return DuplicateKey(t, t.PrimaryKeyName(), t.primary_key, row); }
 
 // Takes the row lock of `key`. An insert does not care whether the row changed
 // after the snapshot (it checks the newest version); an update or delete does.
@@ -136,6 +150,52 @@ SqlStatus LockRow(Txn* txn, const std::string& key, bool insert) {
       if (insert) return SqlStatus::Ok();
       if (txn->isolation() == Isolation::kReadCommitted) return MakeError(sqlstate::kRestart, "row changed");
       return MakeError(sqlstate::kSerializationFailure, "could not serialize access due to concurrent update");
+  }
+  return SqlStatus::Ok();
+}
+
+bool IndexHasNull(const Index& index, const Row& row) {
+  for (int c : index.columns) {
+    if (row[c].null) return true;
+  }
+  return false;
+}
+
+// Moves a row's secondary index entries from its old version (`old` at
+// old_key; null for an insert) to its new one (`row` at key; null for a
+// delete). Entries that stay the same are left alone. A unique index's
+// values are locked by whoever adds or removes them, so a second writer
+// of the same values waits, then checks the newest entries and fails with
+// 23505 if another row has them (NULLs never conflict).
+SqlStatus UpdateIndexes(const Table& t, const Row* old, const std::string* old_key, const Row* row,
+                        const std::string* key, Txn* txn) {
+  for (const Index& idx : t.indexes) {
+    std::string old_entry, new_entry;
+    if (old != nullptr) old_entry = IndexEntryKey(t, idx, *old, *old_key);
+    if (row != nullptr) new_entry = IndexEntryKey(t, idx, *row, *key);
+    if (old != nullptr && row != nullptr && old_entry == new_entry) continue;
+    if (old != nullptr) {
+      if (idx.unique && !IndexHasNull(idx, *old)) {
+        SQL_RETURN_IF_ERROR(LockRow(txn, IndexValuesKey(t, idx, *old), /*insert=*/true));
+      }
+      txn->Delete(old_entry);
+    }
+    if (row == nullptr) continue;
+    std::string suffix = key->substr(RowPrefixSize());
+    if (idx.unique && !IndexHasNull(idx, *row)) {
+      std::string values = IndexValuesKey(t, idx, *row);
+      SQL_RETURN_IF_ERROR(LockRow(txn, values, /*insert=*/true));
+      bool dup = false;
+      SQL_RETURN_IF_ERROR(txn->Scan(
+          values,
+          [&](std::string_view, std::string_view other) {
+            dup = other != suffix;
+            return !dup;
+          },
+          /*latest=*/true));
+      if (dup) return DuplicateKey(t, idx.name, idx.columns, *row);
+    }
+    txn->Put(new_entry, std::move(suffix));
   }
   return SqlStatus::Ok();
 }
@@ -284,11 +344,12 @@ class SelectRun {
             current_key_ = std::string(k);
             return Join(1, std::move(r));
           },
-          p_.point_key);
+          p_.point_key, p_.index_prefix);
     }
     SQL_RETURN_IF_ERROR(ScanTable(
         txn_, *p_.scope[0].table,
-        [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }, p_.point_key));
+        [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }, p_.point_key,
+        p_.index_prefix));
     // RIGHT and FULL joins: the right rows no left row matched, with NULLs
     // for the left side, continue through the later joins.
     for (size_t t = 1; t < p_.scope.size() && !stopped_; t++) {
@@ -490,6 +551,7 @@ SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, std::s
       return SqlStatus::Ok();
     }
   }
+  SQL_RETURN_IF_ERROR(UpdateIndexes(t, nullptr, nullptr, &row, &key, txn));
   txn->Put(key, EncodeRow(row));
   return SqlStatus::Ok();
 }
@@ -504,7 +566,9 @@ SqlStatus Returning(const std::vector<BoundPtr>& exprs, const Row& row, DmlResul
 
 // The rows of `t` that satisfy `where`, with their keys.
 SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, const BoundPtr& where,
-                                                             const std::optional<std::string>& point_key, Txn* txn) {
+                                                             const std::optional<std::string>& point_key,
+                                                             const std::optional<std::string>& index_prefix,
+                                                             Txn* txn) {
   std::vector<std::pair<std::string, Row>> found;
   SQL_RETURN_IF_ERROR(ScanTable(
       txn, t,
@@ -516,7 +580,7 @@ SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, con
         found.emplace_back(std::string(k), std::move(r));
         return true;
       },
-      point_key));
+      point_key, index_prefix));
   return found;
 }
 
@@ -611,6 +675,7 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
       txn->Delete(conflict);
       touched.insert(new_key);
     }
+    SQL_RETURN_IF_ERROR(UpdateIndexes(t, &existing, &conflict, &updated, &new_key, txn));
     txn->Put(new_key, EncodeRow(updated));
     result.count++;
     return Returning(plan.returning, updated, &result);
@@ -632,7 +697,7 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
 SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
   const Table& t = *plan.table;
   DmlResult result;
-  SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, plan.point_key, txn));
+  SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, plan.point_key, plan.index_prefix, txn));
   for (auto& [key, old] : rows) {
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
     Row row = old;
@@ -649,6 +714,7 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
       if (txn->Get(new_key, &existing, /*latest=*/true)) return DuplicateKey(t, row);
       txn->Delete(key);
     }
+    SQL_RETURN_IF_ERROR(UpdateIndexes(t, &old, &key, &row, &new_key, txn));
     txn->Put(new_key, EncodeRow(row));
     result.count++;
     SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));
@@ -658,9 +724,10 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
 
 SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn) {
   DmlResult result;
-  SQL_ASSIGN_OR_RETURN(auto rows, Matching(*plan.table, plan.where, plan.point_key, txn));
+  SQL_ASSIGN_OR_RETURN(auto rows, Matching(*plan.table, plan.where, plan.point_key, plan.index_prefix, txn));
   for (auto& [key, row] : rows) {
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
+    SQL_RETURN_IF_ERROR(UpdateIndexes(*plan.table, &row, &key, nullptr, nullptr, txn));
     txn->Delete(key);
     result.count++;
     SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));

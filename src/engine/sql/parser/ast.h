@@ -120,8 +120,18 @@ struct CreateTable {
   int primary_key_location = -1;
 };
 
+// CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON table
+// [USING btree|hash] (columns).
+struct CreateIndex {
+  std::string name;  // empty = PostgreSQL's default (table_col_idx)
+  TableRef table;
+  std::vector<std::string> columns;
+  bool unique = false;
+  bool if_not_exists = false;
+};
+
 struct Drop {
-  enum class Kind : uint8_t { kTable } kind = Kind::kTable;
+  enum class Kind : uint8_t { kTable, kIndex } kind = Kind::kTable;
   std::vector<TableRef> objects;
   bool if_exists = false;
   bool cascade = false;
@@ -214,6 +224,7 @@ struct AlterTable {
 enum class StatementKind : uint8_t {
   kSelect, kCreateTable, kDrop, kInsert, kUpdate, kDelete, kTransaction, kSet, kShow, kTruncate, kCopy,
   kAlterTable,
+  kCreateIndex,
   kMaintenance,  // VACUUM / ANALYZE: the tables are checked, nothing else is needed
 };
 
@@ -233,6 +244,7 @@ struct Statement {
   std::vector<TableRef> truncate;
   std::unique_ptr<Copy> copy;
   std::unique_ptr<AlterTable> alter_table;
+  std::unique_ptr<CreateIndex> create_index;
   std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
   std::string maintenance_tag;        // "VACUUM" or "ANALYZE"
 };

@@ -96,6 +96,7 @@ struct Walker {
       Table(&a->table);
       for (auto& action : a->actions) v->Location(&action.location);
     }
+    if (auto* c = st->create_index.get()) Table(&c->table);
     for (auto& t : st->maintenance) Table(&t);
   }
 };
@@ -217,7 +218,8 @@ struct Relocator : ast::Visitor {
 bool ParseCache::Lex(std::string_view sql, std::string* key, std::vector<Literal>* literals) {
   key->clear();
   literals->clear();
-  if (sql.find(kMarker) != std::string_view::npos) return false;
+  // libpg_query reads a C string: a NUL ends the text there, whatever follows.
+  if (sql.find(kMarker) != std::string_view::npos || sql.find('\0') != std::string_view::npos) return false;
   key->reserve(sql.size());
   size_t n = sql.size(), i = 0, copied = 0;
   auto emit = [&](Literal::Kind kind, size_t start, size_t end) {

@@ -83,6 +83,7 @@ TEST(ParseCache, FormsItLeavesAlone) {
   EXPECT_FALSE(ParseCache::Lex("SELECT 'a'\n'b'", &key, &lits));
   EXPECT_FALSE(ParseCache::Lex("SELECT U&'d\\0061t'", &key, &lits));
   EXPECT_FALSE(ParseCache::Lex("SELECT '\x01'", &key, &lits));
+  EXPECT_FALSE(ParseCache::Lex(std::string_view("SELECT 'a\0b'", 13), &key, &lits));
   // Too large for int4, decimals and junk stay in the key.
   ASSERT_TRUE(ParseCache::Lex("SELECT 2147483648, 1.5, .5, 1e3, 12abc, a1, $1, 7", &key, &lits));
   ASSERT_EQ(lits.size(), 1u);

@@ -689,11 +689,13 @@ class Converter {
         return;
       case PG_QUERY__NODE__NODE_DROP_STMT: {
         const PgQuery__DropStmt* d = n->drop_stmt;
-        if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+        if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
+            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
           Unsupported("DROP of this kind of object", -1);
           return;
         }
         auto drop = std::make_unique<ast::Drop>();
+        if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) drop->kind = ast::Drop::Kind::kIndex;
         drop->if_exists = d->missing_ok;
         drop->cascade = d->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
         for (size_t i = 0; i < d->n_objects; i++) {
@@ -890,6 +892,43 @@ class Converter {
         }
         st->maintenance_tag = v->is_vacuumcmd ? "VACUUM" : "ANALYZE";
         st->kind = ast::StatementKind::kMaintenance;
+        return;
+      }
+      case PG_QUERY__NODE__NODE_INDEX_STMT: {
+        const PgQuery__IndexStmt* x = n->index_stmt;
+        std::string method = x->access_method ? x->access_method : "";
+        if (method != "btree" && method != "hash" && !method.empty()) {
+          Unsupported("index access method \"" + method + "\"", -1);
+          return;
+        }
+        if (x->where_clause != nullptr) {
+          Unsupported("partial indexes (CREATE INDEX ... WHERE)", -1);
+          return;
+        }
+        if (x->n_index_including_params > 0) {
+          Unsupported("CREATE INDEX ... INCLUDE", -1);
+          return;
+        }
+        if (x->nulls_not_distinct) {
+          Unsupported("NULLS NOT DISTINCT", -1);
+          return;
+        }
+        auto ci = std::make_unique<ast::CreateIndex>();
+        ci->name = x->idxname ? x->idxname : "";
+        ci->table = Table(x->relation);
+        ci->unique = x->unique;
+        ci->if_not_exists = x->if_not_exists;
+        for (size_t k = 0; k < x->n_index_params; k++) {
+          const PgQuery__Node* p = x->index_params[k];
+          if (p->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM || p->index_elem->expr != nullptr ||
+              p->index_elem->name == nullptr || p->index_elem->name[0] == 0) {
+            Unsupported("indexes on expressions", -1);
+            return;
+          }
+          ci->columns.push_back(p->index_elem->name);
+        }
+        st->kind = ast::StatementKind::kCreateIndex;
+        st->create_index = std::move(ci);
         return;
       }
       case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {

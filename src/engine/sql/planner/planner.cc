@@ -103,6 +103,36 @@ std::optional<std::string> PointKey(const Table& t, const BoundExpr* where) {
   return RowKey(t, row, 0);
 }
 
+// The entries of the secondary index whose leading columns WHERE fixes
+// most (a unique index fixed whole first), or nullopt.
+std::optional<std::string> IndexPrefix(const Table& t, const BoundExpr* where) {
+  if (t.indexes.empty() || where == nullptr) return std::nullopt;
+  std::vector<const Value*> fixed(t.columns.size(), nullptr);
+  EqualityConstants(where, &fixed);
+  const Index* best = nullptr;
+  size_t best_len = 0;
+  bool best_whole_unique = false;
+  for (const Index& idx : t.indexes) {
+    size_t len = 0;
+    while (len < idx.columns.size() && fixed[idx.columns[len]] != nullptr) len++;
+    bool whole_unique = idx.unique && len == idx.columns.size();
+    if (len == 0) continue;
+    if (best == nullptr || (whole_unique && !best_whole_unique) || (whole_unique == best_whole_unique && len > best_len)) {
+      best = &idx;
+      best_len = len;
+      best_whole_unique = whole_unique;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  std::string prefix = keys::IndexPrefix(t.relfile, best->oid);
+  for (size_t i = 0; i < best_len; i++) {
+    Value v = *fixed[best->columns[i]];
+    v.type = t.columns[best->columns[i]].type;
+    AppendIndexValue(v, &prefix);
+  }
+  return prefix;
+}
+
 SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
   if (where == nullptr) return BoundPtr();
   ctx.aggregate_context = "WHERE";
@@ -350,7 +380,10 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Ca
   }
 
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
-  if (plan->scope.size() == 1) plan->point_key = PointKey(*plan->scope[0].table, plan->where.get());
+  if (plan->scope.size() == 1) {
+    plan->point_key = PointKey(*plan->scope[0].table, plan->where.get());
+    if (!plan->point_key) plan->index_prefix = IndexPrefix(*plan->scope[0].table, plan->where.get());
+  }
 
   // GROUP BY items: an input column or expression; a position or an output
   // name when no input column has that name.
@@ -573,6 +606,7 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
   SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(t, plan->where.get());
+  if (!plan->point_key) plan->index_prefix = IndexPrefix(t, plan->where.get());
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;
@@ -588,6 +622,7 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(*plan->table, plan->where.get());
+  if (!plan->point_key) plan->index_prefix = IndexPrefix(*plan->table, plan->where.get());
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;

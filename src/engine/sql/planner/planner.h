@@ -45,6 +45,9 @@ struct SelectPlan {
   // Set when WHERE fixes every primary-key column of the only FROM table to a
   // constant: the one row key to read instead of scanning (WHERE still applies).
   std::optional<std::string> point_key;
+  // Else, when WHERE fixes the leading columns of a secondary index: the
+  // index entries under this prefix name the rows to read (WHERE still applies).
+  std::optional<std::string> index_prefix;
   // Grouping: the row after aggregation is the group keys then the aggregates.
   bool aggregating = false;
   std::vector<BoundPtr> groups;
@@ -92,6 +95,7 @@ struct UpdatePlan {
   std::vector<std::pair<int, BoundPtr>> sets;  // column, new value over the old row
   BoundPtr where;
   std::optional<std::string> point_key;  // as SelectPlan::point_key
+  std::optional<std::string> index_prefix;  // as SelectPlan::index_prefix
   std::vector<BoundPtr> returning;  // over the new row
   std::vector<ResultColumn> returning_columns;
 };
@@ -100,6 +104,7 @@ struct DeletePlan {
   std::shared_ptr<const Table> table;
   BoundPtr where;
   std::optional<std::string> point_key;  // as SelectPlan::point_key
+  std::optional<std::string> index_prefix;  // as SelectPlan::index_prefix
   std::vector<BoundPtr> returning;  // over the deleted row
   std::vector<ResultColumn> returning_columns;
 };

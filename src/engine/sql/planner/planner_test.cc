@@ -57,6 +57,32 @@ TEST_F(PlannerTest, WholePrimaryKeyEqualityBecomesAPointRead) {
   EXPECT_FALSE(Plan("SELECT t.v FROM t, t AS u WHERE t.id = 5 AND t.k = 'a'")->point_key.has_value());
 }
 
+TEST_F(PlannerTest, LeadingIndexColumnsFixedReadTheIndex) {
+  Table u;
+  u.name = "u";
+  u.columns = {Column{"id", Type::Of(TypeId::kInt4), true}, Column{"a", Type::Of(TypeId::kText)},
+               Column{"b", Type::Of(TypeId::kInt4)}};
+  u.primary_key = {0};
+  u.indexes = {Index{0, "u_a_b_idx", {1, 2}, false}, Index{0, "u_b_key", {2}, true}};
+  ASSERT_TRUE(catalog_->Create(u).ok());
+  auto t = catalog_->Find("u");
+  std::vector<Value> row = {Value(), Value::String(Type::Of(TypeId::kText), "x"), Value::Int(TypeId::kInt4, 7)};
+  // The whole unique index wins over a longer prefix of another.
+  auto p = Plan("SELECT id FROM u WHERE a = 'x' AND b = 7");
+  ASSERT_TRUE(p->index_prefix.has_value());
+  EXPECT_EQ(*p->index_prefix, IndexValuesKey(*t, t->indexes[1], row));
+  // A leading column alone uses the two-column index.
+  p = Plan("SELECT id FROM u WHERE a = 'x'");
+  ASSERT_TRUE(p->index_prefix.has_value());
+  std::string prefix = keys::IndexPrefix(t->relfile, t->indexes[0].oid);
+  AppendIndexValue(row[1], &prefix);
+  EXPECT_EQ(*p->index_prefix, prefix);
+  // The primary key, a non-leading column's range or an OR: no index read.
+  EXPECT_FALSE(Plan("SELECT id FROM u WHERE id = 1 AND a = 'x'")->index_prefix.has_value());
+  EXPECT_FALSE(Plan("SELECT id FROM u WHERE b > 7")->index_prefix.has_value());
+  EXPECT_FALSE(Plan("SELECT id FROM u WHERE a = 'x' OR b = 7")->index_prefix.has_value());
+}
+
 TEST_F(PlannerTest, ParametersTakeTheirTypeFromTheirUse) {
   Params params;
   auto p = Plan("SELECT v, $3 FROM t WHERE id = $1 AND k = $2 LIMIT $4", &params);

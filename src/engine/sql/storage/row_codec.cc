@@ -61,6 +61,51 @@ bool DecodeRow(std::string_view in, std::vector<Value>* row) {
   return true;
 }
 
+void AppendIndexValue(const Value& v, std::string* out) {
+  if (v.null) {
+    storage::AppendU8(out, 2);
+    return;
+  }
+  storage::AppendU8(out, 1);
+  switch (PhysicalOf(v.type.id)) {
+    case Physical::kInt: storage::AppendI64(out, v.i); break;
+    case Physical::kFloat: storage::AppendDouble(out, v.f == 0 ? 0.0 : v.f); break;  // -0 = 0
+    case Physical::kString: storage::AppendEscaped(out, v.s); break;
+  }
+}
+
+std::string KeyDetail(const Table& t, const std::vector<int>& columns, const std::vector<Value>& row) {
+  std::string cols, vals;
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (i) {
+      cols += ", ";
+      vals += ", ";
+    }
+    cols += t.columns[columns[i]].name;
+    if (row[columns[i]].null) {
+      vals += "null";
+    } else {
+      AppendText(row[columns[i]], &vals);
+    }
+  }
+  return "Key (" + cols + ")=(" + vals + ")";
+}
+
+size_t RowPrefixSize() { return keys::RowPrefix(0).size(); }
+
+std::string IndexValuesKey(const Table& t, const Index& index, const std::vector<Value>& row) {
+  std::string k = keys::IndexPrefix(t.relfile, index.oid);
+  for (int c : index.columns) AppendIndexValue(row[c], &k);
+  return k;
+}
+
+std::string IndexEntryKey(const Table& t, const Index& index, const std::vector<Value>& row,
+                          std::string_view row_key) {
+  std::string k = IndexValuesKey(t, index, row);
+  k.append(row_key.substr(RowPrefixSize()));
+  return k;
+}
+
 std::string RowKey(const Table& t, const std::vector<Value>& row, uint64_t rowid) {
   std::string k = keys::RowPrefix(t.relfile);
   if (t.primary_key.empty()) {

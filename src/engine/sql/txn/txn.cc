@@ -69,8 +69,8 @@ bool Txn::Get(std::string_view key, std::string* value, bool latest) const {
   return st.ok();
 }
 
-SqlStatus Txn::Scan(std::string_view prefix,
-                    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+SqlStatus Txn::Scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn,
+                    bool latest) const {
   // Merge the snapshot's keys with the write set's, the write set winning.
   auto w = writes_.lower_bound(prefix);
   auto in_prefix = [&](const std::string& k) { return k.compare(0, prefix.size(), prefix) == 0; };
@@ -97,7 +97,7 @@ SqlStatus Txn::Scan(std::string_view prefix,
         }
         return true;
       },
-      snap_.get());
+      latest ? nullptr : snap_.get());
   if (!st.ok()) return StorageError(st);
   if (stopped) return SqlStatus::Ok();
   for (; w != writes_.end() && in_prefix(w->first); ++w) {

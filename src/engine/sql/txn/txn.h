@@ -73,8 +73,9 @@ class Txn {
   // committed version instead, as unique checks do).
   bool Get(std::string_view key, std::string* value, bool latest = false) const;
   // Calls fn(key, value) for every visible key with `prefix`, in key order;
-  // stops when fn returns false.
-  SqlStatus Scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // stops when fn returns false. `latest` as for Get.
+  SqlStatus Scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn,
+                 bool latest = false) const;
 
   // Takes the row lock of `key` (kept to the end of the transaction).
   LockResult Lock(const std::string& key);
