@@ -531,9 +531,12 @@ SqlStatus WriteMark(Txn* txn, const std::string& key, const std::string& mark) {
 }
 
 // Writes a new row (insert) after the checks every insert makes. With
-// `conflict_key` set, a duplicate key is not an error: its key is returned
-// there (and nothing is written) for ON CONFLICT to handle.
-SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, std::string* conflict_key = nullptr) {
+// `conflict_key` set, a row that conflicts with the `arbiter` (an
+// InsertPlan::Conflict value) is not an error: the existing row's key is
+// returned there, its row lock taken, and nothing is written. `written`
+// gets the new row's key.
+SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, int arbiter = InsertPlan::Conflict::kAny,
+                    std::string* conflict_key = nullptr, std::string* written = nullptr) {
   SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
   std::string key;
   if (t.primary_key.empty()) {
@@ -546,13 +549,39 @@ SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, std::s
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/true));
     std::string existing;
     if (txn->Get(key, &existing, /*latest=*/true)) {
-      if (conflict_key == nullptr) return DuplicateKey(t, row);
+      if (conflict_key == nullptr ||
+          (arbiter != InsertPlan::Conflict::kPrimaryKey && arbiter != InsertPlan::Conflict::kAny)) {
+        return DuplicateKey(t, row);
+      }
       *conflict_key = key;
+      return SqlStatus::Ok();
+    }
+  }
+  if (conflict_key != nullptr) {
+    for (size_t i = 0; i < t.indexes.size(); i++) {
+      const Index& idx = t.indexes[i];
+      if (!idx.unique || IndexHasNull(idx, row)) continue;
+      if (arbiter != InsertPlan::Conflict::kAny && arbiter != static_cast<int>(i)) continue;
+      std::string values = IndexValuesKey(t, idx, row);
+      SQL_RETURN_IF_ERROR(LockRow(txn, values, /*insert=*/true));
+      std::string other;
+      SQL_RETURN_IF_ERROR(txn->Scan(
+          values,
+          [&](std::string_view, std::string_view suffix) {
+            other = std::string(suffix);
+            return false;
+          },
+          /*latest=*/true));
+      if (other.empty()) continue;
+      std::string existing_key = keys::RowPrefix(t.relfile) + other;
+      SQL_RETURN_IF_ERROR(LockRow(txn, existing_key, /*insert=*/true));
+      *conflict_key = std::move(existing_key);
       return SqlStatus::Ok();
     }
   }
   SQL_RETURN_IF_ERROR(UpdateIndexes(t, nullptr, nullptr, &row, &key, txn));
   txn->Put(key, EncodeRow(row));
+  if (written != nullptr) *written = std::move(key);
   return SqlStatus::Ok();
 }
 
@@ -635,10 +664,10 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
       result.count++;
       return Returning(plan.returning, row, &result);
     }
-    std::string conflict;
-    SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog, &conflict));
+    std::string conflict, written;
+    SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog, plan.on_conflict->arbiter, &conflict, &written));
     if (conflict.empty()) {
-      touched.insert(RowKey(t, row, 0));
+      touched.insert(written);
       result.count++;
       return Returning(plan.returning, row, &result);
     }
@@ -667,7 +696,7 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
       updated[c] = std::move(v);
     }
     SQL_RETURN_IF_ERROR(CheckNotNull(t, updated));
-    std::string new_key = RowKey(t, updated, 0);
+    std::string new_key = t.primary_key.empty() ? conflict : RowKey(t, updated, 0);
     if (new_key != conflict) {
       SQL_RETURN_IF_ERROR(LockRow(txn, new_key, /*insert=*/true));
       std::string other;

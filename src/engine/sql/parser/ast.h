@@ -118,6 +118,13 @@ struct CreateTable {
   std::vector<ColumnDef> columns;
   std::vector<std::string> primary_key;  // table-level PRIMARY KEY (a, b)
   int primary_key_location = -1;
+  // UNIQUE column and table constraints, in the order written.
+  struct Unique {
+    std::string name;  // CONSTRAINT name; empty = PostgreSQL's default (t_a_key)
+    std::vector<std::string> columns;
+    int location = -1;
+  };
+  std::vector<Unique> uniques;
 };
 
 // CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON table

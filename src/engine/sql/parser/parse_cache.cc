@@ -60,6 +60,7 @@ struct Walker {
         Ex(col.default_expr.get());
       }
       v->Location(&c->primary_key_location);
+      for (auto& u : c->uniques) v->Location(&u.location);
     }
     if (auto* d = st->drop.get()) {
       for (auto& t : d->objects) Table(&t);

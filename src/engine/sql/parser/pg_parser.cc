@@ -522,7 +522,11 @@ class Converter {
               col.identity = con->generated_when != nullptr && con->generated_when[0] == 'a' ? 'a' : 'd';
               break;
             case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
-              Unsupported("UNIQUE constraints", con->location);
+              if (con->nulls_not_distinct) {
+                Unsupported("NULLS NOT DISTINCT", con->location);
+                break;
+              }
+              ct->uniques.push_back({con->conname ? con->conname : "", {col.name}, con->location});
               break;
             default:
               Unsupported("this column constraint", con->location);
@@ -532,6 +536,13 @@ class Converter {
         ct->columns.push_back(std::move(col));
       } else if (el->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
         const PgQuery__Constraint* con = el->constraint;
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE && !con->nulls_not_distinct &&
+            con->n_including == 0) {
+          ast::CreateTable::Unique u{con->conname ? con->conname : "", {}, con->location};
+          for (size_t k = 0; k < con->n_keys; k++) u.columns.push_back(Str(con->keys[k]));
+          ct->uniques.push_back(std::move(u));
+          continue;
+        }
         if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
           Unsupported("this table constraint", con->location);
           return;

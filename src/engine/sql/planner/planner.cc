@@ -245,9 +245,16 @@ SqlStatus BindSets(const std::vector<ast::SetClause>& sets, const Table& t, Bind
 SqlStatus PlanConflict(const ast::OnConflict& oc, const ast::TableRef& ref, const std::shared_ptr<const Table>& table,
                        std::string_view sql, Params* params, InsertPlan* plan) {
   const Table& t = *table;
-  // The target must be the primary key, the only unique constraint so far.
+  int arbiter = InsertPlan::Conflict::kAny;
   if (!oc.constraint.empty()) {
-    if (t.primary_key.empty() || oc.constraint != t.PrimaryKeyName()) {
+    // ON CONSTRAINT names the primary key or a UNIQUE constraint (not a
+    // plain unique index).
+    arbiter = -3;
+    if (!t.primary_key.empty() && oc.constraint == t.PrimaryKeyName()) arbiter = InsertPlan::Conflict::kPrimaryKey;
+    for (size_t i = 0; i < t.indexes.size(); i++) {
+      if (t.indexes[i].constraint && t.indexes[i].name == oc.constraint) arbiter = static_cast<int>(i);
+    }
+    if (arbiter == -3) {
       return MakeError(sqlstate::kUndefinedObject,
                        "constraint \"" + oc.constraint + "\" for table \"" + t.name + "\" does not exist");
     }
@@ -261,11 +268,18 @@ SqlStatus PlanConflict(const ast::OnConflict& oc, const ast::TableRef& ref, cons
       }
       cols.push_back(c);
     }
-    std::vector<int> pk = t.primary_key;
+    auto same = [&](std::vector<int> key) {
+      std::sort(key.begin(), key.end());
+      return !key.empty() && key == cols;
+    };
     std::sort(cols.begin(), cols.end());
     cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
-    std::sort(pk.begin(), pk.end());
-    if (pk.empty() || cols != pk) {
+    arbiter = -3;
+    if (same(t.primary_key)) arbiter = InsertPlan::Conflict::kPrimaryKey;
+    for (size_t i = 0; i < t.indexes.size() && arbiter == -3; i++) {
+      if (t.indexes[i].unique && same(t.indexes[i].columns)) arbiter = static_cast<int>(i);
+    }
+    if (arbiter == -3) {
       return MakeError(sqlstate::kInvalidColumnReference,
                        "there is no unique or exclusion constraint matching the ON CONFLICT specification");
     }
@@ -277,6 +291,7 @@ SqlStatus PlanConflict(const ast::OnConflict& oc, const ast::TableRef& ref, cons
     return e;
   }
   plan->on_conflict = std::make_unique<InsertPlan::Conflict>();
+  plan->on_conflict->arbiter = arbiter;
   plan->on_conflict->update = oc.update;
   if (!oc.update) return SqlStatus::Ok();
   BindContext ctx;
@@ -716,6 +731,42 @@ SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql
     }
   }
   t.primary_key = pk;
+  // UNIQUE constraints become unique indexes named as PostgreSQL names
+  // them (t_a_b_key, numbered when taken); one that repeats the primary key
+  // or an earlier unnamed one is dropped, as PostgreSQL drops it.
+  std::vector<int> sorted_pk = pk;
+  std::sort(sorted_pk.begin(), sorted_pk.end());
+  for (const auto& u : s.uniques) {
+    Index idx;
+    idx.unique = true;
+    idx.constraint = true;
+    for (const auto& name : u.columns) {
+      int c = t.FindColumn(name);
+      if (c < 0) {
+        return MakeError(sqlstate::kUndefinedColumn, "column \"" + name + "\" named in key does not exist",
+                         Pos(sql, u.location));
+      }
+      idx.columns.push_back(c);
+    }
+    std::vector<int> sorted = idx.columns;
+    std::sort(sorted.begin(), sorted.end());
+    bool repeat = u.name.empty() && sorted == sorted_pk;
+    for (const auto& other : t.indexes) repeat = repeat || (u.name.empty() && other.columns == idx.columns);
+    if (repeat) continue;
+    idx.name = u.name;
+    if (idx.name.empty()) {
+      std::string base = t.name;
+      for (const auto& name : u.columns) base += "_" + name;
+      base += "_key";
+      idx.name = base;
+      for (int n = 1; idx.name == t.PrimaryKeyName() || t.FindIndex(idx.name) != nullptr; n++) {
+        idx.name = base + std::to_string(n);
+      }
+    } else if (t.FindIndex(idx.name) != nullptr || idx.name == t.name) {
+      return MakeError(sqlstate::kDuplicateTable, "relation \"" + idx.name + "\" already exists");
+    }
+    t.indexes.push_back(std::move(idx));
+  }
   return t;
 }
 

@@ -79,10 +79,15 @@ struct InsertPlan {
   std::unique_ptr<SelectPlan> query;
   std::vector<BoundPtr> returning;  // over the inserted row
   std::vector<ResultColumn> returning_columns;
-  // ON CONFLICT on the primary key: skip the row (DO NOTHING) or update the
+  // ON CONFLICT on the primary key or a unique index: skip the row (DO NOTHING) or update the
   // existing one, with expressions over the existing row followed by the
   // proposed one (EXCLUDED).
   struct Conflict {
+    // The arbiter: kPrimaryKey, an index of the table's `indexes`, or (DO
+    // NOTHING without a target) any unique constraint.
+    static constexpr int kPrimaryKey = -1;
+    static constexpr int kAny = -2;
+    int arbiter = kPrimaryKey;
     bool update = false;
     std::vector<std::pair<int, BoundPtr>> sets;
     BoundPtr where;
