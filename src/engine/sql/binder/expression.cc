@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/sql/binder/functions.h"
 #include "engine/sql/types/datetime.h"
 
 namespace lumadb::engine::sql {
@@ -468,6 +469,7 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     return err;
   };
   Type result;
+  const ScalarFunction* func = nullptr;
   if (name == "lower" || name == "upper" || name == "length" || name == "char_length" ||
       name == "character_length" || name == "octet_length") {
     if (args.size() != 1) return missing();
@@ -531,11 +533,34 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
   } else if (name == "current_time" || name == "localtime") {
     return MakeError(sqlstate::kFeatureNotSupported, "type time is not supported by LumaDB yet",
                      ctx.Position(e.location));
+  } else if (name == "concat_ws") {
+    if (args.empty()) return missing();
+    if (args[0]->type.id == TypeId::kUnknown || args[0]->type.id == TypeId::kNull) {
+      SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(TypeId::kText), false, ctx));
+    }
+    if (!IsString(args[0]->type.id)) return missing();
+    result = Type::Of(TypeId::kText);
+  } else if ((func = FindScalarFunction(name, args.size())) != nullptr) {
+    // Arguments are coerced as PostgreSQL's implicit casts allow: strings to
+    // text, numbers to double precision; integers stay as they are.
+    for (size_t i = 0; i < args.size(); i++) {
+      TypeId want = func->arg_types[std::min(i, func->arg_types.size() - 1)];
+      TypeId have = args[i]->type.id;
+      bool untyped = have == TypeId::kUnknown || have == TypeId::kNull;
+      bool ok = untyped || (want == TypeId::kText && IsString(have)) || (want == TypeId::kFloat8 && IsNumeric(have)) ||
+                (IsInteger(want) && IsInteger(have));
+      if (!ok) return missing();
+      if (have != want && (untyped || !IsInteger(want))) {
+        SQL_ASSIGN_OR_RETURN(args[i], CoerceTo(std::move(args[i]), Type::Of(want), false, ctx));
+      }
+    }
+    result = Type::Of(func->result);
   } else {
     return missing();
   }
   auto b = NewNode(BoundKind::kFunc, result, e.location);
   b->op = name;
+  b->func = func;
   b->args = std::move(args);
   return b;
 }
@@ -953,7 +978,25 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
         SQL_ASSIGN_OR_RETURN(Value v, Eval(*c, row));
         args.push_back(std::move(v));
       }
+      if (e.func != nullptr) {
+        for (const auto& v : args) {
+          if (v.null) return Value::Null(e.type);
+        }
+        return e.func->eval(args, e.type);
+      }
       const std::string& f = e.op;
+      if (f == "concat_ws") {
+        if (args[0].null) return Value::Null(e.type);
+        std::string s;
+        bool first = true;
+        for (size_t i = 1; i < args.size(); i++) {
+          if (args[i].null) continue;
+          if (!first) s += args[0].s;
+          first = false;
+          AppendText(args[i], &s);
+        }
+        return Value::String(e.type, std::move(s));
+      }
       if (f == "concat") {
         std::string s;
         for (const auto& v : args) {

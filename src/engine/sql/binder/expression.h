@@ -20,8 +20,11 @@ enum class BoundKind : uint8_t {
   kLike, kCoalesce, kNullIf, kMinMax, kConcat, kFunc,
 };
 
+struct ScalarFunction;
+
 struct BoundExpr {
   BoundKind kind = BoundKind::kConst;
+  const ScalarFunction* func = nullptr;  // kFunc: a function of binder/functions.h
   int param = 0;    // kConst standing for parameter $param (while describing)
   Type type;
   Value value;      // kConst

@@ -1,0 +1,458 @@
+#include "engine/sql/binder/functions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+
+namespace lumadb::engine::sql {
+
+namespace {
+
+constexpr size_t kMaxStringBytes = (1u << 30) - 1;  // PostgreSQL's MaxAllocSize for a text value
+
+// Byte offsets of each character start in s, plus s.size() at the end.
+std::vector<size_t> CharStarts(std::string_view s) {
+  std::vector<size_t> out;
+  out.reserve(s.size() + 1);
+  for (size_t i = 0; i < s.size(); i++) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) out.push_back(i);
+  }
+  out.push_back(s.size());
+  return out;
+}
+
+int64_t CharCount(std::string_view s) {
+  int64_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Characters [from, to) of s (0-based, clamped).
+std::string Chars(std::string_view s, int64_t from, int64_t to) {
+  std::vector<size_t> st = CharStarts(s);
+  int64_t n = static_cast<int64_t>(st.size()) - 1;
+  from = std::clamp<int64_t>(from, 0, n);
+  to = std::clamp<int64_t>(to, from, n);
+  return std::string(s.substr(st[from], st[to] - st[from]));
+}
+
+Value Text(std::string s) { return Value::String(Type::Of(TypeId::kText), std::move(s)); }
+Value Int4(int64_t v) { return Value::Int(TypeId::kInt4, v); }
+Value Float8(double v) { return Value::Float(TypeId::kFloat8, v); }
+
+SqlError TooLarge() { return MakeError("54000", "requested length too large"); }
+
+// --- string functions ---
+
+SqlResult<Value> Substr(const std::vector<Value>& a, const Type&) {
+  int64_t start = a[1].i;
+  if (a.size() == 2) return Text(Chars(a[0].s, std::max<int64_t>(start, 1) - 1, INT64_MAX));
+  int64_t count = a[2].i;
+  if (count < 0) return MakeError("22011", "negative substring length not allowed");
+  int64_t end = start + count;  // exclusive, 1-based
+  if (end <= 1) return Text("");
+  return Text(Chars(a[0].s, std::max<int64_t>(start, 1) - 1, end - 1));
+}
+
+SqlResult<Value> Position(const std::vector<Value>& a, const Type&) {
+  const std::string& s = a[0].s;
+  size_t at = s.find(a[1].s);
+  if (at == std::string::npos) return Int4(0);
+  return Int4(CharCount(std::string_view(s).substr(0, at)) + 1);
+}
+
+// btrim/ltrim/rtrim: removes characters in the set (default a space).
+SqlResult<Value> Trim(const std::vector<Value>& a, bool left, bool right) {
+  std::string_view s = a[0].s;
+  std::string set = a.size() > 1 ? a[1].s : " ";
+  std::vector<size_t> cs = CharStarts(set);
+  auto in_set = [&](std::string_view ch) {
+    for (size_t i = 0; i + 1 < cs.size(); i++) {
+      if (std::string_view(set).substr(cs[i], cs[i + 1] - cs[i]) == ch) return true;
+    }
+    return false;
+  };
+  std::vector<size_t> st = CharStarts(s);
+  size_t from = 0, to = st.size() - 1;
+  while (left && from < to && in_set(s.substr(st[from], st[from + 1] - st[from]))) from++;
+  while (right && to > from && in_set(s.substr(st[to - 1], st[to] - st[to - 1]))) to--;
+  return Text(std::string(s.substr(st[from], st[to] - st[from])));
+}
+SqlResult<Value> Btrim(const std::vector<Value>& a, const Type&) { return Trim(a, true, true); }
+SqlResult<Value> Ltrim(const std::vector<Value>& a, const Type&) { return Trim(a, true, false); }
+SqlResult<Value> Rtrim(const std::vector<Value>& a, const Type&) { return Trim(a, false, true); }
+
+SqlResult<Value> Replace(const std::vector<Value>& a, const Type&) {
+  const std::string& s = a[0].s;
+  const std::string& from = a[1].s;
+  if (from.empty()) return Text(s);
+  std::string out;
+  size_t pos = 0;
+  for (;;) {
+    size_t at = s.find(from, pos);
+    if (at == std::string::npos) break;
+    out.append(s, pos, at - pos);
+    out += a[2].s;
+    if (out.size() > kMaxStringBytes) return TooLarge();
+    pos = at + from.size();
+  }
+  out.append(s, pos, std::string::npos);
+  return Text(std::move(out));
+}
+
+SqlResult<Value> SplitPart(const std::vector<Value>& a, const Type&) {
+  const std::string& s = a[0].s;
+  const std::string& d = a[1].s;
+  int64_t n = a[2].i;
+  if (n == 0) return MakeError("22023", "field position must not be zero");
+  if (s.empty()) return Text("");
+  if (d.empty()) return Text(n == 1 || n == -1 ? s : "");
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  for (;;) {
+    size_t at = s.find(d, pos);
+    if (at == std::string::npos) {
+      parts.push_back(s.substr(pos));
+      break;
+    }
+    parts.push_back(s.substr(pos, at - pos));
+    pos = at + d.size();
+  }
+  int64_t k = static_cast<int64_t>(parts.size());
+  if (n > 0) return Text(n <= k ? parts[n - 1] : "");
+  return Text(-n <= k ? parts[k + n] : "");
+}
+
+SqlResult<Value> Left(const std::vector<Value>& a, const Type&) {
+  int64_t n = a[1].i, len = CharCount(a[0].s);
+  return Text(Chars(a[0].s, 0, n >= 0 ? n : len + n));
+}
+
+SqlResult<Value> Right(const std::vector<Value>& a, const Type&) {
+  int64_t n = a[1].i, len = CharCount(a[0].s);
+  return Text(Chars(a[0].s, n >= 0 ? len - n : -n, len));
+}
+
+SqlResult<Value> Pad(const std::vector<Value>& a, bool left) {
+  int64_t len = a[1].i;
+  if (len <= 0) return Text("");
+  std::string fill = a.size() > 2 ? a[2].s : " ";
+  int64_t have = CharCount(a[0].s);
+  if (have >= len || fill.empty()) return Text(Chars(a[0].s, 0, len));
+  std::vector<size_t> fs = CharStarts(fill);
+  int64_t fill_chars = static_cast<int64_t>(fs.size()) - 1;
+  std::string pad;
+  for (int64_t i = 0; i < len - have; i++) {
+    size_t k = static_cast<size_t>(i % fill_chars);
+    pad.append(fill, fs[k], fs[k + 1] - fs[k]);
+    if (pad.size() > kMaxStringBytes) return TooLarge();
+  }
+  return Text(left ? pad + a[0].s : a[0].s + pad);
+}
+SqlResult<Value> Lpad(const std::vector<Value>& a, const Type&) { return Pad(a, true); }
+SqlResult<Value> Rpad(const std::vector<Value>& a, const Type&) { return Pad(a, false); }
+
+SqlResult<Value> Repeat(const std::vector<Value>& a, const Type&) {
+  int64_t n = a[1].i;
+  if (n <= 0 || a[0].s.empty()) return Text("");
+  if (static_cast<uint64_t>(n) * a[0].s.size() > kMaxStringBytes) return TooLarge();
+  std::string out;
+  out.reserve(static_cast<size_t>(n) * a[0].s.size());
+  for (int64_t i = 0; i < n; i++) out += a[0].s;
+  return Text(std::move(out));
+}
+
+SqlResult<Value> Reverse(const std::vector<Value>& a, const Type&) {
+  std::string_view s = a[0].s;
+  std::vector<size_t> st = CharStarts(s);
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = st.size() - 1; i > 0; i--) out.append(s.substr(st[i - 1], st[i] - st[i - 1]));
+  return Text(std::move(out));
+}
+
+SqlResult<Value> Initcap(const std::vector<Value>& a, const Type&) {
+  std::string s = a[0].s;
+  bool word = false;
+  for (auto& ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      word = true;  // non-ASCII letters are left as they are, but continue a word
+      continue;
+    }
+    ch = static_cast<char>(word ? std::tolower(c) : std::toupper(c));
+    word = std::isalnum(c) != 0;
+  }
+  return Text(std::move(s));
+}
+
+SqlResult<Value> StartsWith(const std::vector<Value>& a, const Type&) {
+  return Value::Bool(a[0].s.compare(0, a[1].s.size(), a[1].s) == 0);
+}
+
+SqlResult<Value> Ascii(const std::vector<Value>& a, const Type&) {
+  const std::string& s = a[0].s;
+  if (s.empty()) return Int4(0);
+  unsigned char c = static_cast<unsigned char>(s[0]);
+  if (c < 0x80) return Int4(c);
+  int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  int64_t cp = c & (0xFF >> (len + 1));
+  for (int i = 1; i < len && i < static_cast<int>(s.size()); i++) cp = (cp << 6) | (s[i] & 0x3F);
+  return Int4(cp);
+}
+
+SqlResult<Value> Chr(const std::vector<Value>& a, const Type&) {
+  int64_t cp = a[0].i;
+  if (cp == 0) return MakeError("54000", "null character not permitted");
+  if (cp < 0 || cp > 0x10FFFF) {
+    return MakeError("54000", "requested character too large for encoding: " + std::to_string(cp));
+  }
+  if (cp >= 0xD800 && cp <= 0xDFFF) {
+    return MakeError("54000", "requested character not valid for encoding: " + std::to_string(cp));
+  }
+  std::string out;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+  return Text(std::move(out));
+}
+
+SqlResult<Value> ToHex(const std::vector<Value>& a, const Type&) {
+  uint64_t v = a[0].type.id == TypeId::kInt8 ? static_cast<uint64_t>(a[0].i)
+                                             : static_cast<uint32_t>(static_cast<int32_t>(a[0].i));
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[v & 15]);
+    v >>= 4;
+  } while (v != 0);
+  return Text(std::move(out));
+}
+
+SqlResult<Value> Md5(const std::vector<Value>& a, const Type&) { return Text(Md5Hex(a[0].s)); }
+
+// --- math functions (double precision) ---
+
+SqlResult<Value> Checked(double r) {
+  if (std::isinf(r)) return MakeError(sqlstate::kNumericOutOfRange, "value out of range: overflow");
+  return Float8(r);
+}
+
+SqlResult<Value> Ceil(const std::vector<Value>& a, const Type&) { return Float8(std::ceil(a[0].f)); }
+SqlResult<Value> Floor(const std::vector<Value>& a, const Type&) { return Float8(std::floor(a[0].f)); }
+
+// round(x) is PostgreSQL's dround (rint: halves to even); round(x, n) stands
+// in for numeric's round (halves away from zero) until numeric exists.
+SqlResult<Value> Round(const std::vector<Value>& a, const Type&) {
+  if (a.size() == 1) return Float8(std::rint(a[0].f));
+  double scale = std::pow(10.0, static_cast<double>(a[1].i));
+  double r = std::round(a[0].f * scale) / scale;
+  return Float8(std::isfinite(r) ? r : a[0].f);
+}
+
+SqlResult<Value> Trunc(const std::vector<Value>& a, const Type&) {
+  if (a.size() == 1) return Float8(std::trunc(a[0].f));
+  double scale = std::pow(10.0, static_cast<double>(a[1].i));
+  double r = std::trunc(a[0].f * scale) / scale;
+  return Float8(std::isfinite(r) ? r : a[0].f);
+}
+
+SqlResult<Value> Sqrt(const std::vector<Value>& a, const Type&) {
+  if (a[0].f < 0) return MakeError("2201F", "cannot take square root of a negative number");
+  return Float8(std::sqrt(a[0].f));
+}
+
+SqlResult<Value> Cbrt(const std::vector<Value>& a, const Type&) { return Float8(std::cbrt(a[0].f)); }
+
+SqlResult<Value> Exp(const std::vector<Value>& a, const Type&) {
+  double r = std::exp(a[0].f);
+  if (r == 0 && !std::isinf(a[0].f)) return MakeError(sqlstate::kNumericOutOfRange, "value out of range: underflow");
+  return Checked(r);
+}
+
+SqlResult<Value> Log(const std::vector<Value>& a, double (*fn)(double)) {
+  if (a[0].f == 0) return MakeError("2201E", "cannot take logarithm of zero");
+  if (a[0].f < 0) return MakeError("2201E", "cannot take logarithm of a negative number");
+  return Float8(fn(a[0].f));
+}
+SqlResult<Value> Ln(const std::vector<Value>& a, const Type&) { return Log(a, [](double x) { return std::log(x); }); }
+SqlResult<Value> Log10(const std::vector<Value>& a, const Type&) {
+  return Log(a, [](double x) { return std::log10(x); });
+}
+
+SqlResult<Value> Power(const std::vector<Value>& a, const Type&) {
+  double x = a[0].f, y = a[1].f;
+  if (x == 0 && y < 0) return MakeError("2201F", "zero raised to a negative power is undefined");
+  if (x < 0 && std::floor(y) != y) {
+    return MakeError("2201F", "a negative number raised to a non-integer power yields a complex result");
+  }
+  return Checked(std::pow(x, y));
+}
+
+SqlResult<Value> Sign(const std::vector<Value>& a, const Type&) {
+  return Float8(a[0].f > 0 ? 1.0 : a[0].f < 0 ? -1.0 : 0.0);
+}
+
+SqlResult<Value> Pi(const std::vector<Value>&, const Type&) { return Float8(M_PI); }
+SqlResult<Value> Degrees(const std::vector<Value>& a, const Type&) { return Float8(a[0].f * (180.0 / M_PI)); }
+SqlResult<Value> Radians(const std::vector<Value>& a, const Type&) { return Float8(a[0].f * (M_PI / 180.0)); }
+
+SqlResult<Value> Random(const std::vector<Value>&, const Type&) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return Float8(std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+}
+
+using T = TypeId;
+
+const std::vector<ScalarFunction>& Functions() {
+  static const std::vector<ScalarFunction> kFunctions = {
+      {"substr", 2, 3, {T::kText, T::kInt4}, T::kText, Substr},
+      {"substring", 2, 3, {T::kText, T::kInt4}, T::kText, Substr},
+      {"position", 2, 2, {T::kText}, T::kInt4, Position},
+      {"strpos", 2, 2, {T::kText}, T::kInt4, Position},
+      {"btrim", 1, 2, {T::kText}, T::kText, Btrim},
+      {"ltrim", 1, 2, {T::kText}, T::kText, Ltrim},
+      {"rtrim", 1, 2, {T::kText}, T::kText, Rtrim},
+      {"replace", 3, 3, {T::kText}, T::kText, Replace},
+      {"split_part", 3, 3, {T::kText, T::kText, T::kInt4}, T::kText, SplitPart},
+      {"left", 2, 2, {T::kText, T::kInt4}, T::kText, Left},
+      {"right", 2, 2, {T::kText, T::kInt4}, T::kText, Right},
+      {"lpad", 2, 3, {T::kText, T::kInt4, T::kText}, T::kText, Lpad},
+      {"rpad", 2, 3, {T::kText, T::kInt4, T::kText}, T::kText, Rpad},
+      {"repeat", 2, 2, {T::kText, T::kInt4}, T::kText, Repeat},
+      {"reverse", 1, 1, {T::kText}, T::kText, Reverse},
+      {"initcap", 1, 1, {T::kText}, T::kText, Initcap},
+      {"starts_with", 2, 2, {T::kText}, T::kBool, StartsWith},
+      {"ascii", 1, 1, {T::kText}, T::kInt4, Ascii},
+      {"chr", 1, 1, {T::kInt4}, T::kText, Chr},
+      {"to_hex", 1, 1, {T::kInt8}, T::kText, ToHex},
+      {"md5", 1, 1, {T::kText}, T::kText, Md5},
+      {"ceil", 1, 1, {T::kFloat8}, T::kFloat8, Ceil},
+      {"ceiling", 1, 1, {T::kFloat8}, T::kFloat8, Ceil},
+      {"floor", 1, 1, {T::kFloat8}, T::kFloat8, Floor},
+      {"round", 1, 2, {T::kFloat8, T::kInt4}, T::kFloat8, Round},
+      {"trunc", 1, 2, {T::kFloat8, T::kInt4}, T::kFloat8, Trunc},
+      {"sqrt", 1, 1, {T::kFloat8}, T::kFloat8, Sqrt},
+      {"cbrt", 1, 1, {T::kFloat8}, T::kFloat8, Cbrt},
+      {"exp", 1, 1, {T::kFloat8}, T::kFloat8, Exp},
+      {"ln", 1, 1, {T::kFloat8}, T::kFloat8, Ln},
+      {"log", 1, 1, {T::kFloat8}, T::kFloat8, Log10},
+      {"log10", 1, 1, {T::kFloat8}, T::kFloat8, Log10},
+      {"power", 2, 2, {T::kFloat8}, T::kFloat8, Power},
+      {"pow", 2, 2, {T::kFloat8}, T::kFloat8, Power},
+      {"sign", 1, 1, {T::kFloat8}, T::kFloat8, Sign},
+      {"pi", 0, 0, {}, T::kFloat8, Pi},
+      {"degrees", 1, 1, {T::kFloat8}, T::kFloat8, Degrees},
+      {"radians", 1, 1, {T::kFloat8}, T::kFloat8, Radians},
+      {"random", 0, 0, {}, T::kFloat8, Random},
+  };
+  return kFunctions;
+}
+
+// --- MD5 (RFC 1321) ---
+
+struct Md5State {
+  uint32_t a = 0x67452301, b = 0xefcdab89, c = 0x98badcfe, d = 0x10325476;
+
+  void Block(const uint8_t* p) {
+    static const uint32_t k[64] = {
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+        0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+        0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+        0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+        0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+        0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+        0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+        0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+    static const int r[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                              5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
+                              4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                              6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+    uint32_t w[16];
+    for (int i = 0; i < 16; i++) {
+      w[i] = static_cast<uint32_t>(p[i * 4]) | static_cast<uint32_t>(p[i * 4 + 1]) << 8 |
+             static_cast<uint32_t>(p[i * 4 + 2]) << 16 | static_cast<uint32_t>(p[i * 4 + 3]) << 24;
+    }
+    uint32_t A = a, B = b, C = c, D = d;
+    for (int i = 0; i < 64; i++) {
+      uint32_t f;
+      int g;
+      if (i < 16) {
+        f = (B & C) | (~B & D);
+        g = i;
+      } else if (i < 32) {
+        f = (D & B) | (~D & C);
+        g = (5 * i + 1) % 16;
+      } else if (i < 48) {
+        f = B ^ C ^ D;
+        g = (3 * i + 5) % 16;
+      } else {
+        f = C ^ (B | ~D);
+        g = (7 * i) % 16;
+      }
+      uint32_t t = D;
+      D = C;
+      C = B;
+      uint32_t x = A + f + k[i] + w[g];
+      B = B + ((x << r[i]) | (x >> (32 - r[i])));
+      A = t;
+    }
+    a += A;
+    b += B;
+    c += C;
+    d += D;
+  }
+};
+
+}  // namespace
+
+std::string Md5Hex(std::string_view data) {
+  Md5State st;
+  size_t n = data.size();
+  size_t full = n / 64 * 64;
+  for (size_t i = 0; i < full; i += 64) st.Block(reinterpret_cast<const uint8_t*>(data.data()) + i);
+  uint8_t tail[128] = {0};
+  size_t rest = n - full;
+  std::memcpy(tail, data.data() + full, rest);
+  tail[rest] = 0x80;
+  size_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
+  uint64_t bits = static_cast<uint64_t>(n) * 8;
+  for (int i = 0; i < 8; i++) tail[tail_len - 8 + i] = static_cast<uint8_t>(bits >> (8 * i));
+  for (size_t i = 0; i < tail_len; i += 64) st.Block(tail + i);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (uint32_t v : {st.a, st.b, st.c, st.d}) {
+    for (int i = 0; i < 4; i++) {
+      uint8_t byte = static_cast<uint8_t>(v >> (8 * i));
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 15]);
+    }
+  }
+  return out;
+}
+
+const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs) {
+  for (const auto& f : Functions()) {
+    if (name == f.name && static_cast<int>(nargs) >= f.min_args && static_cast<int>(nargs) <= f.max_args) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace lumadb::engine::sql

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "engine/sql/common/error.h"
+#include "engine/sql/types/types.h"
+
+// PostgreSQL's everyday scalar functions (string and math), as a table the
+// binder resolves names against: each entry says the types its arguments
+// are coerced to and its result type, and evaluates over values. Semantics,
+// messages and SQLSTATEs follow PostgreSQL 15 (varlena.c, oracle_compat.c,
+// float.c). Strings are UTF-8 and counted in characters.
+namespace lumadb::engine::sql {
+
+using ScalarEval = SqlResult<Value> (*)(const std::vector<Value>& args, const Type& result);
+
+struct ScalarFunction {
+  const char* name;
+  int min_args;
+  int max_args;
+  // The type each argument is coerced to; arguments past the list take the
+  // last one. kText accepts every string type, kFloat8 every number.
+  std::vector<TypeId> arg_types;
+  TypeId result;
+  ScalarEval eval;  // called only when no argument is NULL (the functions are strict)
+};
+
+// The function `name` (lower case, without pg_catalog.) taking `nargs`
+// arguments, or nullptr.
+const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs);
+
+// Lower-case hex MD5 of `data` (RFC 1321), as md5() returns it.
+std::string Md5Hex(std::string_view data);
+
+}  // namespace lumadb::engine::sql
