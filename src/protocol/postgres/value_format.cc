@@ -1,6 +1,9 @@
 #include "protocol/postgres/value_format.h"
 
+#include <cstdio>
 #include <cstring>
+
+#include "engine/sql/types/numeric.h"
 
 namespace lumadb::protocol::postgres {
 
@@ -26,6 +29,7 @@ std::optional<Type> TypeForOid(uint32_t oid) {
     case 1082: return Type::Of(TypeId::kDate);
     case 1114: return Type::Of(TypeId::kTimestamp);
     case 1184: return Type::Of(TypeId::kTimestampTz);
+    case 1700: return Type::Of(TypeId::kNumeric);
     default: return std::nullopt;
   }
 }
@@ -40,6 +44,73 @@ uint64_t ReadBigEndian(std::string_view s) {
 
 void AppendBigEndian(uint64_t v, int bytes, std::string* out) {
   for (int i = bytes - 1; i >= 0; i--) out->push_back(static_cast<char>((v >> (i * 8)) & 0xFF));
+}
+
+// numeric's binary form (numeric_send): ndigits, weight, sign, dscale as
+// int16, then base-10000 digits.
+void AppendNumericBinary(const std::string& text, std::string* out) {
+  auto parsed = engine::sql::numeric::Parse(text);
+  engine::sql::numeric::Decimal d = parsed.ok() ? parsed.value() : engine::sql::numeric::Decimal{};
+  std::string digits = engine::sql::numeric::ToString(engine::sql::numeric::Abs(d));
+  size_t dot = digits.find('.');
+  std::string ip = digits.substr(0, dot), fp = dot == std::string::npos ? "" : digits.substr(dot + 1);
+  if (ip == "0") ip.clear();
+  ip.insert(0, (4 - ip.size() % 4) % 4, '0');
+  fp.append((4 - fp.size() % 4) % 4, '0');
+  std::vector<int> groups;
+  for (size_t i = 0; i < ip.size(); i += 4) groups.push_back(std::stoi(ip.substr(i, 4)));
+  int weight = static_cast<int>(groups.size()) - 1;
+  for (size_t i = 0; i < fp.size(); i += 4) groups.push_back(std::stoi(fp.substr(i, 4)));
+  size_t first = 0;
+  while (first < groups.size() && groups[first] == 0) {
+    first++;
+    weight--;
+  }
+  size_t last = groups.size();
+  while (last > first && groups[last - 1] == 0) last--;
+  if (first == last) weight = 0;
+  AppendBigEndian(last - first, 2, out);
+  AppendBigEndian(static_cast<uint16_t>(static_cast<int16_t>(weight)), 2, out);
+  AppendBigEndian(d.coef < 0 ? 0x4000 : 0, 2, out);
+  AppendBigEndian(static_cast<uint64_t>(d.scale), 2, out);
+  for (size_t i = first; i < last; i++) AppendBigEndian(static_cast<uint64_t>(groups[i]), 2, out);
+}
+
+engine::sql::SqlResult<Value> DecodeNumericBinary(std::string_view d, const Type& type, size_t index) {
+  auto bad = [&] {
+    return MakeError("22P03", "incorrect binary data format in bind parameter " + std::to_string(index + 1));
+  };
+  if (d.size() < 8) return bad();
+  int ndigits = static_cast<int16_t>(ReadBigEndian(d.substr(0, 2)));
+  int weight = static_cast<int16_t>(ReadBigEndian(d.substr(2, 2)));
+  uint16_t sign = static_cast<uint16_t>(ReadBigEndian(d.substr(4, 2)));
+  int dscale = static_cast<int16_t>(ReadBigEndian(d.substr(6, 2)));
+  if (ndigits < 0 || d.size() != 8 + 2 * static_cast<size_t>(ndigits) || dscale < 0) return bad();
+  if (sign != 0 && sign != 0x4000) {
+    return MakeError("0A000", "numeric NaN and infinity are not supported by LumaDB yet");
+  }
+  // sum of digit[i] * 10000^(weight - i), written out in decimal.
+  std::string ip, fp;
+  for (int pos = std::max(weight, 0); pos >= 0; pos--) {
+    int i = weight - pos;
+    int g = i >= 0 && i < ndigits ? static_cast<int>(ReadBigEndian(d.substr(8 + 2 * i, 2))) : 0;
+    if (g > 9999) return bad();
+    char buf[8];
+    std::snprintf(buf, sizeof(buf), "%04d", g);
+    ip += buf;
+  }
+  for (int pos = -1; pos >= weight - ndigits + 1; pos--) {
+    int i = weight - pos;
+    int g = i >= 0 && i < ndigits ? static_cast<int>(ReadBigEndian(d.substr(8 + 2 * i, 2))) : 0;
+    if (g > 9999) return bad();
+    char buf[8];
+    std::snprintf(buf, sizeof(buf), "%04d", g);
+    fp += buf;
+  }
+  std::string text = (sign == 0x4000 ? "-" : "") + ip + (fp.empty() ? "" : "." + fp);
+  SQL_ASSIGN_OR_RETURN(engine::sql::numeric::Decimal v, engine::sql::numeric::Parse(text));
+  SQL_ASSIGN_OR_RETURN(v, engine::sql::numeric::Round(v, dscale));
+  return engine::sql::NumericValue(v, type);
 }
 
 }  // namespace
@@ -85,6 +156,8 @@ engine::sql::SqlResult<Value> DecodeParam(std::optional<std::string_view> data, 
       memcpy(&f, &bits, sizeof(f));
       return Value::Float(type.id, f);
     }
+    case TypeId::kNumeric:
+      return DecodeNumericBinary(d, type, index);
     default:
       // Strings: the binary form is the text.
       return engine::sql::CastValue(Value::String(Type::Of(TypeId::kText), std::string(d)), type, false);
@@ -117,6 +190,7 @@ void AppendValue(const Value& v, int16_t format, std::string* out) {
       AppendBigEndian(bits, 8, out);
       return;
     }
+    case TypeId::kNumeric: AppendNumericBinary(v.s, out); return;
     default:
       if (engine::sql::PhysicalOf(v.type.id) == Physical::kString) {
         out->append(v.s);

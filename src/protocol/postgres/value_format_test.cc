@@ -32,6 +32,20 @@ TEST(PgValueFormat, BinaryIsBigEndianAndRoundTrips) {
   EXPECT_EQ(f->f, 0.25);
 }
 
+TEST(PgValueFormat, NumericBinaryIsBase10000Digits) {
+  Value v = Value::String(Type::Of(TypeId::kNumeric), "12345.678");
+  // ndigits 3, weight 1, sign +, dscale 3, digits 1 2345 6780.
+  EXPECT_EQ(Binary(v), std::string("\0\3\0\1\0\0\0\3\0\1\x09\x29\x1a\x7c", 14));
+  EXPECT_EQ(Binary(Value::String(Type::Of(TypeId::kNumeric), "-0.0005")),
+            std::string("\0\1\xff\xff\x40\0\0\4\0\5", 10));
+  EXPECT_EQ(Binary(Value::String(Type::Of(TypeId::kNumeric), "0.00")), std::string("\0\0\0\0\0\0\0\2", 8));
+  for (const char* text : {"12345.678", "-0.0005", "0.00", "100000000", "-7", "0.1", "123456789012.0000001"}) {
+    auto back = DecodeParam(Binary(Value::String(Type::Of(TypeId::kNumeric), text)), 1, Type::Of(TypeId::kNumeric), 0);
+    ASSERT_TRUE(back.ok()) << text;
+    EXPECT_EQ(back->s, text);
+  }
+}
+
 TEST(PgValueFormat, ParamsDecodeWithPostgresErrors) {
   auto null = DecodeParam(std::nullopt, 0, Type::Of(TypeId::kInt4), 0);
   ASSERT_TRUE(null.ok());
@@ -55,7 +69,7 @@ TEST(PgValueFormat, ParseOidsMapToTypes) {
   EXPECT_EQ(TypeForOid(0)->id, TypeId::kUnknown);
   EXPECT_EQ(TypeForOid(23)->id, TypeId::kInt4);
   EXPECT_EQ(TypeForOid(1043)->id, TypeId::kVarchar);
-  EXPECT_FALSE(TypeForOid(1700).has_value());  // numeric: not yet
+  EXPECT_EQ(TypeForOid(1700)->id, TypeId::kNumeric);
 }
 
 }  // namespace

@@ -68,6 +68,28 @@ class Psycopg2Test(unittest.TestCase):
         self.assertEqual([d.name for d in cur.description], ["s"])
         self.assertEqual(cur.description[0].type_code, 25)  # text
 
+    def test_decimal_parameters_and_numeric_results(self):
+        from decimal import Decimal
+        self.table("CREATE TABLE pp_money (id int PRIMARY KEY, price numeric(10,2), rate numeric)")
+        c = self.connect()
+        cur = c.cursor()
+        rows = [(1, Decimal("9.99"), Decimal("0.0725")), (2, Decimal("-1234567.50"), Decimal("1E+3")),
+                (3, None, Decimal("123456789012345678.123456789"))]
+        cur.executemany("INSERT INTO pp_money VALUES (%s, %s, %s)", rows)
+        c.commit()
+        cur.execute("SELECT id, price, rate FROM pp_money ORDER BY id")
+        got = cur.fetchall()
+        self.assertEqual(got, [(1, Decimal("9.99"), Decimal("0.0725")), (2, Decimal("-1234567.50"), Decimal("1000")),
+                               (3, None, Decimal("123456789012345678.123456789"))])
+        self.assertIsInstance(got[0][1], Decimal)
+        self.assertEqual(cur.description[1].type_code, 1700)
+        cur.execute("SELECT sum(price), avg(price), %s * 2 FROM pp_money", (Decimal("0.10"),))
+        self.assertEqual(cur.fetchone(), (Decimal("-1234557.51"), Decimal("-617278.7550000000"), Decimal("0.20")))
+        with self.assertRaises(psycopg2.errors.NumericValueOutOfRange) as ctx:
+            cur.execute("INSERT INTO pp_money VALUES (4, %s, 0)", (Decimal("123456789.991"),))
+        self.assertEqual(ctx.exception.diag.message_primary, "numeric field overflow")
+        c.rollback()
+
     def test_transactions_commit_and_roll_back(self):
         self.table("CREATE TABLE pp_tx (id int PRIMARY KEY, v int)")
         c = self.connect()

@@ -6,6 +6,7 @@
 
 #include "engine/sql/binder/functions.h"
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql {
 
@@ -36,8 +37,9 @@ int NumericRank(TypeId id) {
     case TypeId::kInt2: return 1;
     case TypeId::kInt4: return 2;
     case TypeId::kInt8: return 3;
-    case TypeId::kFloat4: return 4;
-    case TypeId::kFloat8: return 5;
+    case TypeId::kNumeric: return 4;  // integers < numeric < floats, as PostgreSQL's implicit casts go
+    case TypeId::kFloat4: return 5;
+    case TypeId::kFloat8: return 6;
     default: return 0;
   }
 }
@@ -128,8 +130,22 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
     return Type::Of(name == "timestamp" ? TypeId::kTimestamp : TypeId::kTimestampTz, p);
   }
   if (name == "numeric" || name == "decimal") {
-    return MakeError(sqlstate::kFeatureNotSupported, "type numeric is not supported by LumaDB yet",
-                     ctx.Position(t.location));
+    if (t.mods.empty()) return Type::Of(TypeId::kNumeric);
+    int p = t.mods[0], sc = t.mods.size() > 1 ? t.mods[1] : 0;
+    if (t.mods.size() > 2) {
+      return MakeError(sqlstate::kSyntaxError, "invalid NUMERIC type modifier", ctx.Position(t.location));
+    }
+    if (p < 1 || p > 1000) {
+      return MakeError(sqlstate::kInvalidParameterValue,
+                       "NUMERIC precision " + std::to_string(p) + " must be between 1 and 1000",
+                       ctx.Position(t.location));
+    }
+    if (sc < -1000 || sc > 1000) {
+      return MakeError(sqlstate::kInvalidParameterValue,
+                       "NUMERIC scale " + std::to_string(sc) + " must be between -1000 and 1000",
+                       ctx.Position(t.location));
+    }
+    return Type::Of(TypeId::kNumeric, numeric::MakeTypmod(p, sc));
   }
   return MakeError(sqlstate::kUndefinedObject, "type \"" + name + "\" does not exist", ctx.Position(t.location));
 }
@@ -305,9 +321,10 @@ SqlResult<BoundPtr> BindAggregate(const ast::Expr& e, BindContext& ctx) {
   } else if (call.name == "sum") {
     if (at == TypeId::kInt2 || at == TypeId::kInt4) {
       call.type = Type::Of(TypeId::kInt8);
-    } else if (at == TypeId::kInt8 || IsFloat(at)) {
-      // PostgreSQL's sum(bigint) is numeric; LumaDB keeps bigint until numeric exists.
-      call.type = Type::Of(at == TypeId::kFloat4 ? TypeId::kFloat4 : at);
+    } else if (at == TypeId::kInt8 || at == TypeId::kNumeric) {
+      call.type = Type::Of(TypeId::kNumeric);
+    } else if (IsFloat(at)) {
+      call.type = Type::Of(at);
     } else {
       return MakeError(sqlstate::kUndefinedFunction, "function sum(" + TypeName(call.arg->type) + ") does not exist",
                        ctx.Position(e.location));
@@ -317,7 +334,7 @@ SqlResult<BoundPtr> BindAggregate(const ast::Expr& e, BindContext& ctx) {
       return MakeError(sqlstate::kUndefinedFunction, "function avg(" + TypeName(call.arg->type) + ") does not exist",
                        ctx.Position(e.location));
     }
-    call.type = Type::Of(TypeId::kFloat8);
+    call.type = Type::Of(IsFloat(at) ? TypeId::kFloat8 : TypeId::kNumeric);
   } else if (call.name == "bool_and" || call.name == "bool_or") {
     if (at != TypeId::kBool) {
       return MakeError(sqlstate::kUndefinedFunction,
@@ -484,7 +501,7 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(TypeId::kFloat8), false, ctx));
     }
     if (!IsNumeric(args[0]->type.id)) return missing();
-    result = args[0]->type;
+    result = args[0]->type.id == TypeId::kNumeric ? Type::Of(TypeId::kNumeric) : args[0]->type;
   } else if (name == "mod") {
     if (args.size() != 2) return missing();
     SQL_RETURN_IF_ERROR(UnifyOperands(&args[0], &args[1], ctx));
@@ -540,14 +557,17 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     }
     if (!IsString(args[0]->type.id)) return missing();
     result = Type::Of(TypeId::kText);
-  } else if ((func = FindScalarFunction(name, args.size())) != nullptr) {
+  } else if ((func = !args.empty() && args[0]->type.id == TypeId::kNumeric ? FindNumericFunction(name, args.size())
+                                                                           : nullptr) != nullptr ||
+             (func = FindScalarFunction(name, args.size())) != nullptr) {
     // Arguments are coerced as PostgreSQL's implicit casts allow: strings to
     // text, numbers to double precision; integers stay as they are.
     for (size_t i = 0; i < args.size(); i++) {
       TypeId want = func->arg_types[std::min(i, func->arg_types.size() - 1)];
       TypeId have = args[i]->type.id;
       bool untyped = have == TypeId::kUnknown || have == TypeId::kNull;
-      bool ok = untyped || (want == TypeId::kText && IsString(have)) || (want == TypeId::kFloat8 && IsNumeric(have)) ||
+      bool ok = untyped || (want == TypeId::kText && IsString(have)) ||
+                ((want == TypeId::kFloat8 || want == TypeId::kNumeric) && IsNumeric(have)) ||
                 (IsInteger(want) && IsInteger(have));
       if (!ok) return missing();
       if (have != want && (untyped || !IsInteger(want))) {
@@ -801,7 +821,28 @@ bool LikeMatch(std::string_view s, std::string_view p, bool fold) {
   return pi == p.size();
 }
 
-double AsDouble(const Value& v) { return PhysicalOf(v.type.id) == Physical::kInt ? static_cast<double>(v.i) : v.f; }
+double AsDouble(const Value& v) {
+  if (v.type.id == TypeId::kNumeric) return std::strtod(v.s.c_str(), nullptr);
+  return PhysicalOf(v.type.id) == Physical::kInt ? static_cast<double>(v.i) : v.f;
+}
+
+SqlResult<Value> NumericArith(const std::string& op, const Value& a, const Value& b) {
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal x, NumericOf(a));
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal y, NumericOf(b));
+  numeric::Decimal r;
+  if (op == "+") {
+    SQL_ASSIGN_OR_RETURN(r, numeric::Add(x, y));
+  } else if (op == "-") {
+    SQL_ASSIGN_OR_RETURN(r, numeric::Sub(x, y));
+  } else if (op == "*") {
+    SQL_ASSIGN_OR_RETURN(r, numeric::Mul(x, y));
+  } else if (op == "/") {
+    SQL_ASSIGN_OR_RETURN(r, numeric::Div(x, y));
+  } else {
+    SQL_ASSIGN_OR_RETURN(r, numeric::Mod(x, y));
+  }
+  return Value::String(Type::Of(TypeId::kNumeric), numeric::ToString(r));
+}
 
 SqlResult<Value> DateArith(const BoundExpr& e, const Value& a, const Value& b) {
   if (e.type.id == TypeId::kInt4) return Value::Int(TypeId::kInt4, a.i - b.i);  // date - date
@@ -817,6 +858,7 @@ SqlResult<Value> DateArith(const BoundExpr& e, const Value& a, const Value& b) {
 SqlResult<Value> Arith(const BoundExpr& e, const Value& a, const Value& b) {
   TypeId t = e.type.id;
   const std::string& op = e.op;
+  if (t == TypeId::kNumeric) return NumericArith(op, a, b);
   if (IsFloat(t)) {
     double x = AsDouble(a), y = AsDouble(b), r;
     if (op == "+") r = x + y;
@@ -868,6 +910,10 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
       if (a.null) return Value::Null(e.type);
       if (IsFloat(e.type.id)) return Value::Float(e.type.id, -a.f);
+      if (e.type.id == TypeId::kNumeric) {
+        SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(a));
+        return Value::String(e.type, numeric::ToString(numeric::Neg(d)));
+      }
       if (!CheckIntRange(e.type.id, -static_cast<__int128>(a.i)).ok()) return Overflow(e.type.id);
       return Value::Int(e.type.id, -a.i);
     }
@@ -1042,6 +1088,10 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       }
       if (f == "abs") {
         if (IsFloat(e.type.id)) return Value::Float(e.type.id, std::fabs(args[0].f));
+        if (e.type.id == TypeId::kNumeric) {
+          SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(args[0]));
+          return Value::String(e.type, numeric::ToString(numeric::Abs(d)));
+        }
         if (!CheckIntRange(e.type.id, -static_cast<__int128>(args[0].i)).ok()) return Overflow(e.type.id);
         return Value::Int(e.type.id, args[0].i < 0 ? -args[0].i : args[0].i);
       }

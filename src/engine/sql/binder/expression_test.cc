@@ -37,7 +37,11 @@ TEST(SqlExpr, Arithmetic) {
   EXPECT_EQ(Text(EvalSql("SELECT 7 / 2")), "3");
   EXPECT_EQ(Text(EvalSql("SELECT -7 / 2")), "-3");
   EXPECT_EQ(Text(EvalSql("SELECT -7 % 3")), "-1");
-  EXPECT_EQ(Text(EvalSql("SELECT 7.0 / 2")), "3.5");
+  // numeric division keeps at least 16 significant digits, as PostgreSQL's.
+  EXPECT_EQ(Text(EvalSql("SELECT 7.0 / 2")), "3.5000000000000000");
+  EXPECT_EQ(Text(EvalSql("SELECT 1.10 + 2")), "3.10");
+  EXPECT_EQ(Text(EvalSql("SELECT 1.5 * 1.5")), "2.25");
+  EXPECT_EQ(Text(EvalSql("SELECT 1.5 * 2::float8")), "3");
   EXPECT_EQ(Text(EvalSql("SELECT a * 2 FROM t")), "14");
   EXPECT_EQ(Text(EvalSql("SELECT '5' + 1")), "6");
   EXPECT_EQ(Text(EvalSql("SELECT 2147483647 + 1")), "ERROR 22003: integer out of range");

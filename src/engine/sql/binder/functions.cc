@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+#include "engine/sql/types/numeric.h"
+
 namespace lumadb::engine::sql {
 
 namespace {
@@ -317,7 +319,47 @@ SqlResult<Value> Random(const std::vector<Value>&, const Type&) {
   return Float8(std::uniform_real_distribution<double>(0.0, 1.0)(rng));
 }
 
+// --- numeric versions ---
+
+Value Num(const numeric::Decimal& d) { return Value::String(Type::Of(TypeId::kNumeric), numeric::ToString(d)); }
+
+SqlResult<Value> NumRound(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(a[0]));
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal r, numeric::Round(d, a.size() > 1 ? static_cast<int>(a[1].i) : 0));
+  return Num(r);
+}
+SqlResult<Value> NumTrunc(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(a[0]));
+  return Num(numeric::Trunc(d, a.size() > 1 ? static_cast<int>(a[1].i) : 0));
+}
+SqlResult<Value> NumCeil(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(a[0]));
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal r, numeric::Ceil(d));
+  return Num(r);
+}
+SqlResult<Value> NumFloor(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(a[0]));
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal r, numeric::Floor(d));
+  return Num(r);
+}
+SqlResult<Value> NumSign(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(a[0]));
+  return Num(numeric::FromInt(d.coef > 0 ? 1 : d.coef < 0 ? -1 : 0));
+}
+
 using T = TypeId;
+
+const std::vector<ScalarFunction>& NumericFunctions() {
+  static const std::vector<ScalarFunction> kFunctions = {
+      {"round", 1, 2, {T::kNumeric, T::kInt4}, T::kNumeric, NumRound},
+      {"trunc", 1, 2, {T::kNumeric, T::kInt4}, T::kNumeric, NumTrunc},
+      {"ceil", 1, 1, {T::kNumeric}, T::kNumeric, NumCeil},
+      {"ceiling", 1, 1, {T::kNumeric}, T::kNumeric, NumCeil},
+      {"floor", 1, 1, {T::kNumeric}, T::kNumeric, NumFloor},
+      {"sign", 1, 1, {T::kNumeric}, T::kNumeric, NumSign},
+  };
+  return kFunctions;
+}
 
 const std::vector<ScalarFunction>& Functions() {
   static const std::vector<ScalarFunction> kFunctions = {
@@ -446,13 +488,20 @@ std::string Md5Hex(std::string_view data) {
   return out;
 }
 
-const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs) {
-  for (const auto& f : Functions()) {
+namespace {
+const ScalarFunction* Find(const std::vector<ScalarFunction>& table, std::string_view name, size_t nargs) {
+  for (const auto& f : table) {
     if (name == f.name && static_cast<int>(nargs) >= f.min_args && static_cast<int>(nargs) <= f.max_args) {
       return &f;
     }
   }
   return nullptr;
+}
+}  // namespace
+
+const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs) { return Find(Functions(), name, nargs); }
+const ScalarFunction* FindNumericFunction(std::string_view name, size_t nargs) {
+  return Find(NumericFunctions(), name, nargs);
 }
 
 }  // namespace lumadb::engine::sql

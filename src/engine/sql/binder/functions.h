@@ -30,6 +30,10 @@ struct ScalarFunction {
 // arguments, or nullptr.
 const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs);
 
+// The numeric versions of round, trunc, ceil, floor and sign (PostgreSQL
+// picks them for a numeric first argument), or nullptr.
+const ScalarFunction* FindNumericFunction(std::string_view name, size_t nargs);
+
 // Lower-case hex MD5 of `data` (RFC 1321), as md5() returns it.
 std::string Md5Hex(std::string_view data);
 

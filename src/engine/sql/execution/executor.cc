@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "engine/sql/storage/row_codec.h"
+#include "engine/sql/types/numeric.h"
 #include "storage/rocks_store.h"
 
 namespace lumadb::engine::sql {
@@ -224,6 +225,7 @@ struct AggState {
   int64_t count = 0;
   __int128 isum = 0;
   double fsum = 0;
+  numeric::Decimal nsum;  // sum/avg of numeric
   Value best;  // min / max
   bool has = false;
   bool b = false;
@@ -248,6 +250,9 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
   if (n == "sum" || n == "avg") {
     if (IsFloat(v.type.id)) {
       s.fsum += v.f;
+    } else if (v.type.id == TypeId::kNumeric) {
+      SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(v));
+      SQL_ASSIGN_OR_RETURN(s.nsum, numeric::Add(s.nsum, d));
     } else {
       s.isum += v.i;
     }
@@ -268,12 +273,20 @@ SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
   const std::string& n = a.name;
   if (n == "count") return Value::Int(TypeId::kInt8, s.count);
   if (s.count == 0) return Value::Null(a.type);
+  // Integer sums as exact decimals (sum(bigint) and avg of integers are numeric).
+  bool numeric_arg = a.arg && a.arg->type.id == TypeId::kNumeric;
+  numeric::Decimal exact = numeric_arg ? s.nsum : numeric::Decimal{s.isum, 0};
   if (n == "sum") {
     if (IsFloat(a.type.id)) return Value::Float(a.type.id, s.fsum);
+    if (a.type.id == TypeId::kNumeric) return Value::String(a.type, numeric::ToString(exact));
     SQL_RETURN_IF_ERROR(CheckIntRange(TypeId::kInt8, s.isum));
     return Value::Int(TypeId::kInt8, static_cast<int64_t>(s.isum));
   }
   if (n == "avg") {
+    if (a.type.id == TypeId::kNumeric) {
+      SQL_ASSIGN_OR_RETURN(numeric::Decimal q, numeric::Div(exact, numeric::FromInt(s.count)));
+      return Value::String(a.type, numeric::ToString(q));
+    }
     bool fl = a.arg && IsFloat(a.arg->type.id);
     double sum = fl ? s.fsum : static_cast<double>(s.isum);
     return Value::Float(TypeId::kFloat8, sum / static_cast<double>(s.count));

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "engine/sql/types/numeric.h"
+
 namespace lumadb::engine::sql {
 namespace {
 
@@ -93,7 +95,13 @@ class Converter {
             return e;
           }
         }
-        // numeric is not there yet: decimal literals are float8.
+        // Decimal literals (and integers too large for bigint) are numeric;
+        // past numeric's 38 digits here they stay double precision.
+        auto d = numeric::Parse(s);
+        if (d.ok()) {
+          e->value = Value::String(Type::Of(TypeId::kNumeric), numeric::ToString(d.value()));
+          return e;
+        }
         e->value = Value::Float(TypeId::kFloat8, strtod(s.c_str(), nullptr));
         e->op = s;  // the literal's text, for casts to text
         return e;

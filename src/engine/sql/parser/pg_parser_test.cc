@@ -59,7 +59,8 @@ TEST(PgParser, ConstantsGetTheirTypes) {
   EXPECT_EQ(items[0].expr->value.type.id, TypeId::kInt4);
   EXPECT_EQ(items[1].expr->value.type.id, TypeId::kInt8);
   EXPECT_EQ(items[1].expr->value.i, 3000000000LL);
-  EXPECT_EQ(items[2].expr->value.type.id, TypeId::kFloat8);
+  EXPECT_EQ(items[2].expr->value.type.id, TypeId::kNumeric);  // decimal literals are numeric
+  EXPECT_EQ(items[2].expr->value.s, "1.5");
   EXPECT_EQ(items[3].expr->value.type.id, TypeId::kUnknown);
   EXPECT_TRUE(items[4].expr->value.null);
   EXPECT_EQ(items[5].expr->value.type.id, TypeId::kBool);

@@ -1,5 +1,6 @@
 #include "engine/sql/storage/row_codec.h"
 
+#include "engine/sql/types/numeric.h"
 #include "storage/key_codec.h"
 
 namespace lumadb::engine::sql {
@@ -22,7 +23,7 @@ bool DecodeValue(std::string_view* in, Value* v) {
   if (!storage::ConsumeU8(in, &id) || !storage::ConsumeVarint(in, &len) || !storage::ConsumeU8(in, &null)) {
     return false;
   }
-  if (id > static_cast<uint8_t>(TypeId::kTimestampTz)) return false;
+  if (id > static_cast<uint8_t>(TypeId::kNumeric)) return false;
   v->type = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(len) - 1));
   v->null = null != 0;
   if (v->null) return true;
@@ -61,12 +62,24 @@ bool DecodeRow(std::string_view in, std::vector<Value>* row) {
   return true;
 }
 
+namespace {
+// Equal numerics (1.5, 1.50) get equal key bytes.
+std::string KeyText(const Value& v) {
+  auto d = numeric::Parse(v.s);
+  return d.ok() ? numeric::CanonicalText(d.value()) : v.s;
+}
+}  // namespace
+
 void AppendIndexValue(const Value& v, std::string* out) {
   if (v.null) {
     storage::AppendU8(out, 2);
     return;
   }
   storage::AppendU8(out, 1);
+  if (v.type.id == TypeId::kNumeric) {
+    storage::AppendEscaped(out, KeyText(v));
+    return;
+  }
   switch (PhysicalOf(v.type.id)) {
     case Physical::kInt: storage::AppendI64(out, v.i); break;
     case Physical::kFloat: storage::AppendDouble(out, v.f == 0 ? 0.0 : v.f); break;  // -0 = 0
@@ -114,6 +127,10 @@ std::string RowKey(const Table& t, const std::vector<Value>& row, uint64_t rowid
   }
   for (int c : t.primary_key) {
     const Value& v = row[c];
+    if (v.type.id == TypeId::kNumeric) {
+      storage::AppendEscaped(&k, KeyText(v));
+      continue;
+    }
     switch (PhysicalOf(v.type.id)) {
       case Physical::kInt: storage::AppendI64(&k, v.i); break;
       case Physical::kFloat: storage::AppendDouble(&k, v.f); break;

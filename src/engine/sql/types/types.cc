@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql {
 
@@ -30,7 +31,7 @@ Physical PhysicalOf(TypeId id) {
 
 bool IsInteger(TypeId id) { return id == TypeId::kInt2 || id == TypeId::kInt4 || id == TypeId::kInt8; }
 bool IsFloat(TypeId id) { return id == TypeId::kFloat4 || id == TypeId::kFloat8; }
-bool IsNumeric(TypeId id) { return IsInteger(id) || IsFloat(id); }
+bool IsNumeric(TypeId id) { return IsInteger(id) || IsFloat(id) || id == TypeId::kNumeric; }
 bool IsDatetime(TypeId id) {
   return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
 }
@@ -54,6 +55,7 @@ uint32_t TypeOid(const Type& t) {
     case TypeId::kDate: return 1082;
     case TypeId::kTimestamp: return 1114;
     case TypeId::kTimestampTz: return 1184;
+    case TypeId::kNumeric: return 1700;
   }
   return 25;
 }
@@ -76,6 +78,7 @@ int16_t TypeLen(const Type& t) {
 int32_t TypeMod(const Type& t) {
   if ((t.id == TypeId::kVarchar || t.id == TypeId::kBpchar) && t.length >= 0) return t.length + 4;
   if ((t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz) && t.length >= 0) return t.length;
+  if (t.id == TypeId::kNumeric) return t.length;
   return -1;
 }
 
@@ -99,6 +102,10 @@ std::string TypeName(const Type& t) {
       std::string p = t.length >= 0 ? "(" + std::to_string(t.length) + ")" : "";
       return "timestamp" + p + (t.id == TypeId::kTimestamp ? " without time zone" : " with time zone");
     }
+    case TypeId::kNumeric:
+      if (t.length < 0) return "numeric";
+      return "numeric(" + std::to_string(numeric::TypmodPrecision(t.length)) + "," +
+             std::to_string(numeric::TypmodScale(t.length)) + ")";
   }
   return "unknown";
 }
@@ -293,6 +300,23 @@ SqlResult<Value> FitString(std::string s, const Type& to, bool explicit_cast) {
 
 }  // namespace
 
+SqlResult<numeric::Decimal> NumericOf(const Value& v) {
+  switch (PhysicalOf(v.type.id)) {
+    case Physical::kInt: return numeric::FromInt(v.i);
+    case Physical::kFloat: return numeric::FromDouble(v.f);
+    case Physical::kString: return numeric::Parse(v.s);
+  }
+  return numeric::Decimal{};
+}
+
+SqlResult<Value> NumericValue(const numeric::Decimal& d, const Type& t) {
+  numeric::Decimal r = d;
+  if (t.length >= 0) {
+    SQL_ASSIGN_OR_RETURN(r, numeric::ApplyTypmod(d, numeric::TypmodPrecision(t.length), numeric::TypmodScale(t.length)));
+  }
+  return Value::String(t, numeric::ToString(r));
+}
+
 SqlResult<Value> ParseText(std::string_view text, const Type& t) {
   switch (t.id) {
     case TypeId::kBool: {
@@ -373,6 +397,10 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
     case TypeId::kVarchar:
     case TypeId::kBpchar:
       return FitString(std::string(text), t, false);
+    case TypeId::kNumeric: {
+      SQL_ASSIGN_OR_RETURN(numeric::Decimal d, numeric::Parse(text));
+      return NumericValue(d, t);
+    }
     case TypeId::kDate: {
       SQL_ASSIGN_OR_RETURN(int32_t d, datetime::ParseDate(text, datetime::CurrentTimestampMicros()));
       return Value::Int(t.id, d);
@@ -426,6 +454,23 @@ SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
     return FitString(std::move(s), to, explicit_cast);
   }
   if (IsDatetime(from) && IsDatetime(to.id)) return CastDatetime(v, to);
+  if (to.id == TypeId::kNumeric && IsNumeric(from)) {
+    SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(v));
+    return NumericValue(d, to);
+  }
+  if (from == TypeId::kNumeric && IsNumeric(to.id)) {
+    SQL_ASSIGN_OR_RETURN(numeric::Decimal d, numeric::Parse(v.s));
+    if (IsFloat(to.id)) {
+      double x = numeric::ToDouble(d);
+      if (to.id == TypeId::kFloat4) x = static_cast<float>(x);
+      return Value::Float(to.id, x);
+    }
+    int64_t x;
+    if (!numeric::ToInt64(d, &x) || !CheckIntRange(to.id, x).ok()) {
+      return MakeError(sqlstate::kNumericOutOfRange, std::string(IntRangeName(to.id)) + " out of range");
+    }
+    return Value::Int(to.id, x);
+  }
   if (from == TypeId::kBool) {
     if (to.id == TypeId::kInt4) return Value::Int(to.id, v.i);
     return MakeError("42846", "cannot cast type boolean to " + TypeName(to));
@@ -467,6 +512,17 @@ SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
 int CompareValues(const Value& a, const Value& b) {
   if (a.null || b.null) return a.null == b.null ? 0 : (a.null ? 1 : -1);
   Physical pa = PhysicalOf(a.type.id), pb = PhysicalOf(b.type.id);
+  if ((a.type.id == TypeId::kNumeric || b.type.id == TypeId::kNumeric) && pa != Physical::kFloat &&
+      pb != Physical::kFloat) {
+    auto x = NumericOf(a), y = NumericOf(b);
+    if (x.ok() && y.ok()) return numeric::Compare(x.value(), y.value());
+  }
+  if (a.type.id == TypeId::kNumeric || b.type.id == TypeId::kNumeric) {
+    // numeric against float: as double precision, PostgreSQL's common type.
+    double x = a.type.id == TypeId::kNumeric ? std::strtod(a.s.c_str(), nullptr) : pa == Physical::kInt ? a.i : a.f;
+    double y = b.type.id == TypeId::kNumeric ? std::strtod(b.s.c_str(), nullptr) : pb == Physical::kInt ? b.i : b.f;
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
   if (pa == Physical::kInt && pb == Physical::kInt) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
   if (pa != Physical::kString && pb != Physical::kString) {
     double x = pa == Physical::kInt ? static_cast<double>(a.i) : a.f;

@@ -29,13 +29,15 @@ enum class TypeId : uint8_t {
   kDate,         // days since 2000-01-01
   kTimestamp,    // microseconds since 2000-01-01 00:00:00
   kTimestampTz,  // microseconds since 2000-01-01 00:00:00 UTC
+  kNumeric,      // exact decimal, held as its text ("12.340"); Type.length is the typmod
 };
 
 enum class Physical : uint8_t { kInt, kFloat, kString };
 
 struct Type {
   TypeId id = TypeId::kNull;
-  // varchar(n)/char(n): n; timestamp(p): p; -1 when unconstrained.
+  // varchar(n)/char(n): n; timestamp(p): p; numeric(p,s): PostgreSQL's
+  // typmod ((p << 16 | s) + 4); -1 when unconstrained.
   int32_t length = -1;
 
   bool operator==(const Type& o) const { return id == o.id && length == o.length; }
@@ -117,6 +119,14 @@ const char* IntRangeName(TypeId id);
 // text form, varchar(n) length checks: `explicit_cast` truncates as
 // PostgreSQL's explicit casts do, otherwise 22001).
 SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast);
+
+namespace numeric {
+struct Decimal;
+}
+// A number's exact decimal (numeric text, integers, floats as PostgreSQL
+// converts them), and a numeric value of type t (its typmod applied).
+SqlResult<numeric::Decimal> NumericOf(const Value& v);
+SqlResult<Value> NumericValue(const numeric::Decimal& d, const Type& t);
 
 // Total order used by ORDER BY, GROUP BY, DISTINCT and keys: NULLs last;
 // values of the same family compare by value.
