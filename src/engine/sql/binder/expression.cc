@@ -63,6 +63,7 @@ std::string Fingerprint(const ast::Expr& e) {
   if (e.else_expr) s += ",else:" + Fingerprint(*e.else_expr);
   if (e.negated) s += "!";
   if (e.star) s += "*";
+  if (e.subquery) s += "sub@" + std::to_string(e.location);  // no two subqueries match
   return s + ")";
 }
 
@@ -98,6 +99,7 @@ std::string OutputName(const ast::Expr& e) {
     case ast::ExprKind::kCoalesce: return "coalesce";
     case ast::ExprKind::kNullIf: return "nullif";
     case ast::ExprKind::kMinMax: return e.op == "GREATEST" ? "greatest" : "least";
+    case ast::ExprKind::kSubquery: return e.op == "EXISTS" ? "exists" : "?column?";
     case ast::ExprKind::kConst:
       if (!e.value.null && e.value.type.id == TypeId::kBool) return "bool";
       return "?column?";
@@ -585,6 +587,70 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
   return b;
 }
 
+// The name an undefined-column or missing-FROM error is about.
+std::string ErrorSubject(const std::string& message) {
+  size_t a = message.find('"');
+  if (a != std::string::npos) {
+    size_t b = message.find('"', a + 1);
+    if (b != std::string::npos) return message.substr(a + 1, b - a - 1);
+  }
+  // "column t.x does not exist"
+  size_t c = message.find("column ");
+  if (c == std::string::npos) return "";
+  size_t end = message.find(' ', c + 7);
+  std::string name = message.substr(c + 7, end - c - 7);
+  size_t dot = name.find('.');
+  return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+SqlResult<BoundPtr> BindSubquery(const ast::Expr& e, BindContext& ctx) {
+  if (!ctx.plan_subquery) {
+    return MakeError(sqlstate::kFeatureNotSupported, "subqueries are not supported here by LumaDB yet",
+                     ctx.Position(e.location));
+  }
+  std::vector<Type> cols;
+  auto planned = ctx.plan_subquery(*e.subquery, &cols);
+  if (!planned.ok()) {
+    // A name the subquery cannot resolve but the outer query can: a
+    // correlated subquery, which LumaDB cannot run yet.
+    const SqlError& err = planned.status().error();
+    if (err.sqlstate == sqlstate::kUndefinedColumn || err.sqlstate == sqlstate::kUndefinedTable) {
+      std::string name = ErrorSubject(err.message);
+      bool outer = false;
+      for (const auto& t : ctx.tables) outer = outer || t.name == name || t.table->FindColumn(name) >= 0;
+      if (outer) {
+        return MakeError(sqlstate::kFeatureNotSupported,
+                         "correlated subqueries (\"" + name + "\" refers to the outer query) are not supported by "
+                         "LumaDB yet",
+                         ctx.Position(e.location));
+      }
+    }
+    return planned.TakeStatus();
+  }
+  std::shared_ptr<SelectPlan> sub = std::move(planned.value());
+  auto b = NewNode(BoundKind::kSubquery, Type::Of(TypeId::kBool), e.location);
+  b->op = e.op;
+  b->subplan = sub;
+  if (e.op == "EXISTS") return b;
+  if (cols.size() != 1) {
+    return MakeError(sqlstate::kSyntaxError,
+                     e.op == "SCALAR" ? "subquery must return only one column" : "subquery has too many columns",
+                     ctx.Position(e.location));
+  }
+  Type col = cols[0];
+  if (col.id == TypeId::kUnknown || col.id == TypeId::kNull) col = Type::Of(TypeId::kText);
+  if (e.op == "SCALAR") {
+    b->type = col;
+    return b;
+  }
+  SQL_ASSIGN_OR_RETURN(BoundPtr test, Bind(*e.args[0], ctx));
+  auto slot = NewNode(BoundKind::kConst, col, e.location);
+  slot->value = Value::Null(col);
+  SQL_ASSIGN_OR_RETURN(BoundPtr cmp, MakeCompare(e.names[0], std::move(test), std::move(slot), e.location, ctx));
+  b->args.push_back(std::move(cmp));
+  return b;
+}
+
 SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
   if (ctx.aggregating && e.kind != ast::ExprKind::kConst) {
     // A whole expression that is a GROUP BY item is its group key.
@@ -732,6 +798,7 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
       }
       return b;
     }
+    case ast::ExprKind::kSubquery: return BindSubquery(e, ctx);
     case ast::ExprKind::kBetween: {
       SQL_ASSIGN_OR_RETURN(BoundPtr x1, Bind(*e.args[0], ctx));
       SQL_ASSIGN_OR_RETURN(BoundPtr lo, Bind(*e.args[1], ctx));
@@ -922,6 +989,29 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       SQL_ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row));
       if (a.null || b.null) return Value::Null(e.type);
       return Arith(e, a, b);
+    }
+    case BoundKind::kSubquery: {
+      if (!e.sub_values) return MakeError(sqlstate::kInternalError, "a subquery was not run before its statement");
+      const std::vector<Value>& vals = *e.sub_values;
+      if (e.op == "EXISTS") return Value::Bool(!vals.empty());
+      if (e.op == "SCALAR") return vals.empty() ? Value::Null(e.type) : vals[0];
+      // x op ANY|ALL (values): SQL's three-valued OR / AND of the comparisons.
+      const BoundExpr& cmp = *e.args[0];
+      SQL_ASSIGN_OR_RETURN(Value x, Eval(*cmp.args[0], row));
+      bool any = e.op == "ANY", saw_null = false;
+      for (const Value& v : vals) {
+        if (x.null || v.null) {
+          saw_null = true;
+          continue;
+        }
+        int c = CompareValues(x, v);
+        const std::string& op = cmp.op;
+        bool r = op == "=" ? c == 0 : op == "<>" ? c != 0 : op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
+        if (any && r) return Value::Bool(true);
+        if (!any && !r) return Value::Bool(false);
+      }
+      if (saw_null) return Value::Null(e.type);
+      return Value::Bool(!any);
     }
     case BoundKind::kCompare: {
       SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,9 +19,15 @@ namespace lumadb::engine::sql {
 enum class BoundKind : uint8_t {
   kConst, kSlot, kUnary, kArith, kCompare, kAnd, kOr, kNot, kIsNull, kIsBool, kCast, kCase, kIn,
   kLike, kCoalesce, kNullIf, kMinMax, kConcat, kFunc,
+  // An uncorrelated subquery, run once before the statement's rows (see
+  // RunSubqueries in the executor): op "EXISTS", "SCALAR", "ANY" or "ALL";
+  // for ANY/ALL args[0] is the comparison, whose right side stands for
+  // each value the subquery returned.
+  kSubquery,
 };
 
 struct ScalarFunction;
+struct SelectPlan;
 
 struct BoundExpr {
   BoundKind kind = BoundKind::kConst;
@@ -36,6 +43,9 @@ struct BoundExpr {
   int location = -1;
   std::vector<std::unique_ptr<BoundExpr>> args;
   std::unique_ptr<BoundExpr> else_expr;
+  std::shared_ptr<SelectPlan> subplan;  // kSubquery
+  // kSubquery: the subquery's values once it has run (EXISTS: one per row).
+  mutable std::shared_ptr<std::vector<Value>> sub_values;
 };
 using BoundPtr = std::unique_ptr<BoundExpr>;
 
@@ -84,6 +94,9 @@ struct BindContext {
   std::vector<const ast::Expr*> group_exprs;
   std::vector<BoundPtr>* group_bound = nullptr;
   std::vector<AggregateCall>* aggregates = nullptr;
+  // Plans a subquery and gives its result columns' types (set by the
+  // planner; null: subqueries are refused).
+  std::function<SqlResult<std::shared_ptr<SelectPlan>>(const ast::Select&, std::vector<Type>* columns)> plan_subquery;
 
   int Position(int location) const;
 };

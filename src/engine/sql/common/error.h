@@ -88,6 +88,7 @@ inline constexpr const char* kCantChangeRuntimeParam = "55P02";
 inline constexpr const char* kInternalError = "XX000";
 inline constexpr const char* kIoError = "58030";
 inline constexpr const char* kWrongObjectType = "42809";
+inline constexpr const char* kCardinalityViolation = "21000";
 inline constexpr const char* kInvalidColumnReference = "42P10";
 }  // namespace sqlstate
 

@@ -660,13 +660,78 @@ SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog) {
   return InsertRow(t, row, txn, catalog);
 }
 
+namespace {
+
+// Runs the subqueries in an expression (uncorrelated: once, before the
+// statement's rows) and keeps their values in the nodes for Eval.
+SqlStatus RunSubqueries(const BoundExpr* e, Txn* txn) {
+  if (e == nullptr) return SqlStatus::Ok();
+  for (const auto& a : e->args) SQL_RETURN_IF_ERROR(RunSubqueries(a.get(), txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(e->else_expr.get(), txn));
+  if (e->kind != BoundKind::kSubquery) return SqlStatus::Ok();
+  std::vector<Row> rows;
+  SQL_RETURN_IF_ERROR(ExecuteSelect(*e->subplan, txn, &rows));
+  auto vals = std::make_shared<std::vector<Value>>();
+  if (e->op == "EXISTS") {
+    if (!rows.empty()) vals->push_back(Value::Bool(true));
+  } else if (e->op == "SCALAR") {
+    if (rows.size() > 1) {
+      return MakeError(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+    }
+    if (!rows.empty()) {
+      SQL_ASSIGN_OR_RETURN(Value v, CastValue(rows[0][0], e->type, false));
+      vals->push_back(std::move(v));
+    }
+  } else {
+    // As the type the comparison expects on its right side.
+    const Type& want = e->args[0]->args[1]->type;
+    vals->reserve(rows.size());
+    for (auto& r : rows) {
+      if (r[0].type == want || r[0].null) {
+        vals->push_back(std::move(r[0]));
+      } else {
+        SQL_ASSIGN_OR_RETURN(Value v, CastValue(r[0], want, false));
+        vals->push_back(std::move(v));
+      }
+    }
+  }
+  e->sub_values = std::move(vals);
+  return SqlStatus::Ok();
+}
+
+SqlStatus RunSubqueries(const std::vector<BoundPtr>& exprs, Txn* txn) {
+  for (const auto& e : exprs) SQL_RETURN_IF_ERROR(RunSubqueries(e.get(), txn));
+  return SqlStatus::Ok();
+}
+
+SqlStatus RunSubqueries(const std::vector<std::pair<int, BoundPtr>>& sets, Txn* txn) {
+  for (const auto& [_, e] : sets) SQL_RETURN_IF_ERROR(RunSubqueries(e.get(), txn));
+  return SqlStatus::Ok();
+}
+
+SqlStatus RunSubqueries(const SelectPlan& p, Txn* txn) {
+  for (const auto& j : p.joins) SQL_RETURN_IF_ERROR(RunSubqueries(j.on.get(), txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(p.where.get(), txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(p.groups, txn));
+  for (const auto& a : p.aggregates) SQL_RETURN_IF_ERROR(RunSubqueries(a.arg.get(), txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(p.having.get(), txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(p.targets, txn));
+  for (const auto& row : p.values) SQL_RETURN_IF_ERROR(RunSubqueries(row, txn));
+  return SqlStatus::Ok();
+}
+
+}  // namespace
+
 SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out) {
+  SQL_RETURN_IF_ERROR(RunSubqueries(plan, txn));
   SelectRun run(plan, txn);
   return run.Run(out);
 }
 
 SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog) {
   const Table& t = *plan.table;
+  for (const auto& row : plan.rows) SQL_RETURN_IF_ERROR(RunSubqueries(row, txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
   DmlResult result;
   std::unordered_set<std::string> touched;  // keys this statement inserted or updated (ON CONFLICT)
   auto insert = [&](Row& values) -> SqlStatus {
@@ -738,6 +803,9 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
 
 SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
   const Table& t = *plan.table;
+  SQL_RETURN_IF_ERROR(RunSubqueries(plan.where.get(), txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(plan.sets, txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
   DmlResult result;
   SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, plan.point_key, plan.index_prefix, txn));
   for (auto& [key, old] : rows) {
@@ -765,6 +833,8 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
 }
 
 SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn) {
+  SQL_RETURN_IF_ERROR(RunSubqueries(plan.where.get(), txn));
+  SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
   DmlResult result;
   SQL_ASSIGN_OR_RETURN(auto rows, Matching(*plan.table, plan.where, plan.point_key, plan.index_prefix, txn));
   for (auto& [key, row] : rows) {

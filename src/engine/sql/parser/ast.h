@@ -38,7 +38,11 @@ enum class ExprKind : uint8_t {
   kCoalesce,   // COALESCE(args)
   kNullIf,     // NULLIF(a, b)
   kMinMax,     // GREATEST/LEAST: op "GREATEST" / "LEAST"
+  kSubquery,   // (SELECT ...): op "EXISTS", "SCALAR", "ANY" or "ALL" (x op ANY|ALL (SELECT ...), IN is = ANY);
+               // args[0] is x, names[0] the comparison operator for ANY/ALL
 };
+
+struct Select;
 
 struct Expr {
   ExprKind kind = ExprKind::kConst;
@@ -54,6 +58,7 @@ struct Expr {
   bool distinct = false;  // kFunc
   int param = 0;          // kParam: 1-based
   TypeRef type;           // kCast
+  std::shared_ptr<Select> subquery;  // kSubquery
 };
 using ExprPtr = std::unique_ptr<Expr>;
 

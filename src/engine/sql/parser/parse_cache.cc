@@ -21,6 +21,7 @@ struct Walker {
     Type(&e->type);
     for (auto& a : e->args) Ex(a.get());
     Ex(e->else_expr.get());
+    Sel(e->subquery.get());
   }
   void Table(TableRef* t) {
     v->Location(&t->location);

@@ -52,6 +52,13 @@ TEST(ParseCache, StringsAndTypedLiterals) {
             2u);
 }
 
+TEST(ParseCache, LiteralsInsideSubqueries) {
+  ParseCache cache;
+  EXPECT_EQ(Check(&cache, {"SELECT a FROM t WHERE b IN (SELECT c FROM u WHERE d = 'x' AND e > 5) AND f = 1",
+                           "SELECT a FROM t WHERE b IN (SELECT c FROM u WHERE d = 'long text' AND e > 12345) AND f = 22"}),
+            1u);
+}
+
 TEST(ParseCache, LiteralsThatAreNotConstantsMustRepeat) {
   ParseCache cache;
   // varchar(10)'s 10 is a type modifier, SET's value is text: a different

@@ -269,9 +269,43 @@ class Converter {
         }
         return e;
       }
-      case PG_QUERY__NODE__NODE_SUB_LINK:
-        Unsupported("subqueries", n->sub_link->location);
-        return nullptr;
+      case PG_QUERY__NODE__NODE_SUB_LINK: {
+        const PgQuery__SubLink* l = n->sub_link;
+        if (l->subselect == nullptr || l->subselect->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+          Unsupported("this kind of subquery", l->location);
+          return nullptr;
+        }
+        auto e = Make(ExprKind::kSubquery, l->location);
+        switch (l->sub_link_type) {
+          case PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK: e->op = "EXISTS"; break;
+          case PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK: e->op = "SCALAR"; break;
+          case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK:
+          case PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK: {
+            e->op = l->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK ? "ANY" : "ALL";
+            std::string op = l->n_oper_name > 0 ? Str(l->oper_name[l->n_oper_name - 1]) : "=";
+            if (op != "=" && op != "<>" && op != "<" && op != "<=" && op != ">" && op != ">=") {
+              Unsupported("operator " + op + " with ANY/ALL", l->location);
+              return nullptr;
+            }
+            e->names.push_back(op);
+            if (l->testexpr == nullptr || l->testexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR) {
+              Unsupported("row comparison with a subquery", l->location);
+              return nullptr;
+            }
+            ExprPtr test = Convert(l->testexpr);
+            if (test == nullptr) return nullptr;
+            e->args.push_back(std::move(test));
+            break;
+          }
+          default:
+            Unsupported("this kind of subquery", l->location);
+            return nullptr;
+        }
+        auto sel = Select(l->subselect->select_stmt);
+        if (sel == nullptr) return nullptr;
+        e->subquery = std::shared_ptr<ast::Select>(std::move(sel));
+        return e;
+      }
       default:
         Unsupported("this kind of expression", -1);
         return nullptr;

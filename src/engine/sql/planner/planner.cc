@@ -133,6 +133,16 @@ std::optional<std::string> IndexPrefix(const Table& t, const BoundExpr* where) {
   return prefix;
 }
 
+// Lets the binder plan subqueries against the same catalog and parameters.
+void AllowSubqueries(BindContext* ctx, const Catalog& catalog, std::string_view sql, Params* params) {
+  ctx->plan_subquery = [&catalog, sql, params](const ast::Select& s,
+                                               std::vector<Type>* columns) -> SqlResult<std::shared_ptr<SelectPlan>> {
+    SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> plan, PlanSelect(s, catalog, sql, params));
+    for (size_t i = 0; i < plan->visible; i++) columns->push_back(plan->columns[i].type);
+    return std::shared_ptr<SelectPlan>(std::move(plan));
+  };
+}
+
 SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
   if (where == nullptr) return BoundPtr();
   ctx.aggregate_context = "WHERE";
@@ -330,6 +340,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Ca
   BindContext ctx;
   ctx.sql = sql;
   ctx.params = params;
+  AllowSubqueries(&ctx, catalog, sql, params);
   int slot = 0;
   for (const auto& ref : s.from) {
     SQL_ASSIGN_OR_RETURN(auto table, ResolveTable(ref, catalog, sql));
@@ -616,6 +627,7 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
   BindContext ctx;
   ctx.sql = sql;
   ctx.params = params;
+  AllowSubqueries(&ctx, catalog, sql, params);
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? t.name : s.table.alias, plan->table, 0});
   ctx.aggregate_context = "UPDATE";
   SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
@@ -634,6 +646,7 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
   BindContext ctx;
   ctx.sql = sql;
   ctx.params = params;
+  AllowSubqueries(&ctx, catalog, sql, params);
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(*plan->table, plan->where.get());
