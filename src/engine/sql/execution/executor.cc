@@ -299,6 +299,20 @@ class SelectRun {
  public:
   SelectRun(const SelectPlan& p, Txn* txn) : p_(p), txn_(txn) {}
 
+  bool Derived(size_t t) const { return t < p_.derived.size() && p_.derived[t] != nullptr; }
+
+  // The rows of scope entry t (a stored table, or a subquery in FROM run now).
+  SqlStatus ScanScope(size_t t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
+    if (!Derived(t)) return ScanTable(txn_, *p_.scope[t].table, fn);
+    std::vector<Row> rows;
+    SQL_RETURN_IF_ERROR(ExecuteSelect(*p_.derived[t], txn_, &rows));
+    for (auto& r : rows) {
+      SQL_ASSIGN_OR_RETURN(bool go, fn(std::string_view(), r));
+      if (!go) break;
+    }
+    return SqlStatus::Ok();
+  }
+
   SqlStatus Run(std::vector<Row>* out) {
     SQL_ASSIGN_OR_RETURN(limit_, EvalCount(p_.limit, "LIMIT", "2201W", -1));
     SQL_ASSIGN_OR_RETURN(offset_, EvalCount(p_.offset, "OFFSET", "2201X", 0));
@@ -341,14 +355,20 @@ class SelectRun {
     right_.assign(p_.scope.size(), {});
     matched_.assign(p_.scope.size(), {});
     for (size_t t = 1; t < p_.scope.size(); t++) {
-      SQL_RETURN_IF_ERROR(ScanTable(txn_, *p_.scope[t].table, [&](std::string_view, Row& r) -> SqlResult<bool> {
+      SQL_RETURN_IF_ERROR(ScanScope(t, [&](std::string_view, Row& r) -> SqlResult<bool> {
         right_[t].push_back(std::move(r));
         return true;
       }));
       matched_[t].assign(right_[t].size(), false);
     }
     stopped_ = false;
-    if (p_.row_lock != ast::RowLockWait::kNone) {
+    if (Derived(0)) {
+      if (p_.row_lock != ast::RowLockWait::kNone) {
+        return MakeError(sqlstate::kFeatureNotSupported,
+                         "FOR UPDATE/SHARE of a subquery in FROM is not supported by LumaDB yet");
+      }
+      SQL_RETURN_IF_ERROR(ScanScope(0, [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }));
+    } else if (p_.row_lock != ast::RowLockWait::kNone) {
       // FOR UPDATE/SHARE (one table): remember each row's key; the rows are
       // locked in output order, after sorting (LockRows sits below Limit).
       return ScanTable(
@@ -358,11 +378,12 @@ class SelectRun {
             return Join(1, std::move(r));
           },
           p_.point_key, p_.index_prefix);
+    } else {
+      SQL_RETURN_IF_ERROR(ScanTable(
+          txn_, *p_.scope[0].table,
+          [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }, p_.point_key,
+          p_.index_prefix));
     }
-    SQL_RETURN_IF_ERROR(ScanTable(
-        txn_, *p_.scope[0].table,
-        [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }, p_.point_key,
-        p_.index_prefix));
     // RIGHT and FULL joins: the right rows no left row matched, with NULLs
     // for the left side, continue through the later joins.
     for (size_t t = 1; t < p_.scope.size() && !stopped_; t++) {

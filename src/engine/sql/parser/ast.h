@@ -67,9 +67,15 @@ using ExprPtr = std::unique_ptr<Expr>;
 // d (kCross).
 enum class JoinKind : uint8_t { kCross, kInner, kLeft, kRight, kFull };
 
+struct Select;
+
 struct TableRef {
-  std::vector<std::string> names;  // [schema.]table
+  std::vector<std::string> names;  // [schema.]table (a CTE's name for a WITH reference)
   std::string alias;
+  // A subquery in FROM, or a reference to a WITH query (the same Select
+  // for every reference), with its column aliases: FROM (...) AS s(a, b).
+  std::shared_ptr<Select> subquery;
+  std::vector<std::string> column_aliases;
   int location = -1;
   JoinKind join = JoinKind::kCross;
   std::unique_ptr<Expr> on;  // the join condition (kInner/kLeft/kRight/kFull)
@@ -103,6 +109,8 @@ struct Select {
   ExprPtr offset;
   // VALUES (...), (...) as a query.
   std::vector<std::vector<ExprPtr>> values;
+  // The queries of its WITH clause (FROM items that name them hold them).
+  std::vector<std::shared_ptr<Select>> with;
 };
 
 struct ColumnDef {

@@ -26,6 +26,7 @@ struct Walker {
   void Table(TableRef* t) {
     v->Location(&t->location);
     Ex(t->on.get());
+    Sel(t->subquery.get());
   }
   void Items(std::vector<SelectItem>* items) {
     for (auto& i : *items) Ex(i.expr.get());
@@ -36,8 +37,11 @@ struct Walker {
       Ex(s.value.get());
     }
   }
+  std::vector<const Select*> seen;  // a WITH query is shared by its references: visit it once
   void Sel(Select* s) {
-    if (s == nullptr) return;
+    if (s == nullptr || std::find(seen.begin(), seen.end(), s) != seen.end()) return;
+    seen.push_back(s);
+    for (auto& w : s->with) Sel(w.get());
     Items(&s->items);
     for (auto& t : s->from) Table(&t);
     Ex(s->where.get());
@@ -105,7 +109,7 @@ struct Walker {
 
 }  // namespace
 
-void Walk(Statement* st, Visitor* v) { Walker{v}.Stmt(st); }
+void Walk(Statement* st, Visitor* v) { Walker{v, {}}.Stmt(st); }
 
 std::string DebugString(ParsedStatements* statements) {
   struct Dump : Visitor {

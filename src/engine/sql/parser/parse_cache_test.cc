@@ -59,6 +59,15 @@ TEST(ParseCache, LiteralsInsideSubqueries) {
             1u);
 }
 
+TEST(ParseCache, WithQueriesSharedByTwoReferencesMoveOnce) {
+  ParseCache cache;
+  EXPECT_EQ(Check(&cache, {"WITH c AS (SELECT a FROM t WHERE b = 'x') SELECT * FROM c, c AS d WHERE d.a = 1",
+                           "WITH c AS (SELECT a FROM t WHERE b = 'longer') SELECT * FROM c, c AS d WHERE d.a = 100",
+                           "SELECT * FROM (SELECT a FROM t WHERE b = 5) AS s WHERE s.a = 'q'",
+                           "SELECT * FROM (SELECT a FROM t WHERE b = 55555) AS s WHERE s.a = 'qqq'"}),
+            2u);
+}
+
 TEST(ParseCache, LiteralsThatAreNotConstantsMustRepeat) {
   ParseCache cache;
   // varchar(10)'s 10 is a type modifier, SET's value is text: a different

@@ -378,19 +378,70 @@ class Converter {
     return t;
   }
 
+  static std::vector<std::string> Names(PgQuery__Node** nodes, size_t n) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < n; i++) out.push_back(Str(nodes[i]));
+    return out;
+  }
+
+  // A table, a WITH query's name or a subquery in FROM; false (with the
+  // error set) for anything else.
+  bool SimpleFrom(const PgQuery__Node* f, ast::TableRef* t) {
+    if (f->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+      const PgQuery__RangeVar* r = f->range_var;
+      *t = Table(r);
+      bool bare = r->schemaname == nullptr || r->schemaname[0] == 0;
+      for (auto level = ctes_.rbegin(); bare && level != ctes_.rend(); ++level) {
+        for (const auto& c : *level) {
+          if (c.name != r->relname) continue;
+          t->subquery = c.select;
+          t->column_aliases = c.columns;
+          if (t->alias.empty()) t->alias = c.name;
+          if (r->alias != nullptr && r->alias->n_colnames > 0) {
+            t->column_aliases = Names(r->alias->colnames, r->alias->n_colnames);
+          }
+          return true;
+        }
+      }
+      return true;
+    }
+    if (f->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT) {
+      const PgQuery__RangeSubselect* r = f->range_subselect;
+      if (r->lateral) {
+        Unsupported("LATERAL", -1);
+        return false;
+      }
+      if (r->alias == nullptr) {
+        SqlError e = MakeError(sqlstate::kSyntaxError, "subquery in FROM must have an alias");
+        e.hint = "For example, FROM (SELECT ...) [AS] foo.";
+        Fail(std::move(e));
+        return false;
+      }
+      if (r->subquery == nullptr || r->subquery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+        Unsupported("this kind of subquery in FROM", -1);
+        return false;
+      }
+      auto sel = Select(r->subquery->select_stmt);
+      if (failed_) return false;
+      t->subquery = std::shared_ptr<ast::Select>(std::move(sel));
+      t->alias = r->alias->aliasname;
+      t->names = {t->alias};
+      t->column_aliases = Names(r->alias->colnames, r->alias->n_colnames);
+      return true;
+    }
+    Unsupported(f->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION ? "a function in FROM" : "this kind of FROM item",
+                -1);
+    return false;
+  }
+
   // Appends a FROM item to the left-deep chain (see ast::JoinKind).
   void FromItem(const PgQuery__Node* f, ast::JoinKind kind, ast::Select* out) {
     if (failed_) return;
-    if (f->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
-      out->from.push_back(Table(f->range_var));
-      out->from.back().join = kind;
-      return;
-    }
     if (f->node_case != PG_QUERY__NODE__NODE_JOIN_EXPR) {
-      Unsupported(f->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT   ? "a subquery in FROM"
-                  : f->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION ? "a function in FROM"
-                                                                        : "this kind of FROM item",
-                  -1);
+      ast::TableRef t;
+      if (!SimpleFrom(f, &t)) return;
+      t.join = kind;
+      out->from.push_back(std::move(t));
       return;
     }
     const PgQuery__JoinExpr* j = f->join_expr;
@@ -402,13 +453,14 @@ class Converter {
       Unsupported("an alias for a JOIN", -1);
       return;
     }
-    if (j->rarg == nullptr || j->rarg->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) {
-      Unsupported("a parenthesized join or subquery on the right of JOIN", -1);
+    if (j->rarg == nullptr || j->rarg->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
+      Unsupported("a parenthesized join on the right of JOIN", -1);
       return;
     }
     FromItem(j->larg, kind, out);
     if (failed_) return;
-    ast::TableRef r = Table(j->rarg->range_var);
+    ast::TableRef r;
+    if (!SimpleFrom(j->rarg, &r)) return;
     switch (j->jointype) {
       case PG_QUERY__JOIN_TYPE__JOIN_INNER:
         r.join = j->quals == nullptr ? ast::JoinKind::kCross : ast::JoinKind::kInner;
@@ -458,9 +510,41 @@ class Converter {
       Unsupported("UNION, INTERSECT and EXCEPT", -1);
       return out;
     }
+    // WITH queries: visible to later ones of the same clause and to this
+    // query's FROM (an inner name hides an outer one and a table).
+    struct PopCtes {
+      std::vector<std::vector<Cte>>* stack;
+      bool pushed = false;
+      ~PopCtes() {
+        if (pushed) stack->pop_back();
+      }
+    } pop{&ctes_};
     if (s->with_clause != nullptr) {
-      Unsupported("WITH", s->with_clause->location);
-      return out;
+      const PgQuery__WithClause* w = s->with_clause;
+      if (w->recursive) {
+        Unsupported("WITH RECURSIVE", w->location);
+        return out;
+      }
+      ctes_.emplace_back();
+      pop.pushed = true;
+      for (size_t i = 0; i < w->n_ctes && !failed_; i++) {
+        const PgQuery__CommonTableExpr* c = w->ctes[i]->common_table_expr;
+        if (c->ctequery == nullptr || c->ctequery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+          Unsupported("WITH with INSERT, UPDATE or DELETE", c->location);
+          return out;
+        }
+        for (const auto& other : ctes_.back()) {
+          if (other.name == c->ctename) {
+            Fail(MakeError("42712", "WITH query name \"" + other.name + "\" specified more than once",
+                           Position(c->location)));
+            return out;
+          }
+        }
+        auto sel = std::shared_ptr<ast::Select>(Select(c->ctequery->select_stmt));
+        if (failed_) return out;
+        ctes_.back().push_back(Cte{c->ctename, sel, Names(c->aliascolnames, c->n_aliascolnames)});
+        out->with.push_back(std::move(sel));
+      }
     }
     if (s->into_clause != nullptr) {
       Unsupported("SELECT INTO", -1);
@@ -1012,6 +1096,12 @@ class Converter {
   std::string_view sql_;
   bool failed_ = false;
   SqlError err_;
+  struct Cte {
+    std::string name;
+    std::shared_ptr<ast::Select> select;
+    std::vector<std::string> columns;
+  };
+  std::vector<std::vector<Cte>> ctes_;  // WITH clauses being converted, outermost first
 };
 
 }  // namespace

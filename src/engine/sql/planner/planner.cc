@@ -343,7 +343,32 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Ca
   AllowSubqueries(&ctx, catalog, sql, params);
   int slot = 0;
   for (const auto& ref : s.from) {
-    SQL_ASSIGN_OR_RETURN(auto table, ResolveTable(ref, catalog, sql));
+    std::shared_ptr<const Table> table;
+    std::shared_ptr<SelectPlan> derived;
+    if (ref.subquery) {
+      // A subquery in FROM: a table whose columns are its results.
+      SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub, PlanSelect(*ref.subquery, catalog, sql, params));
+      auto t = std::make_shared<Table>();
+      t->name = ref.alias;
+      if (ref.column_aliases.size() > sub->visible) {
+        return MakeError(sqlstate::kInvalidColumnReference,
+                         "table \"" + ref.alias + "\" has " + std::to_string(sub->visible) + " columns available but " +
+                             std::to_string(ref.column_aliases.size()) + " columns specified",
+                         Pos(sql, ref.location));
+      }
+      for (size_t i = 0; i < sub->visible; i++) {
+        Column c;
+        c.name = i < ref.column_aliases.size() ? ref.column_aliases[i] : sub->columns[i].name;
+        c.type = sub->columns[i].type;
+        if (c.type.id == TypeId::kUnknown || c.type.id == TypeId::kNull) c.type = Type::Of(TypeId::kText);
+        t->columns.push_back(std::move(c));
+      }
+      table = std::move(t);
+      derived = std::shared_ptr<SelectPlan>(std::move(sub));
+    } else {
+      SQL_ASSIGN_OR_RETURN(table, ResolveTable(ref, catalog, sql));
+    }
+    plan->derived.push_back(derived);
     std::string name = ref.alias.empty() ? table->name : ref.alias;
     for (const auto& t : ctx.tables) {
       if (t.name == name) {

@@ -34,6 +34,9 @@ struct SelectPlan {
   // FROM: the rows are the cross product of these tables' rows, laid end to
   // end (ScopeTable::first_slot). Empty = one row of no columns.
   std::vector<ScopeTable> scope;
+  // For each scope entry, the plan of a subquery in FROM (or a WITH query)
+  // whose rows stand for it; null for a stored table.
+  std::vector<std::shared_ptr<SelectPlan>> derived;
   // joins[k] joins scope[k] to the rows of scope[0..k-1] (joins[0] unused):
   // its kind and ON condition over the row so far.
   struct Join {
