@@ -320,7 +320,9 @@ class SelectRun {
     if (limit_ >= 0 && p_.sort.empty() && !p_.aggregating && !p_.distinct && p_.row_lock == ast::RowLockWait::kNone) {
       want_ = offset_ + limit_;
     }
-    if (!p_.values.empty()) {
+    if (!p_.set_op.empty()) {
+      SQL_RETURN_IF_ERROR(SetOperation());
+    } else if (!p_.values.empty()) {
       for (const auto& row : p_.values) {
         Row r;
         SQL_RETURN_IF_ERROR(EvalAll(row, {}, &r));
@@ -515,6 +517,60 @@ class SelectRun {
       if (seen.insert(std::move(k)).second) kept.push_back(std::move(r));
     }
     rows_ = std::move(kept);
+  }
+
+  // UNION / INTERSECT / EXCEPT [ALL] of the two sides' rows (as multisets
+  // with ALL, as sets without), cast to the result columns' types.
+  SqlStatus SetOperation() {
+    std::vector<Row> left, right;
+    SQL_RETURN_IF_ERROR(ExecuteSelect(*p_.set_left, txn_, &left));
+    SQL_RETURN_IF_ERROR(ExecuteSelect(*p_.set_right, txn_, &right));
+    auto fit = [&](std::vector<Row>* rows) -> SqlStatus {
+      for (auto& r : *rows) {
+        for (size_t c = 0; c < r.size() && c < p_.columns.size(); c++) {
+          if (r[c].type == p_.columns[c].type) continue;
+          if (r[c].null) {
+            r[c] = Value::Null(p_.columns[c].type);
+            continue;
+          }
+          SQL_ASSIGN_OR_RETURN(r[c], CastValue(r[c], p_.columns[c].type, false));
+        }
+      }
+      return SqlStatus::Ok();
+    };
+    SQL_RETURN_IF_ERROR(fit(&left));
+    SQL_RETURN_IF_ERROR(fit(&right));
+    auto key = [](const Row& r) {
+      std::string k;
+      for (const auto& v : r) EncodeValue(v, &k);
+      return k;
+    };
+    const std::string& op = p_.set_op;
+    if (op == "UNION") {
+      std::unordered_set<std::string> seen;
+      for (auto* side : {&left, &right}) {
+        for (auto& r : *side) {
+          if (p_.set_all || seen.insert(key(r)).second) rows_.push_back(std::move(r));
+        }
+      }
+      return SqlStatus::Ok();
+    }
+    // INTERSECT / EXCEPT: how many times each row is on the right.
+    std::unordered_map<std::string, int64_t> on_right;
+    for (const auto& r : right) on_right[key(r)]++;
+    std::unordered_set<std::string> emitted;
+    for (auto& r : left) {
+      std::string k = key(r);
+      auto it = on_right.find(k);
+      bool there = it != on_right.end() && it->second > 0;
+      if (p_.set_all) {
+        if (op == "INTERSECT" ? there : !there) rows_.push_back(std::move(r));
+        if (there) it->second--;
+      } else if ((op == "INTERSECT") == there && emitted.insert(k).second) {
+        rows_.push_back(std::move(r));
+      }
+    }
+    return SqlStatus::Ok();
   }
 
   void Sort() {

@@ -111,6 +111,11 @@ struct Select {
   std::vector<std::vector<ExprPtr>> values;
   // The queries of its WITH clause (FROM items that name them hold them).
   std::vector<std::shared_ptr<Select>> with;
+  // set_left UNION|INTERSECT|EXCEPT [ALL] set_right; then only order_by,
+  // limit and offset (over the combined rows) are used.
+  std::string set_op;
+  bool set_all = false;
+  std::shared_ptr<Select> set_left, set_right;
 };
 
 struct ColumnDef {

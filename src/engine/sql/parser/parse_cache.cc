@@ -42,6 +42,8 @@ struct Walker {
     if (s == nullptr || std::find(seen.begin(), seen.end(), s) != seen.end()) return;
     seen.push_back(s);
     for (auto& w : s->with) Sel(w.get());
+    Sel(s->set_left.get());
+    Sel(s->set_right.get());
     Items(&s->items);
     for (auto& t : s->from) Table(&t);
     Ex(s->where.get());

@@ -506,10 +506,6 @@ class Converter {
 
   std::unique_ptr<ast::Select> Select(const PgQuery__SelectStmt* s) {
     auto out = std::make_unique<ast::Select>();
-    if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) {
-      Unsupported("UNION, INTERSECT and EXCEPT", -1);
-      return out;
-    }
     // WITH queries: visible to later ones of the same clause and to this
     // query's FROM (an inner name hides an outer one and a table).
     struct PopCtes {
@@ -548,6 +544,28 @@ class Converter {
     }
     if (s->into_clause != nullptr) {
       Unsupported("SELECT INTO", -1);
+      return out;
+    }
+    if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) {
+      // a UNION|INTERSECT|EXCEPT [ALL] b [ORDER BY ...] [LIMIT ...]
+      out->set_op = s->op == PG_QUERY__SET_OPERATION__SETOP_UNION       ? "UNION"
+                    : s->op == PG_QUERY__SET_OPERATION__SETOP_INTERSECT ? "INTERSECT"
+                                                                        : "EXCEPT";
+      out->set_all = s->all;
+      if (s->larg == nullptr || s->rarg == nullptr) {
+        Unsupported("this set operation", -1);
+        return out;
+      }
+      if (s->n_locking_clause > 0) {
+        Fail(MakeError(sqlstate::kFeatureNotSupported,
+                       "FOR UPDATE is not allowed with UNION/INTERSECT/EXCEPT"));
+        return out;
+      }
+      out->set_left = std::shared_ptr<ast::Select>(Select(s->larg));
+      if (failed_) return out;
+      out->set_right = std::shared_ptr<ast::Select>(Select(s->rarg));
+      if (failed_) return out;
+      OrderAndLimit(s, out.get());
       return out;
     }
     if (s->n_locking_clause > 1) {
@@ -595,11 +613,17 @@ class Converter {
     out->where = Convert(s->where_clause);
     out->group_by = ExprList(s->group_clause, s->n_group_clause);
     out->having = Convert(s->having_clause);
+    OrderAndLimit(s, out.get());
+    return out;
+  }
+
+  // ORDER BY, LIMIT/OFFSET of a SELECT (or of a set operation).
+  void OrderAndLimit(const PgQuery__SelectStmt* s, ast::Select* out) {
     for (size_t i = 0; i < s->n_sort_clause && !failed_; i++) {
       const PgQuery__SortBy* sb = s->sort_clause[i]->sort_by;
       if (sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING) {
         Unsupported("ORDER BY ... USING", sb->location);
-        return out;
+        return;
       }
       ast::OrderItem item;
       item.expr = Convert(sb->node);
@@ -610,11 +634,10 @@ class Converter {
     }
     if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES) {
       Unsupported("FETCH ... WITH TIES", -1);
-      return out;
+      return;
     }
     out->limit = Convert(s->limit_count);
     out->offset = Convert(s->limit_offset);
-    return out;
   }
 
   void CreateTable(const PgQuery__CreateStmt* c, ast::Statement* st) {

@@ -168,6 +168,9 @@ SqlResult<BoundPtr> BindLimit(const ast::Expr* e, const char* what, std::string_
   return CoerceTo(std::move(b), Type::Of(TypeId::kInt8), false, ctx);
 }
 
+SqlStatus OrderByOutput(const ast::Select& s, std::string_view sql, Params* params, const char* unsupported,
+                        const char* detail, SelectPlan* plan);
+
 SqlResult<std::unique_ptr<SelectPlan>> PlanValues(const ast::Select& s, std::string_view sql, Params* params) {
   auto plan = std::make_unique<SelectPlan>();
   BindContext ctx;
@@ -197,13 +200,27 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanValues(const ast::Select& s, std::str
     plan->columns.push_back(ResultColumn{"column" + std::to_string(c + 1), t});
   }
   plan->visible = width;
-  // ORDER BY over VALUES names its columns by position or columnN.
+  SQL_RETURN_IF_ERROR(OrderByOutput(s, sql, params, "ORDER BY over VALUES supports column positions and names",
+                                    "", plan.get()));
+  return plan;
+}
+
+// ORDER BY of VALUES and set operations: result column positions or names
+// only; LIMIT and OFFSET.
+SqlStatus OrderByOutput(const ast::Select& s, std::string_view sql, Params* params, const char* unsupported,
+                        const char* detail, SelectPlan* plan) {
+  size_t width = plan->visible;
   for (const auto& o : s.order_by) {
     int target = -1;
     if (o.expr->kind == ast::ExprKind::kConst && !o.expr->value.null && IsInteger(o.expr->value.type.id)) {
       target = static_cast<int>(o.expr->value.i) - 1;
+      if (target < 0 || target >= static_cast<int>(width)) {
+        return MakeError(sqlstate::kInvalidColumnReference,
+                         "ORDER BY position " + std::to_string(o.expr->value.i) + " is not in select list",
+                         Pos(sql, o.expr->location));
+      }
     } else if (o.expr->kind == ast::ExprKind::kColumn && o.expr->names.size() == 1) {
-      for (size_t c = 0; c < width; c++) {
+      for (size_t c = 0; c < width && target < 0; c++) {
         if (plan->columns[c].name == o.expr->names[0]) target = static_cast<int>(c);
       }
       if (target < 0) {
@@ -211,14 +228,52 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanValues(const ast::Select& s, std::str
                          Pos(sql, o.expr->location));
       }
     }
-    if (target < 0 || target >= static_cast<int>(width)) {
-      return MakeError(sqlstate::kFeatureNotSupported, "ORDER BY over VALUES supports column positions and names",
-                       Pos(sql, o.expr->location));
+    if (target < 0) {
+      SqlError e = MakeError(sqlstate::kFeatureNotSupported, unsupported, Pos(sql, o.expr->location));
+      e.detail = detail;
+      return e;
     }
     plan->sort.push_back(SortKey{target, o.desc, o.nulls_first.value_or(o.desc)});
   }
   SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params));
   SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params));
+  return SqlStatus::Ok();
+}
+
+// a UNION|INTERSECT|EXCEPT [ALL] b: both sides planned, their columns
+// matched by position and unified as PostgreSQL's select_common_type.
+SqlResult<std::unique_ptr<SelectPlan>> PlanSetOp(const ast::Select& s, const Catalog& catalog, std::string_view sql,
+                                                 Params* params) {
+  auto plan = std::make_unique<SelectPlan>();
+  plan->set_op = s.set_op;
+  plan->set_all = s.set_all;
+  SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> left, PlanSelect(*s.set_left, catalog, sql, params));
+  SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> right, PlanSelect(*s.set_right, catalog, sql, params));
+  if (left->visible != right->visible) {
+    return MakeError(sqlstate::kSyntaxError, "each " + s.set_op + " query must have the same number of columns");
+  }
+  BindContext ctx;
+  ctx.sql = sql;
+  for (size_t c = 0; c < left->visible; c++) {
+    BoundExpr a, b;
+    a.type = left->columns[c].type;
+    b.type = right->columns[c].type;
+    SQL_ASSIGN_OR_RETURN(Type t, CommonType({&a, &b}, s.set_op.c_str(), ctx));
+    if (t.id == TypeId::kUnknown || t.id == TypeId::kNull) t = Type::Of(TypeId::kText);
+    ResultColumn col = left->columns[c];
+    if (col.type != t) {
+      col.type = t;
+      col.table_oid = 0;
+      col.column = 0;
+    }
+    plan->columns.push_back(col);
+  }
+  plan->visible = left->visible;
+  plan->set_left = std::shared_ptr<SelectPlan>(std::move(left));
+  plan->set_right = std::shared_ptr<SelectPlan>(std::move(right));
+  SQL_RETURN_IF_ERROR(OrderByOutput(s, sql, params, "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
+                                    "Only result column names can be used, not expressions or functions.",
+                                    plan.get()));
   return plan;
 }
 
@@ -335,6 +390,7 @@ SqlResult<std::shared_ptr<const Table>> ResolveTable(const ast::TableRef& ref, c
 
 SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql,
                                                   Params* params) {
+  if (!s.set_op.empty()) return PlanSetOp(s, catalog, sql, params);
   if (!s.values.empty()) return PlanValues(s, sql, params);
   auto plan = std::make_unique<SelectPlan>();
   BindContext ctx;

@@ -70,6 +70,11 @@ struct SelectPlan {
   BoundPtr offset;
   // A VALUES query: one list of targets per row (no scope).
   std::vector<std::vector<BoundPtr>> values;
+  // A set operation: the rows of set_left UNION|INTERSECT|EXCEPT [ALL]
+  // set_right, cast to `columns`' types (no scope), then sort and limit.
+  std::string set_op;
+  bool set_all = false;
+  std::shared_ptr<SelectPlan> set_left, set_right;
 };
 
 struct InsertPlan {

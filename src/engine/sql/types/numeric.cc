@@ -18,7 +18,7 @@ const i128* Powers() {
     i128 v = 1;
     for (int i = 0; i <= kMaxDigits; i++) {
       p[i] = v;
-      v *= 10;
+      if (i < kMaxDigits) v *= 10;  // 10^38 is the last that fits
     }
   }
   return p;
@@ -64,7 +64,7 @@ i128 DivPow10(i128 v, int k, bool round) {
   if (k > kMaxDigits) return 0;
   i128 p = Pow10(k);
   i128 q = v / p, r = v % p;
-  if (round && AbsI(r) * 2 >= p) q += v < 0 ? -1 : 1;
+  if (round && AbsI(r) >= p - AbsI(r)) q += v < 0 ? -1 : 1;
   return q;
 }
 
@@ -84,7 +84,8 @@ void Weight(const Decimal& d, int* weight, int* first) {
   int p = static_cast<int>(Digits(d.coef).size()) - 1 - d.scale;  // |d| in [10^p, 10^(p+1))
   int w = p >= 0 ? p / 4 : -((-p + 3) / 4);
   int e = 4 * w + d.scale;
-  i128 g = e >= 0 ? DivPow10(AbsI(d.coef), e, false) : AbsI(d.coef) * Pow10(-e);
+  // (|coef| / 10^e) mod 10^4; for e < 0 (at most 3 places) only the low digits matter.
+  i128 g = e >= 0 ? DivPow10(AbsI(d.coef), e, false) : (AbsI(d.coef) % Pow10(4 + e)) * Pow10(-e);
   *weight = w;
   *first = static_cast<int>(g % 10000);
 }
@@ -211,14 +212,18 @@ SqlResult<Decimal> Add(const Decimal& a, const Decimal& b) {
   i128 x, y;
   int s;
   if (!Align(a, b, &x, &y, &s)) return Overflow();
-  return Make(x + y, s);
+  i128 r;
+  if (__builtin_add_overflow(x, y, &r)) return Overflow();
+  return Make(r, s);
 }
 
 SqlResult<Decimal> Sub(const Decimal& a, const Decimal& b) {
   i128 x, y;
   int s;
   if (!Align(a, b, &x, &y, &s)) return Overflow();
-  return Make(x - y, s);
+  i128 r;
+  if (__builtin_sub_overflow(x, y, &r)) return Overflow();
+  return Make(r, s);
 }
 
 SqlResult<Decimal> Mul(const Decimal& a, const Decimal& b) {

@@ -50,6 +50,18 @@ TEST(Numeric, ArithmeticScalesAsPostgres) {
   EXPECT_EQ(Compare(D("10.01"), D("10.001")), 1);
 }
 
+TEST(Numeric, ThirtyEightDigitsAndNoMore) {
+  Decimal big = D("99999999999999999999999999999999999999");  // 38 nines
+  EXPECT_EQ(S(Add(big, big)), "ERROR 22003: value overflows numeric format");
+  EXPECT_EQ(S(Sub(Neg(big), big)), "ERROR 22003: value overflows numeric format");
+  EXPECT_EQ(S(Mul(big, D("10"))), "ERROR 22003: value overflows numeric format");
+  EXPECT_EQ(S(Round(D("0.99999999999999999999999999999999999999"), 37)), "1.0000000000000000000000000000000000000");
+  // PostgreSQL would answer with 56 decimals; that is past 38 digits here.
+  EXPECT_EQ(S(Div(D("0.00000000000000000000000000000000000005"), D("1"))),
+            "ERROR 22003: value overflows numeric format");
+  EXPECT_EQ(Compare(big, Neg(big)), 1);
+}
+
 TEST(Numeric, RoundingIsHalfAwayFromZero) {
   EXPECT_EQ(S(Round(D("2.5"), 0)), "3");
   EXPECT_EQ(S(Round(D("-2.5"), 0)), "-3");
