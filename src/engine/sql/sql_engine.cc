@@ -355,7 +355,52 @@ void SqlSession::EnsureTxn() {
   txn_start_us_ = datetime::CurrentTimestampMicros();
 }
 
+void SqlSession::RunCursor(const ast::Statement& st, StatementResult* r) {
+  const ast::Cursor& c = *st.cursor;
+  if (st.kind == ast::StatementKind::kCloseCursor) {
+    r->tag = "CLOSE CURSOR";
+    if (c.name.empty()) {
+      cursors_.clear();
+    } else if (cursors_.erase(c.name) == 0) {
+      r->status = MakeError("34000", "cursor \"" + c.name + "\" does not exist");
+    }
+    return;
+  }
+  auto it = cursors_.find(c.name);
+  if (it == cursors_.end()) {
+    r->status = MakeError("34000", "cursor \"" + c.name + "\" does not exist");
+    return;
+  }
+  // PostgreSQL's position: 0 before the first row, n on row n, size + 1 after the last.
+  Cursor& cur = it->second;
+  int64_t size = static_cast<int64_t>(cur.rows.size());
+  std::vector<Row> out;
+  int64_t moved = 0;
+  if (c.forward) {
+    int64_t from = cur.pos + 1, to = c.count >= size + 1 - cur.pos ? size : cur.pos + c.count;
+    for (int64_t i = from; i <= to; i++) {
+      if (!c.move) out.push_back(cur.rows[i - 1]);
+      moved++;
+    }
+    cur.pos = moved < c.count ? size + 1 : cur.pos + c.count;
+  } else {
+    int64_t from = std::min(cur.pos - 1, size), to = c.count >= cur.pos ? 1 : cur.pos - c.count;
+    for (int64_t i = from; i >= to; i--) {
+      if (!c.move) out.push_back(cur.rows[i - 1]);
+      moved++;
+    }
+    cur.pos = moved < c.count ? 0 : cur.pos - c.count;
+  }
+  r->tag = (c.move ? "MOVE " : "FETCH ") + std::to_string(moved);
+  if (!c.move) SetRows(cur.columns, std::move(out), r);
+}
+
+void SqlSession::DropCursors() {
+  for (auto it = cursors_.begin(); it != cursors_.end();) it = it->second.hold ? std::next(it) : cursors_.erase(it);
+}
+
 SqlStatus SqlSession::CommitTxn() {
+  DropCursors();
   if (!txn_) return SqlStatus::Ok();
   SqlStatus st = engine_->txns().Commit(txn_.get(), synchronous_commit());
   RestoreSettings(/*all=*/false);
@@ -367,6 +412,7 @@ SqlStatus SqlSession::CommitTxn() {
 }
 
 void SqlSession::RollbackTxn() {
+  DropCursors();
   if (txn_) engine_->txns().Rollback(txn_.get());
   RestoreSettings(/*all=*/true);
   txn_.reset();
@@ -658,6 +704,18 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     case ast::StatementKind::kAlterTable:
     case ast::StatementKind::kCreateIndex:
     case ast::StatementKind::kMaintenance: return RunDdl(st, r);
+    case ast::StatementKind::kFetch:
+    case ast::StatementKind::kCloseCursor: return RunCursor(st, r);
+    case ast::StatementKind::kDeclareCursor:
+      if (!explicit_ && !st.cursor->hold) {
+        r->status = MakeError(sqlstate::kNoActiveTransaction, "DECLARE CURSOR can only be used in transaction blocks");
+        return;
+      }
+      if (cursors_.count(st.cursor->name)) {
+        r->status = MakeError("42P03", "cursor \"" + st.cursor->name + "\" already exists");
+        return;
+      }
+      break;
     default: break;
   }
   EnsureTxn();
@@ -672,6 +730,24 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     txn_->BeginStatement();
     SqlStatus status;
     switch (st.kind) {
+      case ast::StatementKind::kDeclareCursor: {
+        // The cursor's rows are read now, on this statement's snapshot, and
+        // handed out by FETCH.
+        auto plan = PlanSelect(*st.cursor->query, engine_->catalog(), sql_, params);
+        if (!plan.ok()) {
+          status = plan.TakeStatus();
+          break;
+        }
+        Cursor c;
+        status = ExecuteSelect(**plan, txn_.get(), &c.rows);
+        if (status.ok()) {
+          c.columns = (*plan)->columns;
+          c.hold = st.cursor->hold;
+          cursors_[st.cursor->name] = std::move(c);
+          r->tag = "DECLARE CURSOR";
+        }
+        break;
+      }
       case ast::StatementKind::kSelect: {
         auto plan = PlanSelect(*st.select, engine_->catalog(), sql_, params);
         if (!plan.ok()) {

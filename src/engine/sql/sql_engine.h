@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -156,6 +157,16 @@ class SqlSession {
   void RunTransaction(const ast::Statement& st, StatementResult* r);
   void RunSet(const ast::Statement& st, StatementResult* r);
   void RunShow(const ast::Statement& st, StatementResult* r);
+  void RunCursor(const ast::Statement& st, StatementResult* r);
+  void DropCursors();  // the ones without WITH HOLD, at transaction end
+  // DECLARE CURSOR's rows, read when it was declared.
+  struct Cursor {
+    std::vector<ResultColumn> columns;
+    std::vector<std::vector<Value>> rows;
+    int64_t pos = 0;
+    bool hold = false;
+  };
+  std::map<std::string, Cursor> cursors_;
   void DropIndexes(const ast::Drop& d, StatementResult* r);
   void RunDdl(const ast::Statement& st, StatementResult* r);
   // After a failed statement: the block fails, or the implicit transaction

@@ -90,6 +90,24 @@ class Psycopg2Test(unittest.TestCase):
         self.assertEqual(ctx.exception.diag.message_primary, "numeric field overflow")
         c.rollback()
 
+    def test_server_side_cursor_fetches_in_batches(self):
+        setup = self.table("CREATE TABLE pp_big (id int PRIMARY KEY, v text)")
+        c = self.connect()
+        cur = c.cursor()
+        cur.executemany("INSERT INTO pp_big VALUES (%s, %s)", [(i, "v%d" % i) for i in range(1, 2501)])
+        c.commit()
+        named = c.cursor("pp_named")
+        named.itersize = 1000
+        named.execute("SELECT id, v FROM pp_big WHERE id > %s ORDER BY id", (10,))
+        first = named.fetchmany(5)
+        self.assertEqual(first, [(i, "v%d" % i) for i in range(11, 16)])
+        self.assertEqual(named.fetchone(), (16, "v16"))
+        rest = list(named)  # iterates with FETCH FORWARD itersize
+        self.assertEqual(len(rest), 2500 - 16)
+        self.assertEqual(rest[-1], (2500, "v2500"))
+        named.close()
+        c.commit()
+
     def test_transactions_commit_and_roll_back(self):
         self.table("CREATE TABLE pp_tx (id int PRIMARY KEY, v int)")
         c = self.connect()

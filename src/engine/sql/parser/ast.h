@@ -246,10 +246,22 @@ struct AlterTable {
   std::vector<Action> actions;
 };
 
+// DECLARE name CURSOR [WITH HOLD] FOR query; FETCH|MOVE [FORWARD] [n|ALL|NEXT]
+// [FROM|IN] name; CLOSE name|ALL.
+struct Cursor {
+  std::string name;  // empty for CLOSE ALL
+  std::unique_ptr<Select> query;
+  bool hold = false;
+  bool move = false;
+  bool forward = true;
+  int64_t count = 1;  // FETCH ALL: INT64_MAX
+};
+
 enum class StatementKind : uint8_t {
   kSelect, kCreateTable, kDrop, kInsert, kUpdate, kDelete, kTransaction, kSet, kShow, kTruncate, kCopy,
   kAlterTable,
   kCreateIndex,
+  kDeclareCursor, kFetch, kCloseCursor,
   kMaintenance,  // VACUUM / ANALYZE: the tables are checked, nothing else is needed
 };
 
@@ -270,6 +282,7 @@ struct Statement {
   std::unique_ptr<Copy> copy;
   std::unique_ptr<AlterTable> alter_table;
   std::unique_ptr<CreateIndex> create_index;
+  std::unique_ptr<Cursor> cursor;
   std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
   std::string maintenance_tag;        // "VACUUM" or "ANALYZE"
 };

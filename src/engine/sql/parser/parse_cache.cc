@@ -105,6 +105,7 @@ struct Walker {
       for (auto& action : a->actions) v->Location(&action.location);
     }
     if (auto* c = st->create_index.get()) Table(&c->table);
+    if (auto* c = st->cursor.get()) Sel(c->query.get());
     for (auto& t : st->maintenance) Table(&t);
   }
 };

@@ -1054,6 +1054,47 @@ class Converter {
         st->kind = ast::StatementKind::kMaintenance;
         return;
       }
+      case PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT: {
+        const PgQuery__DeclareCursorStmt* d = n->declare_cursor_stmt;
+        if (d->query == nullptr || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+          Unsupported("DECLARE CURSOR for this statement", -1);
+          return;
+        }
+        if (d->options & 0x0001) {  // CURSOR_OPT_BINARY
+          Unsupported("BINARY cursors", -1);
+          return;
+        }
+        auto c = std::make_unique<ast::Cursor>();
+        c->name = d->portalname;
+        c->hold = (d->options & 0x0020) != 0;  // CURSOR_OPT_HOLD
+        c->query = Select(d->query->select_stmt);
+        st->kind = ast::StatementKind::kDeclareCursor;
+        st->cursor = std::move(c);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_FETCH_STMT: {
+        const PgQuery__FetchStmt* f = n->fetch_stmt;
+        auto c = std::make_unique<ast::Cursor>();
+        c->name = f->portalname ? f->portalname : "";
+        c->move = f->ismove;
+        if (f->direction == PG_QUERY__FETCH_DIRECTION__FETCH_BACKWARD) {
+          c->forward = false;
+        } else if (f->direction != PG_QUERY__FETCH_DIRECTION__FETCH_FORWARD) {
+          Unsupported("FETCH ABSOLUTE and RELATIVE", -1);
+          return;
+        }
+        c->count = f->how_many >= INT64_MAX / 2 ? INT64_MAX : f->how_many;  // FETCH ALL is LONG_MAX
+        st->kind = ast::StatementKind::kFetch;
+        st->cursor = std::move(c);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_CLOSE_PORTAL_STMT: {
+        auto c = std::make_unique<ast::Cursor>();
+        c->name = n->close_portal_stmt->portalname ? n->close_portal_stmt->portalname : "";
+        st->kind = ast::StatementKind::kCloseCursor;
+        st->cursor = std::move(c);
+        return;
+      }
       case PG_QUERY__NODE__NODE_INDEX_STMT: {
         const PgQuery__IndexStmt* x = n->index_stmt;
         std::string method = x->access_method ? x->access_method : "";
