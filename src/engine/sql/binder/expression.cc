@@ -552,6 +552,24 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
   } else if (name == "current_time" || name == "localtime") {
     return MakeError(sqlstate::kFeatureNotSupported, "type time is not supported by LumaDB yet",
                      ctx.Position(e.location));
+  } else if (name == "date_part" || name == "extract" || name == "date_trunc") {
+    if (args.size() != 2) return missing();
+    if (args[0]->type.id == TypeId::kUnknown || args[0]->type.id == TypeId::kNull) {
+      SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(TypeId::kText), false, ctx));
+    }
+    if (args[1]->type.id == TypeId::kUnknown || args[1]->type.id == TypeId::kNull) {
+      SQL_ASSIGN_OR_RETURN(args[1], CoerceTo(std::move(args[1]), Type::Of(TypeId::kTimestamp), false, ctx));
+    }
+    if (!IsString(args[0]->type.id) || !IsDatetime(args[1]->type.id)) return missing();
+    if (name == "date_trunc") {
+      // A date is truncated as the timestamptz of its midnight, as in PostgreSQL.
+      if (args[1]->type.id == TypeId::kDate) {
+        SQL_ASSIGN_OR_RETURN(args[1], CoerceTo(std::move(args[1]), Type::Of(TypeId::kTimestampTz), false, ctx));
+      }
+      result = Type::Of(args[1]->type.id);
+    } else {
+      result = Type::Of(name == "extract" ? TypeId::kNumeric : TypeId::kFloat8);
+    }
   } else if (name == "concat_ws") {
     if (args.empty()) return missing();
     if (args[0]->type.id == TypeId::kUnknown || args[0]->type.id == TypeId::kNull) {
@@ -1149,6 +1167,11 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
         return Value::String(e.type, "postgres");
       }
       if (f == "current_catalog") return Value::String(e.type, "postgres");
+      if (f == "date_part" || f == "extract" || f == "date_trunc") {
+        if (args[0].null || args[1].null) return Value::Null(e.type);
+        if (f == "date_trunc") return DateTrunc(args[0].s, args[1]);
+        return DatePart(args[0].s, args[1], f == "extract");
+      }
       if (IsDatetime(e.type.id)) {
         // Unbound time functions (while describing, or clock_timestamp()).
         int64_t now = datetime::CurrentTimestampMicros();

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "engine/sql/types/datetime.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql {
@@ -500,6 +501,167 @@ const ScalarFunction* Find(const std::vector<ScalarFunction>& table, std::string
 }  // namespace
 
 const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs) { return Find(Functions(), name, nargs); }
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// PostgreSQL's spellings of the units (datetktbl's "units" entries).
+std::string Unit(const std::string& field) {
+  std::string f = Lower(field);
+  static const std::pair<const char*, const char*> kAliases[] = {
+      {"microsecond", "microseconds"}, {"us", "microseconds"}, {"usec", "microseconds"}, {"usecs", "microseconds"},
+      {"millisecond", "milliseconds"}, {"ms", "milliseconds"}, {"msec", "milliseconds"}, {"msecs", "milliseconds"},
+      {"seconds", "second"}, {"sec", "second"}, {"secs", "second"}, {"s", "second"},
+      {"minutes", "minute"}, {"min", "minute"}, {"mins", "minute"}, {"m", "minute"},
+      {"hours", "hour"}, {"hr", "hour"}, {"hrs", "hour"}, {"h", "hour"},
+      {"days", "day"}, {"d", "day"}, {"weeks", "week"}, {"w", "week"},
+      {"months", "month"}, {"mon", "month"}, {"mons", "month"}, {"quarters", "quarter"}, {"qtr", "quarter"},
+      {"years", "year"}, {"yr", "year"}, {"yrs", "year"}, {"y", "year"},
+      {"decades", "decade"}, {"dec", "decade"}, {"centuries", "century"}, {"cent", "century"},
+      {"millennia", "millennium"}, {"mil", "millennium"}, {"mils", "millennium"},
+  };
+  for (const auto& [a, b] : kAliases) {
+    if (f == a) return b;
+  }
+  return f;
+}
+
+SqlError BadUnit(const std::string& field, const Type& t, bool recognized) {
+  return MakeError(recognized ? sqlstate::kFeatureNotSupported : "22023",
+                   "unit \"" + Lower(field) + "\" " + (recognized ? "not supported" : "not recognized") +
+                       " for type " + TypeName(Type::Of(t.id)));
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+SqlResult<Value> DatePart(const std::string& field, const Value& x, bool numeric_result) {
+  const bool is_date = x.type.id == TypeId::kDate;
+  std::string u = Unit(field);
+  if ((is_date && (x.i == datetime::kDateInfinity || x.i == datetime::kDateNegInfinity)) ||
+      (!is_date && (x.i == datetime::kTsInfinity || x.i == datetime::kTsNegInfinity))) {
+    return MakeError(sqlstate::kFeatureNotSupported, "EXTRACT and date_part of infinity are not supported by LumaDB yet");
+  }
+  int64_t ts = is_date ? static_cast<int64_t>(x.i) * datetime::kMicrosPerDay : x.i;
+  datetime::Fields f = datetime::TimestampFields(ts);
+  int32_t day = static_cast<int32_t>(FloorDiv(ts, datetime::kMicrosPerDay));
+  int dow = static_cast<int>(((day % 7) + 7 + 6) % 7);  // 2000-01-01 was a Saturday
+  int isodow = dow == 0 ? 7 : dow;
+  // value = num / 10^scale
+  __int128 num = 0;
+  int scale = 0;
+  bool time_unit = u == "microseconds" || u == "milliseconds" || u == "second" || u == "minute" || u == "hour";
+  if (is_date && numeric_result && time_unit) return BadUnit(field, x.type, true);
+  if (u == "microseconds") {
+    num = int64_t{f.second} * 1000000 + f.micros;
+  } else if (u == "milliseconds") {
+    num = int64_t{f.second} * 1000000 + f.micros;
+    scale = 3;
+  } else if (u == "second") {
+    num = int64_t{f.second} * 1000000 + f.micros;
+    scale = 6;
+  } else if (u == "minute") {
+    num = f.minute;
+  } else if (u == "hour") {
+    num = f.hour;
+  } else if (u == "day") {
+    num = f.day;
+  } else if (u == "month") {
+    num = f.month;
+  } else if (u == "quarter") {
+    num = (f.month - 1) / 3 + 1;
+  } else if (u == "year") {
+    num = f.year > 0 ? f.year : f.year - 1;  // no year 0: 1 BC is -1
+  } else if (u == "decade") {
+    num = FloorDiv(f.year, 10);
+  } else if (u == "century") {
+    num = f.year > 0 ? (f.year + 99) / 100 : -((99 - (f.year - 1)) / 100);
+  } else if (u == "millennium") {
+    num = f.year > 0 ? (f.year + 999) / 1000 : -((999 - (f.year - 1)) / 1000);
+  } else if (u == "dow") {
+    num = dow;
+  } else if (u == "isodow") {
+    num = isodow;
+  } else if (u == "doy") {
+    num = day - datetime::DateFromFields(f.year, 1, 1) + 1;
+  } else if (u == "week" || u == "isoyear") {
+    int32_t thursday = day - (isodow - 4);
+    datetime::Fields tf = datetime::DateFields(thursday);
+    num = u == "isoyear" ? (tf.year > 0 ? tf.year : tf.year - 1)
+                         : (thursday - datetime::DateFromFields(tf.year, 1, 1)) / 7 + 1;
+  } else if (u == "epoch") {
+    // seconds since 1970-01-01 00:00:00 UTC
+    num = static_cast<__int128>(ts) + static_cast<__int128>(946684800) * 1000000;
+    scale = is_date && numeric_result ? 0 : 6;
+    if (scale == 0) num /= 1000000;
+  } else if (u == "timezone" || u == "timezone_hour" || u == "timezone_minute") {
+    if (x.type.id != TypeId::kTimestampTz) return BadUnit(field, x.type, true);
+    num = 0;  // the session time zone is UTC
+  } else {
+    return BadUnit(field, x.type, false);
+  }
+  if (numeric_result) {
+    return Value::String(Type::Of(TypeId::kNumeric), numeric::ToString(numeric::Decimal{num, scale}));
+  }
+  double d = static_cast<double>(num);
+  for (int i = 0; i < scale; i++) d /= 10;
+  return Value::Float(TypeId::kFloat8, d);
+}
+
+SqlResult<Value> DateTrunc(const std::string& field, const Value& x) {
+  if (x.i == datetime::kTsInfinity || x.i == datetime::kTsNegInfinity) return x;
+  std::string u = Unit(field);
+  int64_t ts = x.i;
+  int64_t day = FloorDiv(ts, datetime::kMicrosPerDay);
+  int64_t in_day = ts - day * datetime::kMicrosPerDay;
+  datetime::Fields f = datetime::TimestampFields(ts);
+  auto at_date = [&](int y, int m, int d) {
+    return static_cast<int64_t>(datetime::DateFromFields(y, m, d)) * datetime::kMicrosPerDay;
+  };
+  int64_t r;
+  if (u == "microseconds") {
+    r = ts;
+  } else if (u == "milliseconds") {
+    r = ts - ((ts % 1000) + 1000) % 1000;
+  } else if (u == "second") {
+    r = day * datetime::kMicrosPerDay + in_day / 1000000 * 1000000;
+  } else if (u == "minute") {
+    r = day * datetime::kMicrosPerDay + in_day / 60000000 * 60000000;
+  } else if (u == "hour") {
+    r = day * datetime::kMicrosPerDay + in_day / 3600000000LL * 3600000000LL;
+  } else if (u == "day") {
+    r = day * datetime::kMicrosPerDay;
+  } else if (u == "week") {
+    int dow = static_cast<int>(((day % 7) + 7 + 6) % 7);
+    int isodow = dow == 0 ? 7 : dow;
+    r = (day - (isodow - 1)) * datetime::kMicrosPerDay;  // Monday
+  } else if (u == "month") {
+    r = at_date(f.year, f.month, 1);
+  } else if (u == "quarter") {
+    r = at_date(f.year, (f.month - 1) / 3 * 3 + 1, 1);
+  } else if (u == "year") {
+    r = at_date(f.year, 1, 1);
+  } else if (u == "decade") {
+    r = at_date(static_cast<int>(FloorDiv(f.year, 10) * 10), 1, 1);
+  } else if (u == "century") {
+    int c = f.year > 0 ? (f.year + 99) / 100 : -((99 - (f.year - 1)) / 100);
+    r = at_date(c > 0 ? (c - 1) * 100 + 1 : c * 100 + 1, 1, 1);
+  } else if (u == "millennium") {
+    int m = f.year > 0 ? (f.year + 999) / 1000 : -((999 - (f.year - 1)) / 1000);
+    r = at_date(m > 0 ? (m - 1) * 1000 + 1 : m * 1000 + 1, 1, 1);
+  } else {
+    bool known = u == "epoch" || u == "dow" || u == "doy" || u == "isodow" || u == "isoyear" || u == "timezone";
+    return BadUnit(field, x.type, known);
+  }
+  Value out = Value::Int(x.type.id, r);
+  out.type = Type::Of(x.type.id);
+  return out;
+}
 const ScalarFunction* FindNumericFunction(std::string_view name, size_t nargs) {
   return Find(NumericFunctions(), name, nargs);
 }

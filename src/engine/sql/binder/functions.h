@@ -34,6 +34,13 @@ const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs);
 // picks them for a numeric first argument), or nullptr.
 const ScalarFunction* FindNumericFunction(std::string_view name, size_t nargs);
 
+// date_part(field, x) (double precision) and EXTRACT(field FROM x)
+// (numeric, as PostgreSQL 15) of a date, timestamp or timestamptz; 22023
+// `unit "x" not recognized for type ...` / `... not supported for type ...`.
+SqlResult<Value> DatePart(const std::string& field, const Value& x, bool numeric_result);
+// date_trunc(field, x) of a timestamp or timestamptz.
+SqlResult<Value> DateTrunc(const std::string& field, const Value& x);
+
 // Lower-case hex MD5 of `data` (RFC 1321), as md5() returns it.
 std::string Md5Hex(std::string_view data);
 

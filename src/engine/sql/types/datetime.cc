@@ -1152,6 +1152,10 @@ Fields TimestampFields(int64_t ts) {
   return Fields{tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec, fsec};
 }
 
+int32_t DateFromFields(int year, int month, int day) {
+  return static_cast<int32_t>(DateToJulian(year, month, day) - kPostgresEpochJdate);
+}
+
 Fields DateFields(int32_t d) {
   Fields f;
   JulianToDate(int64_t{d} + kPostgresEpochJdate, &f.year, &f.month, &f.day);

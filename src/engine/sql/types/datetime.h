@@ -118,5 +118,7 @@ struct Fields {
 };
 Fields TimestampFields(int64_t ts);
 Fields DateFields(int32_t d);  // hour, minute, second and micros are 0
+// The date of an astronomical year, month and day (days since 2000-01-01).
+int32_t DateFromFields(int year, int month, int day);
 
 }  // namespace lumadb::engine::sql::datetime
