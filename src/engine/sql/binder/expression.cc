@@ -228,6 +228,22 @@ namespace {
 
 SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx);
 
+SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx);
+
+// A column a subquery does not have: the enclosing query's (which makes the
+// subquery correlated), as a reference to that query's row.
+SqlResult<BoundPtr> BindOuterColumn(const ast::Expr& e, BindContext& ctx) {
+  SQL_ASSIGN_OR_RETURN(BoundPtr b, BindColumn(e, *ctx.outer));
+  if (b->kind == BoundKind::kSlot) {
+    b->kind = BoundKind::kOuterRef;
+    b->param = 1;
+  } else if (b->kind == BoundKind::kOuterRef) {
+    b->param++;
+  }
+  if (ctx.correlated != nullptr) *ctx.correlated = true;
+  return b;
+}
+
 SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
   const std::string& col = e.names.back();
   int found_slot = -1;
@@ -246,6 +262,7 @@ SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
       break;
     }
     if (found_table == nullptr) {
+      if (ctx.outer != nullptr) return BindOuterColumn(e, ctx);
       return MakeError(sqlstate::kUndefinedTable, "missing FROM-clause entry for table \"" + tname + "\"",
                        ctx.Position(e.location));
     }
@@ -261,6 +278,7 @@ SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
       found_table = &t;
     }
     if (found_slot < 0) {
+      if (ctx.outer != nullptr) return BindOuterColumn(e, ctx);
       return MakeError(sqlstate::kUndefinedColumn, "column \"" + col + "\" does not exist", ctx.Position(e.location));
     }
   }
@@ -605,50 +623,18 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
   return b;
 }
 
-// The name an undefined-column or missing-FROM error is about.
-std::string ErrorSubject(const std::string& message) {
-  size_t a = message.find('"');
-  if (a != std::string::npos) {
-    size_t b = message.find('"', a + 1);
-    if (b != std::string::npos) return message.substr(a + 1, b - a - 1);
-  }
-  // "column t.x does not exist"
-  size_t c = message.find("column ");
-  if (c == std::string::npos) return "";
-  size_t end = message.find(' ', c + 7);
-  std::string name = message.substr(c + 7, end - c - 7);
-  size_t dot = name.find('.');
-  return dot == std::string::npos ? name : name.substr(0, dot);
-}
-
 SqlResult<BoundPtr> BindSubquery(const ast::Expr& e, BindContext& ctx) {
   if (!ctx.plan_subquery) {
     return MakeError(sqlstate::kFeatureNotSupported, "subqueries are not supported here by LumaDB yet",
                      ctx.Position(e.location));
   }
   std::vector<Type> cols;
-  auto planned = ctx.plan_subquery(*e.subquery, &cols);
-  if (!planned.ok()) {
-    // A name the subquery cannot resolve but the outer query can: a
-    // correlated subquery, which LumaDB cannot run yet.
-    const SqlError& err = planned.status().error();
-    if (err.sqlstate == sqlstate::kUndefinedColumn || err.sqlstate == sqlstate::kUndefinedTable) {
-      std::string name = ErrorSubject(err.message);
-      bool outer = false;
-      for (const auto& t : ctx.tables) outer = outer || t.name == name || t.table->FindColumn(name) >= 0;
-      if (outer) {
-        return MakeError(sqlstate::kFeatureNotSupported,
-                         "correlated subqueries (\"" + name + "\" refers to the outer query) are not supported by "
-                         "LumaDB yet",
-                         ctx.Position(e.location));
-      }
-    }
-    return planned.TakeStatus();
-  }
-  std::shared_ptr<SelectPlan> sub = std::move(planned.value());
+  bool correlated = false;
+  SQL_ASSIGN_OR_RETURN(std::shared_ptr<SelectPlan> planned, ctx.plan_subquery(*e.subquery, &cols, &ctx, &correlated));
   auto b = NewNode(BoundKind::kSubquery, Type::Of(TypeId::kBool), e.location);
   b->op = e.op;
-  b->subplan = sub;
+  b->subplan = std::move(planned);
+  b->correlated = correlated;
   if (e.op == "EXISTS") return b;
   if (cols.size() != 1) {
     return MakeError(sqlstate::kSyntaxError,
@@ -985,6 +971,68 @@ SqlResult<Value> Arith(const BoundExpr& e, const Value& a, const Value& b) {
 
 SqlResult<BoundPtr> BindExpr(const ast::Expr& e, BindContext& ctx) { return Bind(e, ctx); }
 
+namespace {
+thread_local SubqueryRunner* tl_runner = nullptr;
+thread_local std::vector<const std::vector<Value>*> tl_outer_rows;  // innermost last
+
+// EXISTS, a scalar, or x op ANY|ALL (values) with SQL's three-valued OR / AND.
+SqlResult<Value> SubqueryResult(const BoundExpr& e, const std::vector<Value>& vals, const std::vector<Value>& row) {
+  if (e.op == "EXISTS") return Value::Bool(!vals.empty());
+  if (e.op == "SCALAR") return vals.empty() ? Value::Null(e.type) : vals[0];
+  const BoundExpr& cmp = *e.args[0];
+  SQL_ASSIGN_OR_RETURN(Value x, Eval(*cmp.args[0], row));
+  bool any = e.op == "ANY", saw_null = false;
+  for (const Value& v : vals) {
+    if (x.null || v.null) {
+      saw_null = true;
+      continue;
+    }
+    int c = CompareValues(x, v);
+    const std::string& op = cmp.op;
+    bool r = op == "=" ? c == 0 : op == "<>" ? c != 0 : op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
+    if (any && r) return Value::Bool(true);
+    if (!any && !r) return Value::Bool(false);
+  }
+  if (saw_null) return Value::Null(e.type);
+  return Value::Bool(!any);
+}
+}  // namespace
+
+SubqueryRunner* SetSubqueryRunner(SubqueryRunner* r) {
+  SubqueryRunner* prev = tl_runner;
+  tl_runner = r;
+  return prev;
+}
+
+SqlResult<std::shared_ptr<std::vector<Value>>> SubqueryValues(const BoundExpr& e,
+                                                              std::vector<std::vector<Value>> rows) {
+  auto vals = std::make_shared<std::vector<Value>>();
+  if (e.op == "EXISTS") {
+    if (!rows.empty()) vals->push_back(Value::Bool(true));
+  } else if (e.op == "SCALAR") {
+    if (rows.size() > 1) {
+      return MakeError(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+    }
+    if (!rows.empty()) {
+      SQL_ASSIGN_OR_RETURN(Value v, CastValue(rows[0][0], e.type, false));
+      vals->push_back(std::move(v));
+    }
+  } else {
+    // As the type the comparison expects on its right side.
+    const Type& want = e.args[0]->args[1]->type;
+    vals->reserve(rows.size());
+    for (auto& r : rows) {
+      if (r[0].type == want || r[0].null) {
+        vals->push_back(std::move(r[0]));
+      } else {
+        SQL_ASSIGN_OR_RETURN(Value v, CastValue(r[0], want, false));
+        vals->push_back(std::move(v));
+      }
+    }
+  }
+  return vals;
+}
+
 SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
   switch (e.kind) {
     case BoundKind::kConst:
@@ -1009,27 +1057,26 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       return Arith(e, a, b);
     }
     case BoundKind::kSubquery: {
-      if (!e.sub_values) return MakeError(sqlstate::kInternalError, "a subquery was not run before its statement");
-      const std::vector<Value>& vals = *e.sub_values;
-      if (e.op == "EXISTS") return Value::Bool(!vals.empty());
-      if (e.op == "SCALAR") return vals.empty() ? Value::Null(e.type) : vals[0];
-      // x op ANY|ALL (values): SQL's three-valued OR / AND of the comparisons.
-      const BoundExpr& cmp = *e.args[0];
-      SQL_ASSIGN_OR_RETURN(Value x, Eval(*cmp.args[0], row));
-      bool any = e.op == "ANY", saw_null = false;
-      for (const Value& v : vals) {
-        if (x.null || v.null) {
-          saw_null = true;
-          continue;
-        }
-        int c = CompareValues(x, v);
-        const std::string& op = cmp.op;
-        bool r = op == "=" ? c == 0 : op == "<>" ? c != 0 : op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
-        if (any && r) return Value::Bool(true);
-        if (!any && !r) return Value::Bool(false);
+      if (e.correlated) {
+        // Run for this row: its columns are what the subquery's outer references read.
+        SubqueryRunner* runner = tl_runner;
+        if (runner == nullptr) return MakeError(sqlstate::kInternalError, "no transaction to run a subquery in");
+        tl_outer_rows.push_back(&row);
+        auto rows = runner->Run(*e.subplan);
+        tl_outer_rows.pop_back();
+        if (!rows.ok()) return rows.TakeStatus();
+        SQL_ASSIGN_OR_RETURN(auto vals, SubqueryValues(e, std::move(rows.value())));
+        return SubqueryResult(e, *vals, row);
       }
-      if (saw_null) return Value::Null(e.type);
-      return Value::Bool(!any);
+      if (!e.sub_values) return MakeError(sqlstate::kInternalError, "a subquery was not run before its statement");
+      return SubqueryResult(e, *e.sub_values, row);
+    }
+    case BoundKind::kOuterRef: {
+      size_t depth = static_cast<size_t>(e.param);
+      if (depth == 0 || depth > tl_outer_rows.size()) {
+        return MakeError(sqlstate::kInternalError, "an outer column outside its subquery");
+      }
+      return (*tl_outer_rows[tl_outer_rows.size() - depth])[e.slot];
     }
     case BoundKind::kCompare: {
       SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));

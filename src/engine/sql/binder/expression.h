@@ -24,6 +24,9 @@ enum class BoundKind : uint8_t {
   // for ANY/ALL args[0] is the comparison, whose right side stands for
   // each value the subquery returned.
   kSubquery,
+  // A column of an enclosing query's row, from a correlated subquery: slot
+  // in that row, param = how many queries out (1 = the one just outside).
+  kOuterRef,
 };
 
 struct ScalarFunction;
@@ -44,6 +47,7 @@ struct BoundExpr {
   std::vector<std::unique_ptr<BoundExpr>> args;
   std::unique_ptr<BoundExpr> else_expr;
   std::shared_ptr<SelectPlan> subplan;  // kSubquery
+  bool correlated = false;               // kSubquery: refers to the outer row, runs per row
   // kSubquery: the subquery's values once it has run (EXISTS: one per row).
   mutable std::shared_ptr<std::vector<Value>> sub_values;
 };
@@ -95,8 +99,15 @@ struct BindContext {
   std::vector<BoundPtr>* group_bound = nullptr;
   std::vector<AggregateCall>* aggregates = nullptr;
   // Plans a subquery and gives its result columns' types (set by the
-  // planner; null: subqueries are refused).
-  std::function<SqlResult<std::shared_ptr<SelectPlan>>(const ast::Select&, std::vector<Type>* columns)> plan_subquery;
+  // planner; null: subqueries are refused). The subquery resolves names it
+  // does not have in `outer` (this context), and sets *correlated if it did.
+  std::function<SqlResult<std::shared_ptr<SelectPlan>>(const ast::Select&, std::vector<Type>* columns,
+                                                       BindContext* outer, bool* correlated)>
+      plan_subquery;
+  // Inside a subquery: the enclosing query's context, and the flag to set
+  // when a name resolves there.
+  BindContext* outer = nullptr;
+  bool* correlated = nullptr;
 
   int Position(int location) const;
 };
@@ -119,6 +130,21 @@ std::string Fingerprint(const ast::Expr& e);
 SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx);
 
 SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row);
+
+// Runs the plan of a correlated subquery for Eval (the executor installs
+// one, for its transaction, while a statement runs on this thread).
+class SubqueryRunner {
+ public:
+  virtual ~SubqueryRunner() = default;
+  virtual SqlResult<std::vector<std::vector<Value>>> Run(const SelectPlan& plan) = 0;
+};
+// Installs `r` for this thread and returns the one it replaces.
+SubqueryRunner* SetSubqueryRunner(SubqueryRunner* r);
+// What a kSubquery node keeps of its subquery's rows (EXISTS: one value
+// per row; SCALAR: at most one, 21000 for more; ANY/ALL: the first column,
+// cast to the comparison's type).
+SqlResult<std::shared_ptr<std::vector<Value>>> SubqueryValues(const BoundExpr& e,
+                                                              std::vector<std::vector<Value>> rows);
 // WHERE/HAVING semantics: NULL counts as false.
 SqlResult<bool> EvalPredicate(const BoundExpr& e, const std::vector<Value>& row);
 

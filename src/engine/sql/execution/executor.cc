@@ -745,36 +745,28 @@ SqlStatus RunSubqueries(const BoundExpr* e, Txn* txn) {
   if (e == nullptr) return SqlStatus::Ok();
   for (const auto& a : e->args) SQL_RETURN_IF_ERROR(RunSubqueries(a.get(), txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(e->else_expr.get(), txn));
-  if (e->kind != BoundKind::kSubquery) return SqlStatus::Ok();
+  if (e->kind != BoundKind::kSubquery || e->correlated) return SqlStatus::Ok();
   std::vector<Row> rows;
   SQL_RETURN_IF_ERROR(ExecuteSelect(*e->subplan, txn, &rows));
-  auto vals = std::make_shared<std::vector<Value>>();
-  if (e->op == "EXISTS") {
-    if (!rows.empty()) vals->push_back(Value::Bool(true));
-  } else if (e->op == "SCALAR") {
-    if (rows.size() > 1) {
-      return MakeError(sqlstate::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
-    }
-    if (!rows.empty()) {
-      SQL_ASSIGN_OR_RETURN(Value v, CastValue(rows[0][0], e->type, false));
-      vals->push_back(std::move(v));
-    }
-  } else {
-    // As the type the comparison expects on its right side.
-    const Type& want = e->args[0]->args[1]->type;
-    vals->reserve(rows.size());
-    for (auto& r : rows) {
-      if (r[0].type == want || r[0].null) {
-        vals->push_back(std::move(r[0]));
-      } else {
-        SQL_ASSIGN_OR_RETURN(Value v, CastValue(r[0], want, false));
-        vals->push_back(std::move(v));
-      }
-    }
-  }
-  e->sub_values = std::move(vals);
+  SQL_ASSIGN_OR_RETURN(e->sub_values, SubqueryValues(*e, std::move(rows)));
   return SqlStatus::Ok();
 }
+
+// Runs correlated subqueries in the statement's transaction while it runs.
+class RunnerScope : public SubqueryRunner {
+ public:
+  explicit RunnerScope(Txn* txn) : txn_(txn), prev_(SetSubqueryRunner(this)) {}
+  ~RunnerScope() override { SetSubqueryRunner(prev_); }
+  SqlResult<std::vector<Row>> Run(const SelectPlan& plan) override {
+    std::vector<Row> rows;
+    SQL_RETURN_IF_ERROR(ExecuteSelect(plan, txn_, &rows));
+    return rows;
+  }
+
+ private:
+  Txn* txn_;
+  SubqueryRunner* prev_;
+};
 
 SqlStatus RunSubqueries(const std::vector<BoundPtr>& exprs, Txn* txn) {
   for (const auto& e : exprs) SQL_RETURN_IF_ERROR(RunSubqueries(e.get(), txn));
@@ -800,6 +792,7 @@ SqlStatus RunSubqueries(const SelectPlan& p, Txn* txn) {
 }  // namespace
 
 SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out) {
+  RunnerScope runner(txn);
   SQL_RETURN_IF_ERROR(RunSubqueries(plan, txn));
   SelectRun run(plan, txn);
   return run.Run(out);
@@ -807,6 +800,7 @@ SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out)
 
 SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog) {
   const Table& t = *plan.table;
+  RunnerScope runner(txn);
   for (const auto& row : plan.rows) SQL_RETURN_IF_ERROR(RunSubqueries(row, txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
   DmlResult result;
@@ -880,6 +874,7 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
 
 SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
   const Table& t = *plan.table;
+  RunnerScope runner(txn);
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.where.get(), txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.sets, txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
@@ -910,6 +905,7 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
 }
 
 SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn) {
+  RunnerScope runner(txn);
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.where.get(), txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
   DmlResult result;

@@ -134,10 +134,19 @@ std::optional<std::string> IndexPrefix(const Table& t, const BoundExpr* where) {
 }
 
 // Lets the binder plan subqueries against the same catalog and parameters.
+}  // namespace
+
+// PlanSelect for a subquery: names it does not have resolve in `outer`.
+SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const Catalog& catalog,
+                                                    std::string_view sql, Params* params, BindContext* outer,
+                                                    bool* correlated);
+
+namespace {
+
 void AllowSubqueries(BindContext* ctx, const Catalog& catalog, std::string_view sql, Params* params) {
-  ctx->plan_subquery = [&catalog, sql, params](const ast::Select& s,
-                                               std::vector<Type>* columns) -> SqlResult<std::shared_ptr<SelectPlan>> {
-    SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> plan, PlanSelect(s, catalog, sql, params));
+  ctx->plan_subquery = [&catalog, sql, params](const ast::Select& s, std::vector<Type>* columns, BindContext* outer,
+                                               bool* correlated) -> SqlResult<std::shared_ptr<SelectPlan>> {
+    SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> plan, PlanSelectIn(s, catalog, sql, params, outer, correlated));
     for (size_t i = 0; i < plan->visible; i++) columns->push_back(plan->columns[i].type);
     return std::shared_ptr<SelectPlan>(std::move(plan));
   };
@@ -390,12 +399,20 @@ SqlResult<std::shared_ptr<const Table>> ResolveTable(const ast::TableRef& ref, c
 
 SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql,
                                                   Params* params) {
+  return PlanSelectIn(s, catalog, sql, params, nullptr, nullptr);
+}
+
+SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const Catalog& catalog,
+                                                    std::string_view sql, Params* params, BindContext* outer,
+                                                    bool* correlated) {
   if (!s.set_op.empty()) return PlanSetOp(s, catalog, sql, params);
   if (!s.values.empty()) return PlanValues(s, sql, params);
   auto plan = std::make_unique<SelectPlan>();
   BindContext ctx;
   ctx.sql = sql;
   ctx.params = params;
+  ctx.outer = outer;
+  ctx.correlated = correlated;
   AllowSubqueries(&ctx, catalog, sql, params);
   int slot = 0;
   for (const auto& ref : s.from) {
