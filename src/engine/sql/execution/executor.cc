@@ -299,11 +299,37 @@ class SelectRun {
  public:
   SelectRun(const SelectPlan& p, Txn* txn) : p_(p), txn_(txn) {}
 
-  bool Derived(size_t t) const { return t < p_.derived.size() && p_.derived[t] != nullptr; }
+  bool Derived(size_t t) const {
+    return (t < p_.derived.size() && p_.derived[t] != nullptr) || (t < p_.series.size() && !p_.series[t].empty());
+  }
 
-  // The rows of scope entry t (a stored table, or a subquery in FROM run now).
+  // generate_series(start, stop [, step]), row by row.
+  SqlStatus Series(const std::vector<BoundPtr>& args, TypeId type,
+                   const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
+    Row no_row;
+    std::vector<Value> v;
+    for (const auto& a : args) {
+      SQL_ASSIGN_OR_RETURN(Value x, Eval(*a, no_row));
+      if (x.null) return SqlStatus::Ok();  // strict: no rows
+      v.push_back(std::move(x));
+    }
+    __int128 i = v[0].i, stop = v[1].i, step = v.size() > 2 ? v[2].i : 1;
+    if (step == 0) return MakeError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
+    Row row;
+    for (; step > 0 ? i <= stop : i >= stop; i += step) {
+      row.assign(1, Value::Int(type, static_cast<int64_t>(i)));  // fn may move the row away
+      SQL_ASSIGN_OR_RETURN(bool go, fn(std::string_view(), row));
+      if (!go) break;
+    }
+    return SqlStatus::Ok();
+  }
+
+  // The rows of scope entry t (a stored table, or a subquery or function in FROM run now).
   SqlStatus ScanScope(size_t t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
     if (!Derived(t)) return ScanTable(txn_, *p_.scope[t].table, fn);
+    if (t < p_.series.size() && !p_.series[t].empty()) {
+      return Series(p_.series[t], p_.scope[t].table->columns[0].type.id, fn);
+    }
     std::vector<Row> rows;
     SQL_RETURN_IF_ERROR(ExecuteSelect(*p_.derived[t], txn_, &rows));
     for (auto& r : rows) {

@@ -76,6 +76,8 @@ struct TableRef {
   // for every reference), with its column aliases: FROM (...) AS s(a, b).
   std::shared_ptr<Select> subquery;
   std::vector<std::string> column_aliases;
+  // A function in FROM (generate_series(...)): its call.
+  std::shared_ptr<Expr> function;
   int location = -1;
   JoinKind join = JoinKind::kCross;
   std::unique_ptr<Expr> on;  // the join condition (kInner/kLeft/kRight/kFull)

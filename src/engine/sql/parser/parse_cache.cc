@@ -27,6 +27,7 @@ struct Walker {
     v->Location(&t->location);
     Ex(t->on.get());
     Sel(t->subquery.get());
+    Ex(t->function.get());
   }
   void Items(std::vector<SelectItem>* items) {
     for (auto& i : *items) Ex(i.expr.get());

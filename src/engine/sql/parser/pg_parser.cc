@@ -429,8 +429,37 @@ class Converter {
       t->column_aliases = Names(r->alias->colnames, r->alias->n_colnames);
       return true;
     }
-    Unsupported(f->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION ? "a function in FROM" : "this kind of FROM item",
-                -1);
+    if (f->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION) {
+      const PgQuery__RangeFunction* r = f->range_function;
+      if (r->lateral || r->ordinality || r->is_rowsfrom || r->n_functions != 1 || r->n_coldeflist > 0) {
+        Unsupported("this form of function in FROM", -1);
+        return false;
+      }
+      const PgQuery__Node* item = r->functions[0];
+      const PgQuery__Node* call = item->node_case == PG_QUERY__NODE__NODE_LIST && item->list->n_items > 0
+                                      ? item->list->items[0]
+                                      : nullptr;
+      if (call == nullptr || call->node_case != PG_QUERY__NODE__NODE_FUNC_CALL) {
+        Unsupported("this kind of function in FROM", -1);
+        return false;
+      }
+      ExprPtr fn = Convert(call);
+      if (failed_ || fn == nullptr) return false;
+      std::string name = fn->names.empty() ? "" : fn->names.back();
+      if (name != "generate_series") {
+        Unsupported("the function " + name + " in FROM", fn->location);
+        return false;
+      }
+      t->names = {name};
+      t->location = fn->location;
+      if (r->alias != nullptr) {
+        t->alias = r->alias->aliasname;
+        t->column_aliases = Names(r->alias->colnames, r->alias->n_colnames);
+      }
+      t->function = std::shared_ptr<ast::Expr>(std::move(fn));
+      return true;
+    }
+    Unsupported("this kind of FROM item", -1);
     return false;
   }
 

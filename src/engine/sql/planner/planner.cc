@@ -418,7 +418,41 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   for (const auto& ref : s.from) {
     std::shared_ptr<const Table> table;
     std::shared_ptr<SelectPlan> derived;
-    if (ref.subquery) {
+    std::vector<BoundPtr> series;
+    if (ref.function) {
+      // generate_series(start, stop [, step]): one integer column.
+      const ast::Expr& fn = *ref.function;
+      if (fn.args.size() < 2 || fn.args.size() > 3 || fn.star || fn.distinct) {
+        return MakeError(sqlstate::kUndefinedFunction, "function generate_series with these arguments does not exist",
+                         Pos(sql, fn.location));
+      }
+      BindContext args_ctx;
+      args_ctx.sql = sql;
+      args_ctx.params = params;
+      TypeId type = TypeId::kInt4;
+      for (const auto& a : fn.args) {
+        SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*a, args_ctx));
+        TypeId id = b->type.id;
+        if (id == TypeId::kInt8) type = TypeId::kInt8;
+        if (!IsInteger(id) && id != TypeId::kUnknown && id != TypeId::kNull) {
+          return MakeError(sqlstate::kFeatureNotSupported,
+                           "generate_series over " + TypeName(b->type) + " is not supported by LumaDB yet",
+                           Pos(sql, a->location));
+        }
+        series.push_back(std::move(b));
+      }
+      for (auto& b : series) {
+        SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), Type::Of(type), false, args_ctx));
+      }
+      auto t = std::make_shared<Table>();
+      t->name = ref.alias.empty() ? "generate_series" : ref.alias;
+      Column c;
+      // PostgreSQL names the column after the alias when no column alias is given.
+      c.name = !ref.column_aliases.empty() ? ref.column_aliases[0] : ref.alias.empty() ? "generate_series" : ref.alias;
+      c.type = Type::Of(type);
+      t->columns.push_back(std::move(c));
+      table = std::move(t);
+    } else if (ref.subquery) {
       // A subquery in FROM: a table whose columns are its results.
       SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub, PlanSelect(*ref.subquery, catalog, sql, params));
       auto t = std::make_shared<Table>();
@@ -442,6 +476,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       SQL_ASSIGN_OR_RETURN(table, ResolveTable(ref, catalog, sql));
     }
     plan->derived.push_back(derived);
+    plan->series.push_back(std::move(series));
     std::string name = ref.alias.empty() ? table->name : ref.alias;
     for (const auto& t : ctx.tables) {
       if (t.name == name) {

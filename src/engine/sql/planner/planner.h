@@ -37,6 +37,9 @@ struct SelectPlan {
   // For each scope entry, the plan of a subquery in FROM (or a WITH query)
   // whose rows stand for it; null for a stored table.
   std::vector<std::shared_ptr<SelectPlan>> derived;
+  // ... or of generate_series(start, stop [, step]) over integers: its
+  // arguments (constants of the result type); empty for other entries.
+  std::vector<std::vector<BoundPtr>> series;
   // joins[k] joins scope[k] to the rows of scope[0..k-1] (joins[0] unused):
   // its kind and ON condition over the row so far.
   struct Join {
