@@ -149,6 +149,21 @@ bool IsIdentCont(unsigned char c) { return IsIdentStart(c) || std::isdigit(c) ||
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
+// The end (one past the closing quote) of the '...' or "..." starting at
+// `open`, where a doubled quote stands for one; 0 when it is not closed.
+size_t QuotedEnd(std::string_view sql, size_t open) {
+  char q = sql[open];
+  for (size_t j = open + 1; j < sql.size(); j++) {
+    if (sql[j] != q) continue;
+    if (j + 1 < sql.size() && sql[j + 1] == q) {
+      j++;
+      continue;
+    }
+    return j + 1;
+  }
+  return 0;
+}
+
 // The value of a run of digits if PostgreSQL's lexer makes it an integer
 // constant (it fits int4), else -1.
 int64_t SmallInt(std::string_view digits) {
@@ -275,19 +290,8 @@ bool ParseCache::Lex(std::string_view sql, std::string* key, std::vector<Literal
       continue;
     }
     if (c == '\'') {
-      size_t j = i + 1;
-      for (;;) {
-        if (j >= n) return false;
-        if (sql[j] == '\'') {
-          if (j + 1 < n && sql[j + 1] == '\'') {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      size_t end = j + 1;
+      size_t end = QuotedEnd(sql, i);
+      if (end == 0) return false;
       // 'a'<newline>'b' is one literal in PostgreSQL: leave such texts alone.
       size_t k = end;
       while (k < n) {
@@ -305,19 +309,9 @@ bool ParseCache::Lex(std::string_view sql, std::string* key, std::vector<Literal
       continue;
     }
     if (c == '"') {
-      size_t j = i + 1;
-      for (;;) {
-        if (j >= n) return false;
-        if (sql[j] == '"') {
-          if (j + 1 < n && sql[j + 1] == '"') {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      i = j + 1;
+      size_t end = QuotedEnd(sql, i);
+      if (end == 0) return false;
+      i = end;
       continue;
     }
     if (c == '$') {

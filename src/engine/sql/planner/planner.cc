@@ -105,7 +105,7 @@ std::optional<std::string> PointKey(const Table& t, const BoundExpr* where) {
 
 // The entries of the secondary index whose leading columns WHERE fixes
 // most (a unique index fixed whole first), or nullopt.
-std::optional<std::string> IndexPrefix(const Table& t, const BoundExpr* where) {
+std::optional<std::string> IndexLookupPrefix(const Table& t, const BoundExpr* where) {
   if (t.indexes.empty() || where == nullptr) return std::nullopt;
   std::vector<const Value*> fixed(t.columns.size(), nullptr);
   EqualityConstants(where, &fixed);
@@ -541,7 +541,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   if (plan->scope.size() == 1) {
     plan->point_key = PointKey(*plan->scope[0].table, plan->where.get());
-    if (!plan->point_key) plan->index_prefix = IndexPrefix(*plan->scope[0].table, plan->where.get());
+    if (!plan->point_key) plan->index_prefix = IndexLookupPrefix(*plan->scope[0].table, plan->where.get());
   }
 
   // GROUP BY items: an input column or expression; a position or an output
@@ -766,7 +766,7 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
   SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(t, plan->where.get());
-  if (!plan->point_key) plan->index_prefix = IndexPrefix(t, plan->where.get());
+  if (!plan->point_key) plan->index_prefix = IndexLookupPrefix(t, plan->where.get());
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;
@@ -783,7 +783,7 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(*plan->table, plan->where.get());
-  if (!plan->point_key) plan->index_prefix = IndexPrefix(*plan->table, plan->where.get());
+  if (!plan->point_key) plan->index_prefix = IndexLookupPrefix(*plan->table, plan->where.get());
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;
