@@ -1122,41 +1122,10 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
       if (!s.ok()) r->status = MakeError(sqlstate::kIoError, "could not write to storage: " + s.message());
       return;
     }
-    case ast::StatementKind::kAlterTable: {
+    case ast::StatementKind::kAlterTable:
       r->tag = "ALTER TABLE";
-      const ast::AlterTable& a = *st.alter_table;
-      if (catalog.Find(a.table.names.back()) == nullptr && a.if_exists) {
-        r->notices.push_back({"NOTICE", "00000", "relation \"" + a.table.names.back() + "\" does not exist, skipping"});
-        return;
-      }
-      for (const auto& action : a.actions) {
-        auto t = ResolveTable(a.table, catalog, sql_);
-        if (!t.ok()) {
-          r->status = t.TakeStatus();
-          return;
-        }
-        const Table& table = **t;
-        if (!table.primary_key.empty()) {
-          r->status = MakeError(sqlstate::kInvalidTableDefinition,
-                                "multiple primary keys for table \"" + table.name + "\" are not allowed",
-                                CharPosition(sql_, action.location));
-          return;
-        }
-        std::vector<int> cols;
-        for (const auto& name : action.columns) {
-          int c = table.FindColumn(name);
-          if (c < 0) {
-            r->status = MakeError(sqlstate::kUndefinedColumn, "column \"" + name + "\" of relation \"" +
-                                                                  table.name + "\" does not exist");
-            return;
-          }
-          cols.push_back(c);
-        }
-        r->status = AddPrimaryKey(table, cols, &catalog, &engine_->txns());
-        if (!r->status.ok()) return;
-      }
+      r->status = AlterTable(*st.alter_table, sql_, &catalog, &engine_->txns(), &r->notices);
       return;
-    }
     case ast::StatementKind::kMaintenance: {
       r->tag = st.maintenance_tag;
       if (st.maintenance_tag == "VACUUM" && explicit_) {

@@ -50,12 +50,6 @@ class SqlEngine {
   std::unique_ptr<TxnManager> txns_;
 };
 
-struct Notice {
-  std::string severity;  // "WARNING", "NOTICE"
-  std::string sqlstate;
-  std::string message;
-};
-
 // The outcome of one statement of a query string.
 struct StatementResult {
   bool returns_rows = false;

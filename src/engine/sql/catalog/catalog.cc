@@ -21,10 +21,10 @@ std::string RowIdMark(uint32_t oid) {
   storage::AppendU32(&k, oid);
   return k;
 }
-std::string SerialMark(uint32_t oid, int column) {
+std::string SerialMark(uint32_t oid, int attnum) {
   std::string k("\x01Q", 2);
   storage::AppendU32(&k, oid);
-  storage::AppendU32(&k, static_cast<uint32_t>(column));
+  storage::AppendU32(&k, static_cast<uint32_t>(attnum - 1));
   return k;
 }
 std::string RowPrefix(uint32_t oid) {
@@ -60,6 +60,13 @@ int Table::FindColumn(std::string_view column) const {
   return -1;
 }
 
+const Check* Table::FindCheck(std::string_view check) const {
+  for (const auto& c : checks) {
+    if (c.name == check) return &c;
+  }
+  return nullptr;
+}
+
 const Index* Table::FindIndex(std::string_view index) const {
   for (const auto& i : indexes) {
     if (i.name == index) return &i;
@@ -73,10 +80,10 @@ constexpr uint64_t kRowIdBlock = 1024;
 constexpr uint64_t kSerialBlock = 32;  // PostgreSQL's SEQ_LOG_VALS
 
 // Version byte, then the definition (version 1 had no relfile: it was the
-// OID; version 2 had no indexes).
+// OID; version 2 had no indexes; version 3 no default texts and checks).
 std::string EncodeTable(const Table& t) {
   std::string out;
-  storage::AppendU8(&out, 3);
+  storage::AppendU8(&out, 4);
   storage::AppendU32(&out, t.oid);
   storage::AppendU32(&out, t.relfile);
   storage::AppendLengthPrefixed(&out, t.schema);
@@ -100,6 +107,17 @@ std::string EncodeTable(const Table& t) {
     storage::AppendVarint(&out, i.columns.size());
     for (int c : i.columns) storage::AppendVarint(&out, static_cast<uint64_t>(c));
   }
+  for (const auto& c : t.columns) {
+    storage::AppendLengthPrefixed(&out, c.default_sql);
+    storage::AppendU8(&out, c.default_per_row ? 1 : 0);
+    storage::AppendVarint(&out, static_cast<uint64_t>(c.attnum));
+  }
+  storage::AppendVarint(&out, t.checks.size());
+  for (const auto& c : t.checks) {
+    storage::AppendLengthPrefixed(&out, c.name);
+    storage::AppendLengthPrefixed(&out, c.sql);
+  }
+  storage::AppendLengthPrefixed(&out, t.primary_key_name);
   return out;
 }
 
@@ -107,7 +125,7 @@ bool DecodeTable(std::string_view in, Table* t) {
   uint8_t version;
   std::string_view s;
   uint64_t n;
-  if (!storage::ConsumeU8(&in, &version) || version < 1 || version > 3) return false;
+  if (!storage::ConsumeU8(&in, &version) || version < 1 || version > 4) return false;
   if (!storage::ConsumeU32(&in, &t->oid)) return false;
   t->relfile = t->oid;
   if (version >= 2 && !storage::ConsumeU32(&in, &t->relfile)) return false;
@@ -158,11 +176,45 @@ bool DecodeTable(std::string_view in, Table* t) {
     }
     t->indexes.push_back(std::move(x));
   }
+  for (size_t i = 0; i < t->columns.size(); i++) t->columns[i].attnum = static_cast<int>(i) + 1;
+  if (version < 4) return true;
+  for (auto& c : t->columns) {
+    uint8_t per_row;
+    uint64_t attnum;
+    if (!storage::ConsumeLengthPrefixed(&in, &s) || !storage::ConsumeU8(&in, &per_row) ||
+        !storage::ConsumeVarint(&in, &attnum) || attnum == 0 || attnum > 1600000) {
+      return false;
+    }
+    c.default_sql = std::string(s);
+    c.default_per_row = per_row & 1;
+    c.attnum = static_cast<int>(attnum);
+  }
+  if (!storage::ConsumeVarint(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; i++) {
+    Check c;
+    if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
+    c.name = std::string(s);
+    if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
+    c.sql = std::string(s);
+    t->checks.push_back(std::move(c));
+  }
+  if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
+  t->primary_key_name = std::string(s);
   return true;
 }
 
 SqlError StorageError(const Status& st) {
   return MakeError(sqlstate::kIoError, "could not write to storage: " + st.message());
+}
+
+// New columns of `t` (attnum 0) get the attnums after every column `old` had.
+void AssignAttnums(const Table& old, Table* t) {
+  int next = 1;
+  for (const auto& c : old.columns) next = std::max(next, c.attnum + 1);
+  for (const auto& c : t->columns) next = std::max(next, c.attnum + 1);
+  for (auto& c : t->columns) {
+    if (c.attnum == 0) c.attnum = next++;
+  }
 }
 
 }  // namespace
@@ -200,7 +252,7 @@ SqlStatus Catalog::Load() {
         bad = "serial mark";
         return false;
       }
-      next_serial_[{oid, static_cast<int>(column)}] = mark;
+      next_serial_[{oid, static_cast<int>(column) + 1}] = mark;
     } else if (k[1] == 'W' && storage::ConsumeU32(&rest, &oid)) {
       unfinished.push_back(oid);
     } else if (k[1] == 'O') {
@@ -254,6 +306,7 @@ SqlStatus Catalog::Create(Table table) {
   }
   table.oid = next_oid_++;
   table.relfile = table.oid;
+  for (size_t i = 0; i < table.columns.size(); i++) table.columns[i].attnum = static_cast<int>(i) + 1;
   for (auto& i : table.indexes) i.oid = next_oid_++;
   storage::WriteBatch batch;
   batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
@@ -275,8 +328,8 @@ SqlStatus Catalog::Drop(const std::string& name, storage::WriteBatch* batch) {
   keys::DeleteRelfile(batch, it->second->relfile);
   batch->Delete(Cf::kSql, keys::TableDef(oid));
   batch->Delete(Cf::kSql, keys::RowIdMark(oid));
-  for (size_t c = 0; c < it->second->columns.size(); c++) {
-    if (it->second->columns[c].identity != 0) batch->Delete(Cf::kSql, keys::SerialMark(oid, static_cast<int>(c)));
+  for (const auto& c : it->second->columns) {
+    if (c.identity != 0) batch->Delete(Cf::kSql, keys::SerialMark(oid, c.attnum));
   }
   Status st = store_->Write(batch, /*sync=*/true);
   if (!st.ok()) return StorageError(st);
@@ -305,13 +358,45 @@ SqlStatus Catalog::FinishRewrite(Table table) {
   std::lock_guard<std::mutex> g(mu_);
   auto it = tables_.find(table.name);
   if (it == tables_.end()) return MakeError(sqlstate::kUndefinedTable, "table \"" + table.name + "\" does not exist");
+  AssignAttnums(*it->second, &table);
   storage::WriteBatch batch;
   keys::DeleteRelfile(&batch, it->second->relfile);
   batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
   batch.Delete(Cf::kSql, keys::RewriteMark(table.relfile));
+  DropSerialMarks(*it->second, table, &batch);
   Status st = store_->Write(&batch, /*sync=*/true);
   if (!st.ok()) return StorageError(st);
   it->second = std::make_shared<Table>(std::move(table));
+  return SqlStatus::Ok();
+}
+
+void Catalog::DropSerialMarks(const Table& from, const Table& to, storage::WriteBatch* batch) {
+  for (const auto& c : from.columns) {
+    if (c.identity == 0) continue;
+    bool kept = false;
+    for (const auto& n : to.columns) kept = kept || (n.attnum == c.attnum && n.identity != 0);
+    if (kept) continue;
+    batch->Delete(Cf::kSql, keys::SerialMark(from.oid, c.attnum));
+    next_serial_.erase({from.oid, c.attnum});
+  }
+}
+
+SqlStatus Catalog::Alter(const std::string& name, Table table) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return MakeError(sqlstate::kUndefinedTable, "table \"" + name + "\" does not exist");
+  if (table.name != name && tables_.count(table.name)) {
+    return MakeError(sqlstate::kDuplicateTable, "relation \"" + table.name + "\" already exists");
+  }
+  AssignAttnums(*it->second, &table);
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
+  DropSerialMarks(*it->second, table, &batch);
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  tables_.erase(it);
+  std::string key = table.name;
+  tables_[key] = std::make_shared<Table>(std::move(table));
   return SqlStatus::Ok();
 }
 
@@ -360,10 +445,10 @@ uint64_t Catalog::NextRowId(uint32_t table_oid, std::string* mark) {
   return id;
 }
 
-int64_t Catalog::NextSerial(uint32_t table_oid, int column, std::string* mark) {
+int64_t Catalog::NextSerial(uint32_t table_oid, int attnum, std::string* mark) {
   std::lock_guard<std::mutex> g(mu_);
   // The mark is the first value not yet reserved; a restart continues there.
-  uint64_t& next = next_serial_[{table_oid, column}];
+  uint64_t& next = next_serial_[{table_oid, attnum}];
   uint64_t id = ++next;
   if (id % kSerialBlock == 1) {
     mark->clear();

@@ -11,6 +11,13 @@
 // SqlStatus / SqlResult<T> and callers pass them up.
 namespace lumadb::engine::sql {
 
+// A NOTICE or WARNING a statement sends along with its result.
+struct Notice {
+  std::string severity;  // "WARNING", "NOTICE"
+  std::string sqlstate;
+  std::string message;
+};
+
 struct SqlError {
   std::string sqlstate;
   std::string message;
@@ -74,6 +81,7 @@ inline constexpr const char* kUndefinedObject = "42704";
 inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kUniqueViolation = "23505";
 inline constexpr const char* kNotNullViolation = "23502";
+inline constexpr const char* kCheckViolation = "23514";
 inline constexpr const char* kDivisionByZero = "22012";
 inline constexpr const char* kNumericOutOfRange = "22003";
 inline constexpr const char* kInvalidTextRepresentation = "22P02";

@@ -87,6 +87,9 @@ SqlResult<CopyPlan> PlanCopy(const ast::Copy& c, const Catalog& catalog, std::st
     plan.table = std::move(table.value());
     const Table& t = *plan.table;
     plan.relation = t.name;
+    if (c.from) {
+      SQL_ASSIGN_OR_RETURN(plan.rules, PlanWriteRules(plan.table, params));
+    }
     if (c.columns.empty()) {
       for (size_t i = 0; i < t.columns.size(); i++) plan.columns.push_back(static_cast<int>(i));
     } else {
@@ -202,8 +205,8 @@ SqlStatus CopyFromRun::InsertFields(std::vector<std::optional<std::string>>& fie
     v->type = type;
     values_.push_back(std::move(v.value()));
   }
-  SqlStatus st = BuildRow(t, plan_.columns, values_, txn_, catalog_, &row_);
-  if (st.ok()) st = InsertBuiltRow(t, row_, txn_, catalog_);
+  SqlStatus st = BuildRow(t, plan_.columns, values_, txn_, catalog_, plan_.rules.get(), &row_);
+  if (st.ok()) st = InsertBuiltRow(t, row_, txn_, catalog_, plan_.rules.get());
   if (!st.ok()) {
     if (st.error().sqlstate == sqlstate::kWaitForLock) {
       // A COPY does not pause mid-stream: a row another transaction is

@@ -22,6 +22,7 @@ class Txn;
 struct CopyPlan {
   bool from = false;
   std::shared_ptr<const Table> table;  // FROM: the target table
+  std::shared_ptr<const WriteRules> rules;  // FROM: its per-row defaults and CHECKs (null: none)
   std::vector<int> columns;            // FROM: the target columns, in data order
   std::unique_ptr<SelectPlan> query;   // TO: the rows (a table's as SELECT cols FROM t)
   CopyOptions options;

@@ -121,6 +121,26 @@ SqlStatus CheckNotNull(const Table& t, const Row& row) {
   return SqlStatus::Ok();
 }
 
+}  // namespace
+
+SqlStatus CheckRow(const Table& t, const Row& row, const WriteRules* rules) {
+  SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
+  if (rules == nullptr) return SqlStatus::Ok();
+  for (const auto& [name, check] : rules->checks) {
+    SQL_ASSIGN_OR_RETURN(Value v, Eval(*check, row));
+    if (v.null || v.i != 0) continue;
+    SqlError e = MakeError(sqlstate::kCheckViolation,
+                           "new row for relation \"" + t.name + "\" violates check constraint \"" + name + "\"");
+    e.detail = "Failing row contains " + RowText(row) + ".";
+    e.table = t.name;
+    e.constraint = name;
+    return e;
+  }
+  return SqlStatus::Ok();
+}
+
+namespace {
+
 SqlError DuplicateKey(const Table& t, const std::string& constraint, const std::vector<int>& columns,
                       const Row& row) {
   SqlError e = MakeError(sqlstate::kUniqueViolation,
@@ -651,9 +671,10 @@ SqlStatus WriteMark(Txn* txn, const std::string& key, const std::string& mark) {
 // InsertPlan::Conflict value) is not an error: the existing row's key is
 // returned there, its row lock taken, and nothing is written. `written`
 // gets the new row's key.
-SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, int arbiter = InsertPlan::Conflict::kAny,
-                    std::string* conflict_key = nullptr, std::string* written = nullptr) {
-  SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
+SqlStatus InsertRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, const WriteRules* rules,
+                    int arbiter = InsertPlan::Conflict::kAny, std::string* conflict_key = nullptr,
+                    std::string* written = nullptr) {
+  SQL_RETURN_IF_ERROR(CheckRow(t, row, rules));
   std::string key;
   if (t.primary_key.empty()) {
     std::string mark;
@@ -732,7 +753,7 @@ SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, con
 }  // namespace
 
 SqlStatus BuildRow(const Table& t, const std::vector<int>& target_columns, Row& values, Txn* txn, Catalog* catalog,
-                   Row* row) {
+                   const WriteRules* rules, Row* row) {
   row->clear();
   row->reserve(t.columns.size());
   for (const auto& c : t.columns) row->push_back(c.has_default ? c.default_value : Value::Null(c.type));
@@ -748,19 +769,26 @@ SqlStatus BuildRow(const Table& t, const std::vector<int>& target_columns, Row& 
     }
     given[target_columns[i]] = true;
   }
+  if (rules != nullptr) {
+    for (const auto& [c, e] : rules->defaults) {
+      if (given[c]) continue;
+      SQL_ASSIGN_OR_RETURN((*row)[c], Eval(*e, {}));
+      (*row)[c].type = t.columns[c].type;
+    }
+  }
   for (size_t c = 0; c < t.columns.size(); c++) {
     if (t.columns[c].identity == 0 || given[c]) continue;
     std::string mark;
-    int64_t next = catalog->NextSerial(t.oid, static_cast<int>(c), &mark);
-    SQL_RETURN_IF_ERROR(WriteMark(txn, keys::SerialMark(t.oid, static_cast<int>(c)), mark));
+    int64_t next = catalog->NextSerial(t.oid, t.columns[c].attnum, &mark);
+    SQL_RETURN_IF_ERROR(WriteMark(txn, keys::SerialMark(t.oid, t.columns[c].attnum), mark));
     SQL_RETURN_IF_ERROR(CheckIntRange(t.columns[c].type.id, next));
     (*row)[c] = Value::Int(t.columns[c].type.id, next);
   }
   return SqlStatus::Ok();
 }
 
-SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog) {
-  return InsertRow(t, row, txn, catalog);
+SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, const WriteRules* rules) {
+  return InsertRow(t, row, txn, catalog, rules);
 }
 
 namespace {
@@ -833,14 +861,15 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
   std::unordered_set<std::string> touched;  // keys this statement inserted or updated (ON CONFLICT)
   auto insert = [&](Row& values) -> SqlStatus {
     Row row;
-    SQL_RETURN_IF_ERROR(BuildRow(t, plan.target_columns, values, txn, catalog, &row));
+    SQL_RETURN_IF_ERROR(BuildRow(t, plan.target_columns, values, txn, catalog, plan.rules.get(), &row));
     if (!plan.on_conflict) {
-      SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog));
+      SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog, plan.rules.get()));
       result.count++;
       return Returning(plan.returning, row, &result);
     }
     std::string conflict, written;
-    SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog, plan.on_conflict->arbiter, &conflict, &written));
+    SQL_RETURN_IF_ERROR(
+        InsertRow(t, row, txn, catalog, plan.rules.get(), plan.on_conflict->arbiter, &conflict, &written));
     if (conflict.empty()) {
       touched.insert(written);
       result.count++;
@@ -870,7 +899,7 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
       v.type = t.columns[c].type;
       updated[c] = std::move(v);
     }
-    SQL_RETURN_IF_ERROR(CheckNotNull(t, updated));
+    SQL_RETURN_IF_ERROR(CheckRow(t, updated, plan.rules.get()));
     std::string new_key = t.primary_key.empty() ? conflict : RowKey(t, updated, 0);
     if (new_key != conflict) {
       SQL_RETURN_IF_ERROR(LockRow(txn, new_key, /*insert=*/true));
@@ -914,7 +943,7 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
       v.type = t.columns[c].type;
       row[c] = std::move(v);
     }
-    SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
+    SQL_RETURN_IF_ERROR(CheckRow(t, row, plan.rules.get()));
     std::string new_key = t.primary_key.empty() ? key : RowKey(t, row, 0);
     if (new_key != key) {
       SQL_RETURN_IF_ERROR(LockRow(txn, new_key, /*insert=*/true));

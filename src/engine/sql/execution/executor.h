@@ -32,11 +32,14 @@ struct DmlResult {
 
 // The row INSERT writes: `values[i]` (moved from) goes to column
 // target_columns[i], cast to its type; the other columns get their defaults
-// and serial values.
+// (constants, or the per-row ones of `rules`) and serial values.
 SqlStatus BuildRow(const Table& t, const std::vector<int>& target_columns, Row& values, Txn* txn, Catalog* catalog,
-                   Row* row);
-// Writes a built row after INSERT's checks (NOT NULL, duplicate key).
-SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog);
+                   const WriteRules* rules, Row* row);
+// Writes a built row after INSERT's checks (NOT NULL, CHECK, duplicate key).
+SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, const WriteRules* rules);
+// NOT NULL, then the CHECK constraints of `rules` (23514 naming the first
+// that fails), over a row about to be written.
+SqlStatus CheckRow(const Table& t, const Row& row, const WriteRules* rules);
 
 SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out);
 SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog);

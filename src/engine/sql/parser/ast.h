@@ -129,6 +129,16 @@ struct ColumnDef {
   bool primary_key = false;
   bool unique = false;
   ExprPtr default_expr;
+  std::string default_sql;  // default_expr as SQL text (PostgreSQL's deparser)
+  int location = -1;
+};
+
+// CHECK (expr) as a column or table constraint.
+struct CheckDef {
+  std::string name;    // CONSTRAINT name; empty = PostgreSQL's default (t_a_check / t_check)
+  std::string column;  // the column of a column constraint
+  ExprPtr expr;
+  std::string sql;     // expr as SQL text
   int location = -1;
 };
 
@@ -145,6 +155,7 @@ struct CreateTable {
     int location = -1;
   };
   std::vector<Unique> uniques;
+  std::vector<CheckDef> checks;
 };
 
 // CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON table
@@ -239,8 +250,30 @@ struct Copy {
 // ALTER TABLE name action, ...: the actions LumaDB runs.
 struct AlterTable {
   struct Action {
-    enum class Kind : uint8_t { kAddPrimaryKey } kind = Kind::kAddPrimaryKey;
+    enum class Kind : uint8_t {
+      kAddPrimaryKey,   // columns; name = CONSTRAINT name
+      kAddUnique,       // columns; name
+      kAddCheck,        // check
+      kAddColumn,       // column (with its constraints); if_exists = IF NOT EXISTS
+      kDropColumn,      // name; if_exists
+      kDropConstraint,  // name; if_exists
+      kRenameColumn,    // name -> new_name
+      kRenameTable,     // new_name
+      kRenameConstraint,  // name -> new_name
+      kSetDefault,      // name; column.default_expr / default_sql (none = DROP DEFAULT)
+      kSetNotNull,      // name
+      kDropNotNull,     // name
+      kSetType,         // name; column.type; using_expr
+    } kind = Kind::kAddPrimaryKey;
+    std::string name;
+    std::string new_name;
     std::vector<std::string> columns;
+    bool if_exists = false;
+    bool cascade = false;
+    ColumnDef column;
+    CreateTable constraints;  // kAddColumn: the column's UNIQUE / CHECK / PRIMARY KEY constraints
+    CheckDef check;
+    ExprPtr using_expr;
     int location = -1;
   };
   TableRef table;

@@ -16,6 +16,44 @@ using ast::Expr;
 using ast::ExprKind;
 using ast::ExprPtr;
 
+// The expression `n` as SQL text, printed by libpg_query's deparser from a
+// `SELECT <n>` around it; empty when it cannot print it.
+std::string DeparseExpr(const PgQuery__Node* n) {
+  if (n == nullptr) return std::string();
+  PgQuery__ResTarget target = PG_QUERY__RES_TARGET__INIT;
+  target.val = const_cast<PgQuery__Node*>(n);
+  PgQuery__Node target_node = PG_QUERY__NODE__INIT;
+  target_node.node_case = PG_QUERY__NODE__NODE_RES_TARGET;
+  target_node.res_target = &target;
+  PgQuery__Node* targets[1] = {&target_node};
+  PgQuery__SelectStmt select = PG_QUERY__SELECT_STMT__INIT;
+  select.n_target_list = 1;
+  select.target_list = targets;
+  select.limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+  select.op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+  PgQuery__Node stmt_node = PG_QUERY__NODE__INIT;
+  stmt_node.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
+  stmt_node.select_stmt = &select;
+  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+  raw.stmt = &stmt_node;
+  PgQuery__RawStmt* stmts[1] = {&raw};
+  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
+  result.n_stmts = 1;
+  result.stmts = stmts;
+  std::string packed(pg_query__parse_result__get_packed_size(&result), '\0');
+  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(packed.data()));
+  PgQueryProtobuf pb{packed.size(), packed.data()};
+  PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
+  std::string out;
+  constexpr std::string_view kSelect = "SELECT ";
+  if (d.error == nullptr && d.query != nullptr) {
+    out = d.query;
+    if (out.compare(0, kSelect.size(), kSelect) == 0) out.erase(0, kSelect.size());
+  }
+  pg_query_free_deparse_result(d);
+  return out;
+}
+
 // Converts libpg_query's tree into ast::. The first unsupported construct
 // sets err_; conversion then stops producing anything useful, and the caller
 // returns err_.
@@ -669,6 +707,58 @@ class Converter {
     out->offset = Convert(s->limit_offset);
   }
 
+  ast::CheckDef Check(const PgQuery__Constraint* con, const std::string& column) {
+    ast::CheckDef c;
+    c.name = con->conname ? con->conname : "";
+    c.column = column;
+    c.location = con->location;
+    c.expr = Convert(con->raw_expr);
+    c.sql = DeparseExpr(con->raw_expr);
+    if (c.sql.empty()) Unsupported("this CHECK expression", con->location);
+    return c;
+  }
+
+  // A column definition; its UNIQUE and CHECK constraints go to `ct`.
+  bool ColumnDefOf(const PgQuery__ColumnDef* cd, ast::CreateTable* ct, ast::ColumnDef* col) {
+    col->name = cd->colname;
+    col->location = cd->location;
+    if (!TypeRefOf(cd->type_name, &col->type)) return false;
+    col->not_null = cd->is_not_null;
+    for (size_t k = 0; k < cd->n_constraints && !failed_; k++) {
+      const PgQuery__Constraint* con = cd->constraints[k]->constraint;
+      switch (con->contype) {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: col->not_null = true; break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: col->primary_key = true; break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+          col->default_expr = Convert(con->raw_expr);
+          col->default_sql = DeparseExpr(con->raw_expr);
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+          ct->checks.push_back(Check(con, col->name));
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+          if (con->n_options > 0) {
+            Unsupported("sequence options of an identity column", con->location);
+            break;
+          }
+          col->identity = con->generated_when != nullptr && con->generated_when[0] == 'a' ? 'a' : 'd';
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+          if (con->nulls_not_distinct) {
+            Unsupported("NULLS NOT DISTINCT", con->location);
+            break;
+          }
+          ct->uniques.push_back({con->conname ? con->conname : "", {col->name}, con->location});
+          break;
+        default:
+          Unsupported("this column constraint", con->location);
+          break;
+      }
+    }
+    return !failed_;
+  }
+
   void CreateTable(const PgQuery__CreateStmt* c, ast::Statement* st) {
     auto ct = std::make_unique<ast::CreateTable>();
     ct->table = Table(c->relation);
@@ -679,38 +769,8 @@ class Converter {
     for (size_t i = 0; i < c->n_table_elts && !failed_; i++) {
       const PgQuery__Node* el = c->table_elts[i];
       if (el->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-        const PgQuery__ColumnDef* cd = el->column_def;
         ast::ColumnDef col;
-        col.name = cd->colname;
-        col.location = cd->location;
-        if (!TypeRefOf(cd->type_name, &col.type)) return;
-        col.not_null = cd->is_not_null;
-        for (size_t k = 0; k < cd->n_constraints && !failed_; k++) {
-          const PgQuery__Constraint* con = cd->constraints[k]->constraint;
-          switch (con->contype) {
-            case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: col.not_null = true; break;
-            case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: break;
-            case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: col.primary_key = true; break;
-            case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: col.default_expr = Convert(con->raw_expr); break;
-            case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
-              if (con->n_options > 0) {
-                Unsupported("sequence options of an identity column", con->location);
-                break;
-              }
-              col.identity = con->generated_when != nullptr && con->generated_when[0] == 'a' ? 'a' : 'd';
-              break;
-            case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
-              if (con->nulls_not_distinct) {
-                Unsupported("NULLS NOT DISTINCT", con->location);
-                break;
-              }
-              ct->uniques.push_back({con->conname ? con->conname : "", {col.name}, con->location});
-              break;
-            default:
-              Unsupported("this column constraint", con->location);
-              break;
-          }
-        }
+        if (!ColumnDefOf(el->column_def, ct.get(), &col)) return;
         ct->columns.push_back(std::move(col));
       } else if (el->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
         const PgQuery__Constraint* con = el->constraint;
@@ -719,6 +779,10 @@ class Converter {
           ast::CreateTable::Unique u{con->conname ? con->conname : "", {}, con->location};
           for (size_t k = 0; k < con->n_keys; k++) u.columns.push_back(Str(con->keys[k]));
           ct->uniques.push_back(std::move(u));
+          continue;
+        }
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+          ct->checks.push_back(Check(con, ""));
           continue;
         }
         if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
@@ -845,24 +909,104 @@ class Converter {
       Unsupported("ALTER of this kind of object", -1);
       return;
     }
+    using Kind = ast::AlterTable::Action::Kind;
     auto alter = std::make_unique<ast::AlterTable>();
     alter->table = Table(a->relation);
     alter->if_exists = a->missing_ok;
     for (size_t k = 0; k < a->n_cmds && !failed_; k++) {
       const PgQuery__AlterTableCmd* cmd = a->cmds[k]->alter_table_cmd;
-      if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint && cmd->def != nullptr &&
-          cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-          cmd->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
-        const PgQuery__Constraint* con = cmd->def->constraint;
-        ast::AlterTable::Action action;
-        action.kind = ast::AlterTable::Action::Kind::kAddPrimaryKey;
-        action.location = con->location;
-        for (size_t i = 0; i < con->n_keys; i++) action.columns.push_back(Str(con->keys[i]));
-        alter->actions.push_back(std::move(action));
-        continue;
+      ast::AlterTable::Action action;
+      action.name = cmd->name ? cmd->name : "";
+      action.if_exists = cmd->missing_ok;
+      action.cascade = cmd->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+      switch (cmd->subtype) {
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+          action.kind = Kind::kAddColumn;
+          if (cmd->def == nullptr || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) {
+            Unsupported("this form of ADD COLUMN", -1);
+            break;
+          }
+          action.location = cmd->def->column_def->location;
+          ColumnDefOf(cmd->def->column_def, &action.constraints, &action.column);
+          if (action.column.primary_key) action.constraints.primary_key_location = action.location;
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: action.kind = Kind::kDropColumn; break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+          action.kind = Kind::kSetDefault;
+          if (cmd->def != nullptr) {
+            action.column.default_expr = Convert(cmd->def);
+            action.column.default_sql = DeparseExpr(cmd->def);
+          }
+          break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: action.kind = Kind::kSetNotNull; break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: action.kind = Kind::kDropNotNull; break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+          action.kind = Kind::kSetType;
+          const PgQuery__ColumnDef* cd =
+              cmd->def != nullptr && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF ? cmd->def->column_def
+                                                                                             : nullptr;
+          if (cd == nullptr || !TypeRefOf(cd->type_name, &action.column.type)) {
+            Unsupported("this form of ALTER COLUMN TYPE", -1);
+            break;
+          }
+          action.location = cd->type_name->location;
+          if (cd->raw_default != nullptr) action.using_expr = Convert(cd->raw_default);
+          break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
+          const PgQuery__Constraint* con = cmd->def != nullptr && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+                                               ? cmd->def->constraint
+                                               : nullptr;
+          if (con == nullptr) {
+            Unsupported("this form of ADD CONSTRAINT", -1);
+            break;
+          }
+          action.location = con->location;
+          action.name = con->conname ? con->conname : "";
+          if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+              (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE && !con->nulls_not_distinct &&
+               con->n_including == 0)) {
+            action.kind = con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ? Kind::kAddPrimaryKey
+                                                                                : Kind::kAddUnique;
+            for (size_t i = 0; i < con->n_keys; i++) action.columns.push_back(Str(con->keys[i]));
+          } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+            action.kind = Kind::kAddCheck;
+            action.check = Check(con, "");
+          } else {
+            Unsupported("this kind of constraint in ALTER TABLE", con->location);
+          }
+          break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: action.kind = Kind::kDropConstraint; break;
+        default: Unsupported("this form of ALTER TABLE", -1); break;
       }
-      Unsupported("this form of ALTER TABLE", -1);
+      alter->actions.push_back(std::move(action));
     }
+    st->kind = ast::StatementKind::kAlterTable;
+    st->alter_table = std::move(alter);
+  }
+
+  // ALTER TABLE ... RENAME [COLUMN] a TO b | RENAME TO b | RENAME CONSTRAINT a TO b.
+  void Rename(const PgQuery__RenameStmt* r, ast::Statement* st) {
+    using Kind = ast::AlterTable::Action::Kind;
+    ast::AlterTable::Action action;
+    switch (r->rename_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: action.kind = Kind::kRenameTable; break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: action.kind = Kind::kRenameColumn; break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: action.kind = Kind::kRenameConstraint; break;
+      default: Unsupported("ALTER ... RENAME of this kind of object", -1); return;
+    }
+    if (r->relation == nullptr || (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN &&
+                                   r->relation_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)) {
+      Unsupported("ALTER ... RENAME of this kind of object", -1);
+      return;
+    }
+    action.name = r->subname ? r->subname : "";
+    action.new_name = r->newname ? r->newname : "";
+    auto alter = std::make_unique<ast::AlterTable>();
+    alter->table = Table(r->relation);
+    alter->if_exists = r->missing_ok;
+    alter->actions.push_back(std::move(action));
     st->kind = ast::StatementKind::kAlterTable;
     st->alter_table = std::move(alter);
   }
@@ -1068,6 +1212,9 @@ class Converter {
       case PG_QUERY__NODE__NODE_COPY_STMT:
         Copy(n->copy_stmt, st);
         return;
+      case PG_QUERY__NODE__NODE_RENAME_STMT:
+        Rename(n->rename_stmt, st);
+        return;
       case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
         AlterTable(n->alter_table_stmt, st);
         return;
@@ -1228,6 +1375,96 @@ SqlResult<std::vector<ast::Statement>> ParsePostgres(std::string_view sql) {
   pg_query__parse_result__free_unpacked(tree, nullptr);
   if (conv.failed()) return conv.TakeError();
   return out;
+}
+
+SqlResult<ast::ExprPtr> ParseExpression(std::string_view sql) {
+  SQL_ASSIGN_OR_RETURN(std::vector<ast::Statement> stmts, ParsePostgres("SELECT " + std::string(sql)));
+  if (stmts.size() != 1 || stmts[0].kind != ast::StatementKind::kSelect || stmts[0].select->items.size() != 1 ||
+      !stmts[0].select->from.empty()) {
+    return MakeError(sqlstate::kInternalError, "stored expression \"" + std::string(sql) + "\" is not one expression");
+  }
+  return std::move(stmts[0].select->items[0].expr);
+}
+
+namespace {
+
+// The tokens of `sql` as PostgreSQL's lexer splits it; false when it cannot.
+template <typename Fn>
+bool ScanTokens(const std::string& sql, Fn fn) {
+  PgQueryScanResult r = pg_query_scan(sql.c_str());
+  if (r.error != nullptr) {
+    pg_query_free_scan_result(r);
+    return false;
+  }
+  PgQuery__ScanResult* scan =
+      pg_query__scan_result__unpack(nullptr, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
+  pg_query_free_scan_result(r);
+  if (scan == nullptr) return false;
+  for (size_t i = 0; i < scan->n_tokens; i++) {
+    const PgQuery__ScanToken* next = i + 1 < scan->n_tokens ? scan->tokens[i + 1] : nullptr;
+    fn(*scan->tokens[i], next);
+  }
+  pg_query__scan_result__free_unpacked(scan, nullptr);
+  return true;
+}
+
+// An identifier token's name: folded to lower case, or the quoted text.
+std::string IdentifierName(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '"') {
+    std::string out;
+    for (size_t i = 1; i + 1 < text.size(); i++) {
+      out += text[i];
+      if (text[i] == '"') i++;
+    }
+    return out;
+  }
+  std::string out(text);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+}  // namespace
+
+std::string RenameColumnInExpression(std::string_view sql, std::string_view from, std::string_view to) {
+  std::string text(sql);
+  std::string out;
+  size_t done = 0;
+  bool ok = ScanTokens(text, [&](const PgQuery__ScanToken& t, const PgQuery__ScanToken* next) {
+    bool name_token = t.token == PG_QUERY__TOKEN__IDENT ||
+                      (t.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
+                       t.keyword_kind != PG_QUERY__KEYWORD_KIND__RESERVED_KEYWORD);
+    if (!name_token || (next != nullptr && next->token == PG_QUERY__TOKEN__ASCII_40)) return;  // a function name
+    std::string_view word = std::string_view(text).substr(t.start, t.end - t.start);
+    if (IdentifierName(word) != from) return;
+    out.append(text, done, t.start - done);
+    out += QuoteIdentifier(to);
+    done = t.end;
+  });
+  if (!ok) return text;
+  out.append(text, done, std::string::npos);
+  return out;
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  bool bare = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+  for (char ch : name) bare = bare && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_');
+  if (bare) {
+    std::string text(name);
+    int tokens = 0;
+    bool keyword = false;
+    ScanTokens(text, [&](const PgQuery__ScanToken& t, const PgQuery__ScanToken*) {
+      tokens++;
+      keyword = keyword || (t.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
+                            t.keyword_kind != PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD);
+    });
+    if (tokens == 1 && !keyword) return text;
+  }
+  std::string out = "\"";
+  for (char ch : name) {
+    out += ch;
+    if (ch == '"') out += '"';
+  }
+  return out + "\"";
 }
 
 }  // namespace lumadb::engine::sql

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/storage/row_codec.h"
 
 namespace lumadb::engine::sql {
@@ -152,19 +153,27 @@ void AllowSubqueries(BindContext* ctx, const Catalog& catalog, std::string_view 
   };
 }
 
-SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
-  if (where == nullptr) return BoundPtr();
-  ctx.aggregate_context = "WHERE";
-  SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*where, ctx));
+}  // namespace
+
+SqlResult<BoundPtr> BindCondition(const ast::Expr* cond, BindContext& ctx, const char* what) {
+  if (cond == nullptr) return BoundPtr();
+  SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*cond, ctx));
   if (b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull) {
     SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), Type::Of(TypeId::kBool), false, ctx));
   }
   if (b->type.id != TypeId::kBool) {
     return MakeError(sqlstate::kDatatypeMismatch,
-                     "argument of WHERE must be type boolean, not type " + TypeName(b->type),
-                     ctx.Position(where->location));
+                     std::string("argument of ") + what + " must be type boolean, not type " + TypeName(b->type),
+                     ctx.Position(cond->location));
   }
   return b;
+}
+
+namespace {
+
+SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
+  ctx.aggregate_context = "WHERE";
+  return BindCondition(where, ctx, "WHERE");
 }
 
 SqlResult<BoundPtr> BindLimit(const ast::Expr* e, const char* what, std::string_view sql, Params* params) {
@@ -749,6 +758,7 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   if (s.on_conflict) SQL_RETURN_IF_ERROR(PlanConflict(*s.on_conflict, s.table, plan->table, sql, params, plan.get()));
+  SQL_ASSIGN_OR_RETURN(plan->rules, PlanWriteRules(plan->table, params));
   return plan;
 }
 
@@ -769,6 +779,7 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
   if (!plan->point_key) plan->index_prefix = IndexLookupPrefix(t, plan->where.get());
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
+  SQL_ASSIGN_OR_RETURN(plan->rules, PlanWriteRules(plan->table, params));
   return plan;
 }
 
@@ -789,6 +800,46 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
   return plan;
 }
 
+SqlResult<Column> PlanColumn(const ast::ColumnDef& def, const std::string& table, std::string_view sql) {
+  Column c;
+  c.name = def.name;
+  std::string tname = def.type.names.size() == 1 ? def.type.names[0] : "";
+  if (tname == "serial" || tname == "serial4" || tname == "bigserial" || tname == "serial8" ||
+      tname == "smallserial" || tname == "serial2") {
+    // serial: an integer filled from the column's own counter.
+    c.type = Type::Of(tname == "bigserial" || tname == "serial8"     ? TypeId::kInt8
+                      : tname == "smallserial" || tname == "serial2" ? TypeId::kInt2
+                                                                     : TypeId::kInt4);
+    c.identity = 'd';
+    if (def.default_expr) {
+      return MakeError(sqlstate::kSyntaxError,
+                       "multiple default values specified for column \"" + def.name + "\" of table \"" +
+                           table + "\"",
+                       Pos(sql, def.location));
+    }
+  } else {
+    BindContext ctx;
+    ctx.sql = sql;
+    SQL_ASSIGN_OR_RETURN(c.type, ResolveType(def.type, ctx));
+  }
+  if (def.identity != 0) {
+    if (!IsInteger(c.type.id) || c.identity != 0) {
+      return MakeError(sqlstate::kInvalidParameterValue,
+                       "identity column type must be smallint, integer, or bigint", Pos(sql, def.location));
+    }
+    if (def.default_expr) {
+      return MakeError(sqlstate::kSyntaxError,
+                       "both default and identity specified for column \"" + def.name + "\" of table \"" +
+                           table + "\"",
+                       Pos(sql, def.location));
+    }
+    c.identity = def.identity;
+  }
+  c.not_null = def.not_null || def.primary_key || c.identity != 0;
+  SQL_RETURN_IF_ERROR(PlanDefault(def, sql, &c));
+  return c;
+}
+
 SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql) {
   Table t;
   t.name = s.table.names.back();
@@ -796,60 +847,13 @@ SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql
     return MakeError("3F000", "schema \"" + s.table.names[s.table.names.size() - 2] + "\" does not exist",
                      Pos(sql, s.table.location));
   }
-  BindContext ctx;
-  ctx.sql = sql;
-  ctx.aggregate_context = "DEFAULT expressions";
   std::vector<int> pk;
   for (const auto& def : s.columns) {
     if (t.FindColumn(def.name) >= 0) {
       return MakeError(sqlstate::kDuplicateColumn,
                        "column \"" + def.name + "\" specified more than once", Pos(sql, def.location));
     }
-    Column c;
-    c.name = def.name;
-    std::string tname = def.type.names.size() == 1 ? def.type.names[0] : "";
-    if (tname == "serial" || tname == "serial4" || tname == "bigserial" || tname == "serial8" ||
-        tname == "smallserial" || tname == "serial2") {
-      // serial: an integer filled from the column's own counter.
-      c.type = Type::Of(tname == "bigserial" || tname == "serial8"     ? TypeId::kInt8
-                        : tname == "smallserial" || tname == "serial2" ? TypeId::kInt2
-                                                                       : TypeId::kInt4);
-      c.identity = 'd';
-      if (def.default_expr) {
-        return MakeError(sqlstate::kSyntaxError,
-                         "multiple default values specified for column \"" + def.name + "\" of table \"" +
-                             t.name + "\"",
-                         Pos(sql, def.location));
-      }
-    } else {
-      SQL_ASSIGN_OR_RETURN(c.type, ResolveType(def.type, ctx));
-    }
-    if (def.identity != 0) {
-      if (!IsInteger(c.type.id) || c.identity != 0) {
-        return MakeError(sqlstate::kInvalidParameterValue,
-                         "identity column type must be smallint, integer, or bigint", Pos(sql, def.location));
-      }
-      if (def.default_expr) {
-        return MakeError(sqlstate::kSyntaxError,
-                         "both default and identity specified for column \"" + def.name + "\" of table \"" +
-                             t.name + "\"",
-                         Pos(sql, def.location));
-      }
-      c.identity = def.identity;
-    }
-    c.not_null = def.not_null || def.primary_key || c.identity != 0;
-    if (def.default_expr) {
-      SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*def.default_expr, ctx));
-      SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), c.type, false, ctx));
-      SQL_ASSIGN_OR_RETURN(Value v, Eval(*b, {}));
-      if (b->kind != BoundKind::kConst && b->kind != BoundKind::kCast && b->kind != BoundKind::kUnary) {
-        return MakeError(sqlstate::kFeatureNotSupported,
-                         "only constant DEFAULT values are supported by LumaDB yet (column \"" + def.name + "\")",
-                         Pos(sql, def.default_expr->location));
-      }
-      c.has_default = true;
-      c.default_value = std::move(v);
-    }
+    SQL_ASSIGN_OR_RETURN(Column c, PlanColumn(def, t.name, sql));
     if (def.primary_key) {
       if (!pk.empty() || !s.primary_key.empty()) {
         return MakeError(sqlstate::kInvalidTableDefinition,
@@ -913,7 +917,151 @@ SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql
     }
     t.indexes.push_back(std::move(idx));
   }
+  for (const auto& check : s.checks) {
+    SqlStatus st = PlanCheck(check, sql, &t);
+    if (!st.ok() && st.error().sqlstate == std::string("42710")) {
+      st.error().message = "check constraint \"" + check.name + "\" already exists";
+    }
+    SQL_RETURN_IF_ERROR(std::move(st));
+  }
   return t;
+}
+
+namespace {
+
+bool ConstantTree(const BoundExpr& e) {
+  switch (e.kind) {
+    case BoundKind::kConst: case BoundKind::kCast: case BoundKind::kUnary: case BoundKind::kArith:
+    case BoundKind::kConcat: break;
+    default: return false;
+  }
+  for (const auto& a : e.args) {
+    if (!ConstantTree(*a)) return false;
+  }
+  return true;
+}
+
+void CollectSlots(const BoundExpr& e, std::vector<int>* slots) {
+  if (e.kind == BoundKind::kSlot && std::find(slots->begin(), slots->end(), e.slot) == slots->end()) {
+    slots->push_back(e.slot);
+  }
+  for (const auto& a : e.args) CollectSlots(*a, slots);
+  if (e.else_expr) CollectSlots(*e.else_expr, slots);
+}
+
+// A stored expression, bound: over `table`'s row when it is given.
+SqlResult<BoundPtr> BindStored(const std::string& text, const std::shared_ptr<const Table>& table, Params* params,
+                               const char* context) {
+  SQL_ASSIGN_OR_RETURN(ast::ExprPtr e, ParseExpression(text));
+  std::string sql = "SELECT " + text;
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.params = params;
+  ctx.aggregate_context = context;
+  if (table) ctx.tables.push_back(ScopeTable{table->name, table, 0});
+  return BindExpr(*e, ctx);
+}
+
+}  // namespace
+
+SqlStatus PlanDefault(const ast::ColumnDef& def, std::string_view sql, Column* c) {
+  c->has_default = false;
+  c->default_per_row = false;
+  c->default_sql.clear();
+  c->default_value = Value();
+  if (!def.default_expr) return SqlStatus::Ok();
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.aggregate_context = "DEFAULT expressions";
+  SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*def.default_expr, ctx));
+  Type from = b->type;
+  auto coerced = CoerceTo(std::move(b), c->type, false, ctx);
+  if (!coerced.ok()) {
+    SqlError err = coerced.status().error();
+    if (err.sqlstate == sqlstate::kDatatypeMismatch) {
+      err.message = "column \"" + def.name + "\" is of type " + TypeName(c->type) +
+                    " but default expression is of type " + TypeName(from);
+      err.hint = "You will need to rewrite or cast the expression.";
+    }
+    return err;
+  }
+  b = std::move(coerced.value());
+  c->has_default = true;
+  c->default_sql = def.default_sql;
+  if (ConstantTree(*b)) {
+    auto v = Eval(*b, {});
+    if (v.ok()) {
+      c->default_value = std::move(v.value());
+      return SqlStatus::Ok();
+    }
+  }
+  if (c->default_sql.empty()) {
+    return MakeError(sqlstate::kFeatureNotSupported,
+                     "this DEFAULT expression cannot be stored by LumaDB yet (column \"" + def.name + "\")",
+                     Pos(sql, def.default_expr->location));
+  }
+  c->default_per_row = true;
+  return SqlStatus::Ok();
+}
+
+SqlStatus PlanCheck(const ast::CheckDef& def, std::string_view sql, Table* t, BoundPtr* bound, std::string* name) {
+  auto table = std::make_shared<const Table>(*t);
+  BindContext ctx;
+  ctx.sql = sql;
+  ctx.aggregate_context = "check constraints";
+  ctx.tables.push_back(ScopeTable{t->name, table, 0});
+  SQL_ASSIGN_OR_RETURN(BoundPtr b, BindCondition(def.expr.get(), ctx, "CHECK"));
+  Check c;
+  c.sql = def.sql;
+  c.name = def.name;
+  if (c.name.empty()) {
+    // PostgreSQL's ChooseConstraintName: t_col_check when the expression
+    // names one column, t_check otherwise, then t_check1, t_check2, ...
+    std::vector<int> slots;
+    CollectSlots(*b, &slots);
+    std::string base = t->name + (slots.size() == 1 ? "_" + t->columns[slots[0]].name : "") + "_check";
+    c.name = base;
+    for (int n = 1; t->FindCheck(c.name) != nullptr || t->FindIndex(c.name) != nullptr; n++) {
+      c.name = base + std::to_string(n);
+    }
+  } else if (t->FindCheck(c.name) != nullptr || t->FindIndex(c.name) != nullptr || c.name == t->PrimaryKeyName()) {
+    return MakeError("42710", "constraint \"" + c.name + "\" for relation \"" + t->name + "\" already exists");
+  }
+  auto at = std::lower_bound(t->checks.begin(), t->checks.end(), c.name,
+                             [](const Check& x, const std::string& name) { return x.name < name; });
+  if (name != nullptr) *name = c.name;
+  t->checks.insert(at, std::move(c));
+  if (bound != nullptr) *bound = std::move(b);
+  return SqlStatus::Ok();
+}
+
+SqlResult<std::vector<int>> StoredExpressionColumns(const std::string& sql, const std::shared_ptr<const Table>& t) {
+  SQL_ASSIGN_OR_RETURN(BoundPtr b, BindStored(sql, t, nullptr, "check constraints"));
+  std::vector<int> slots;
+  CollectSlots(*b, &slots);
+  return slots;
+}
+
+SqlResult<std::shared_ptr<const WriteRules>> PlanWriteRules(const std::shared_ptr<const Table>& table,
+                                                           Params* params) {
+  const Table& t = *table;
+  bool any = !t.checks.empty();
+  for (const auto& c : t.columns) any = any || c.default_per_row;
+  if (!any) return std::shared_ptr<const WriteRules>();
+  auto rules = std::make_shared<WriteRules>();
+  for (size_t i = 0; i < t.columns.size(); i++) {
+    const Column& c = t.columns[i];
+    if (!c.default_per_row) continue;
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindStored(c.default_sql, nullptr, params, "DEFAULT expressions"));
+    BindContext ctx;
+    SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), c.type, false, ctx));
+    rules->defaults.emplace_back(static_cast<int>(i), std::move(b));
+  }
+  for (const auto& c : t.checks) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindStored(c.sql, table, params, "check constraints"));
+    rules->checks.emplace_back(c.name, std::move(b));
+  }
+  return std::shared_ptr<const WriteRules>(std::move(rules));
 }
 
 }  // namespace lumadb::engine::sql

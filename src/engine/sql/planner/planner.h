@@ -80,8 +80,17 @@ struct SelectPlan {
   std::shared_ptr<SelectPlan> set_left, set_right;
 };
 
+// What writing a row to a table evaluates besides NOT NULL, bound from the
+// catalog's text: the defaults that are not constants (over no row) and the
+// CHECK constraints (predicates over the table's row, in name order).
+struct WriteRules {
+  std::vector<std::pair<int, BoundPtr>> defaults;
+  std::vector<std::pair<std::string, BoundPtr>> checks;
+};
+
 struct InsertPlan {
   std::shared_ptr<const Table> table;
+  std::shared_ptr<const WriteRules> rules;  // null: none
   // For each source value, the table column it goes to.
   std::vector<int> target_columns;
   // VALUES rows, each expression already coerced to its column's type ...
@@ -108,6 +117,7 @@ struct InsertPlan {
 
 struct UpdatePlan {
   std::shared_ptr<const Table> table;
+  std::shared_ptr<const WriteRules> rules;  // null: none
   std::vector<std::pair<int, BoundPtr>> sets;  // column, new value over the old row
   BoundPtr where;
   std::optional<std::string> point_key;  // as SelectPlan::point_key
@@ -135,8 +145,30 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
                                                   Params* params = nullptr);
 SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Catalog& catalog, std::string_view sql,
                                                   Params* params = nullptr);
-// CREATE TABLE as a catalog entry (types resolved, defaults folded to constants).
+// CREATE TABLE as a catalog entry (types resolved, defaults folded to
+// constants where they are, CHECK constraints checked and named).
 SqlResult<Table> PlanCreateTable(const ast::CreateTable& s, std::string_view sql);
+
+// The table's WriteRules (null when it has no per-row default and no
+// CHECK); `params` gives now() the transaction's time.
+SqlResult<std::shared_ptr<const WriteRules>> PlanWriteRules(const std::shared_ptr<const Table>& table,
+                                                           Params* params);
+
+// A column definition of table `table` as a catalog column (serial types,
+// identity, NOT NULL, DEFAULT); its constraints are the caller's.
+SqlResult<Column> PlanColumn(const ast::ColumnDef& def, const std::string& table, std::string_view sql);
+// Column `def`'s DEFAULT on `col` (whose type is set): a constant, or the
+// expression's text to evaluate per row. The error names the column.
+SqlStatus PlanDefault(const ast::ColumnDef& def, std::string_view sql, Column* col);
+// Adds CHECK `def` to `t` (named as PostgreSQL names it when unnamed, 42710
+// for a name the table has); `bound` (optional) gets its predicate over t's row.
+SqlStatus PlanCheck(const ast::CheckDef& def, std::string_view sql, Table* t, BoundPtr* bound = nullptr,
+                    std::string* name = nullptr);
+// The columns (indexes into t.columns) a stored expression over t's row refers to.
+SqlResult<std::vector<int>> StoredExpressionColumns(const std::string& sql, const std::shared_ptr<const Table>& t);
+// A bound predicate or condition: `what` names it in the 42804 error
+// ("WHERE", "CHECK constraint").
+SqlResult<BoundPtr> BindCondition(const ast::Expr* cond, BindContext& ctx, const char* what);
 
 // The table a statement names, or 42P01 at its position.
 SqlResult<std::shared_ptr<const Table>> ResolveTable(const ast::TableRef& ref, const Catalog& catalog,
