@@ -114,6 +114,44 @@ TEST_F(CatalogTest, IndexesSurviveAReopenAndShareTheRelationNamespace) {
   EXPECT_EQ(cat.DropIndex("a", "a_label_key").error().sqlstate, "42704");
 }
 
+TEST_F(CatalogTest, DefaultsChecksAndAttnumsSurviveAReopen) {
+  {
+    Catalog cat(store_.get());
+    ASSERT_TRUE(cat.Load().ok());
+    Table t = MakeTable("c");
+    t.columns[1].default_sql = "'none'";
+    Column at{"at", Type::Of(TypeId::kTimestampTz)};
+    at.has_default = true;
+    at.default_per_row = true;
+    at.default_sql = "now()";
+    t.columns.push_back(at);
+    t.checks.push_back(Check{"c_id_check", "id > 0"});
+    ASSERT_TRUE(cat.Create(t).ok());
+    // A column dropped, one added: the new one gets a fresh attnum.
+    Table altered = *cat.Find("c");
+    altered.columns.erase(altered.columns.begin() + 1);
+    altered.columns.push_back(Column{"n", Type::Of(TypeId::kInt4)});
+    altered.primary_key_name = "c_key_renamed";
+    ASSERT_TRUE(cat.Alter("c", altered).ok());
+  }
+  Open();
+  Catalog cat(store_.get());
+  ASSERT_TRUE(cat.Load().ok());
+  auto t = cat.Find("c");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->columns.size(), 3u);
+  EXPECT_EQ(t->columns[0].attnum, 1);
+  EXPECT_EQ(t->columns[1].name, "at");
+  EXPECT_EQ(t->columns[1].attnum, 3);
+  EXPECT_TRUE(t->columns[1].default_per_row);
+  EXPECT_EQ(t->columns[1].default_sql, "now()");
+  EXPECT_EQ(t->columns[2].attnum, 4);
+  ASSERT_EQ(t->checks.size(), 1u);
+  EXPECT_EQ(t->checks[0].name, "c_id_check");
+  EXPECT_EQ(t->checks[0].sql, "id > 0");
+  EXPECT_EQ(t->PrimaryKeyName(), "c_key_renamed");
+}
+
 TEST_F(CatalogTest, HiddenRowIdsAreNotReusedAfterARestart) {
   uint64_t last = 0;
   {

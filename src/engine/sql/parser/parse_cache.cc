@@ -458,6 +458,11 @@ SqlResult<std::shared_ptr<ParsedStatements>> ParseCache::Parse(std::string_view 
   misses_++;
   SQL_ASSIGN_OR_RETURN(ParsedStatements parsed, ParsePostgres(sql));
   auto statements = std::make_shared<ParsedStatements>(std::move(parsed));
+  // DDL keeps expressions as text too (DEFAULT, CHECK), which a hit would
+  // not update; it is rare enough to parse every time.
+  for (const auto& st : *statements) {
+    cacheable = cacheable && st.kind != ast::StatementKind::kCreateTable && st.kind != ast::StatementKind::kAlterTable;
+  }
   if (!cacheable) return statements;
   lru_.emplace_front();
   Entry& e = lru_.front();

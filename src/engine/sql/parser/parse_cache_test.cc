@@ -112,6 +112,17 @@ TEST(ParseCache, FormsItLeavesAlone) {
             0u);
 }
 
+TEST(ParseCache, DdlWithStoredExpressionsIsNotCached) {
+  ParseCache cache;
+  auto a = cache.Parse("CREATE TABLE t (a int DEFAULT 1 CHECK (a > 5))");
+  ASSERT_TRUE(a.ok());
+  auto b = cache.Parse("CREATE TABLE t (a int DEFAULT 2 CHECK (a > 6))");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((**b)[0].create_table->checks[0].sql, "a > 6");
+  EXPECT_EQ((**b)[0].create_table->columns[0].default_sql, "2");
+  EXPECT_EQ(cache.size(), 0u);
+}
+
 TEST(ParseCache, SyntaxErrorsAreNotCached) {
   ParseCache cache;
   auto r = cache.Parse("SELECT * FRM t WHERE a = 1");

@@ -124,5 +124,71 @@ TEST(PgParser, UnsupportedConstructsSayWhat) {
   EXPECT_EQ(v.status().error().message, "CREATE VIEW is not supported by LumaDB yet");
 }
 
+TEST(PgParser, DefaultsAndChecksKeepTheirTextAsPostgresPrintsIt) {
+  auto r = ParsePostgres(
+      "CREATE TABLE t (a int DEFAULT 1+2, at timestamptz DEFAULT now(), b int CHECK (b>0), "
+      "CONSTRAINT both_pos CHECK (a > 0 AND b < 10))");
+  ASSERT_TRUE(r.ok()) << r.status().error().message;
+  const ast::CreateTable& c = *(*r)[0].create_table;
+  EXPECT_EQ(c.columns[0].default_sql, "1 + 2");
+  EXPECT_EQ(c.columns[1].default_sql, "now()");
+  ASSERT_EQ(c.checks.size(), 2u);
+  EXPECT_EQ(c.checks[0].column, "b");
+  EXPECT_EQ(c.checks[0].sql, "b > 0");
+  EXPECT_EQ(c.checks[1].name, "both_pos");
+  EXPECT_EQ(c.checks[1].column, "");
+  EXPECT_EQ(c.checks[1].sql, "a > 0 AND b < 10");
+  auto e = ParseExpression(c.checks[1].sql);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ((*e)->op, "AND");
+}
+
+TEST(PgParser, RenamingAColumnInAStoredExpressionLeavesFunctionsAndStrings) {
+  EXPECT_EQ(RenameColumnInExpression("a > 0 AND lower(a) = 'a' AND \"a\" < ab", "a", "New"),
+            "\"New\" > 0 AND lower(\"New\") = 'a' AND \"New\" < ab");
+  // A column named like a function is renamed where it is not called.
+  EXPECT_EQ(RenameColumnInExpression("lower(lower) <> ''", "lower", "l"), "lower(l) <> ''");
+  EXPECT_EQ(RenameColumnInExpression("value > 1", "value", "v"), "v > 1");
+}
+
+TEST(PgParser, QuoteIdentifierAsPostgres) {
+  EXPECT_EQ(QuoteIdentifier("abc_1"), "abc_1");
+  EXPECT_EQ(QuoteIdentifier("Abc"), "\"Abc\"");
+  EXPECT_EQ(QuoteIdentifier("1a"), "\"1a\"");
+  EXPECT_EQ(QuoteIdentifier("select"), "\"select\"");
+  EXPECT_EQ(QuoteIdentifier("value"), "value");  // an unreserved keyword
+  EXPECT_EQ(QuoteIdentifier("a\"b"), "\"a\"\"b\"");
+}
+
+TEST(PgParser, AlterTableActions) {
+  auto r = ParsePostgres(
+      "ALTER TABLE t ADD COLUMN IF NOT EXISTS c int NOT NULL DEFAULT 0 UNIQUE, DROP COLUMN d CASCADE, "
+      "ALTER e TYPE bigint USING e::bigint, ALTER f SET DEFAULT now(), ALTER g DROP NOT NULL, "
+      "ADD CONSTRAINT k CHECK (c > 1), DROP CONSTRAINT IF EXISTS k2; ALTER TABLE t RENAME COLUMN a TO b");
+  ASSERT_TRUE(r.ok()) << r.status().error().message;
+  using Kind = ast::AlterTable::Action::Kind;
+  const auto& acts = (*r)[0].alter_table->actions;
+  ASSERT_EQ(acts.size(), 7u);
+  EXPECT_EQ(acts[0].kind, Kind::kAddColumn);
+  EXPECT_TRUE(acts[0].if_exists);
+  EXPECT_TRUE(acts[0].column.not_null);
+  EXPECT_EQ(acts[0].constraints.uniques.size(), 1u);
+  EXPECT_EQ(acts[1].kind, Kind::kDropColumn);
+  EXPECT_TRUE(acts[1].cascade);
+  EXPECT_EQ(acts[2].kind, Kind::kSetType);
+  EXPECT_TRUE(acts[2].using_expr);
+  EXPECT_EQ(acts[3].kind, Kind::kSetDefault);
+  EXPECT_EQ(acts[3].column.default_sql, "now()");
+  EXPECT_EQ(acts[4].kind, Kind::kDropNotNull);
+  EXPECT_EQ(acts[5].kind, Kind::kAddCheck);
+  EXPECT_EQ(acts[5].check.sql, "c > 1");
+  EXPECT_EQ(acts[6].kind, Kind::kDropConstraint);
+  const auto& rename = (*r)[1].alter_table->actions;
+  ASSERT_EQ(rename.size(), 1u);
+  EXPECT_EQ(rename[0].kind, Kind::kRenameColumn);
+  EXPECT_EQ(rename[0].name, "a");
+  EXPECT_EQ(rename[0].new_name, "b");
+}
+
 }  // namespace
 }  // namespace lumadb::engine::sql
