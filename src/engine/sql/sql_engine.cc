@@ -771,10 +771,10 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
                           [&](const InsertPlan& p) { return ExecuteInsert(p, txn_.get(), &catalog); });
         } else if (st.kind == ast::StatementKind::kUpdate) {
           status = RunDml(PlanUpdate(*st.update, catalog, sql_, params), "UPDATE ", r,
-                          [&](const UpdatePlan& p) { return ExecuteUpdate(p, txn_.get()); });
+                          [&](const UpdatePlan& p) { return ExecuteUpdate(p, txn_.get(), &catalog); });
         } else {
           status = RunDml(PlanDelete(*st.del, catalog, sql_, params), "DELETE ", r,
-                          [&](const DeletePlan& p) { return ExecuteDelete(p, txn_.get()); });
+                          [&](const DeletePlan& p) { return ExecuteDelete(p, txn_.get(), &catalog); });
         }
         break;
       }
@@ -1035,6 +1035,10 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         r->notices.push_back({"NOTICE", "42P07", "relation \"" + table->name + "\" already exists, skipping"});
         return;
       }
+      for (const auto& fk : c.foreign_keys) {
+        r->status = PlanForeignKey(fk, sql_, catalog, &table.value(), /*creating=*/true);
+        if (!r->status.ok()) return;
+      }
       r->status = catalog.Create(std::move(table.value()));
       if (!r->status.ok()) r->status.error().position = CharPosition(sql_, c.table.location);
       return;
@@ -1093,6 +1097,42 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
           return;
         }
       }
+      // Foreign keys of other tables that reference a dropped one: an error,
+      // or with CASCADE dropped with it (as PostgreSQL drops the constraint).
+      std::vector<std::pair<std::shared_ptr<const Table>, std::string>> dependents;  // (table, constraint)
+      for (const auto& ref : d.objects) {
+        auto t = catalog.Find(ref.names.back());
+        if (t == nullptr) continue;
+        for (const auto& [child, i] : catalog.ReferencingKeys(t->oid)) {
+          bool dropped = false;
+          for (const auto& other : d.objects) dropped = dropped || other.names.back() == child->name;
+          if (dropped) continue;
+          const std::string& fk = child->foreign_keys[i].name;
+          if (!d.cascade) {
+            r->status = MakeError("2BP01", "cannot drop table " + t->name + " because other objects depend on it");
+            r->status.error().detail = "constraint " + fk + " on table " + child->name + " depends on table " + t->name;
+            r->status.error().hint = "Use DROP ... CASCADE to drop the dependent objects too.";
+            return;
+          }
+          dependents.emplace_back(child, fk);
+        }
+      }
+      if (dependents.size() == 1) {
+        r->notices.push_back({"NOTICE", "00000", "drop cascades to constraint " + dependents[0].second + " on table " +
+                                                     dependents[0].first->name});
+      } else if (!dependents.empty()) {
+        r->notices.push_back(
+            {"NOTICE", "00000", "drop cascades to " + std::to_string(dependents.size()) + " other objects"});
+      }
+      for (const auto& [child, fk] : dependents) {
+        auto now = catalog.Find(child->name);
+        if (now == nullptr) continue;
+        Table to = *now;
+        to.foreign_keys.erase(std::find_if(to.foreign_keys.begin(), to.foreign_keys.end(),
+                                           [&](const ForeignKey& f) { return f.name == fk; }));
+        r->status = catalog.Alter(now->name, std::move(to));
+        if (!r->status.ok()) return;
+      }
       for (const auto& ref : d.objects) {
         const std::string& name = ref.names.back();
         if (catalog.Find(name) == nullptr) {
@@ -1115,6 +1155,18 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
           return;
         }
         tables.push_back(*t);
+      }
+      for (const auto& t : tables) {
+        for (const auto& [child, i] : catalog.ReferencingKeys(t->oid)) {
+          bool truncated = false;
+          for (const auto& other : tables) truncated = truncated || other->oid == child->oid;
+          if (truncated) continue;
+          r->status = MakeError(sqlstate::kFeatureNotSupported,
+                                "cannot truncate a table referenced in a foreign key constraint");
+          r->status.error().detail = "Table \"" + child->name + "\" references \"" + t->name + "\".";
+          r->status.error().hint = "Truncate table \"" + child->name + "\" at the same time, or use TRUNCATE ... CASCADE.";
+          return;
+        }
       }
       storage::WriteBatch batch;
       for (const auto& t : tables) keys::DeleteRelfile(&batch, t->relfile);

@@ -67,6 +67,20 @@ const Check* Table::FindCheck(std::string_view check) const {
   return nullptr;
 }
 
+const ForeignKey* Table::FindForeignKey(std::string_view name) const {
+  for (const auto& f : foreign_keys) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+int Table::ColumnByAttnum(int attnum) const {
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (columns[i].attnum == attnum) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 const Index* Table::FindIndex(std::string_view index) const {
   for (const auto& i : indexes) {
     if (i.name == index) return &i;
@@ -118,6 +132,19 @@ std::string EncodeTable(const Table& t) {
     storage::AppendLengthPrefixed(&out, c.sql);
   }
   storage::AppendLengthPrefixed(&out, t.primary_key_name);
+  storage::AppendVarint(&out, t.foreign_keys.size());
+  for (const auto& f : t.foreign_keys) {
+    storage::AppendLengthPrefixed(&out, f.name);
+    storage::AppendU32(&out, f.ref_table);
+    storage::AppendU8(&out, static_cast<uint8_t>(f.on_update));
+    storage::AppendU8(&out, static_cast<uint8_t>(f.on_delete));
+    storage::AppendU8(&out, static_cast<uint8_t>(f.match));
+    storage::AppendVarint(&out, f.columns.size());
+    for (size_t i = 0; i < f.columns.size(); i++) {
+      storage::AppendVarint(&out, static_cast<uint64_t>(f.columns[i]));
+      storage::AppendVarint(&out, static_cast<uint64_t>(f.ref_attnums[i]));
+    }
+  }
   return out;
 }
 
@@ -200,6 +227,30 @@ bool DecodeTable(std::string_view in, Table* t) {
   }
   if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
   t->primary_key_name = std::string(s);
+  if (!storage::ConsumeVarint(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; i++) {
+    ForeignKey f;
+    uint8_t upd, del, match;
+    uint64_t cols;
+    if (!storage::ConsumeLengthPrefixed(&in, &s) || !storage::ConsumeU32(&in, &f.ref_table) ||
+        !storage::ConsumeU8(&in, &upd) || !storage::ConsumeU8(&in, &del) || !storage::ConsumeU8(&in, &match) ||
+        !storage::ConsumeVarint(&in, &cols) || cols > t->columns.size()) {
+      return false;
+    }
+    f.name = std::string(s);
+    f.on_update = static_cast<char>(upd);
+    f.on_delete = static_cast<char>(del);
+    f.match = static_cast<char>(match);
+    for (uint64_t c = 0; c < cols; c++) {
+      uint64_t col, attnum;
+      if (!storage::ConsumeVarint(&in, &col) || col >= t->columns.size() || !storage::ConsumeVarint(&in, &attnum)) {
+        return false;
+      }
+      f.columns.push_back(static_cast<int>(col));
+      f.ref_attnums.push_back(static_cast<int>(attnum));
+    }
+    t->foreign_keys.push_back(std::move(f));
+  }
   return true;
 }
 
@@ -263,6 +314,7 @@ SqlStatus Catalog::Load() {
   });
   if (!st.ok()) return StorageError(st);
   if (!bad.empty()) return MakeError(sqlstate::kInternalError, "corrupt " + bad + " in the SQL catalog");
+  IndexReferencesLocked();
   if (!unfinished.empty()) {
     storage::WriteBatch batch;
     for (uint32_t relfile : unfinished) {
@@ -279,6 +331,33 @@ std::shared_ptr<const Table> Catalog::Find(std::string_view name) const {
   std::lock_guard<std::mutex> g(mu_);
   auto it = tables_.find(name);
   return it == tables_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const Table> Catalog::FindOid(uint32_t oid) const {
+  std::lock_guard<std::mutex> g(mu_);
+  for (const auto& [_, t] : tables_) {
+    if (t->oid == oid) return t;
+  }
+  return nullptr;
+}
+
+std::vector<std::pair<std::shared_ptr<const Table>, size_t>> Catalog::ReferencingKeys(uint32_t oid) const {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = referenced_.find(oid);
+  if (it == referenced_.end()) return {};
+  return it->second;
+}
+
+bool Catalog::IsReferenced(uint32_t oid) const {
+  std::lock_guard<std::mutex> g(mu_);
+  return referenced_.count(oid) > 0;
+}
+
+void Catalog::IndexReferencesLocked() {
+  referenced_.clear();
+  for (const auto& [_, t] : tables_) {
+    for (size_t i = 0; i < t->foreign_keys.size(); i++) referenced_[t->foreign_keys[i].ref_table].emplace_back(t, i);
+  }
 }
 
 std::shared_ptr<const Table> Catalog::FindIndexTable(std::string_view name) const {
@@ -307,6 +386,9 @@ SqlStatus Catalog::Create(Table table) {
   table.oid = next_oid_++;
   table.relfile = table.oid;
   for (size_t i = 0; i < table.columns.size(); i++) table.columns[i].attnum = static_cast<int>(i) + 1;
+  for (auto& f : table.foreign_keys) {
+    if (f.ref_table == 0) f.ref_table = table.oid;  // it references itself
+  }
   for (auto& i : table.indexes) i.oid = next_oid_++;
   storage::WriteBatch batch;
   batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));
@@ -317,6 +399,7 @@ SqlStatus Catalog::Create(Table table) {
   if (!st.ok()) return StorageError(st);
   std::string name = table.name;
   tables_[name] = std::make_shared<Table>(std::move(table));
+  IndexReferencesLocked();
   return SqlStatus::Ok();
 }
 
@@ -334,6 +417,7 @@ SqlStatus Catalog::Drop(const std::string& name, storage::WriteBatch* batch) {
   Status st = store_->Write(batch, /*sync=*/true);
   if (!st.ok()) return StorageError(st);
   tables_.erase(it);
+  IndexReferencesLocked();
   next_rowid_.erase(oid);
   for (auto s = next_serial_.begin(); s != next_serial_.end();) {
     s = s->first.first == oid ? next_serial_.erase(s) : std::next(s);
@@ -367,6 +451,7 @@ SqlStatus Catalog::FinishRewrite(Table table) {
   Status st = store_->Write(&batch, /*sync=*/true);
   if (!st.ok()) return StorageError(st);
   it->second = std::make_shared<Table>(std::move(table));
+  IndexReferencesLocked();
   return SqlStatus::Ok();
 }
 
@@ -397,6 +482,7 @@ SqlStatus Catalog::Alter(const std::string& name, Table table) {
   tables_.erase(it);
   std::string key = table.name;
   tables_[key] = std::make_shared<Table>(std::move(table));
+  IndexReferencesLocked();
   return SqlStatus::Ok();
 }
 
@@ -429,6 +515,7 @@ SqlStatus Catalog::DropIndex(const std::string& table, const std::string& index)
   Status st = store_->Write(&batch, /*sync=*/true);
   if (!st.ok()) return StorageError(st);
   it->second = std::make_shared<Table>(std::move(t));
+  IndexReferencesLocked();
   return SqlStatus::Ok();
 }
 

@@ -58,6 +58,21 @@ struct Check {
   std::string sql;
 };
 
+// FOREIGN KEY (columns) REFERENCES ref_table (ref_columns), kept in the
+// referencing table. The referenced columns are named by attnum, which stays
+// when columns before them are dropped.
+struct ForeignKey {
+  std::string name;
+  std::vector<int> columns;       // indexes into this table's columns
+  uint32_t ref_table = 0;         // the referenced table's OID (0 while a table that references itself is created)
+  std::vector<int> ref_attnums;   // matched pairwise with columns
+  // PostgreSQL's confupdtype / confdeltype: 'a' NO ACTION, 'r' RESTRICT,
+  // 'c' CASCADE, 'n' SET NULL, 'd' SET DEFAULT.
+  char on_update = 'a';
+  char on_delete = 'a';
+  char match = 's';  // 's' SIMPLE, 'f' FULL
+};
+
 struct Table {
   uint32_t oid = 0;
   // Rows live under keys::RowPrefix(relfile), as PostgreSQL's relfilenode:
@@ -72,10 +87,14 @@ struct Table {
   std::string primary_key_name;  // its constraint's name; empty = "t_pkey"
   std::vector<Index> indexes;
   std::vector<Check> checks;  // sorted by name, the order PostgreSQL checks them in
+  std::vector<ForeignKey> foreign_keys;
 
   int FindColumn(std::string_view column) const;
   const Index* FindIndex(std::string_view index) const;
   const Check* FindCheck(std::string_view check) const;
+  const ForeignKey* FindForeignKey(std::string_view name) const;
+  // The column with this attnum, or -1.
+  int ColumnByAttnum(int attnum) const;
   // "t_pkey" (as PostgreSQL names a table's primary key constraint) unless named.
   std::string PrimaryKeyName() const { return primary_key_name.empty() ? name + "_pkey" : primary_key_name; }
 };
@@ -89,6 +108,10 @@ class Catalog {
 
   // nullptr when absent. Names are compared exactly (the parser folds case).
   std::shared_ptr<const Table> Find(std::string_view name) const;
+  std::shared_ptr<const Table> FindOid(uint32_t oid) const;
+  // The foreign keys that reference the table `oid`: (referencing table, index into its foreign_keys).
+  std::vector<std::pair<std::shared_ptr<const Table>, size_t>> ReferencingKeys(uint32_t oid) const;
+  bool IsReferenced(uint32_t oid) const;
   // The table that has the index `name`, or nullptr.
   std::shared_ptr<const Table> FindIndexTable(std::string_view name) const;
   // A table or an index of that name exists (they share PostgreSQL's
@@ -128,10 +151,13 @@ class Catalog {
  private:
   // Deletes the counters of identity columns `from` has and `to` has not (mu_ held).
   void DropSerialMarks(const Table& from, const Table& to, storage::WriteBatch* batch);
+  // Recomputes referenced_ (mu_ held) after any change of definitions.
+  void IndexReferencesLocked();
 
   storage::Store* store_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Table>, std::less<>> tables_;
+  std::map<uint32_t, std::vector<std::pair<std::shared_ptr<const Table>, size_t>>> referenced_;  // by parent OID
   uint32_t next_oid_ = 16384;
   std::map<uint32_t, uint64_t> next_rowid_;
   std::map<std::pair<uint32_t, int>, uint64_t> next_serial_;

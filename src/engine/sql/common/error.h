@@ -82,6 +82,7 @@ inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kUniqueViolation = "23505";
 inline constexpr const char* kNotNullViolation = "23502";
 inline constexpr const char* kCheckViolation = "23514";
+inline constexpr const char* kForeignKeyViolation = "23503";
 inline constexpr const char* kDivisionByZero = "22012";
 inline constexpr const char* kNumericOutOfRange = "22003";
 inline constexpr const char* kInvalidTextRepresentation = "22P02";

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "engine/sql/binder/expression.h"
+#include "engine/sql/execution/foreign_keys.h"
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/planner/planner.h"
 #include "engine/sql/storage/row_codec.h"
@@ -270,7 +271,70 @@ SqlStatus RemoveColumn(const Table& table, int col, Table* to) {
     if (!uses(cols)) checks.push_back(std::move(check));
   }
   to->checks = std::move(checks);
+  std::vector<ForeignKey> fks;
+  for (auto& fk : to->foreign_keys) {
+    if (uses(fk.columns)) continue;
+    for (auto& c : fk.columns) c = shift(c);
+    fks.push_back(std::move(fk));
+  }
+  to->foreign_keys = std::move(fks);
   to->columns.erase(to->columns.begin() + col);
+  return SqlStatus::Ok();
+}
+
+// Other tables' foreign keys that reference table `t` through any of
+// `columns` (indexes into t.columns): (table, constraint name).
+std::vector<std::pair<std::shared_ptr<const Table>, std::string>> Dependents(const Table& t,
+                                                                            const std::vector<int>& columns,
+                                                                            const Catalog& catalog) {
+  std::vector<std::pair<std::shared_ptr<const Table>, std::string>> out;
+  for (const auto& [child, i] : catalog.ReferencingKeys(t.oid)) {
+    const ForeignKey& fk = child->foreign_keys[i];
+    if (child->oid == t.oid) continue;  // its own: goes with the column or constraint
+    bool uses = false;
+    for (int attnum : fk.ref_attnums) {
+      int c = t.ColumnByAttnum(attnum);
+      uses = uses || std::find(columns.begin(), columns.end(), c) != columns.end();
+    }
+    if (uses) out.emplace_back(child, fk.name);
+  }
+  return out;
+}
+
+// Drops the foreign keys `deps` names from their tables.
+SqlStatus DropForeignKeys(const std::vector<std::pair<std::shared_ptr<const Table>, std::string>>& deps,
+                          Catalog* catalog) {
+  for (const auto& [child, name] : deps) {
+    auto now = catalog->Find(child->name);
+    if (now == nullptr) continue;
+    Table to = *now;
+    auto it = std::find_if(to.foreign_keys.begin(), to.foreign_keys.end(),
+                           [&](const ForeignKey& f) { return f.name == name; });
+    if (it == to.foreign_keys.end()) continue;
+    to.foreign_keys.erase(it);
+    SQL_RETURN_IF_ERROR(catalog->Alter(now->name, std::move(to)));
+  }
+  return SqlStatus::Ok();
+}
+
+// The 2BP01 error for dropping `what` that foreign keys depend on, or with
+// CASCADE the notice, as PostgreSQL words them.
+SqlStatus DependentsBlockOrCascade(
+    const std::vector<std::pair<std::shared_ptr<const Table>, std::string>>& deps, const std::string& what,
+    const std::string& on, bool cascade, std::vector<Notice>* notices) {
+  if (deps.empty()) return SqlStatus::Ok();
+  if (!cascade) {
+    SqlError e = MakeError("2BP01", "cannot drop " + what + " because other objects depend on it");
+    e.detail = "constraint " + deps[0].second + " on table " + deps[0].first->name + " depends on " + on;
+    e.hint = "Use DROP ... CASCADE to drop the dependent objects too.";
+    return e;
+  }
+  if (deps.size() == 1) {
+    notices->push_back(
+        {"NOTICE", "00000", "drop cascades to constraint " + deps[0].second + " on table " + deps[0].first->name});
+  } else {
+    notices->push_back({"NOTICE", "00000", "drop cascades to " + std::to_string(deps.size()) + " other objects"});
+  }
   return SqlStatus::Ok();
 }
 
@@ -414,12 +478,25 @@ SqlStatus DropConstraint(const Action& act, const Table& t, Catalog* catalog, Tx
                          std::vector<Notice>* notices) {
   Table to = t;
   if (!t.primary_key.empty() && act.name == t.PrimaryKeyName()) {
+    auto deps = Dependents(t, t.primary_key, *catalog);
+    SQL_RETURN_IF_ERROR(DependentsBlockOrCascade(deps, "constraint " + act.name + " on table " + t.name,
+                                                 "index " + act.name, act.cascade, notices));
+    SQL_RETURN_IF_ERROR(DropForeignKeys(deps, catalog));
     to.primary_key.clear();
     to.primary_key_name.clear();
     return Rewrite(t, std::move(to), RewriteSpec{}, catalog, txns);
   }
   if (const Index* idx = t.FindIndex(act.name); idx != nullptr && idx->constraint) {
+    auto deps = Dependents(t, idx->columns, *catalog);
+    SQL_RETURN_IF_ERROR(DependentsBlockOrCascade(deps, "constraint " + act.name + " on table " + t.name,
+                                                 "index " + act.name, act.cascade, notices));
+    SQL_RETURN_IF_ERROR(DropForeignKeys(deps, catalog));
     return catalog->DropIndex(t.name, act.name);
+  }
+  if (t.FindForeignKey(act.name) != nullptr) {
+    to.foreign_keys.erase(std::find_if(to.foreign_keys.begin(), to.foreign_keys.end(),
+                                       [&](const ForeignKey& f) { return f.name == act.name; }));
+    return catalog->Alter(t.name, std::move(to));
   }
   if (t.FindCheck(act.name) != nullptr) {
     to.checks.erase(std::find_if(to.checks.begin(), to.checks.end(), [&](const Check& c) { return c.name == act.name; }));
@@ -435,6 +512,7 @@ SqlStatus DropConstraint(const Action& act, const Table& t, Catalog* catalog, Tx
 
 SqlStatus RenameConstraint(const Action& act, const Table& t, Catalog* catalog) {
   bool taken = t.FindCheck(act.new_name) != nullptr || t.FindIndex(act.new_name) != nullptr ||
+               t.FindForeignKey(act.new_name) != nullptr ||
                (!t.primary_key.empty() && t.PrimaryKeyName() == act.new_name);
   if (taken) {
     return MakeError("42710",
@@ -451,6 +529,11 @@ SqlStatus RenameConstraint(const Action& act, const Table& t, Catalog* catalog) 
       return MakeError(sqlstate::kDuplicateTable, "relation \"" + act.new_name + "\" already exists");
     }
     idx.name = act.new_name;
+    return catalog->Alter(t.name, std::move(to));
+  }
+  for (auto& fk : to.foreign_keys) {
+    if (fk.name != act.name) continue;
+    fk.name = act.new_name;
     return catalog->Alter(t.name, std::move(to));
   }
   for (auto& check : to.checks) {
@@ -504,7 +587,28 @@ SqlStatus RunAction(const Action& act, const ast::AlterTable& a, std::string_vie
       return catalog->Alter(t.name, std::move(to));
     }
     case Kind::kAddColumn: return AddColumn(act, t, sql, catalog, txns, notices);
+    case Kind::kAddForeignKey: {
+      SQL_RETURN_IF_ERROR(PlanForeignKey(act.foreign_key, sql, *catalog, &to, /*creating=*/false));
+      // Every existing row must reference a row that exists.
+      auto self = std::make_shared<const Table>(to);
+      std::unique_ptr<Txn> txn = txns->Begin(Isolation::kReadCommitted);
+      txn->BeginStatement();
+      ForeignKeyChecks fks(txn.get(), catalog);
+      fks.set_lock_referenced(false);
+      SqlStatus st = ScanRows(t, txns->store(), [&](std::string_view, std::string_view, std::vector<Value>& row) {
+        fks.Written(self, nullptr, row);
+        return fks.Finish();
+      });
+      txns->Rollback(txn.get());
+      SQL_RETURN_IF_ERROR(std::move(st));
+      return catalog->Alter(t.name, std::move(to));
+    }
     case Kind::kDropColumn: {
+      auto deps = Dependents(t, {col}, *catalog);
+      SQL_RETURN_IF_ERROR(DependentsBlockOrCascade(deps, "column " + act.name + " of table " + t.name,
+                                                   "column " + act.name + " of table " + t.name, act.cascade,
+                                                   notices));
+      SQL_RETURN_IF_ERROR(DropForeignKeys(deps, catalog));
       SQL_RETURN_IF_ERROR(RemoveColumn(t, col, &to));
       RewriteSpec spec;
       spec.transform = [col](std::vector<Value>* row) {

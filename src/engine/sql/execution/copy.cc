@@ -1,6 +1,7 @@
 #include "engine/sql/execution/copy.h"
 
 #include "engine/sql/execution/executor.h"
+#include "engine/sql/execution/foreign_keys.h"
 #include "storage/rocks_store.h"
 
 namespace lumadb::engine::sql {
@@ -207,6 +208,13 @@ SqlStatus CopyFromRun::InsertFields(std::vector<std::optional<std::string>>& fie
   }
   SqlStatus st = BuildRow(t, plan_.columns, values_, txn_, catalog_, plan_.rules.get(), &row_);
   if (st.ok()) st = InsertBuiltRow(t, row_, txn_, catalog_, plan_.rules.get());
+  if (st.ok() && !t.foreign_keys.empty()) {
+    // Each row's references are checked as it is loaded (PostgreSQL checks
+    // them at the end, so a row may refer to a later one there).
+    ForeignKeyChecks fks(txn_, catalog_);
+    fks.Written(plan_.table, nullptr, row_);
+    st = fks.Finish();
+  }
   if (!st.ok()) {
     if (st.error().sqlstate == sqlstate::kWaitForLock) {
       // A COPY does not pause mid-stream: a row another transaction is

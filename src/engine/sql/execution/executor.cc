@@ -5,13 +5,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/sql/execution/foreign_keys.h"
+#include "engine/sql/execution/row_ops.h"
 #include "engine/sql/storage/row_codec.h"
 #include "engine/sql/types/numeric.h"
 #include "storage/rocks_store.h"
 
 namespace lumadb::engine::sql {
-
-namespace {
 
 SqlError Corrupt(const Table& t) {
   return MakeError(sqlstate::kInternalError, "corrupt row in table \"" + t.name + "\"");
@@ -27,6 +27,8 @@ SqlStatus DecodeTableRow(const Table& t, std::string_view value, Row* row) {
 
 // Calls fn(key, row) for each visible row of `t` in key order, in batches:
 // the rows of a batch are decoded together before fn sees them.
+namespace {
+
 SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn,
                     const std::optional<std::string>& point_key = std::nullopt,
                     const std::optional<std::string>& index_prefix = std::nullopt) {
@@ -93,6 +95,8 @@ SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool
   return err;
 }
 
+}  // namespace
+
 std::string RowText(const Row& row) {
   std::string s = "(";
   for (size_t i = 0; i < row.size(); i++) {
@@ -121,8 +125,6 @@ SqlStatus CheckNotNull(const Table& t, const Row& row) {
   return SqlStatus::Ok();
 }
 
-}  // namespace
-
 SqlStatus CheckRow(const Table& t, const Row& row, const WriteRules* rules) {
   SQL_RETURN_IF_ERROR(CheckNotNull(t, row));
   if (rules == nullptr) return SqlStatus::Ok();
@@ -138,8 +140,6 @@ SqlStatus CheckRow(const Table& t, const Row& row, const WriteRules* rules) {
   }
   return SqlStatus::Ok();
 }
-
-namespace {
 
 SqlError DuplicateKey(const Table& t, const std::string& constraint, const std::vector<int>& columns,
                       const Row& row) {
@@ -220,6 +220,29 @@ SqlStatus UpdateIndexes(const Table& t, const Row* old, const std::string* old_k
   }
   return SqlStatus::Ok();
 }
+
+SqlStatus WriteUpdatedRow(const Table& t, const std::string& key, const Row& old, const Row& row, Txn* txn,
+                          std::string* new_key_out) {
+  std::string new_key = t.primary_key.empty() ? key : RowKey(t, row, 0);
+  if (new_key != key) {
+    SQL_RETURN_IF_ERROR(LockRow(txn, new_key, /*insert=*/true));
+    std::string existing;
+    if (txn->Get(new_key, &existing, /*latest=*/true)) return DuplicateKey(t, row);
+    txn->Delete(key);
+  }
+  SQL_RETURN_IF_ERROR(UpdateIndexes(t, &old, &key, &row, &new_key, txn));
+  txn->Put(new_key, EncodeRow(row));
+  if (new_key_out != nullptr) *new_key_out = std::move(new_key);
+  return SqlStatus::Ok();
+}
+
+SqlStatus DeleteRow(const Table& t, const std::string& key, const Row& row, Txn* txn) {
+  SQL_RETURN_IF_ERROR(UpdateIndexes(t, &row, &key, nullptr, nullptr, txn));
+  txn->Delete(key);
+  return SqlStatus::Ok();
+}
+
+namespace {
 
 SqlStatus EvalAll(const std::vector<BoundPtr>& exprs, const Row& in, Row* out) {
   out->clear();
@@ -858,12 +881,15 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
   for (const auto& row : plan.rows) SQL_RETURN_IF_ERROR(RunSubqueries(row, txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
   DmlResult result;
+  std::optional<ForeignKeyChecks> fks;
+  if (ForeignKeyChecks::Needed(t, *catalog)) fks.emplace(txn, catalog);
   std::unordered_set<std::string> touched;  // keys this statement inserted or updated (ON CONFLICT)
   auto insert = [&](Row& values) -> SqlStatus {
     Row row;
     SQL_RETURN_IF_ERROR(BuildRow(t, plan.target_columns, values, txn, catalog, plan.rules.get(), &row));
     if (!plan.on_conflict) {
       SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog, plan.rules.get()));
+      if (fks) fks->Written(plan.table, nullptr, row);
       result.count++;
       return Returning(plan.returning, row, &result);
     }
@@ -872,6 +898,7 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
         InsertRow(t, row, txn, catalog, plan.rules.get(), plan.on_conflict->arbiter, &conflict, &written));
     if (conflict.empty()) {
       touched.insert(written);
+      if (fks) fks->Written(plan.table, nullptr, row);
       result.count++;
       return Returning(plan.returning, row, &result);
     }
@@ -900,16 +927,13 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
       updated[c] = std::move(v);
     }
     SQL_RETURN_IF_ERROR(CheckRow(t, updated, plan.rules.get()));
-    std::string new_key = t.primary_key.empty() ? conflict : RowKey(t, updated, 0);
-    if (new_key != conflict) {
-      SQL_RETURN_IF_ERROR(LockRow(txn, new_key, /*insert=*/true));
-      std::string other;
-      if (txn->Get(new_key, &other, /*latest=*/true)) return DuplicateKey(t, updated);
-      txn->Delete(conflict);
-      touched.insert(new_key);
+    std::string new_key;
+    SQL_RETURN_IF_ERROR(WriteUpdatedRow(t, conflict, existing, updated, txn, &new_key));
+    touched.insert(new_key);
+    if (fks) {
+      fks->Written(plan.table, &existing, updated);
+      fks->Changed(plan.table, existing, &updated);
     }
-    SQL_RETURN_IF_ERROR(UpdateIndexes(t, &existing, &conflict, &updated, &new_key, txn));
-    txn->Put(new_key, EncodeRow(updated));
     result.count++;
     return Returning(plan.returning, updated, &result);
   };
@@ -924,16 +948,19 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
       SQL_RETURN_IF_ERROR(insert(values));
     }
   }
+  if (fks) SQL_RETURN_IF_ERROR(fks->Finish());
   return result;
 }
 
-SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
+SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn, Catalog* catalog) {
   const Table& t = *plan.table;
   RunnerScope runner(txn);
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.where.get(), txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.sets, txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
   DmlResult result;
+  std::optional<ForeignKeyChecks> fks;
+  if (ForeignKeyChecks::Needed(t, *catalog)) fks.emplace(txn, catalog);
   SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, plan.point_key, plan.index_prefix, txn));
   for (auto& [key, old] : rows) {
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
@@ -944,34 +971,34 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn) {
       row[c] = std::move(v);
     }
     SQL_RETURN_IF_ERROR(CheckRow(t, row, plan.rules.get()));
-    std::string new_key = t.primary_key.empty() ? key : RowKey(t, row, 0);
-    if (new_key != key) {
-      SQL_RETURN_IF_ERROR(LockRow(txn, new_key, /*insert=*/true));
-      std::string existing;
-      if (txn->Get(new_key, &existing, /*latest=*/true)) return DuplicateKey(t, row);
-      txn->Delete(key);
+    SQL_RETURN_IF_ERROR(WriteUpdatedRow(t, key, old, row, txn));
+    if (fks) {
+      fks->Written(plan.table, &old, row);
+      fks->Changed(plan.table, old, &row);
     }
-    SQL_RETURN_IF_ERROR(UpdateIndexes(t, &old, &key, &row, &new_key, txn));
-    txn->Put(new_key, EncodeRow(row));
     result.count++;
     SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));
   }
+  if (fks) SQL_RETURN_IF_ERROR(fks->Finish());
   return result;
 }
 
-SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn) {
+SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn, Catalog* catalog) {
   RunnerScope runner(txn);
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.where.get(), txn));
   SQL_RETURN_IF_ERROR(RunSubqueries(plan.returning, txn));
   DmlResult result;
+  std::optional<ForeignKeyChecks> fks;
+  if (ForeignKeyChecks::Needed(*plan.table, *catalog)) fks.emplace(txn, catalog);
   SQL_ASSIGN_OR_RETURN(auto rows, Matching(*plan.table, plan.where, plan.point_key, plan.index_prefix, txn));
   for (auto& [key, row] : rows) {
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
-    SQL_RETURN_IF_ERROR(UpdateIndexes(*plan.table, &row, &key, nullptr, nullptr, txn));
-    txn->Delete(key);
+    SQL_RETURN_IF_ERROR(DeleteRow(*plan.table, key, row, txn));
+    if (fks) fks->Changed(plan.table, row, nullptr);
     result.count++;
     SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));
   }
+  if (fks) SQL_RETURN_IF_ERROR(fks->Finish());
   return result;
 }
 

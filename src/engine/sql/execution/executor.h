@@ -43,7 +43,8 @@ SqlStatus CheckRow(const Table& t, const Row& row, const WriteRules* rules);
 
 SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out);
 SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog);
-SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn);
-SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn);
+// Writes run the FOREIGN KEY checks and actions (foreign_keys.h) of their rows before they return.
+SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn, Catalog* catalog);
+SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn, Catalog* catalog);
 
 }  // namespace lumadb::engine::sql

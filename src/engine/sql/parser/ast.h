@@ -142,6 +142,20 @@ struct CheckDef {
   int location = -1;
 };
 
+// FOREIGN KEY (columns) REFERENCES table [(ref_columns)] [MATCH FULL|SIMPLE]
+// [ON DELETE action] [ON UPDATE action], or a column's REFERENCES.
+struct ForeignKeyDef {
+  std::string name;  // CONSTRAINT name; empty = PostgreSQL's default (t_a_fkey)
+  std::vector<std::string> columns;
+  TableRef ref_table;
+  std::vector<std::string> ref_columns;  // empty = the referenced table's primary key
+  // PostgreSQL's action letters: 'a' NO ACTION, 'r' RESTRICT, 'c' CASCADE, 'n' SET NULL, 'd' SET DEFAULT.
+  char on_update = 'a';
+  char on_delete = 'a';
+  char match = 's';  // 's' SIMPLE, 'f' FULL
+  int location = -1;
+};
+
 struct CreateTable {
   TableRef table;
   bool if_not_exists = false;
@@ -156,6 +170,7 @@ struct CreateTable {
   };
   std::vector<Unique> uniques;
   std::vector<CheckDef> checks;
+  std::vector<ForeignKeyDef> foreign_keys;
 };
 
 // CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON table
@@ -254,6 +269,7 @@ struct AlterTable {
       kAddPrimaryKey,   // columns; name = CONSTRAINT name
       kAddUnique,       // columns; name
       kAddCheck,        // check
+      kAddForeignKey,   // foreign_key
       kAddColumn,       // column (with its constraints); if_exists = IF NOT EXISTS
       kDropColumn,      // name; if_exists
       kDropConstraint,  // name; if_exists
@@ -273,6 +289,7 @@ struct AlterTable {
     ColumnDef column;
     CreateTable constraints;  // kAddColumn: the column's UNIQUE / CHECK / PRIMARY KEY constraints
     CheckDef check;
+    ForeignKeyDef foreign_key;
     ExprPtr using_expr;
     int location = -1;
   };

@@ -737,6 +737,16 @@ class Converter {
         case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
           ct->checks.push_back(Check(con, col->name));
           break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+          ct->foreign_keys.push_back(ForeignKey(con, col->name));
+          break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE:
+          break;  // checked at once either way
+        case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
+          Unsupported("INITIALLY DEFERRED foreign keys", con->location);
+          break;
         case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
           if (con->n_options > 0) {
             Unsupported("sequence options of an identity column", con->location);
@@ -757,6 +767,29 @@ class Converter {
       }
     }
     return !failed_;
+  }
+
+  // A FOREIGN KEY table constraint, or a column's REFERENCES (`column` set).
+  ast::ForeignKeyDef ForeignKey(const PgQuery__Constraint* con, const std::string& column) {
+    ast::ForeignKeyDef fk;
+    fk.name = con->conname ? con->conname : "";
+    fk.location = con->location;
+    if (!column.empty()) fk.columns.push_back(column);
+    for (size_t i = 0; i < con->n_fk_attrs; i++) fk.columns.push_back(Str(con->fk_attrs[i]));
+    for (size_t i = 0; i < con->n_pk_attrs; i++) fk.ref_columns.push_back(Str(con->pk_attrs[i]));
+    if (con->pktable != nullptr) fk.ref_table = Table(con->pktable);
+    auto letter = [](const char* s) { return s != nullptr && s[0] != 0 ? s[0] : 'a'; };
+    fk.on_update = letter(con->fk_upd_action);
+    fk.on_delete = letter(con->fk_del_action);
+    fk.match = con->fk_matchtype != nullptr && con->fk_matchtype[0] == 'f' ? 'f' : 's';
+    if (con->fk_matchtype != nullptr && con->fk_matchtype[0] == 'p') {
+      Unsupported("MATCH PARTIAL", con->location);
+    } else if (con->initdeferred) {
+      Unsupported("INITIALLY DEFERRED foreign keys", con->location);
+    } else if (con->n_fk_del_set_cols > 0) {
+      Unsupported("ON DELETE SET NULL|DEFAULT with a column list", con->location);
+    }
+    return fk;
   }
 
   void CreateTable(const PgQuery__CreateStmt* c, ast::Statement* st) {
@@ -783,6 +816,10 @@ class Converter {
         }
         if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
           ct->checks.push_back(Check(con, ""));
+          continue;
+        }
+        if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+          ct->foreign_keys.push_back(ForeignKey(con, ""));
           continue;
         }
         if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
@@ -972,6 +1009,9 @@ class Converter {
           } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
             action.kind = Kind::kAddCheck;
             action.check = Check(con, "");
+          } else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+            action.kind = Kind::kAddForeignKey;
+            action.foreign_key = ForeignKey(con, "");
           } else {
             Unsupported("this kind of constraint in ALTER TABLE", con->location);
           }

@@ -1042,6 +1042,111 @@ SqlResult<std::vector<int>> StoredExpressionColumns(const std::string& sql, cons
   return slots;
 }
 
+int MatchingUniqueKey(const Table& ref, const std::vector<int>& ref_columns) {
+  std::vector<int> want = ref_columns;
+  std::sort(want.begin(), want.end());
+  std::vector<int> pk = ref.primary_key;
+  std::sort(pk.begin(), pk.end());
+  if (!pk.empty() && pk == want) return kPrimaryKey;
+  for (size_t i = 0; i < ref.indexes.size(); i++) {
+    if (!ref.indexes[i].unique) continue;
+    std::vector<int> cols = ref.indexes[i].columns;
+    std::sort(cols.begin(), cols.end());
+    if (cols == want) return static_cast<int>(i);
+  }
+  return kNoUniqueKey;
+}
+
+namespace {
+
+// Types a foreign key can compare (PostgreSQL needs an equality operator
+// between them): the same type, or both numbers, or both strings.
+bool KeyTypesCompatible(const Type& a, const Type& b) {
+  if (a.id == b.id) return true;
+  auto number = [](TypeId id) { return IsInteger(id) || id == TypeId::kNumeric || id == TypeId::kFloat4 || id == TypeId::kFloat8; };
+  auto string = [](TypeId id) { return id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kBpchar; };
+  return (number(a.id) && number(b.id)) || (string(a.id) && string(b.id));
+}
+
+}  // namespace
+
+SqlStatus PlanForeignKey(const ast::ForeignKeyDef& def, std::string_view sql, const Catalog& catalog, Table* t,
+                         bool creating) {
+  const std::string& ref_name = def.ref_table.names.back();
+  std::shared_ptr<const Table> ref;
+  bool self = ref_name == t->name && (creating || catalog.Find(ref_name) != nullptr);
+  if (self) {
+    ref = std::make_shared<const Table>(*t);
+  } else {
+    SQL_ASSIGN_OR_RETURN(ref, ResolveTable(def.ref_table, catalog, sql));
+  }
+  ForeignKey fk;
+  fk.on_update = def.on_update;
+  fk.on_delete = def.on_delete;
+  fk.match = def.match;
+  fk.ref_table = self && creating ? 0 : ref->oid;
+  for (const auto& name : def.columns) {
+    int c = t->FindColumn(name);
+    if (c < 0) {
+      return MakeError(sqlstate::kUndefinedColumn, "column \"" + name + "\" referenced in foreign key constraint does not exist");
+    }
+    fk.columns.push_back(c);
+  }
+  std::vector<int> ref_cols;
+  if (def.ref_columns.empty()) {
+    if (ref->primary_key.empty()) {
+      return MakeError(sqlstate::kUndefinedObject, "there is no primary key for referenced table \"" + ref->name + "\"");
+    }
+    ref_cols = ref->primary_key;
+  } else {
+    for (const auto& name : def.ref_columns) {
+      int c = ref->FindColumn(name);
+      if (c < 0) {
+        return MakeError(sqlstate::kUndefinedColumn,
+                         "column \"" + name + "\" referenced in foreign key constraint does not exist");
+      }
+      ref_cols.push_back(c);
+    }
+  }
+  if (ref_cols.size() != fk.columns.size()) {
+    return MakeError("42830", "number of referencing and referenced columns for foreign key disagree");
+  }
+  if (MatchingUniqueKey(*ref, ref_cols) == kNoUniqueKey) {
+    return MakeError("42830", "there is no unique constraint matching given keys for referenced table \"" +
+                                  ref->name + "\"");
+  }
+  fk.name = def.name;
+  if (fk.name.empty()) {
+    // PostgreSQL's ChooseConstraintName(table, columns joined by _, "fkey").
+    std::string base = t->name;
+    for (const auto& c : def.columns) base += "_" + c;
+    base += "_fkey";
+    fk.name = base;
+    for (int n = 1; t->FindForeignKey(fk.name) != nullptr || t->FindCheck(fk.name) != nullptr ||
+                    t->FindIndex(fk.name) != nullptr;
+         n++) {
+      fk.name = base + std::to_string(n);
+    }
+  } else if (t->FindForeignKey(fk.name) != nullptr || t->FindCheck(fk.name) != nullptr ||
+             t->FindIndex(fk.name) != nullptr) {
+    return MakeError("42710", "constraint \"" + fk.name + "\" for relation \"" + t->name + "\" already exists");
+  }
+  for (size_t i = 0; i < ref_cols.size(); i++) {
+    const Column& a = t->columns[fk.columns[i]];
+    const Column& b = ref->columns[ref_cols[i]];
+    if (!KeyTypesCompatible(a.type, b.type)) {
+      SqlError e = MakeError(sqlstate::kDatatypeMismatch,
+                             "foreign key constraint \"" + fk.name + "\" cannot be implemented");
+      e.detail = "Key columns \"" + a.name + "\" and \"" + b.name + "\" are of incompatible types: " +
+                 TypeName(a.type) + " and " + TypeName(b.type) + ".";
+      return e;
+    }
+    fk.ref_attnums.push_back(creating && self ? ref_cols[i] + 1 : b.attnum);
+  }
+  t->foreign_keys.push_back(std::move(fk));
+  return SqlStatus::Ok();
+}
+
 SqlResult<std::shared_ptr<const WriteRules>> PlanWriteRules(const std::shared_ptr<const Table>& table,
                                                            Params* params) {
   const Table& t = *table;

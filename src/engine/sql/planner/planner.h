@@ -164,6 +164,18 @@ SqlStatus PlanDefault(const ast::ColumnDef& def, std::string_view sql, Column* c
 // for a name the table has); `bound` (optional) gets its predicate over t's row.
 SqlStatus PlanCheck(const ast::CheckDef& def, std::string_view sql, Table* t, BoundPtr* bound = nullptr,
                     std::string* name = nullptr);
+// Adds FOREIGN KEY `def` to `t` after PostgreSQL's checks: the referenced
+// table exists (or is `t` itself) and has a primary key or unique
+// constraint on exactly the referenced columns, of comparable types.
+// `creating`: t is in CREATE TABLE (no OID yet; attnums are positions).
+SqlStatus PlanForeignKey(const ast::ForeignKeyDef& def, std::string_view sql, const Catalog& catalog, Table* t,
+                         bool creating);
+// The referenced table's unique constraint that a foreign key's
+// referenced columns (`ref_columns`, indexes into ref's columns) match:
+// kPrimaryKey, an index of ref.indexes, or kNone.
+inline constexpr int kPrimaryKey = -1;
+inline constexpr int kNoUniqueKey = -2;
+int MatchingUniqueKey(const Table& ref, const std::vector<int>& ref_columns);
 // The columns (indexes into t.columns) a stored expression over t's row refers to.
 SqlResult<std::vector<int>> StoredExpressionColumns(const std::string& sql, const std::shared_ptr<const Table>& t);
 // A bound predicate or condition: `what` names it in the 42804 error
