@@ -92,6 +92,29 @@ class CopyTest(unittest.TestCase):
         cur.execute("DROP TABLE cp_big")
         c.commit()
 
+    def test_constraints_and_defaults_apply_to_copied_rows(self):
+        c = self.connect()
+        cur = c.cursor()
+        cur.execute("DROP TABLE IF EXISTS cp_child, cp_parent")
+        cur.execute("CREATE TABLE cp_parent (id int PRIMARY KEY)")
+        cur.execute("CREATE TABLE cp_child (id int CHECK (id > 0), pid int REFERENCES cp_parent, "
+                    "at timestamptz DEFAULT now(), tag text DEFAULT upper('t'))")
+        cur.execute("INSERT INTO cp_parent VALUES (1), (2)")
+        c.commit()
+        with self.assertRaises(psycopg2.errors.ForeignKeyViolation) as ctx:
+            cur.copy_expert("COPY cp_child (id, pid) FROM STDIN", io.StringIO("1\t1\n2\t3\n"))
+        self.assertEqual(ctx.exception.diag.constraint_name, "cp_child_pid_fkey")
+        c.rollback()
+        with self.assertRaises(psycopg2.errors.CheckViolation) as ctx:
+            cur.copy_expert("COPY cp_child (id, pid) FROM STDIN", io.StringIO("1\t1\n0\t2\n"))
+        self.assertEqual(ctx.exception.diag.constraint_name, "cp_child_id_check")
+        c.rollback()
+        cur.copy_expert("COPY cp_child (id, pid) FROM STDIN", io.StringIO("1\t1\n2\t\\N\n3\t2\n"))
+        cur.execute("SELECT count(*), count(pid), count(DISTINCT at), min(tag) FROM cp_child")
+        self.assertEqual(cur.fetchone(), (3, 2, 1, "T"))
+        cur.execute("DROP TABLE cp_child, cp_parent")
+        c.commit()
+
     def test_client_abort_and_bad_data_load_nothing(self):
         c = self.connect()
         cur = c.cursor()

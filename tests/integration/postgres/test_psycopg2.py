@@ -216,6 +216,67 @@ class Psycopg2Test(unittest.TestCase):
             a.close()
             b.close()
 
+    def test_a_parent_delete_waits_for_a_child_insert_and_leaves_no_orphan(self):
+        setup = self.connect(autocommit=True)
+        cur = setup.cursor()
+        cur.execute("DROP TABLE IF EXISTS pp_child, pp_parent")
+        cur.execute("CREATE TABLE pp_parent (id int PRIMARY KEY)")
+        cur.execute("CREATE TABLE pp_child (id int PRIMARY KEY, pid int REFERENCES pp_parent ON DELETE %s)"
+                    % "NO ACTION")
+        self.addCleanup(lambda: self.connect(autocommit=True).cursor().execute("DROP TABLE IF EXISTS pp_child, pp_parent"))
+        for outcome in ("commit", "rollback"):
+            cur.execute("DELETE FROM pp_child")
+            cur.execute("DELETE FROM pp_parent")
+            cur.execute("INSERT INTO pp_parent VALUES (1)")
+            a, b = self.connect(), self.connect()
+            a.cursor().execute("INSERT INTO pp_child VALUES (10, 1)")  # locks parent row 1
+            done = {}
+
+            def delete_parent():
+                try:
+                    b.cursor().execute("DELETE FROM pp_parent WHERE id = 1")
+                    b.commit()
+                    done["result"] = "deleted"
+                except psycopg2.errors.ForeignKeyViolation as e:
+                    b.rollback()
+                    done["result"] = e.diag.constraint_name
+
+            t = threading.Thread(target=delete_parent)
+            t.start()
+            time.sleep(0.4)
+            self.assertNotIn("result", done)  # waits for the child insert's transaction
+            getattr(a, outcome)()
+            t.join(10)
+            self.assertEqual(done["result"], "pp_child_pid_fkey" if outcome == "commit" else "deleted")
+            cur.execute("SELECT count(*) FROM pp_child c WHERE NOT EXISTS (SELECT 1 FROM pp_parent p WHERE p.id = c.pid)")
+            self.assertEqual(cur.fetchone()[0], 0)
+            a.close()
+            b.close()
+        # The other way round: the child insert waits for the delete, then fails.
+        cur.execute("INSERT INTO pp_parent VALUES (2)")
+        a, b = self.connect(), self.connect()
+        a.cursor().execute("DELETE FROM pp_parent WHERE id = 2")
+        done = {}
+
+        def insert_child():
+            try:
+                b.cursor().execute("INSERT INTO pp_child VALUES (20, 2)")
+                b.commit()
+                done["result"] = "inserted"
+            except psycopg2.errors.ForeignKeyViolation as e:
+                b.rollback()
+                done["result"] = e.diag.message_detail
+
+        t = threading.Thread(target=insert_child)
+        t.start()
+        time.sleep(0.4)
+        self.assertNotIn("result", done)
+        a.commit()
+        t.join(10)
+        self.assertEqual(done["result"], 'Key (pid)=(2) is not present in table "pp_parent".')
+        a.close()
+        b.close()
+
     def test_concurrent_increments_lose_no_update(self):
         self.table("CREATE TABLE pp_count (id int PRIMARY KEY, n int)")
         self.connect(autocommit=True).cursor().execute("INSERT INTO pp_count VALUES (1, 0)")
