@@ -1124,8 +1124,9 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         r->notices.push_back(
             {"NOTICE", "00000", "drop cascades to " + std::to_string(dependents.size()) + " other objects"});
       }
-      for (const auto& [child, fk] : dependents) {
-        auto now = catalog.Find(child->name);
+      for (const auto& dep : dependents) {
+        const std::string& fk = dep.second;
+        auto now = catalog.Find(dep.first->name);
         if (now == nullptr) continue;
         Table to = *now;
         to.foreign_keys.erase(std::find_if(to.foreign_keys.begin(), to.foreign_keys.end(),
@@ -1180,6 +1181,14 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
       return;
     case ast::StatementKind::kMaintenance: {
       r->tag = st.maintenance_tag;
+      if (st.maintenance_tag == "CREATE EXTENSION") {
+        // The extensions whose functions LumaDB has built in (gen_random_uuid,
+        // uuid_generate_v4) are created as on a fresh PostgreSQL: silently.
+        if (st.extension == "pgcrypto" || st.extension == "uuid-ossp" || st.extension == "plpgsql") return;
+        r->status = MakeError(sqlstate::kFeatureNotSupported,
+                              "extension \"" + st.extension + "\" is not available in LumaDB");
+        return;
+      }
       if (st.maintenance_tag == "VACUUM" && explicit_) {
         r->status = MakeError(sqlstate::kActiveTransaction, "VACUUM cannot run inside a transaction block");
         return;

@@ -30,6 +30,8 @@ std::optional<Type> TypeForOid(uint32_t oid) {
     case 1114: return Type::Of(TypeId::kTimestamp);
     case 1184: return Type::Of(TypeId::kTimestampTz);
     case 1700: return Type::Of(TypeId::kNumeric);
+    case 2950: return Type::Of(TypeId::kUuid);
+    case 17: return Type::Of(TypeId::kBytea);
     default: return std::nullopt;
   }
 }
@@ -158,6 +160,11 @@ engine::sql::SqlResult<Value> DecodeParam(std::optional<std::string_view> data, 
     }
     case TypeId::kNumeric:
       return DecodeNumericBinary(d, type, index);
+    case TypeId::kUuid:
+      if (d.size() != 16) return bad();
+      return Value::String(type, std::string(d));
+    case TypeId::kBytea:
+      return Value::String(type, std::string(d));
     default:
       // Strings: the binary form is the text.
       return engine::sql::CastValue(Value::String(Type::Of(TypeId::kText), std::string(d)), type, false);

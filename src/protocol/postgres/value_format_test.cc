@@ -70,6 +70,26 @@ TEST(PgValueFormat, ParseOidsMapToTypes) {
   EXPECT_EQ(TypeForOid(23)->id, TypeId::kInt4);
   EXPECT_EQ(TypeForOid(1043)->id, TypeId::kVarchar);
   EXPECT_EQ(TypeForOid(1700)->id, TypeId::kNumeric);
+  EXPECT_EQ(TypeForOid(2950)->id, TypeId::kUuid);
+  EXPECT_EQ(TypeForOid(17)->id, TypeId::kBytea);
+}
+
+TEST(PgValueFormat, UuidAndByteaBinaryAreTheirBytes) {
+  std::string raw("\x12\x34\x56\x78\x12\x34\x56\x78\x12\x34\x56\x78\x12\x34\x56\x78", 16);
+  auto u = DecodeParam(raw, 1, Type::Of(TypeId::kUuid), 0);
+  ASSERT_TRUE(u.ok());
+  std::string text;
+  AppendValue(*u, 0, &text);
+  EXPECT_EQ(text, "12345678-1234-5678-1234-567812345678");
+  std::string bin;
+  AppendValue(*u, 1, &bin);
+  EXPECT_EQ(bin, raw);
+  EXPECT_FALSE(DecodeParam(raw.substr(1), 1, Type::Of(TypeId::kUuid), 0).ok());
+  auto b = DecodeParam(std::string("\0\xff", 2), 1, Type::Of(TypeId::kBytea), 0);
+  ASSERT_TRUE(b.ok());
+  text.clear();
+  AppendValue(*b, 0, &text);
+  EXPECT_EQ(text, "\\x00ff");
 }
 
 }  // namespace

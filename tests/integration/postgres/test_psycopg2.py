@@ -90,6 +90,27 @@ class Psycopg2Test(unittest.TestCase):
         self.assertEqual(ctx.exception.diag.message_primary, "numeric field overflow")
         c.rollback()
 
+    def test_uuid_and_bytea_adaptation(self):
+        import uuid
+        import psycopg2.extras
+        psycopg2.extras.register_uuid()
+        c = self.table("CREATE TABLE pp_ub (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), data bytea)")
+        cur = c.cursor()
+        u = uuid.UUID("12345678-1234-5678-1234-567812345678")
+        blob = bytes(range(256))
+        cur.execute("INSERT INTO pp_ub VALUES (%s, %s)", (u, psycopg2.Binary(blob)))
+        cur.execute("INSERT INTO pp_ub (data) VALUES (%s) RETURNING id", (b"\x00\\'",))
+        generated = cur.fetchone()[0]
+        self.assertIsInstance(generated, uuid.UUID)
+        self.assertEqual(generated.version, 4)
+        cur.execute("SELECT id, data FROM pp_ub WHERE id = %s", (u,))
+        got_id, got_data = cur.fetchone()
+        self.assertEqual(got_id, u)
+        self.assertEqual(bytes(got_data), blob)
+        cur.execute("SELECT data FROM pp_ub WHERE id = %s", (generated,))
+        self.assertEqual(bytes(cur.fetchone()[0]), b"\x00\\'")
+        c.commit()
+
     def test_server_side_cursor_fetches_in_batches(self):
         setup = self.table("CREATE TABLE pp_big (id int PRIMARY KEY, v text)")
         c = self.connect()

@@ -122,6 +122,8 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
   if (name == "bpchar") return Type::Of(TypeId::kBpchar, t.mods.empty() && catalog ? 1 : mod());
   if (name == "char" && !catalog) return Type::Of(TypeId::kBpchar, t.mods.empty() ? 1 : mod());
   if (name == "date") return Type::Of(TypeId::kDate);
+  if (name == "uuid") return Type::Of(TypeId::kUuid);
+  if (name == "bytea") return Type::Of(TypeId::kBytea);
   if (name == "timestamp" || name == "timestamptz") {
     int p = mod();
     if (p < -1) {
@@ -157,7 +159,8 @@ SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, con
   TypeId from = e->type.id;
   if (!explicit_cast && from != TypeId::kNull && from != TypeId::kUnknown) {
     bool ok = (IsNumeric(from) && IsNumeric(to.id)) || (IsString(from) && IsString(to.id)) || IsString(to.id) ||
-              (from == TypeId::kBool && to.id == TypeId::kBool) || (IsDatetime(from) && IsDatetime(to.id));
+              (from == TypeId::kBool && to.id == TypeId::kBool) || (IsDatetime(from) && IsDatetime(to.id)) ||
+              from == to.id;
     if (!ok) {
       return MakeError(sqlstate::kDatatypeMismatch, "expression is of type " + TypeName(e->type) +
                                                         " but " + TypeName(to) + " was expected",
@@ -416,7 +419,8 @@ SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, i
     lt = rt = wide.id;
   }
   bool ok = (IsNumeric(lt) && IsNumeric(rt)) || (IsString(lt) && IsString(rt)) ||
-            (lt == TypeId::kBool && rt == TypeId::kBool) || (IsDatetime(lt) && lt == rt);
+            (lt == TypeId::kBool && rt == TypeId::kBool) || (IsDatetime(lt) && lt == rt) ||
+            (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea));
   if (!ok) return OperatorError(op, l->type, r->type, ctx.Position(location));
   auto b = NewNode(BoundKind::kCompare, Type::Of(TypeId::kBool), location);
   b->op = op;
@@ -513,7 +517,9 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     if (args[0]->type.id == TypeId::kUnknown || args[0]->type.id == TypeId::kNull) {
       SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(TypeId::kText), false, ctx));
     }
-    if (!IsString(args[0]->type.id)) return missing();
+    bool bytes = args[0]->type.id == TypeId::kBytea && name != "lower" && name != "upper" &&
+                 name != "char_length" && name != "character_length";
+    if (!IsString(args[0]->type.id) && !bytes) return missing();
     result = name == "lower" || name == "upper" ? Type::Of(TypeId::kText) : Type::Of(TypeId::kInt4);
   } else if (name == "abs") {
     if (args.size() != 1) return missing();
@@ -604,7 +610,7 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       TypeId want = func->arg_types[std::min(i, func->arg_types.size() - 1)];
       TypeId have = args[i]->type.id;
       bool untyped = have == TypeId::kUnknown || have == TypeId::kNull;
-      bool ok = untyped || (want == TypeId::kText && IsString(have)) ||
+      bool ok = untyped || want == have || (want == TypeId::kText && IsString(have)) ||
                 ((want == TypeId::kFloat8 || want == TypeId::kNumeric) && IsNumeric(have)) ||
                 (IsInteger(want) && IsInteger(have));
       if (!ok) return missing();
@@ -1236,7 +1242,9 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
         }
         return Value::String(e.type, std::move(s));
       }
-      if (f == "octet_length") return Value::Int(TypeId::kInt4, static_cast<int64_t>(args[0].s.size()));
+      if (f == "octet_length" || args[0].type.id == TypeId::kBytea) {
+        return Value::Int(TypeId::kInt4, static_cast<int64_t>(args[0].s.size()));
+      }
       if (f == "length" || f == "char_length" || f == "character_length") {
         std::string_view s = args[0].s;
         if (args[0].type.id == TypeId::kBpchar) {

@@ -1,8 +1,10 @@
 #include "engine/sql/binder/functions.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -249,6 +251,101 @@ SqlResult<Value> ToHex(const std::vector<Value>& a, const Type&) {
 
 SqlResult<Value> Md5(const std::vector<Value>& a, const Type&) { return Text(Md5Hex(a[0].s)); }
 
+// --- uuid and bytea ---
+
+SqlResult<Value> GenRandomUuid(const std::vector<Value>&, const Type&) {
+  return Value::String(Type::Of(TypeId::kUuid), RandomUuid());
+}
+
+constexpr const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// encode(bytes, 'hex' | 'base64' | 'escape'), as PostgreSQL's encode.c.
+SqlResult<Value> Encode(const std::vector<Value>& a, const Type&) {
+  const std::string& in = a[0].s;
+  std::string format = a[1].s, out;
+  for (auto& ch : format) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (format == "hex") {
+    AppendByteaHex(in, &out);
+    return Text(out.substr(2));
+  }
+  if (format == "base64") {
+    // 76 characters to a line, as PostgreSQL's pg_base64_encode.
+    size_t line = 0;
+    for (size_t i = 0; i < in.size(); i += 3) {
+      uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+      if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+      if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
+      if (line >= 76) {
+        out.push_back('\n');
+        line = 0;
+      }
+      out.push_back(kBase64[(v >> 18) & 63]);
+      out.push_back(kBase64[(v >> 12) & 63]);
+      out.push_back(i + 1 < in.size() ? kBase64[(v >> 6) & 63] : '=');
+      out.push_back(i + 2 < in.size() ? kBase64[v & 63] : '=');
+      line += 4;
+    }
+    return Text(std::move(out));
+  }
+  if (format == "escape") {
+    for (unsigned char c : in) {
+      if (c == '\\') {
+        out += "\\\\";
+      } else if (c == 0 || c >= 0x80) {
+        char buf[5];
+        std::snprintf(buf, sizeof(buf), "\\%03o", c);
+        out += buf;
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
+    }
+    return Text(std::move(out));
+  }
+  return MakeError(sqlstate::kInvalidParameterValue, "unrecognized encoding: \"" + a[1].s + "\"");
+}
+
+// decode(text, 'hex' | 'base64' | 'escape').
+SqlResult<Value> Decode(const std::vector<Value>& a, const Type&) {
+  const std::string& in = a[0].s;
+  std::string format = a[1].s;
+  for (auto& ch : format) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (format == "hex") return ParseText("\\x" + in, Type::Of(TypeId::kBytea));
+  if (format == "escape") {
+    std::string escaped;
+    for (char c : in) escaped += c;
+    if (escaped.size() >= 2 && escaped[0] == '\\' && escaped[1] == 'x') escaped.insert(0, "\\");
+    return ParseText(escaped, Type::Of(TypeId::kBytea));
+  }
+  if (format == "base64") {
+    std::string out;
+    uint32_t acc = 0;
+    int bits = 0, pad = 0;
+    for (char c : in) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+      if (c == '=') {
+        pad++;
+        continue;
+      }
+      const char* p = std::strchr(kBase64, c);
+      if (p == nullptr || c == 0 || pad > 0) {
+        return MakeError(sqlstate::kInvalidParameterValue,
+                         "invalid symbol \"" + std::string(1, c) + "\" found while decoding base64 sequence");
+      }
+      acc = (acc << 6) | static_cast<uint32_t>(p - kBase64);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out.push_back(static_cast<char>((acc >> bits) & 0xff));
+      }
+    }
+    if (bits >= 6 || (bits > 0 && (acc & ((1u << bits) - 1)) != 0 && pad == 0)) {
+      return MakeError(sqlstate::kInvalidParameterValue, "invalid base64 end sequence");
+    }
+    return Value::String(Type::Of(TypeId::kBytea), std::move(out));
+  }
+  return MakeError(sqlstate::kInvalidParameterValue, "unrecognized encoding: \"" + a[1].s + "\"");
+}
+
 // --- math functions (double precision) ---
 
 SqlResult<Value> Checked(double r) {
@@ -385,6 +482,10 @@ const std::vector<ScalarFunction>& Functions() {
       {"chr", 1, 1, {T::kInt4}, T::kText, Chr},
       {"to_hex", 1, 1, {T::kInt8}, T::kText, ToHex},
       {"md5", 1, 1, {T::kText}, T::kText, Md5},
+      {"gen_random_uuid", 0, 0, {}, T::kUuid, GenRandomUuid},
+      {"uuid_generate_v4", 0, 0, {}, T::kUuid, GenRandomUuid},
+      {"encode", 2, 2, {T::kBytea, T::kText}, T::kText, Encode},
+      {"decode", 2, 2, {T::kText}, T::kBytea, Decode},
       {"ceil", 1, 1, {T::kFloat8}, T::kFloat8, Ceil},
       {"ceiling", 1, 1, {T::kFloat8}, T::kFloat8, Ceil},
       {"floor", 1, 1, {T::kFloat8}, T::kFloat8, Floor},

@@ -304,8 +304,9 @@ std::vector<std::pair<std::shared_ptr<const Table>, std::string>> Dependents(con
 // Drops the foreign keys `deps` names from their tables.
 SqlStatus DropForeignKeys(const std::vector<std::pair<std::shared_ptr<const Table>, std::string>>& deps,
                           Catalog* catalog) {
-  for (const auto& [child, name] : deps) {
-    auto now = catalog->Find(child->name);
+  for (const auto& dep : deps) {
+    const std::string& name = dep.second;
+    auto now = catalog->Find(dep.first->name);
     if (now == nullptr) continue;
     Table to = *now;
     auto it = std::find_if(to.foreign_keys.begin(), to.foreign_keys.end(),

@@ -255,8 +255,9 @@ SqlStatus ForeignKeyChecks::Check(const Event& e) {
 
 SqlStatus ForeignKeyChecks::Act(const Event& e) {
   const Table& parent = *e.table;
-  for (const auto& [child, fk_index] : catalog_->ReferencingKeys(parent.oid)) {
-    const ForeignKey& fk = child->foreign_keys[fk_index];
+  for (const auto& ref : catalog_->ReferencingKeys(parent.oid)) {
+    const std::shared_ptr<const Table>& child = ref.first;
+    const ForeignKey& fk = child->foreign_keys[ref.second];
     SQL_ASSIGN_OR_RETURN(std::vector<int> ref_cols, RefColumns(fk, parent));
     std::vector<Value> old_key, new_key;
     bool has_null = false, unchanged = e.has_row;

@@ -314,7 +314,7 @@ enum class StatementKind : uint8_t {
   kAlterTable,
   kCreateIndex,
   kDeclareCursor, kFetch, kCloseCursor,
-  kMaintenance,  // VACUUM / ANALYZE: the tables are checked, nothing else is needed
+  kMaintenance,  // VACUUM / ANALYZE (the tables are checked, nothing else is needed), CREATE EXTENSION
 };
 
 struct Statement {
@@ -336,7 +336,9 @@ struct Statement {
   std::unique_ptr<CreateIndex> create_index;
   std::unique_ptr<Cursor> cursor;
   std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
-  std::string maintenance_tag;        // "VACUUM" or "ANALYZE"
+  std::string maintenance_tag;        // "VACUUM", "ANALYZE" or "CREATE EXTENSION"
+  std::string extension;              // CREATE EXTENSION [IF NOT EXISTS] name
+
 };
 
 }  // namespace lumadb::engine::sql::ast

@@ -1270,6 +1270,11 @@ class Converter {
         st->kind = ast::StatementKind::kMaintenance;
         return;
       }
+      case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+        st->extension = n->create_extension_stmt->extname ? n->create_extension_stmt->extname : "";
+        st->maintenance_tag = "CREATE EXTENSION";
+        st->kind = ast::StatementKind::kMaintenance;
+        return;
       case PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT: {
         const PgQuery__DeclareCursorStmt* d = n->declare_cursor_stmt;
         if (d->query == nullptr || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {

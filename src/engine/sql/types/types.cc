@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <random>
 
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/numeric.h"
@@ -56,6 +57,8 @@ uint32_t TypeOid(const Type& t) {
     case TypeId::kTimestamp: return 1114;
     case TypeId::kTimestampTz: return 1184;
     case TypeId::kNumeric: return 1700;
+    case TypeId::kUuid: return 2950;
+    case TypeId::kBytea: return 17;
   }
   return 25;
 }
@@ -71,6 +74,7 @@ int16_t TypeLen(const Type& t) {
     case TypeId::kDate: return 4;
     case TypeId::kTimestamp: return 8;
     case TypeId::kTimestampTz: return 8;
+    case TypeId::kUuid: return 16;
     default: return -1;
   }
 }
@@ -106,6 +110,8 @@ std::string TypeName(const Type& t) {
       if (t.length < 0) return "numeric";
       return "numeric(" + std::to_string(numeric::TypmodPrecision(t.length)) + "," +
              std::to_string(numeric::TypmodScale(t.length)) + ")";
+    case TypeId::kUuid: return "uuid";
+    case TypeId::kBytea: return "bytea";
   }
   return "unknown";
 }
@@ -189,8 +195,40 @@ void AppendFloatText(TypeId id, double x, std::string* out) {
   out->append(std::to_string(a));
 }
 
+void AppendByteaHex(std::string_view bytes, std::string* out) {
+  static const char* kHex = "0123456789abcdef";
+  out->append("\\x");
+  for (unsigned char c : bytes) {
+    out->push_back(kHex[c >> 4]);
+    out->push_back(kHex[c & 15]);
+  }
+}
+
+std::string RandomUuid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string u(16, '\0');
+  for (int i = 0; i < 16; i += 8) {
+    uint64_t x = rng();
+    std::memcpy(&u[i], &x, 8);
+  }
+  u[6] = static_cast<char>((u[6] & 0x0f) | 0x40);  // version 4
+  u[8] = static_cast<char>((u[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  return u;
+}
+
 void AppendText(const Value& v, std::string* out) {
   switch (v.type.id) {
+    case TypeId::kUuid: {
+      static const char* kHex = "0123456789abcdef";
+      for (size_t i = 0; i < v.s.size(); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out->push_back('-');
+        unsigned char c = static_cast<unsigned char>(v.s[i]);
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+      }
+      return;
+    }
+    case TypeId::kBytea: AppendByteaHex(v.s, out); return;
     case TypeId::kDate: datetime::AppendDate(static_cast<int32_t>(v.i), out); return;
     case TypeId::kTimestamp: datetime::AppendTimestamp(v.i, out); return;
     case TypeId::kTimestampTz: datetime::AppendTimestampTz(v.i, out); return;
@@ -317,8 +355,91 @@ SqlResult<Value> NumericValue(const numeric::Decimal& d, const Type& t) {
   return Value::String(t, numeric::ToString(r));
 }
 
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// PostgreSQL's string_to_uuid: 32 hex digits, a '-' allowed after any
+// group of four, optionally in braces.
+SqlResult<Value> ParseUuid(std::string_view text) {
+  std::string_view src = text;
+  bool braces = !src.empty() && src[0] == '{';
+  if (braces) src.remove_prefix(1);
+  std::string bytes;
+  for (int i = 0; i < 16; i++) {
+    if (src.size() < 2 || HexDigit(src[0]) < 0 || HexDigit(src[1]) < 0) return InvalidInput(TypeId::kUuid, text);
+    bytes.push_back(static_cast<char>(HexDigit(src[0]) * 16 + HexDigit(src[1])));
+    src.remove_prefix(2);
+    if (!src.empty() && src[0] == '-' && i % 2 == 1 && i < 15) src.remove_prefix(1);
+  }
+  if (braces) {
+    if (src.empty() || src[0] != '}') return InvalidInput(TypeId::kUuid, text);
+    src.remove_prefix(1);
+  }
+  if (!src.empty()) return InvalidInput(TypeId::kUuid, text);
+  return Value::String(Type::Of(TypeId::kUuid), std::move(bytes));
+}
+
+// PostgreSQL's byteain: \x then hex digit pairs (whitespace between pairs),
+// or the escape format (\\ for a backslash, \ooo octal, other bytes as they are).
+SqlResult<Value> ParseBytea(std::string_view text) {
+  std::string out;
+  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
+    for (size_t i = 2; i < text.size();) {
+      char c = text[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        i++;
+        continue;
+      }
+      int hi = HexDigit(c);
+      if (hi < 0) {
+        return MakeError(sqlstate::kInvalidParameterValue, "invalid hexadecimal digit: \"" + std::string(1, c) + "\"");
+      }
+      if (i + 1 >= text.size()) {
+        return MakeError(sqlstate::kInvalidParameterValue, "invalid hexadecimal data: odd number of digits");
+      }
+      int lo = HexDigit(text[i + 1]);
+      if (lo < 0) {
+        return MakeError(sqlstate::kInvalidParameterValue,
+                         "invalid hexadecimal digit: \"" + std::string(1, text[i + 1]) + "\"");
+      }
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    }
+    return Value::String(Type::Of(TypeId::kBytea), std::move(out));
+  }
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] != '\\') {
+      out.push_back(text[i++]);
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '\\') {
+      out.push_back('\\');
+      i += 2;
+      continue;
+    }
+    if (i + 3 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '3' && text[i + 2] >= '0' &&
+        text[i + 2] <= '7' && text[i + 3] >= '0' && text[i + 3] <= '7') {
+      out.push_back(static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0')));
+      i += 4;
+      continue;
+    }
+    return MakeError(sqlstate::kInvalidTextRepresentation, "invalid input syntax for type bytea");
+  }
+  return Value::String(Type::Of(TypeId::kBytea), std::move(out));
+}
+
+}  // namespace
+
 SqlResult<Value> ParseText(std::string_view text, const Type& t) {
   switch (t.id) {
+    case TypeId::kUuid: return ParseUuid(text);
+    case TypeId::kBytea: return ParseBytea(text);
     case TypeId::kBool: {
       std::string_view s = Trim(text);
       // PostgreSQL accepts any unique prefix of true/false/yes/no, and on/off.

@@ -30,6 +30,8 @@ enum class TypeId : uint8_t {
   kTimestamp,    // microseconds since 2000-01-01 00:00:00
   kTimestampTz,  // microseconds since 2000-01-01 00:00:00 UTC
   kNumeric,      // exact decimal, held as its text ("12.340"); Type.length is the typmod
+  kUuid,         // the 16 bytes
+  kBytea,        // the bytes
 };
 
 enum class Physical : uint8_t { kInt, kFloat, kString };
@@ -103,6 +105,11 @@ struct Value {
 void AppendText(const Value& v, std::string* out);
 void AppendIntText(TypeId id, int64_t x, std::string* out);
 void AppendFloatText(TypeId id, double x, std::string* out);
+
+// bytea's text output (hex format, bytea_output = hex): \x0a1b...
+void AppendByteaHex(std::string_view bytes, std::string* out);
+// A random (version 4) UUID's 16 bytes, as gen_random_uuid() makes them.
+std::string RandomUuid();
 
 // Parses PostgreSQL's text input for `t`; errors are 22P02 / 22003 / 22001
 // worded as PostgreSQL's.
