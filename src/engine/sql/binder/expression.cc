@@ -81,11 +81,32 @@ SqlError OperatorError(const std::string& op, const Type& l, const Type& r, int 
 }  // namespace
 
 bool HasAggregate(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::kFunc && e.over) {
+    // sum(x) OVER (...) is not a grouping aggregate; one inside it is.
+    for (const auto& a : e.args) {
+      if (a && HasAggregate(*a)) return true;
+    }
+    for (const auto& p : e.over->partition) {
+      if (p && HasAggregate(*p)) return true;
+    }
+    for (const auto& o : e.over->order) {
+      if (o.expr && HasAggregate(*o.expr)) return true;
+    }
+    return false;
+  }
   if (e.kind == ast::ExprKind::kFunc && IsAggregateName(FuncName(e))) return true;
   for (const auto& a : e.args) {
     if (a && HasAggregate(*a)) return true;
   }
   return e.else_expr && HasAggregate(*e.else_expr);
+}
+
+bool HasWindow(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::kFunc && e.over) return true;
+  for (const auto& a : e.args) {
+    if (a && HasWindow(*a)) return true;
+  }
+  return e.else_expr && HasWindow(*e.else_expr);
 }
 
 std::string OutputName(const ast::Expr& e) {
@@ -306,13 +327,9 @@ SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
   return b;
 }
 
-SqlResult<BoundPtr> BindAggregate(const ast::Expr& e, BindContext& ctx) {
+// An aggregate call's argument bound (over the row it reads) and its result type.
+SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
   std::string name = FuncName(e);
-  if (!ctx.allow_aggregates) {
-    return MakeError(sqlstate::kGroupingError,
-                     std::string("aggregate functions are not allowed in ") + ctx.aggregate_context,
-                     ctx.Position(e.location));
-  }
   AggregateCall call;
   call.name = name == "every" ? "bool_and" : name;
   call.star = e.star;
@@ -325,6 +342,10 @@ SqlResult<BoundPtr> BindAggregate(const ast::Expr& e, BindContext& ctx) {
     }
     if (HasAggregate(*e.args[0])) {
       return MakeError(sqlstate::kGroupingError, "aggregate function calls cannot be nested",
+                       ctx.Position(e.args[0]->location));
+    }
+    if (HasWindow(*e.args[0])) {
+      return MakeError(sqlstate::kGroupingError, "aggregate function calls cannot contain window function calls",
                        ctx.Position(e.args[0]->location));
     }
     BindContext inner = ctx;
@@ -368,6 +389,16 @@ SqlResult<BoundPtr> BindAggregate(const ast::Expr& e, BindContext& ctx) {
   } else {
     call.type = call.arg->type;  // min, max
   }
+  return call;
+}
+
+SqlResult<BoundPtr> BindAggregate(const ast::Expr& e, BindContext& ctx) {
+  if (!ctx.allow_aggregates) {
+    return MakeError(sqlstate::kGroupingError,
+                     std::string("aggregate functions are not allowed in ") + ctx.aggregate_context,
+                     ctx.Position(e.location));
+  }
+  SQL_ASSIGN_OR_RETURN(AggregateCall call, AggregateOf(e, ctx));
   if (!ctx.aggregating) {
     return MakeError(sqlstate::kGroupingError, "aggregate function calls are not allowed here",
                      ctx.Position(e.location));
@@ -375,6 +406,195 @@ SqlResult<BoundPtr> BindAggregate(const ast::Expr& e, BindContext& ctx) {
   auto b = NewNode(BoundKind::kSlot, call.type, e.location);
   b->slot = static_cast<int>(ctx.group_bound->size() + ctx.aggregates->size());
   ctx.aggregates->push_back(std::move(call));
+  return b;
+}
+
+bool IsWindowOnlyName(const std::string& n) {
+  return n == "row_number" || n == "rank" || n == "dense_rank" || n == "percent_rank" || n == "cume_dist" ||
+         n == "ntile" || n == "lag" || n == "lead" || n == "first_value" || n == "last_value" || n == "nth_value";
+}
+
+SqlResult<BoundPtr> BindWindow(const ast::Expr& e, BindContext& ctx) {
+  std::string name = FuncName(e);
+  if (ctx.windows == nullptr) {
+    return MakeError(sqlstate::kWindowingError,
+                     std::string("window functions are not allowed in ") + ctx.aggregate_context,
+                     ctx.Position(e.location));
+  }
+  // OVER w / OVER (w ...): start from the WINDOW clause's definition.
+  const ast::WindowSpec* over = e.over.get();
+  const ast::WindowSpec* base = nullptr;
+  std::string ref = !over->refname.empty() ? over->refname : over->name;
+  if (!ref.empty()) {
+    if (ctx.named_windows != nullptr) {
+      for (const auto& w : *ctx.named_windows) {
+        if (w->name == ref) base = w.get();
+      }
+    }
+    if (base == nullptr) {
+      return MakeError(sqlstate::kUndefinedObject, "window \"" + ref + "\" does not exist", ctx.Position(over->location));
+    }
+    if (!over->partition.empty()) {
+      return MakeError(sqlstate::kWindowingError, "cannot override PARTITION BY clause of window \"" + ref + "\"",
+                       ctx.Position(over->location));
+    }
+    if (!over->order.empty() && !base->order.empty()) {
+      return MakeError(sqlstate::kWindowingError, "cannot override ORDER BY clause of window \"" + ref + "\"",
+                       ctx.Position(over->location));
+    }
+    if (base->frame_options & ast::frame::kNonDefault) {
+      return MakeError(sqlstate::kWindowingError, "cannot copy window \"" + ref + "\" because it has a frame clause",
+                       ctx.Position(over->location));
+    }
+  }
+  const auto& partition = base != nullptr ? base->partition : over->partition;
+  const auto& order = base != nullptr && over->order.empty() ? base->order : over->order;
+  bool nested = false;
+  for (const auto& a : e.args) nested = nested || (a && HasWindow(*a));
+  for (const auto& p : partition) nested = nested || HasWindow(*p);
+  for (const auto& o : order) nested = nested || HasWindow(*o.expr);
+  if (nested) {
+    return MakeError(sqlstate::kWindowingError, "window function calls cannot be nested", ctx.Position(e.location));
+  }
+  BindContext inner = ctx;
+  inner.windows = nullptr;  // window calls do not nest
+  inner.aggregate_context = "window function calls";
+  WindowCall w;
+  w.name = name;
+  if (e.distinct) {
+    return MakeError(sqlstate::kFeatureNotSupported, "DISTINCT is not implemented for window functions",
+                     ctx.Position(e.location));
+  }
+  if (IsAggregateName(name)) {
+    // The aggregate's argument reads the windowed row: bind it as a plain
+    // expression over that row (grouped columns and aggregates included).
+    BindContext arg_ctx = inner;
+    arg_ctx.allow_aggregates = ctx.allow_aggregates;
+    AggregateCall call;
+    if (!e.star && e.args.size() == 1) {
+      SQL_ASSIGN_OR_RETURN(BoundPtr arg, Bind(*e.args[0], arg_ctx));
+      if (arg->type.id == TypeId::kUnknown || arg->type.id == TypeId::kNull) {
+        SQL_ASSIGN_OR_RETURN(arg, CoerceTo(std::move(arg), Type::Of(TypeId::kText), false, ctx));
+      }
+      // Type the call as the aggregate would type it over that argument.
+      ast::Expr probe;
+      probe.kind = ast::ExprKind::kFunc;
+      probe.names = e.names;
+      probe.location = e.location;
+      auto c = std::make_unique<ast::Expr>();
+      c->kind = ast::ExprKind::kConst;
+      c->value = Value::Null(arg->type);
+      probe.args.push_back(std::move(c));
+      BindContext typing;
+      typing.sql = ctx.sql;
+      SQL_ASSIGN_OR_RETURN(call, AggregateOf(probe, typing));
+      call.arg = std::move(arg);
+    } else {
+      SQL_ASSIGN_OR_RETURN(call, AggregateOf(e, inner));
+    }
+    w.aggregate = true;
+    w.type = call.type;
+    w.agg = std::move(call);
+  } else if (IsWindowOnlyName(name)) {
+    if (e.star) {
+      return MakeError(sqlstate::kSyntaxError, name + "(*) specified, but " + name + " is not an aggregate function",
+                       ctx.Position(e.location));
+    }
+    for (const auto& a : e.args) {
+      SQL_ASSIGN_OR_RETURN(BoundPtr b, Bind(*a, inner));
+      w.args.push_back(std::move(b));
+    }
+    auto no_function = [&]() {
+      std::string types;
+      for (size_t i = 0; i < w.args.size(); i++) types += (i ? ", " : "") + TypeName(w.args[i]->type);
+      SqlError err = MakeError(sqlstate::kUndefinedFunction, "function " + name + "(" + types + ") does not exist",
+                               ctx.Position(e.location));
+      err.hint = "No function matches the given name and argument types. You might need to add explicit type casts.";
+      return err;
+    };
+    auto int_arg = [&](size_t i) -> SqlStatus {
+      if (!IsInteger(w.args[i]->type.id) && w.args[i]->type.id != TypeId::kUnknown &&
+          w.args[i]->type.id != TypeId::kNull) {
+        return no_function();
+      }
+      SQL_ASSIGN_OR_RETURN(w.args[i], CoerceTo(std::move(w.args[i]), Type::Of(TypeId::kInt8), false, ctx));
+      return SqlStatus::Ok();
+    };
+    size_t n = w.args.size();
+    if (name == "row_number" || name == "rank" || name == "dense_rank") {
+      if (n != 0) return no_function();
+      w.type = Type::Of(TypeId::kInt8);
+    } else if (name == "percent_rank" || name == "cume_dist") {
+      if (n != 0) return no_function();
+      w.type = Type::Of(TypeId::kFloat8);
+    } else if (name == "ntile") {
+      if (n != 1) return no_function();
+      SQL_RETURN_IF_ERROR(int_arg(0));
+      w.type = Type::Of(TypeId::kInt4);
+    } else {
+      if (n == 0 || (name == "nth_value" ? n != 2 : (name == "lag" || name == "lead") ? n > 3 : n != 1)) {
+        return no_function();
+      }
+      if (w.args[0]->type.id == TypeId::kUnknown || w.args[0]->type.id == TypeId::kNull) {
+        SQL_ASSIGN_OR_RETURN(w.args[0], CoerceTo(std::move(w.args[0]), Type::Of(TypeId::kText), false, ctx));
+      }
+      w.type = w.args[0]->type;
+      if (n >= 2) SQL_RETURN_IF_ERROR(int_arg(1));
+      if (n == 3) {
+        auto d = CoerceTo(std::move(w.args[2]), w.type, false, ctx);
+        if (!d.ok()) return no_function();
+        w.args[2] = std::move(d.value());
+      }
+    }
+  } else {
+    return MakeError(sqlstate::kWrongObjectType,
+                     "OVER specified, but " + name + " is not a window function nor an aggregate function",
+                     ctx.Position(e.location));
+  }
+  for (const auto& p : partition) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, Bind(*p, inner));
+    w.partition.push_back(std::move(b));
+  }
+  for (const auto& o : order) {
+    WindowCall::Order wo;
+    SQL_ASSIGN_OR_RETURN(wo.expr, Bind(*o.expr, inner));
+    wo.desc = o.desc;
+    wo.nulls_first = o.nulls_first.value_or(o.desc);
+    w.order.push_back(std::move(wo));
+  }
+  // The frame: PostgreSQL's default is RANGE UNBOUNDED PRECEDING .. CURRENT ROW.
+  int fo = over->frame_options;
+  const ast::WindowSpec* frame_spec = over;
+  if (!(fo & ast::frame::kNonDefault)) {
+    fo = ast::frame::kRange | ast::frame::kStartUnboundedPreceding | ast::frame::kEndCurrentRow;
+  }
+  if (fo & (ast::frame::kGroups | ast::frame::kExcludeCurrentRow | ast::frame::kExcludeGroup |
+            ast::frame::kExcludeTies)) {
+    return MakeError(sqlstate::kFeatureNotSupported, "GROUPS frames and EXCLUDE are not supported by LumaDB yet",
+                     ctx.Position(over->location));
+  }
+  bool offsets = fo & (ast::frame::kStartOffsetPreceding | ast::frame::kStartOffsetFollowing |
+                       ast::frame::kEndOffsetPreceding | ast::frame::kEndOffsetFollowing);
+  if ((fo & ast::frame::kRange) && offsets) {
+    return MakeError(sqlstate::kFeatureNotSupported, "RANGE frames with an offset are not supported by LumaDB yet",
+                     ctx.Position(over->location));
+  }
+  BindContext offset_ctx;
+  offset_ctx.sql = ctx.sql;
+  offset_ctx.params = ctx.params;
+  offset_ctx.aggregate_context = "window definitions";
+  if (frame_spec->start_offset) {
+    SQL_ASSIGN_OR_RETURN(w.start_offset, Bind(*frame_spec->start_offset, offset_ctx));
+    SQL_ASSIGN_OR_RETURN(w.start_offset, CoerceTo(std::move(w.start_offset), Type::Of(TypeId::kInt8), false, ctx));
+  }
+  if (frame_spec->end_offset) {
+    SQL_ASSIGN_OR_RETURN(w.end_offset, Bind(*frame_spec->end_offset, offset_ctx));
+    SQL_ASSIGN_OR_RETURN(w.end_offset, CoerceTo(std::move(w.end_offset), Type::Of(TypeId::kInt8), false, ctx));
+  }
+  w.frame_options = fo;
+  auto b = NewNode(BoundKind::kSlot, w.type, e.location);
+  b->slot = kWindowSlotBase + static_cast<int>(ctx.windows->size());
+  ctx.windows->push_back(std::move(w));
   return b;
 }
 
@@ -741,6 +961,7 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
       return b;
     }
     case ast::ExprKind::kFunc:
+      if (e.over) return BindWindow(e, ctx);
       if (IsAggregateName(FuncName(e))) return BindAggregate(e, ctx);
       if (e.star) {
         return MakeError(sqlstate::kSyntaxError,

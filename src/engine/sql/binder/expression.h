@@ -68,6 +68,29 @@ struct AggregateCall {
   Type type;         // result type
 };
 
+// A window function call (f(...) OVER (...)). Its arguments, PARTITION BY
+// and ORDER BY are bound against the row window functions see: the input
+// row, or the aggregated row when the query groups. Its value is the slot
+// kWindowSlotBase + its index until the planner, which knows that row's
+// width, moves it to just past the row.
+inline constexpr int kWindowSlotBase = 1 << 24;
+struct WindowCall {
+  std::string name;       // row_number, rank, lag, ..., or an aggregate's name
+  std::vector<BoundPtr> args;
+  bool aggregate = false;  // count, sum, ...: `agg` says how
+  AggregateCall agg;
+  std::vector<BoundPtr> partition;
+  struct Order {
+    BoundPtr expr;
+    bool desc = false;
+    bool nulls_first = false;
+  };
+  std::vector<Order> order;
+  int frame_options = 0;  // ast::frame bits, resolved to PostgreSQL's defaults
+  BoundPtr start_offset, end_offset;
+  Type type;
+};
+
 // The parameters ($1, $2, ...) of a prepared statement. While describing
 // (bound = false) a parameter binds as a typed NULL placeholder, and one of
 // unknown type takes the type its context gives it (`id = $1` makes $1 the
@@ -98,6 +121,10 @@ struct BindContext {
   std::vector<const ast::Expr*> group_exprs;
   std::vector<BoundPtr>* group_bound = nullptr;
   std::vector<AggregateCall>* aggregates = nullptr;
+  // Where window function calls go (null: they are not allowed here), and
+  // the query's WINDOW clause for OVER w.
+  std::vector<WindowCall>* windows = nullptr;
+  const std::vector<std::shared_ptr<ast::WindowSpec>>* named_windows = nullptr;
   // Plans a subquery and gives its result columns' types (set by the
   // planner; null: subqueries are refused). The subquery resolves names it
   // does not have in `outer` (this context), and sets *correlated if it did.

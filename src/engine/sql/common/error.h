@@ -76,6 +76,7 @@ inline constexpr const char* kDuplicateColumn = "42701";
 inline constexpr const char* kAmbiguousColumn = "42702";
 inline constexpr const char* kDatatypeMismatch = "42804";
 inline constexpr const char* kGroupingError = "42803";
+inline constexpr const char* kWindowingError = "42P20";
 inline constexpr const char* kInvalidTableDefinition = "42P16";
 inline constexpr const char* kUndefinedObject = "42704";
 inline constexpr const char* kFeatureNotSupported = "0A000";

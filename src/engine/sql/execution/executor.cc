@@ -1,6 +1,7 @@
 #include "engine/sql/execution/executor.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -338,6 +339,180 @@ SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
   return s.best;
 }
 
+// ORDER BY's comparison of two key rows (NULLs as SortKey puts them).
+int CompareKeys(const Row& a, const Row& b, const std::vector<WindowCall::Order>& order) {
+  for (size_t k = 0; k < order.size(); k++) {
+    const Value& x = a[k];
+    const Value& y = b[k];
+    int c;
+    if (x.null || y.null) {
+      if (x.null && y.null) continue;
+      c = x.null ? 1 : -1;
+      if (order[k].nulls_first != order[k].desc) c = -c;
+    } else {
+      c = CompareValues(x, y);
+    }
+    if (order[k].desc) c = -c;
+    if (c != 0) return c;
+  }
+  return 0;
+}
+
+SqlResult<int64_t> FrameOffset(const BoundPtr& e, const char* which) {
+  if (!e) return 0;
+  SQL_ASSIGN_OR_RETURN(Value v, Eval(*e, {}));
+  if (v.null) return MakeError("22004", std::string("frame ") + which + " offset must not be null");
+  if (v.i < 0) return MakeError("22013", std::string("frame ") + which + " offset must not be negative");
+  return v.i;
+}
+
+// The values of the window call `w` over `rows` (each as window functions
+// see it), in the rows' order: rows are sorted by PARTITION BY then ORDER
+// BY, and each row's frame is found among its partition's rows.
+SqlStatus ComputeWindow(const WindowCall& w, const std::vector<Row>& rows, std::vector<Value>* out) {
+  namespace frame = ast::frame;
+  const size_t n = rows.size();
+  out->assign(n, Value::Null(w.type));
+  std::vector<Row> pkeys(n), okeys(n);
+  for (size_t i = 0; i < n; i++) {
+    for (const auto& p : w.partition) {
+      SQL_ASSIGN_OR_RETURN(Value v, Eval(*p, rows[i]));
+      pkeys[i].push_back(std::move(v));
+    }
+    for (const auto& o : w.order) {
+      SQL_ASSIGN_OR_RETURN(Value v, Eval(*o.expr, rows[i]));
+      okeys[i].push_back(std::move(v));
+    }
+  }
+  auto same_partition = [&](size_t a, size_t b) {
+    for (size_t k = 0; k < pkeys[a].size(); k++) {
+      if (CompareValues(pkeys[a][k], pkeys[b][k]) != 0) return false;
+    }
+    return true;
+  };
+  std::vector<size_t> idx(n);
+  for (size_t i = 0; i < n; i++) idx[i] = i;
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
+    for (size_t k = 0; k < pkeys[a].size(); k++) {
+      int c = CompareValues(pkeys[a][k], pkeys[b][k]);
+      if (c != 0) return c < 0;
+    }
+    return CompareKeys(okeys[a], okeys[b], w.order) < 0;
+  });
+  const int fo = w.frame_options;
+  SQL_ASSIGN_OR_RETURN(int64_t start_off, FrameOffset(w.start_offset, "starting"));
+  SQL_ASSIGN_OR_RETURN(int64_t end_off, FrameOffset(w.end_offset, "ending"));
+  const std::string& f = w.name;
+  for (size_t ps = 0; ps < n;) {
+    size_t pe = ps + 1;
+    while (pe < n && same_partition(idx[ps], idx[pe])) pe++;
+    const int64_t m = static_cast<int64_t>(pe - ps);
+    auto row_at = [&](int64_t j) -> const Row& { return rows[idx[ps + static_cast<size_t>(j)]]; };
+    // Peer groups: rows whose ORDER BY keys are equal.
+    std::vector<int64_t> peer_first(m), peer_last(m);
+    for (int64_t j = 0; j < m;) {
+      int64_t k = j + 1;
+      while (k < m && CompareKeys(okeys[idx[ps + j]], okeys[idx[ps + k]], w.order) == 0) k++;
+      for (int64_t q = j; q < k; q++) {
+        peer_first[q] = j;
+        peer_last[q] = k - 1;
+      }
+      j = k;
+    }
+    auto frame_of = [&](int64_t j, int64_t* fs, int64_t* fe) {
+      int64_t s, e;
+      if (fo & frame::kStartUnboundedPreceding) {
+        s = 0;
+      } else if (fo & frame::kStartCurrentRow) {
+        s = (fo & frame::kRows) ? j : peer_first[j];
+      } else if (fo & frame::kStartOffsetPreceding) {
+        s = j - start_off;
+      } else {
+        s = j + start_off;
+      }
+      if (fo & frame::kEndUnboundedFollowing) {
+        e = m - 1;
+      } else if (fo & frame::kEndCurrentRow) {
+        e = (fo & frame::kRows) ? j : peer_last[j];
+      } else if (fo & frame::kEndOffsetPreceding) {
+        e = j - end_off;
+      } else {
+        e = j + end_off;
+      }
+      *fs = std::max<int64_t>(s, 0);
+      *fe = std::min<int64_t>(e, m - 1);
+    };
+    std::optional<AggState> running;  // a frame that starts at the partition's first row grows
+    int64_t added = 0;
+    int64_t dense = 0;
+    for (int64_t j = 0; j < m; j++) {
+      Value& dst = (*out)[idx[ps + j]];
+      const Row& row = row_at(j);
+      if (j == peer_first[j]) dense++;
+      if (f == "row_number") {
+        dst = Value::Int(TypeId::kInt8, j + 1);
+      } else if (f == "rank") {
+        dst = Value::Int(TypeId::kInt8, peer_first[j] + 1);
+      } else if (f == "dense_rank") {
+        dst = Value::Int(TypeId::kInt8, dense);
+      } else if (f == "percent_rank") {
+        dst = Value::Float(TypeId::kFloat8, m > 1 ? static_cast<double>(peer_first[j]) / static_cast<double>(m - 1) : 0);
+      } else if (f == "cume_dist") {
+        dst = Value::Float(TypeId::kFloat8, static_cast<double>(peer_last[j] + 1) / static_cast<double>(m));
+      } else if (f == "ntile") {
+        SQL_ASSIGN_OR_RETURN(Value k, Eval(*w.args[0], row));
+        if (k.null) continue;
+        if (k.i <= 0) return MakeError("22014", "argument of ntile must be greater than zero");
+        int64_t per = m / k.i, rem = m % k.i;
+        int64_t bucket = j < rem * (per + 1) ? j / (per + 1) + 1 : rem + (j - rem * (per + 1)) / per + 1;
+        dst = Value::Int(TypeId::kInt4, bucket);
+      } else if (f == "lag" || f == "lead") {
+        int64_t off = 1;
+        if (w.args.size() > 1) {
+          SQL_ASSIGN_OR_RETURN(Value o, Eval(*w.args[1], row));
+          if (o.null) continue;
+          off = o.i;
+        }
+        int64_t target = f == "lag" ? j - off : j + off;
+        if (target >= 0 && target < m) {
+          SQL_ASSIGN_OR_RETURN(dst, Eval(*w.args[0], row_at(target)));
+        } else if (w.args.size() > 2) {
+          SQL_ASSIGN_OR_RETURN(dst, Eval(*w.args[2], row));
+        }
+      } else if (f == "first_value" || f == "last_value" || f == "nth_value") {
+        int64_t fs, fe;
+        frame_of(j, &fs, &fe);
+        int64_t at = f == "first_value" ? fs : fe;
+        if (f == "nth_value") {
+          SQL_ASSIGN_OR_RETURN(Value k, Eval(*w.args[1], row));
+          if (k.null) continue;
+          if (k.i <= 0) return MakeError("22016", "argument of nth_value must be greater than zero");
+          at = fs + k.i - 1;
+        }
+        if (fs <= fe && at >= fs && at <= fe) {
+          SQL_ASSIGN_OR_RETURN(dst, Eval(*w.args[0], row_at(at)));
+        }
+      } else {
+        // An aggregate over the frame.
+        int64_t fs, fe;
+        frame_of(j, &fs, &fe);
+        if (fs == 0 && (fo & frame::kStartUnboundedPreceding)) {
+          if (!running) running.emplace();
+          for (; added <= fe; added++) SQL_RETURN_IF_ERROR(Accumulate(w.agg, *running, row_at(added)));
+          SQL_ASSIGN_OR_RETURN(dst, Finish(w.agg, *running));
+        } else {
+          AggState st;
+          for (int64_t q = fs; q <= fe; q++) SQL_RETURN_IF_ERROR(Accumulate(w.agg, st, row_at(q)));
+          SQL_ASSIGN_OR_RETURN(dst, Finish(w.agg, st));
+        }
+      }
+      dst.type = dst.null ? w.type : dst.type;
+    }
+    ps = pe;
+  }
+  return SqlStatus::Ok();
+}
+
 class SelectRun {
  public:
   SelectRun(const SelectPlan& p, Txn* txn) : p_(p), txn_(txn) {}
@@ -386,7 +561,8 @@ class SelectRun {
     SQL_ASSIGN_OR_RETURN(limit_, EvalCount(p_.limit, "LIMIT", "2201W", -1));
     SQL_ASSIGN_OR_RETURN(offset_, EvalCount(p_.offset, "OFFSET", "2201X", 0));
     // Without sorting, grouping or DISTINCT, the scan can stop at the limit.
-    if (limit_ >= 0 && p_.sort.empty() && !p_.aggregating && !p_.distinct && p_.row_lock == ast::RowLockWait::kNone) {
+    if (limit_ >= 0 && p_.sort.empty() && !p_.aggregating && !p_.distinct && p_.row_lock == ast::RowLockWait::kNone &&
+        p_.windows.empty()) {
       want_ = offset_ + limit_;
     }
     if (!p_.set_op.empty()) {
@@ -401,6 +577,7 @@ class SelectRun {
       SQL_RETURN_IF_ERROR(Produce());
     }
     if (p_.aggregating) SQL_RETURN_IF_ERROR(FinishGroups());
+    if (!p_.windows.empty()) SQL_RETURN_IF_ERROR(Windows());
     if (p_.distinct) Distinct();
     if (!p_.sort.empty()) Sort();
     if (p_.row_lock != ast::RowLockWait::kNone) SQL_RETURN_IF_ERROR(LockOutputRows());
@@ -523,6 +700,10 @@ class SelectRun {
       for (size_t a = 0; a < p_.aggregates.size(); a++) SQL_RETURN_IF_ERROR(Accumulate(p_.aggregates[a], st[a], in));
       return true;
     }
+    if (!p_.windows.empty()) {
+      window_rows_.push_back(in);  // the targets wait for the window values
+      return true;
+    }
     Row out;
     SQL_RETURN_IF_ERROR(EvalAll(p_.targets, in, &out));
     if (p_.row_lock != ast::RowLockWait::kNone) out.push_back(Value::String(Type::Of(TypeId::kText), current_key_));
@@ -546,10 +727,31 @@ class SelectRun {
         SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*p_.having, agg));
         if (!keep) continue;
       }
+      if (!p_.windows.empty()) {
+        window_rows_.push_back(std::move(agg));
+        continue;
+      }
       Row out;
       SQL_RETURN_IF_ERROR(EvalAll(p_.targets, agg, &out));
       rows_.push_back(std::move(out));
     }
+    return SqlStatus::Ok();
+  }
+
+  // Extends each row by its window values, then evaluates the targets.
+  SqlStatus Windows() {
+    std::vector<std::vector<Value>> values(p_.windows.size());
+    for (size_t w = 0; w < p_.windows.size(); w++) {
+      SQL_RETURN_IF_ERROR(ComputeWindow(p_.windows[w], window_rows_, &values[w]));
+    }
+    for (size_t i = 0; i < window_rows_.size(); i++) {
+      Row& r = window_rows_[i];
+      for (auto& v : values) r.push_back(std::move(v[i]));
+      Row out;
+      SQL_RETURN_IF_ERROR(EvalAll(p_.targets, r, &out));
+      rows_.push_back(std::move(out));
+    }
+    window_rows_.clear();
     return SqlStatus::Ok();
   }
 
@@ -668,6 +870,7 @@ class SelectRun {
   int64_t offset_ = 0;
   int64_t want_ = -1;
   std::vector<Row> rows_;
+  std::vector<Row> window_rows_;             // rows that wait for their window values
   std::vector<std::vector<Row>> right_;      // joined tables' rows
   std::vector<std::vector<bool>> matched_;   // which of them met a left row (RIGHT/FULL)
   bool stopped_ = false;                     // the limit was reached

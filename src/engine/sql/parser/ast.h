@@ -43,6 +43,7 @@ enum class ExprKind : uint8_t {
 };
 
 struct Select;
+struct WindowSpec;
 
 struct Expr {
   ExprKind kind = ExprKind::kConst;
@@ -59,6 +60,7 @@ struct Expr {
   int param = 0;          // kParam: 1-based
   TypeRef type;           // kCast
   std::shared_ptr<Select> subquery;  // kSubquery
+  std::shared_ptr<WindowSpec> over;  // kFunc: a window function call's OVER (...)
 };
 using ExprPtr = std::unique_ptr<Expr>;
 
@@ -94,6 +96,26 @@ struct OrderItem {
   std::optional<bool> nulls_first;  // unset = the default (NULLS LAST for ASC, FIRST for DESC)
 };
 
+// OVER (...) or a WINDOW clause entry.
+struct WindowSpec {
+  std::string name;     // the WINDOW clause entry's name
+  std::string refname;  // OVER w, OVER (w ORDER BY ...): the named window it starts from
+  std::vector<ExprPtr> partition;
+  std::vector<OrderItem> order;
+  // PostgreSQL's FRAMEOPTION_* bits (parsenodes.h); start/end offsets for n PRECEDING|FOLLOWING.
+  int frame_options = 0;
+  ExprPtr start_offset, end_offset;
+  int location = -1;
+};
+namespace frame {
+inline constexpr int kNonDefault = 0x00001, kRange = 0x00002, kRows = 0x00004, kGroups = 0x00008,
+                     kStartUnboundedPreceding = 0x00020, kEndUnboundedFollowing = 0x00100,
+                     kStartCurrentRow = 0x00200, kEndCurrentRow = 0x00400, kStartOffsetPreceding = 0x00800,
+                     kEndOffsetPreceding = 0x01000, kStartOffsetFollowing = 0x02000,
+                     kEndOffsetFollowing = 0x04000, kExcludeCurrentRow = 0x08000, kExcludeGroup = 0x10000,
+                     kExcludeTies = 0x20000;
+}  // namespace frame
+
 // SELECT ... FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE [NOWAIT | SKIP LOCKED].
 enum class RowLockWait : uint8_t { kNone, kBlock, kNoWait, kSkipLocked };
 
@@ -111,6 +133,8 @@ struct Select {
   ExprPtr offset;
   // VALUES (...), (...) as a query.
   std::vector<std::vector<ExprPtr>> values;
+  // WINDOW name AS (...), ...
+  std::vector<std::shared_ptr<WindowSpec>> windows;
   // The queries of its WITH clause (FROM items that name them hold them).
   std::vector<std::shared_ptr<Select>> with;
   // set_left UNION|INTERSECT|EXCEPT [ALL] set_right; then only order_by,

@@ -22,6 +22,15 @@ struct Walker {
     for (auto& a : e->args) Ex(a.get());
     Ex(e->else_expr.get());
     Sel(e->subquery.get());
+    Window(e->over.get());
+  }
+  void Window(WindowSpec* w) {
+    if (w == nullptr) return;
+    v->Location(&w->location);
+    for (auto& p : w->partition) Ex(p.get());
+    for (auto& o : w->order) Ex(o.expr.get());
+    Ex(w->start_offset.get());
+    Ex(w->end_offset.get());
   }
   void Table(TableRef* t) {
     v->Location(&t->location);
@@ -51,6 +60,7 @@ struct Walker {
     for (auto& g : s->group_by) Ex(g.get());
     Ex(s->having.get());
     for (auto& o : s->order_by) Ex(o.expr.get());
+    for (auto& w : s->windows) Window(w.get());
     Ex(s->limit.get());
     Ex(s->offset.get());
     for (auto& row : s->values) {

@@ -112,6 +112,15 @@ TEST(ParseCache, FormsItLeavesAlone) {
             0u);
 }
 
+TEST(ParseCache, LiteralsInsideWindowDefinitions) {
+  ParseCache cache;
+  EXPECT_EQ(Check(&cache, {"SELECT sum(a) OVER (PARTITION BY b % 3 ORDER BY c ROWS 2 PRECEDING), lag(a, 1, 'x') OVER w "
+                           "FROM t WHERE d = 5 WINDOW w AS (ORDER BY c)",
+                           "SELECT sum(a) OVER (PARTITION BY b % 17 ORDER BY c ROWS 40 PRECEDING), lag(a, 3, 'yy') OVER w "
+                           "FROM t WHERE d = 555 WINDOW w AS (ORDER BY c)"}),
+            1u);
+}
+
 TEST(ParseCache, DdlWithStoredExpressionsIsNotCached) {
   ParseCache cache;
   auto a = cache.Parse("CREATE TABLE t (a int DEFAULT 1 CHECK (a > 5))");

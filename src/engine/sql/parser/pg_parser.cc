@@ -228,10 +228,6 @@ class Converter {
       }
       case PG_QUERY__NODE__NODE_FUNC_CALL: {
         const PgQuery__FuncCall* f = n->func_call;
-        if (f->over != nullptr) {
-          Unsupported("window functions", f->location);
-          return nullptr;
-        }
         if (f->n_agg_order > 0 || f->agg_filter != nullptr || f->agg_within_group) {
           Unsupported("ordered or filtered aggregates", f->location);
           return nullptr;
@@ -241,6 +237,7 @@ class Converter {
         e->star = f->agg_star;
         e->distinct = f->agg_distinct;
         e->args = ExprList(f->args, f->n_args);
+        if (f->over != nullptr) e->over = Window(f->over);
         return e;
       }
       case PG_QUERY__NODE__NODE_TYPE_CAST: {
@@ -653,9 +650,10 @@ class Converter {
                       : lc->wait_policy == PG_QUERY__LOCK_WAIT_POLICY__LockWaitError ? ast::RowLockWait::kNoWait
                                                                                       : ast::RowLockWait::kBlock;
     }
-    if (s->n_window_clause > 0) {
-      Unsupported("WINDOW", -1);
-      return out;
+    for (size_t i = 0; i < s->n_window_clause && !failed_; i++) {
+      if (s->window_clause[i]->node_case == PG_QUERY__NODE__NODE_WINDOW_DEF) {
+        out->windows.push_back(Window(s->window_clause[i]->window_def));
+      }
     }
     for (size_t i = 0; i < s->n_values_lists && !failed_; i++) {
       const PgQuery__List* l = s->values_lists[i]->list;
@@ -685,20 +683,40 @@ class Converter {
   }
 
   // ORDER BY, LIMIT/OFFSET of a SELECT (or of a set operation).
-  void OrderAndLimit(const PgQuery__SelectStmt* s, ast::Select* out) {
-    for (size_t i = 0; i < s->n_sort_clause && !failed_; i++) {
-      const PgQuery__SortBy* sb = s->sort_clause[i]->sort_by;
+  std::vector<ast::OrderItem> SortItems(PgQuery__Node** nodes, size_t n) {
+    std::vector<ast::OrderItem> out;
+    for (size_t i = 0; i < n && !failed_; i++) {
+      const PgQuery__SortBy* sb = nodes[i]->sort_by;
       if (sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING) {
         Unsupported("ORDER BY ... USING", sb->location);
-        return;
+        break;
       }
       ast::OrderItem item;
       item.expr = Convert(sb->node);
       item.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
       if (sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST) item.nulls_first = true;
       if (sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST) item.nulls_first = false;
-      out->order_by.push_back(std::move(item));
+      out.push_back(std::move(item));
     }
+    return out;
+  }
+
+  std::shared_ptr<ast::WindowSpec> Window(const PgQuery__WindowDef* w) {
+    auto spec = std::make_shared<ast::WindowSpec>();
+    spec->name = w->name ? w->name : "";
+    spec->refname = w->refname ? w->refname : "";
+    spec->partition = ExprList(w->partition_clause, w->n_partition_clause);
+    spec->order = SortItems(w->order_clause, w->n_order_clause);
+    spec->frame_options = w->frame_options;
+    spec->start_offset = Convert(w->start_offset);
+    spec->end_offset = Convert(w->end_offset);
+    spec->location = w->location;
+    return spec;
+  }
+
+  void OrderAndLimit(const PgQuery__SelectStmt* s, ast::Select* out) {
+    out->order_by = SortItems(s->sort_clause, s->n_sort_clause);
+    if (failed_) return;
     if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES) {
       Unsupported("FETCH ... WITH TIES", -1);
       return;

@@ -171,6 +171,13 @@ SqlResult<BoundPtr> BindCondition(const ast::Expr* cond, BindContext& ctx, const
 
 namespace {
 
+void MoveWindowSlots(BoundExpr* e, int base) {
+  if (e == nullptr) return;
+  if (e->kind == BoundKind::kSlot && e->slot >= kWindowSlotBase) e->slot = base + (e->slot - kWindowSlotBase);
+  for (auto& a : e->args) MoveWindowSlots(a.get(), base);
+  MoveWindowSlots(e->else_expr.get(), base);
+}
+
 SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
   ctx.aggregate_context = "WHERE";
   return BindCondition(where, ctx, "WHERE");
@@ -600,6 +607,8 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   } else {
     out_ctx.aggregate_context = "WHERE";
   }
+  out_ctx.windows = &plan->windows;
+  out_ctx.named_windows = &s.windows;
 
   for (const auto& item : items) {
     SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*item.expr, out_ctx));
@@ -622,7 +631,10 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   }
 
   if (s.having) {
+    out_ctx.windows = nullptr;
+    out_ctx.aggregate_context = "HAVING";
     SQL_ASSIGN_OR_RETURN(BoundPtr h, BindExpr(*s.having, out_ctx));
+    out_ctx.windows = &plan->windows;
     if (h->type.id == TypeId::kUnknown || h->type.id == TypeId::kNull) {
       SQL_ASSIGN_OR_RETURN(h, CoerceTo(std::move(h), Type::Of(TypeId::kBool), false, out_ctx));
     }
@@ -675,6 +687,38 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       plan->targets.push_back(std::move(b));
     }
     plan->sort.push_back(SortKey{target, o.desc, o.nulls_first.value_or(o.desc)});
+  }
+  if (!plan->windows.empty()) {
+    // Window values follow the row they are computed over.
+    int base = plan->aggregating ? static_cast<int>(plan->groups.size() + plan->aggregates.size()) : slot;
+    for (auto& t : plan->targets) MoveWindowSlots(t.get(), base);
+    if (plan->row_lock != ast::RowLockWait::kNone) {
+      return MakeError(sqlstate::kFeatureNotSupported, s.row_lock_strength + " is not allowed with window functions");
+    }
+  }
+  for (const auto& w : s.windows) {
+    for (const auto& other : s.windows) {
+      if (&other != &w && other->name == w->name) {
+        return MakeError(sqlstate::kWindowingError, "window \"" + w->name + "\" is already defined",
+                         Pos(sql, other->location));
+      }
+    }
+  }
+  if (!plan->windows.empty()) {
+    // Window values follow the row they are computed over.
+    int base = plan->aggregating ? static_cast<int>(plan->groups.size() + plan->aggregates.size()) : slot;
+    for (auto& t : plan->targets) MoveWindowSlots(t.get(), base);
+    if (plan->row_lock != ast::RowLockWait::kNone) {
+      return MakeError(sqlstate::kFeatureNotSupported, s.row_lock_strength + " is not allowed with window functions");
+    }
+  }
+  for (const auto& w : s.windows) {
+    for (const auto& other : s.windows) {
+      if (&other != &w && other->name == w->name) {
+        return MakeError(sqlstate::kWindowingError, "window \"" + w->name + "\" is already defined",
+                         Pos(sql, other->location));
+      }
+    }
   }
   SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params));
   SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params));

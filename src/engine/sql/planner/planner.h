@@ -59,6 +59,9 @@ struct SelectPlan {
   std::vector<BoundPtr> groups;
   std::vector<AggregateCall> aggregates;
   BoundPtr having;  // over the aggregated row
+  // Window function calls: computed over the rows that pass WHERE (or
+  // HAVING), each row then extended by their values, which the targets read.
+  std::vector<WindowCall> windows;
   // Output expressions (over the input row, or the aggregated row), the
   // first `visible` of which are the result; the rest are ORDER BY keys.
   std::vector<BoundPtr> targets;
