@@ -293,7 +293,7 @@ SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
   } else {
     for (const auto& t : ctx.tables) {
       int c = t.table->FindColumn(col);
-      if (c < 0) continue;
+      if (c < 0 || t.Merged(c)) continue;
       if (found_slot >= 0) {
         return MakeError(sqlstate::kAmbiguousColumn, "column reference \"" + col + "\" is ambiguous",
                          ctx.Position(e.location));

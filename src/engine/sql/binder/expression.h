@@ -58,6 +58,10 @@ struct ScopeTable {
   std::string name;
   std::shared_ptr<const Table> table;
   int first_slot = 0;
+  // Columns a JOIN ... USING / NATURAL JOIN merged into the other side's
+  // column of the same name: an unqualified name does not find them here.
+  std::vector<bool> merged;
+  bool Merged(int c) const { return c < static_cast<int>(merged.size()) && merged[c]; }
 };
 
 struct AggregateCall {

@@ -83,6 +83,9 @@ struct TableRef {
   int location = -1;
   JoinKind join = JoinKind::kCross;
   std::unique_ptr<Expr> on;  // the join condition (kInner/kLeft/kRight/kFull)
+  std::vector<std::string> using_columns;  // JOIN ... USING (a, b)
+  bool natural = false;                    // NATURAL JOIN
+  int join_location = -1;
 };
 
 struct SelectItem {

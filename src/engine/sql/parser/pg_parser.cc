@@ -509,8 +509,8 @@ class Converter {
       return;
     }
     const PgQuery__JoinExpr* j = f->join_expr;
-    if (j->is_natural || j->n_using_clause > 0) {
-      Unsupported(j->is_natural ? "NATURAL JOIN" : "JOIN ... USING", -1);
+    if (j->join_using_alias != nullptr) {
+      Unsupported("an alias for JOIN ... USING", -1);
       return;
     }
     if (j->alias != nullptr) {
@@ -535,6 +535,9 @@ class Converter {
       default: Unsupported("this kind of JOIN", -1); return;
     }
     if (j->quals != nullptr) r.on = Convert(j->quals);
+    for (size_t i = 0; i < j->n_using_clause; i++) r.using_columns.push_back(Str(j->using_clause[i]));
+    r.natural = j->is_natural;
+    if ((r.natural || !r.using_columns.empty()) && r.join == ast::JoinKind::kCross) r.join = ast::JoinKind::kInner;
     out->from.push_back(std::move(r));
   }
 

@@ -171,6 +171,90 @@ SqlResult<BoundPtr> BindCondition(const ast::Expr* cond, BindContext& ctx, const
 
 namespace {
 
+// JOIN ... USING (a, b) / NATURAL JOIN between the tables before the last
+// one in ctx and the last: the condition left.a = right.a AND ..., and the
+// side whose column stands for the merged one (the left unless RIGHT JOIN).
+SqlStatus PlanUsing(const ast::TableRef& ref, std::string_view sql, BindContext* ctx, SelectPlan::Join* join,
+                    std::vector<std::pair<size_t, int>>* using_first) {
+  const size_t right = ctx->tables.size() - 1;
+  if (ref.join == ast::JoinKind::kFull) {
+    return MakeError(sqlstate::kFeatureNotSupported, "FULL JOIN ... USING is not supported by LumaDB yet",
+                     Pos(sql, ref.location));
+  }
+  // A left-side column visible by its bare name: (entry, column), or none / ambiguous.
+  auto left_column = [&](const std::string& name, std::pair<size_t, int>* at) -> int {
+    int count = 0;
+    for (size_t t = 0; t < right; t++) {
+      int c = ctx->tables[t].table->FindColumn(name);
+      if (c < 0 || ctx->tables[t].Merged(c)) continue;
+      *at = {t, c};
+      count++;
+    }
+    return count;
+  };
+  std::vector<std::string> names = ref.using_columns;
+  if (ref.natural) {
+    for (size_t t = 0; t < right; t++) {
+      for (size_t c = 0; c < ctx->tables[t].table->columns.size(); c++) {
+        const std::string& n = ctx->tables[t].table->columns[c].name;
+        if (ctx->tables[t].Merged(static_cast<int>(c)) || ctx->tables[right].table->FindColumn(n) < 0) continue;
+        if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+      }
+    }
+  }
+  BoundPtr cond;
+  std::vector<std::pair<size_t, int>> mine;
+  for (const auto& name : names) {
+    std::pair<size_t, int> l;
+    int count = left_column(name, &l);
+    if (count == 0) {
+      return MakeError(sqlstate::kUndefinedColumn,
+                       "column \"" + name + "\" specified in USING clause does not exist in left table");
+    }
+    if (count > 1) {
+      return MakeError(sqlstate::kAmbiguousColumn, "common column name \"" + name + "\" appears more than once in left table");
+    }
+    int r = ctx->tables[right].table->FindColumn(name);
+    if (r < 0) {
+      return MakeError(sqlstate::kUndefinedColumn,
+                       "column \"" + name + "\" specified in USING clause does not exist in right table");
+    }
+    auto eq = std::make_unique<ast::Expr>();
+    eq->kind = ast::ExprKind::kBinary;
+    eq->op = "=";
+    eq->location = ref.location;
+    eq->args.push_back(ColumnRef(ctx->tables[l.first].name, name, ref.location));
+    eq->args.push_back(ColumnRef(ctx->tables[right].name, name, ref.location));
+    ctx->aggregate_context = "JOIN conditions";
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*eq, *ctx));
+    if (cond) {
+      auto both = std::make_unique<BoundExpr>();
+      both->kind = BoundKind::kAnd;
+      both->type = Type::Of(TypeId::kBool);
+      both->args.push_back(std::move(cond));
+      both->args.push_back(std::move(b));
+      cond = std::move(both);
+    } else {
+      cond = std::move(b);
+    }
+    // The merged column: the left side's, but the right side's for RIGHT JOIN.
+    ScopeTable& hidden = ref.join == ast::JoinKind::kRight ? ctx->tables[l.first] : ctx->tables[right];
+    int hidden_col = ref.join == ast::JoinKind::kRight ? l.second : r;
+    if (hidden.merged.size() < hidden.table->columns.size()) hidden.merged.resize(hidden.table->columns.size());
+    hidden.merged[hidden_col] = true;
+    mine.push_back(ref.join == ast::JoinKind::kRight ? std::make_pair(right, r) : l);
+  }
+  for (const auto& m : mine) using_first->erase(std::remove(using_first->begin(), using_first->end(), m), using_first->end());
+  using_first->insert(using_first->begin(), mine.begin(), mine.end());
+  if (!cond) {
+    // NATURAL JOIN without common columns is a cross join.
+    join->kind = ast::JoinKind::kCross;
+    return SqlStatus::Ok();
+  }
+  join->on = std::move(cond);
+  return SqlStatus::Ok();
+}
+
 void MoveWindowSlots(BoundExpr* e, int base) {
   if (e == nullptr) return;
   if (e->kind == BoundKind::kSlot && e->slot >= kWindowSlotBase) e->slot = base + (e->slot - kWindowSlotBase);
@@ -431,6 +515,10 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   ctx.correlated = correlated;
   AllowSubqueries(&ctx, catalog, sql, params);
   int slot = 0;
+  // JOIN ... USING columns, (scope entry, column) of the side that gives
+  // the value, for `*`: the last join's first (each join's in its USING
+  // order), as PostgreSQL lists them.
+  std::vector<std::pair<size_t, int>> using_first;
   for (const auto& ref : s.from) {
     std::shared_ptr<const Table> table;
     std::shared_ptr<SelectPlan> derived;
@@ -517,6 +605,9 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
                          Pos(sql, ref.on->location));
       }
     }
+    if (ref.natural || !ref.using_columns.empty()) {
+      SQL_RETURN_IF_ERROR(PlanUsing(ref, sql, &ctx, &join, &using_first));
+    }
     plan->joins.push_back(std::move(join));
   }
   plan->scope = ctx.tables;
@@ -535,13 +626,27 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       continue;
     }
     bool found = false;
-    for (const auto& t : ctx.tables) {
-      if (!it.expr->names.empty() && it.expr->names.back() != t.name) continue;
+    bool all = it.expr->names.empty();
+    std::vector<std::pair<size_t, int>> listed;
+    if (all) listed = using_first;
+    for (size_t ti = 0; ti < ctx.tables.size(); ti++) {
+      const auto& t = ctx.tables[ti];
+      if (!all && it.expr->names.back() != t.name) continue;
       found = true;
-      for (const auto& c : t.table->columns) {
-        expanded.push_back(ColumnRef(t.name, c.name, it.expr->location));
-        items.push_back({expanded.back().get(), c.name});
+      for (size_t c = 0; c < t.table->columns.size(); c++) {
+        // `*` shows a merged USING column once, first; `t.*` shows all of t's.
+        if (all && (t.Merged(static_cast<int>(c)) ||
+                    std::find(using_first.begin(), using_first.end(), std::make_pair(ti, static_cast<int>(c))) !=
+                        using_first.end())) {
+          continue;
+        }
+        listed.emplace_back(ti, static_cast<int>(c));
       }
+    }
+    for (const auto& [ti, c] : listed) {
+      const auto& t = ctx.tables[ti];
+      expanded.push_back(ColumnRef(t.name, t.table->columns[c].name, it.expr->location));
+      items.push_back({expanded.back().get(), t.table->columns[c].name});
     }
     if (!found && !it.expr->names.empty()) {
       return MakeError(sqlstate::kUndefinedTable,
