@@ -562,7 +562,7 @@ class SelectRun {
     SQL_ASSIGN_OR_RETURN(offset_, EvalCount(p_.offset, "OFFSET", "2201X", 0));
     // Without sorting, grouping or DISTINCT, the scan can stop at the limit.
     if (limit_ >= 0 && p_.sort.empty() && !p_.aggregating && !p_.distinct && p_.row_lock == ast::RowLockWait::kNone &&
-        p_.windows.empty()) {
+        p_.windows.empty() && p_.distinct_on.empty()) {
       want_ = offset_ + limit_;
     }
     if (!p_.set_op.empty()) {
@@ -580,6 +580,7 @@ class SelectRun {
     if (!p_.windows.empty()) SQL_RETURN_IF_ERROR(Windows());
     if (p_.distinct) Distinct();
     if (!p_.sort.empty()) Sort();
+    if (!p_.distinct_on.empty()) DistinctOn();
     if (p_.row_lock != ast::RowLockWait::kNone) SQL_RETURN_IF_ERROR(LockOutputRows());
     size_t begin = std::min(rows_.size(), static_cast<size_t>(offset_));
     size_t end = limit_ < 0 ? rows_.size() : std::min(rows_.size(), begin + static_cast<size_t>(limit_));
@@ -777,6 +778,20 @@ class SelectRun {
     }
     rows_ = std::move(kept);
     return SqlStatus::Ok();
+  }
+
+  // The first row of each run of equal DISTINCT ON values (the rows are sorted).
+  void DistinctOn() {
+    std::vector<Row> kept;
+    for (auto& r : rows_) {
+      bool same = !kept.empty();
+      for (size_t i = 0; same && i < p_.distinct_on.size(); i++) {
+        int t = p_.distinct_on[i];
+        same = CompareValues(kept.back()[t], r[t]) == 0;
+      }
+      if (!same) kept.push_back(std::move(r));
+    }
+    rows_ = std::move(kept);
   }
 
   void Distinct() {

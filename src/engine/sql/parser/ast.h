@@ -124,6 +124,7 @@ enum class RowLockWait : uint8_t { kNone, kBlock, kNoWait, kSkipLocked };
 
 struct Select {
   bool distinct = false;
+  std::vector<ExprPtr> distinct_on;  // DISTINCT ON (...)
   RowLockWait row_lock = RowLockWait::kNone;
   std::string row_lock_strength;  // "FOR UPDATE", "FOR SHARE", ... as errors name it
   std::vector<SelectItem> items;

@@ -54,6 +54,7 @@ struct Walker {
     for (auto& w : s->with) Sel(w.get());
     Sel(s->set_left.get());
     Sel(s->set_right.get());
+    for (auto& d : s->distinct_on) Ex(d.get());
     Items(&s->items);
     for (auto& t : s->from) Table(&t);
     Ex(s->where.get());

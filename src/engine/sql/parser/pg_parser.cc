@@ -668,10 +668,10 @@ class Converter {
       const PgQuery__Node* first = s->distinct_clause[0];
       bool nil = first == nullptr || first->node_case == PG_QUERY__NODE__NODE__NOT_SET;
       if (s->n_distinct_clause > 1 || !nil) {
-        Unsupported("DISTINCT ON", -1);
-        return out;
+        out->distinct_on = ExprList(s->distinct_clause, s->n_distinct_clause);
+      } else {
+        out->distinct = true;
       }
-      out->distinct = true;
     }
     out->items = Targets(s->target_list, s->n_target_list);
     for (size_t i = 0; i < s->n_from_clause && !failed_; i++) {

@@ -615,6 +615,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   // Expand * into column references so that they bind (and group-check) as
   // if written out.
   std::vector<ast::ExprPtr> expanded;
+  std::vector<std::pair<std::string, int>> hidden;  // ORDER BY / DISTINCT ON targets past the visible ones
   struct Item {
     const ast::Expr* expr;
     std::string name;
@@ -725,7 +726,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   plan->distinct = s.distinct;
   if (s.row_lock != ast::RowLockWait::kNone) {
     const char* why = plan->aggregating ? (plan->groups.empty() ? "with aggregate functions" : "with GROUP BY clause")
-                      : s.distinct      ? "with DISTINCT clause"
+                      : s.distinct || !s.distinct_on.empty() ? "with DISTINCT clause"
                       : plan->scope.size() != 1 ? "with more than one table in FROM (LumaDB, for now)"
                                                 : nullptr;
     if (plan->scope.empty()) why = "without a table in FROM";
@@ -751,47 +752,75 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
     plan->having = std::move(h);
   }
 
-  // ORDER BY: a position, an output column name, or an expression over the
-  // input (a hidden target, not allowed with DISTINCT unless it is in the list).
-  for (const auto& o : s.order_by) {
-    const ast::Expr* e = o.expr.get();
+  // ORDER BY and DISTINCT ON items: a position, an output column name, or
+  // an expression over the input (a hidden target, not allowed with
+  // DISTINCT unless it is in the list).
+  auto resolve = [&](const ast::Expr* e, const std::string& clause) -> SqlResult<int> {
     int target = -1;
     if (e->kind == ast::ExprKind::kConst && !e->value.null && IsInteger(e->value.type.id)) {
       int64_t n = e->value.i;
       if (n < 1 || n > static_cast<int64_t>(plan->visible)) {
         return MakeError(sqlstate::kInvalidColumnReference,
-                         "ORDER BY position " + std::to_string(n) + " is not in select list", Pos(sql, e->location));
+                         clause + " position " + std::to_string(n) + " is not in select list", Pos(sql, e->location));
       }
-      target = static_cast<int>(n - 1);
-    } else if (e->kind == ast::ExprKind::kColumn && e->names.size() == 1) {
+      return static_cast<int>(n - 1);
+    }
+    if (e->kind == ast::ExprKind::kColumn && e->names.size() == 1) {
       for (size_t i = 0; i < items.size(); i++) {
         if (items[i].name != e->names[0]) continue;
         if (target >= 0 && Fingerprint(*items[target].expr) != Fingerprint(*items[i].expr)) {
-          return MakeError(sqlstate::kAmbiguousColumn, "ORDER BY \"" + e->names[0] + "\" is ambiguous",
+          return MakeError(sqlstate::kAmbiguousColumn, clause + " \"" + e->names[0] + "\" is ambiguous",
                            Pos(sql, e->location));
         }
         if (target < 0) target = static_cast<int>(i);
       }
     }
-    if (target < 0) {
-      std::string fp = Fingerprint(*e);
-      for (size_t i = 0; i < items.size() && target < 0; i++) {
-        if (Fingerprint(*items[i].expr) == fp) target = static_cast<int>(i);
-      }
+    std::string fp = Fingerprint(*e);
+    for (size_t i = 0; i < items.size() && target < 0; i++) {
+      if (Fingerprint(*items[i].expr) == fp) target = static_cast<int>(i);
     }
-    if (target < 0) {
-      if (plan->distinct) {
-        return MakeError(sqlstate::kInvalidColumnReference,
-                         "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
-                         Pos(sql, e->location));
-      }
-      out_ctx.aggregate_context = "ORDER BY";
-      SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*e, out_ctx));
-      SQL_ASSIGN_OR_RETURN(b, OutputType(std::move(b), out_ctx));
-      target = static_cast<int>(plan->targets.size());
-      plan->targets.push_back(std::move(b));
+    // An ORDER BY expression already bound as a hidden target.
+    for (size_t i = 0; i < hidden.size() && target < 0; i++) {
+      if (hidden[i].first == fp) target = hidden[i].second;
     }
+    if (target >= 0) return target;
+    if (plan->distinct) {
+      return MakeError(sqlstate::kInvalidColumnReference,
+                       "for SELECT DISTINCT, ORDER BY expressions must appear in select list", Pos(sql, e->location));
+    }
+    out_ctx.aggregate_context = clause == "ORDER BY" ? "ORDER BY" : "DISTINCT ON";
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*e, out_ctx));
+    SQL_ASSIGN_OR_RETURN(b, OutputType(std::move(b), out_ctx));
+    target = static_cast<int>(plan->targets.size());
+    plan->targets.push_back(std::move(b));
+    hidden.emplace_back(fp, target);
+    return target;
+  };
+  for (const auto& o : s.order_by) {
+    SQL_ASSIGN_OR_RETURN(int target, resolve(o.expr.get(), "ORDER BY"));
     plan->sort.push_back(SortKey{target, o.desc, o.nulls_first.value_or(o.desc)});
+  }
+  if (!s.distinct_on.empty()) {
+    for (const auto& d : s.distinct_on) {
+      SQL_ASSIGN_OR_RETURN(int target, resolve(d.get(), "DISTINCT ON"));
+      if (std::find(plan->distinct_on.begin(), plan->distinct_on.end(), target) == plan->distinct_on.end()) {
+        plan->distinct_on.push_back(target);
+      }
+    }
+    // The leading ORDER BY items must be DISTINCT ON's, until those run out;
+    // the ones ORDER BY lacks are sorted on after it.
+    std::vector<int> unseen = plan->distinct_on;
+    for (const auto& k : plan->sort) {
+      if (unseen.empty()) break;
+      auto it = std::find(unseen.begin(), unseen.end(), k.target);
+      if (it == unseen.end()) {
+        return MakeError(sqlstate::kInvalidColumnReference,
+                         "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+                         Pos(sql, s.distinct_on[0]->location));
+      }
+      unseen.erase(it);
+    }
+    for (int t : unseen) plan->sort.push_back(SortKey{t, false, false});
   }
   if (!plan->windows.empty()) {
     // Window values follow the row they are computed over.

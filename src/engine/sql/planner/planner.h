@@ -69,6 +69,9 @@ struct SelectPlan {
   std::vector<ResultColumn> columns;
   std::vector<SortKey> sort;
   bool distinct = false;
+  // DISTINCT ON: the targets whose values keep only the first row of each
+  // group, after the sort (which starts with them).
+  std::vector<int> distinct_on;
   // FOR UPDATE/SHARE: each row that passes WHERE is locked before it is
   // returned (every strength takes the exclusive row lock for now).
   ast::RowLockWait row_lock = ast::RowLockWait::kNone;
