@@ -24,7 +24,7 @@ BoundPtr NewNode(BoundKind kind, Type type, int location) {
 
 bool IsAggregateName(const std::string& n) {
   return n == "count" || n == "sum" || n == "min" || n == "max" || n == "avg" || n == "bool_and" ||
-         n == "bool_or" || n == "every";
+         n == "bool_or" || n == "every" || n == "string_agg";
 }
 
 std::string FuncName(const ast::Expr& e) {
@@ -327,6 +327,8 @@ SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
   return b;
 }
 
+SqlResult<BoundPtr> ToBool(BoundPtr b, const char* construct, const BindContext& ctx);
+
 // An aggregate call's argument bound (over the row it reads) and its result type.
 SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
   std::string name = FuncName(e);
@@ -335,7 +337,7 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
   call.star = e.star;
   call.distinct = e.distinct;
   if (!e.star) {
-    if (e.args.size() != 1) {
+    if (e.args.size() != (name == "string_agg" ? 2u : 1u)) {
       return MakeError(sqlstate::kUndefinedFunction, "function " + name + " with " + std::to_string(e.args.size()) +
                                                          " arguments does not exist",
                        ctx.Position(e.location));
@@ -355,11 +357,63 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
     if (call.arg->type.id == TypeId::kUnknown || call.arg->type.id == TypeId::kNull) {
       SQL_ASSIGN_OR_RETURN(call.arg, CoerceTo(std::move(call.arg), Type::Of(TypeId::kText), false, ctx));
     }
+    if (e.args.size() > 1) {
+      SQL_ASSIGN_OR_RETURN(call.arg2, Bind(*e.args[1], inner));
+    }
   } else if (name != "count") {
     return MakeError(sqlstate::kSyntaxError, name + "(*) specified, but " + name + " is not an aggregate function",
                      ctx.Position(e.location));
   }
+  // FILTER (WHERE ...) and ORDER BY over the input row.
+  BindContext row_ctx = ctx;
+  row_ctx.aggregating = false;
+  row_ctx.allow_aggregates = false;
+  row_ctx.windows = nullptr;
+  if (e.filter) {
+    row_ctx.aggregate_context = "FILTER";
+    if (HasAggregate(*e.filter)) {
+      return MakeError(sqlstate::kGroupingError, "aggregate functions are not allowed in FILTER",
+                       ctx.Position(e.filter->location));
+    }
+    SQL_ASSIGN_OR_RETURN(call.filter, Bind(*e.filter, row_ctx));
+    SQL_ASSIGN_OR_RETURN(call.filter, ToBool(std::move(call.filter), "FILTER", ctx));
+  }
+  for (size_t i = 0; i < e.agg_order.size(); i++) {
+    row_ctx.aggregate_context = "ORDER BY";
+    SortExpr k;
+    SQL_ASSIGN_OR_RETURN(k.expr, Bind(*e.agg_order[i], row_ctx));
+    if (k.expr->type.id == TypeId::kUnknown || k.expr->type.id == TypeId::kNull) {
+      SQL_ASSIGN_OR_RETURN(k.expr, CoerceTo(std::move(k.expr), Type::Of(TypeId::kText), false, ctx));
+    }
+    k.desc = e.agg_order_desc[i];
+    k.nulls_first = e.agg_order_nulls_first[i].value_or(k.desc);
+    call.order.push_back(std::move(k));
+  }
+  if (call.distinct && !call.order.empty()) {
+    // PostgreSQL: with DISTINCT, ORDER BY must sort by the argument itself.
+    for (const auto& k : call.order) {
+      if (k.expr->kind != call.arg->kind || k.expr->slot != call.arg->slot || k.expr->kind != BoundKind::kSlot) {
+        return MakeError(sqlstate::kInvalidColumnReference,
+                         "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+                         ctx.Position(e.agg_order[0]->location));
+      }
+    }
+  }
   TypeId at = call.arg ? call.arg->type.id : TypeId::kInt8;
+  if (call.name == "string_agg") {
+    if (!IsString(at) || (call.arg2->type.id != TypeId::kUnknown && call.arg2->type.id != TypeId::kNull &&
+                          !IsString(call.arg2->type.id))) {
+      SqlError err = MakeError(sqlstate::kUndefinedFunction,
+                               "function string_agg(" + TypeName(call.arg->type) + ", " + TypeName(call.arg2->type) +
+                                   ") does not exist",
+                               ctx.Position(e.location));
+      err.hint = "No function matches the given name and argument types. You might need to add explicit type casts.";
+      return err;
+    }
+    SQL_ASSIGN_OR_RETURN(call.arg2, CoerceTo(std::move(call.arg2), Type::Of(TypeId::kText), false, ctx));
+    call.type = Type::Of(TypeId::kText);
+    return call;
+  }
   if (call.name == "count") {
     call.type = Type::Of(TypeId::kInt8);
   } else if (call.name == "sum") {
@@ -471,24 +525,37 @@ SqlResult<BoundPtr> BindWindow(const ast::Expr& e, BindContext& ctx) {
     BindContext arg_ctx = inner;
     arg_ctx.allow_aggregates = ctx.allow_aggregates;
     AggregateCall call;
-    if (!e.star && e.args.size() == 1) {
-      SQL_ASSIGN_OR_RETURN(BoundPtr arg, Bind(*e.args[0], arg_ctx));
-      if (arg->type.id == TypeId::kUnknown || arg->type.id == TypeId::kNull) {
-        SQL_ASSIGN_OR_RETURN(arg, CoerceTo(std::move(arg), Type::Of(TypeId::kText), false, ctx));
+    if (!e.star && !e.args.empty() && e.args.size() <= 2) {
+      std::vector<BoundPtr> args;
+      for (const auto& a : e.args) {
+        SQL_ASSIGN_OR_RETURN(BoundPtr arg, Bind(*a, arg_ctx));
+        if (arg->type.id == TypeId::kUnknown || arg->type.id == TypeId::kNull) {
+          SQL_ASSIGN_OR_RETURN(arg, CoerceTo(std::move(arg), Type::Of(TypeId::kText), false, ctx));
+        }
+        args.push_back(std::move(arg));
       }
-      // Type the call as the aggregate would type it over that argument.
+      // Type the call as the aggregate would type it over those arguments.
       ast::Expr probe;
       probe.kind = ast::ExprKind::kFunc;
       probe.names = e.names;
       probe.location = e.location;
-      auto c = std::make_unique<ast::Expr>();
-      c->kind = ast::ExprKind::kConst;
-      c->value = Value::Null(arg->type);
-      probe.args.push_back(std::move(c));
+      for (const auto& arg : args) {
+        auto c = std::make_unique<ast::Expr>();
+        c->kind = ast::ExprKind::kConst;
+        c->value = Value::Null(arg->type);
+        probe.args.push_back(std::move(c));
+      }
       BindContext typing;
       typing.sql = ctx.sql;
       SQL_ASSIGN_OR_RETURN(call, AggregateOf(probe, typing));
-      call.arg = std::move(arg);
+      call.arg = std::move(args[0]);
+      if (args.size() > 1) {
+        SQL_ASSIGN_OR_RETURN(call.arg2, CoerceTo(std::move(args[1]), Type::Of(TypeId::kText), false, ctx));
+      }
+      if (e.filter) {
+        SQL_ASSIGN_OR_RETURN(call.filter, Bind(*e.filter, arg_ctx));
+        SQL_ASSIGN_OR_RETURN(call.filter, ToBool(std::move(call.filter), "FILTER", ctx));
+      }
     } else {
       SQL_ASSIGN_OR_RETURN(call, AggregateOf(e, inner));
     }

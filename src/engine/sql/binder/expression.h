@@ -64,11 +64,21 @@ struct ScopeTable {
   bool Merged(int c) const { return c < static_cast<int>(merged.size()) && merged[c]; }
 };
 
+// One ORDER BY key of an aggregate or a window.
+struct SortExpr {
+  BoundPtr expr;
+  bool desc = false;
+  bool nulls_first = false;
+};
+
 struct AggregateCall {
-  std::string name;  // count, sum, min, max, avg, bool_and, bool_or
+  std::string name;  // count, sum, min, max, avg, bool_and, bool_or, string_agg
   bool star = false;
   bool distinct = false;
   BoundPtr arg;      // bound against the input row
+  BoundPtr arg2;     // string_agg's delimiter
+  BoundPtr filter;   // FILTER (WHERE ...): rows it is not true for are skipped
+  std::vector<SortExpr> order;  // agg(... ORDER BY ...): the order string_agg joins in
   Type type;         // result type
 };
 
@@ -84,11 +94,7 @@ struct WindowCall {
   bool aggregate = false;  // count, sum, ...: `agg` says how
   AggregateCall agg;
   std::vector<BoundPtr> partition;
-  struct Order {
-    BoundPtr expr;
-    bool desc = false;
-    bool nulls_first = false;
-  };
+  using Order = SortExpr;
   std::vector<Order> order;
   int frame_options = 0;  // ast::frame bits, resolved to PostgreSQL's defaults
   BoundPtr start_offset, end_offset;

@@ -274,15 +274,42 @@ struct AggState {
   bool has = false;
   bool b = false;
   std::unique_ptr<std::set<std::string>> seen;  // DISTINCT
+  // string_agg: each value with the delimiter before it and its ORDER BY keys.
+  struct Piece {
+    std::vector<Value> keys;
+    std::string delimiter, value;
+  };
+  std::vector<Piece> pieces;
 };
 
 SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
+  if (a.filter) {
+    SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*a.filter, in));
+    if (!keep) return SqlStatus::Ok();
+  }
   if (a.star) {
     s.count++;
     return SqlStatus::Ok();
   }
   SQL_ASSIGN_OR_RETURN(Value v, Eval(*a.arg, in));
   if (v.null) return SqlStatus::Ok();
+  if (a.name == "string_agg") {
+    if (a.distinct) {
+      if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
+      if (!s.seen->insert(v.s).second) return SqlStatus::Ok();
+    }
+    AggState::Piece p;
+    p.value = std::move(v.s);
+    SQL_ASSIGN_OR_RETURN(Value d, Eval(*a.arg2, in));
+    p.delimiter = d.null ? std::string() : std::move(d.s);
+    for (const auto& k : a.order) {
+      SQL_ASSIGN_OR_RETURN(Value kv, Eval(*k.expr, in));
+      p.keys.push_back(std::move(kv));
+    }
+    s.pieces.push_back(std::move(p));
+    s.count++;
+    return SqlStatus::Ok();
+  }
   if (a.distinct) {
     if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
     std::string k;
@@ -313,10 +340,27 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
   return SqlStatus::Ok();
 }
 
+int CompareKeys(const Row& a, const Row& b, const std::vector<SortExpr>& order);
+
 SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
   const std::string& n = a.name;
   if (n == "count") return Value::Int(TypeId::kInt8, s.count);
   if (s.count == 0) return Value::Null(a.type);
+  if (n == "string_agg") {
+    std::vector<size_t> idx(s.pieces.size());
+    for (size_t i = 0; i < idx.size(); i++) idx[i] = i;
+    if (!a.order.empty()) {
+      std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
+        return CompareKeys(s.pieces[x].keys, s.pieces[y].keys, a.order) < 0;
+      });
+    }
+    std::string out;
+    for (size_t i = 0; i < idx.size(); i++) {
+      if (i > 0) out += s.pieces[idx[i]].delimiter;
+      out += s.pieces[idx[i]].value;
+    }
+    return Value::String(a.type, std::move(out));
+  }
   // Integer sums as exact decimals (sum(bigint) and avg of integers are numeric).
   bool numeric_arg = a.arg && a.arg->type.id == TypeId::kNumeric;
   numeric::Decimal exact = numeric_arg ? s.nsum : numeric::Decimal{s.isum, 0};
@@ -340,7 +384,7 @@ SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
 }
 
 // ORDER BY's comparison of two key rows (NULLs as SortKey puts them).
-int CompareKeys(const Row& a, const Row& b, const std::vector<WindowCall::Order>& order) {
+int CompareKeys(const Row& a, const Row& b, const std::vector<SortExpr>& order) {
   for (size_t k = 0; k < order.size(); k++) {
     const Value& x = a[k];
     const Value& y = b[k];

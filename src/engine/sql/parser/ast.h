@@ -61,6 +61,11 @@ struct Expr {
   TypeRef type;           // kCast
   std::shared_ptr<Select> subquery;  // kSubquery
   std::shared_ptr<WindowSpec> over;  // kFunc: a window function call's OVER (...)
+  // kFunc, an aggregate: agg(... ORDER BY order[i] [DESC]) FILTER (WHERE filter).
+  std::vector<std::unique_ptr<Expr>> agg_order;
+  std::vector<bool> agg_order_desc;
+  std::vector<std::optional<bool>> agg_order_nulls_first;
+  std::unique_ptr<Expr> filter;
 };
 using ExprPtr = std::unique_ptr<Expr>;
 

@@ -23,6 +23,8 @@ struct Walker {
     Ex(e->else_expr.get());
     Sel(e->subquery.get());
     Window(e->over.get());
+    for (auto& o : e->agg_order) Ex(o.get());
+    Ex(e->filter.get());
   }
   void Window(WindowSpec* w) {
     if (w == nullptr) return;

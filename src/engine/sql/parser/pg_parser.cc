@@ -228,8 +228,8 @@ class Converter {
       }
       case PG_QUERY__NODE__NODE_FUNC_CALL: {
         const PgQuery__FuncCall* f = n->func_call;
-        if (f->n_agg_order > 0 || f->agg_filter != nullptr || f->agg_within_group) {
-          Unsupported("ordered or filtered aggregates", f->location);
+        if (f->agg_within_group) {
+          Unsupported("WITHIN GROUP", f->location);
           return nullptr;
         }
         auto e = Make(ExprKind::kFunc, f->location);
@@ -238,6 +238,12 @@ class Converter {
         e->distinct = f->agg_distinct;
         e->args = ExprList(f->args, f->n_args);
         if (f->over != nullptr) e->over = Window(f->over);
+        for (auto& o : SortItems(f->agg_order, f->n_agg_order)) {
+          e->agg_order.push_back(std::move(o.expr));
+          e->agg_order_desc.push_back(o.desc);
+          e->agg_order_nulls_first.push_back(o.nulls_first);
+        }
+        e->filter = Convert(f->agg_filter);
         return e;
       }
       case PG_QUERY__NODE__NODE_TYPE_CAST: {
