@@ -562,7 +562,8 @@ class SelectRun {
   SelectRun(const SelectPlan& p, Txn* txn) : p_(p), txn_(txn) {}
 
   bool Derived(size_t t) const {
-    return (t < p_.derived.size() && p_.derived[t] != nullptr) || (t < p_.series.size() && !p_.series[t].empty());
+    return (t < p_.derived.size() && p_.derived[t] != nullptr) || (t < p_.series.size() && !p_.series[t].empty()) ||
+           (t < p_.working.size() && p_.working[t] != nullptr);
   }
 
   // generate_series(start, stop [, step]), row by row.
@@ -589,6 +590,14 @@ class SelectRun {
   // The rows of scope entry t (a stored table, or a subquery or function in FROM run now).
   SqlStatus ScanScope(size_t t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
     if (!Derived(t)) return ScanTable(txn_, *p_.scope[t].table, fn);
+    if (t < p_.working.size() && p_.working[t] != nullptr) {
+      for (const auto& r : *p_.working[t]) {
+        Row copy = r;
+        SQL_ASSIGN_OR_RETURN(bool go, fn(std::string_view(), copy));
+        if (!go) break;
+      }
+      return SqlStatus::Ok();
+    }
     if (t < p_.series.size() && !p_.series[t].empty()) {
       return Series(p_.series[t], p_.scope[t].table->columns[0].type.id, fn);
     }
@@ -609,7 +618,9 @@ class SelectRun {
         p_.windows.empty() && p_.distinct_on.empty()) {
       want_ = offset_ + limit_;
     }
-    if (!p_.set_op.empty()) {
+    if (p_.recursive) {
+      SQL_RETURN_IF_ERROR(Recursive());
+    } else if (!p_.set_op.empty()) {
       SQL_RETURN_IF_ERROR(SetOperation());
     } else if (!p_.values.empty()) {
       for (const auto& row : p_.values) {
@@ -780,6 +791,52 @@ class SelectRun {
       SQL_RETURN_IF_ERROR(EvalAll(p_.targets, agg, &out));
       rows_.push_back(std::move(out));
     }
+    return SqlStatus::Ok();
+  }
+
+  // WITH RECURSIVE: the non-recursive term's rows, then the recursive
+  // term's over the rows the previous round added, until a round adds none.
+  SqlStatus Recursive() {
+    constexpr size_t kMaxRows = 10'000'000;
+    std::unordered_set<std::string> seen;
+    std::vector<Row> work;
+    auto add = [&](std::vector<Row>& in) -> SqlStatus {
+      for (auto& r : in) {
+        r.resize(p_.visible);
+        for (size_t c = 0; c < p_.visible; c++) {
+          if (r[c].type == p_.columns[c].type) continue;
+          SQL_ASSIGN_OR_RETURN(r[c], CastValue(r[c], p_.columns[c].type, false));
+          r[c].type = p_.columns[c].type;
+        }
+        if (!p_.set_all) {
+          std::string k;
+          for (const auto& v : r) EncodeValue(v, &k);
+          if (!seen.insert(std::move(k)).second) continue;
+        }
+        work.push_back(r);
+        rows_.push_back(std::move(r));
+      }
+      if (rows_.size() > kMaxRows) {
+        return MakeError("54001", "recursive query produced more than " + std::to_string(kMaxRows) +
+                                      " rows, LumaDB's limit (is its recursion missing a stop condition?)");
+      }
+      return SqlStatus::Ok();
+    };
+    std::vector<Row> in;
+    SQL_RETURN_IF_ERROR(ExecuteSelect(*p_.set_left, txn_, &in));
+    SQL_RETURN_IF_ERROR(add(in));
+    while (!work.empty()) {
+      *p_.work = std::move(work);
+      work.clear();
+      in.clear();
+      SqlStatus st = ExecuteSelect(*p_.set_right, txn_, &in);
+      if (!st.ok()) {
+        p_.work->clear();
+        return st;
+      }
+      SQL_RETURN_IF_ERROR(add(in));
+    }
+    p_.work->clear();
     return SqlStatus::Ok();
   }
 

@@ -85,6 +85,9 @@ struct TableRef {
   std::vector<std::string> column_aliases;
   // A function in FROM (generate_series(...)): its call.
   std::shared_ptr<Expr> function;
+  // WITH RECURSIVE: a reference to the recursive query from inside its
+  // own recursive term (the rows of the previous iteration). Not owning.
+  const Select* recursive_cte = nullptr;
   int location = -1;
   JoinKind join = JoinKind::kCross;
   std::unique_ptr<Expr> on;  // the join condition (kInner/kLeft/kRight/kFull)
@@ -151,6 +154,10 @@ struct Select {
   std::string set_op;
   bool set_all = false;
   std::shared_ptr<Select> set_left, set_right;
+  // WITH RECURSIVE: this query is `non-recursive term UNION [ALL]
+  // recursive term`, whose right side refers to it; its column aliases.
+  bool recursive = false;
+  std::vector<std::string> recursive_columns;
 };
 
 struct ColumnDef {

@@ -433,8 +433,16 @@ class Converter {
       *t = Table(r);
       bool bare = r->schemaname == nullptr || r->schemaname[0] == 0;
       for (auto level = ctes_.rbegin(); bare && level != ctes_.rend(); ++level) {
-        for (const auto& c : *level) {
+        for (auto& c : *level) {
           if (c.name != r->relname) continue;
+          if (c.in_progress != nullptr) {
+            // WITH RECURSIVE: the query refers to itself.
+            c.self_references++;
+            t->recursive_cte = c.in_progress;
+            t->column_aliases = c.columns;
+            if (t->alias.empty()) t->alias = c.name;
+            return true;
+          }
           t->subquery = c.select;
           t->column_aliases = c.columns;
           if (t->alias.empty()) t->alias = c.name;
@@ -590,10 +598,6 @@ class Converter {
     } pop{&ctes_};
     if (s->with_clause != nullptr) {
       const PgQuery__WithClause* w = s->with_clause;
-      if (w->recursive) {
-        Unsupported("WITH RECURSIVE", w->location);
-        return out;
-      }
       ctes_.emplace_back();
       pop.pushed = true;
       for (size_t i = 0; i < w->n_ctes && !failed_; i++) {
@@ -609,9 +613,38 @@ class Converter {
             return out;
           }
         }
-        auto sel = std::shared_ptr<ast::Select>(Select(c->ctequery->select_stmt));
-        if (failed_) return out;
-        ctes_.back().push_back(Cte{c->ctename, sel, Names(c->aliascolnames, c->n_aliascolnames)});
+        std::shared_ptr<ast::Select> sel;
+        if (w->recursive) {
+          // Visible to its own body while that is converted: a reference
+          // there is to the previous iteration's rows.
+          auto body = std::make_shared<ast::Select>();
+          ctes_.back().push_back(Cte{c->ctename, nullptr, Names(c->aliascolnames, c->n_aliascolnames), body.get()});
+          std::unique_ptr<ast::Select> converted = Select(c->ctequery->select_stmt);
+          if (failed_) return out;
+          *body = std::move(*converted);
+          Cte& self = ctes_.back().back();
+          self.in_progress = nullptr;
+          if (self.self_references > 0) {
+            if (body->set_op != "UNION" || !body->set_left || !body->set_right) {
+              Fail(MakeError("42P19", "recursive query \"" + self.name +
+                                          "\" does not have the form non-recursive-term UNION [ALL] recursive-term",
+                             Position(c->location)));
+              return out;
+            }
+            if (!body->order_by.empty() || body->limit || body->offset) {
+              Unsupported("ORDER BY, LIMIT or OFFSET in a recursive query", c->location);
+              return out;
+            }
+            body->recursive = true;
+            body->recursive_columns = self.columns;
+          }
+          sel = body;
+          self.select = sel;
+        } else {
+          sel = std::shared_ptr<ast::Select>(Select(c->ctequery->select_stmt));
+          if (failed_) return out;
+          ctes_.back().push_back(Cte{c->ctename, sel, Names(c->aliascolnames, c->n_aliascolnames)});
+        }
         out->with.push_back(std::move(sel));
       }
     }
@@ -1412,6 +1445,8 @@ class Converter {
     std::string name;
     std::shared_ptr<ast::Select> select;
     std::vector<std::string> columns;
+    const ast::Select* in_progress = nullptr;  // WITH RECURSIVE: its body being converted
+    int self_references = 0;
   };
   std::vector<std::vector<Cte>> ctes_;  // WITH clauses being converted, outermost first
 };

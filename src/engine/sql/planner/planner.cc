@@ -351,6 +351,52 @@ SqlStatus OrderByOutput(const ast::Select& s, std::string_view sql, Params* para
 
 // a UNION|INTERSECT|EXCEPT [ALL] b: both sides planned, their columns
 // matched by position and unified as PostgreSQL's select_common_type.
+// The recursive queries whose recursive term is being planned (on this
+// thread), with the table their self-references read.
+struct RecursiveScope {
+  const ast::Select* cte;
+  std::shared_ptr<const Table> table;
+  std::shared_ptr<std::vector<std::vector<Value>>> rows;
+};
+thread_local std::vector<RecursiveScope> recursive_scopes;
+
+SqlResult<std::unique_ptr<SelectPlan>> PlanRecursive(const ast::Select& s, const Catalog& catalog,
+                                                     std::string_view sql, Params* params) {
+  SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> left, PlanSelect(*s.set_left, catalog, sql, params));
+  if (s.recursive_columns.size() > left->visible) {
+    return MakeError(sqlstate::kInvalidColumnReference, "WITH query has " + std::to_string(left->visible) +
+                                                            " columns available but " +
+                                                            std::to_string(s.recursive_columns.size()) +
+                                                            " columns specified");
+  }
+  auto plan = std::make_unique<SelectPlan>();
+  auto t = std::make_shared<Table>();
+  for (size_t c = 0; c < left->visible; c++) {
+    ResultColumn col = left->columns[c];
+    if (col.type.id == TypeId::kUnknown || col.type.id == TypeId::kNull) col.type = Type::Of(TypeId::kText);
+    if (c < s.recursive_columns.size()) col.name = s.recursive_columns[c];
+    Column tc;
+    tc.name = col.name;
+    tc.type = col.type;
+    t->columns.push_back(std::move(tc));
+    plan->columns.push_back(std::move(col));
+  }
+  plan->visible = left->visible;
+  plan->recursive = true;
+  plan->set_all = s.set_all;
+  plan->work = std::make_shared<std::vector<std::vector<Value>>>();
+  recursive_scopes.push_back(RecursiveScope{&s, t, plan->work});
+  auto right = PlanSelect(*s.set_right, catalog, sql, params);
+  recursive_scopes.pop_back();
+  if (!right.ok()) return right.TakeStatus();
+  if ((*right)->visible != left->visible) {
+    return MakeError(sqlstate::kSyntaxError, "each UNION query must have the same number of columns");
+  }
+  plan->set_left = std::shared_ptr<SelectPlan>(std::move(left));
+  plan->set_right = std::shared_ptr<SelectPlan>(std::move(right.value()));
+  return plan;
+}
+
 SqlResult<std::unique_ptr<SelectPlan>> PlanSetOp(const ast::Select& s, const Catalog& catalog, std::string_view sql,
                                                  Params* params) {
   auto plan = std::make_unique<SelectPlan>();
@@ -505,6 +551,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Ca
 SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const Catalog& catalog,
                                                     std::string_view sql, Params* params, BindContext* outer,
                                                     bool* correlated) {
+  if (s.recursive) return PlanRecursive(s, catalog, sql, params);
   if (!s.set_op.empty()) return PlanSetOp(s, catalog, sql, params);
   if (!s.values.empty()) return PlanValues(s, sql, params);
   auto plan = std::make_unique<SelectPlan>();
@@ -523,7 +570,20 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
     std::shared_ptr<const Table> table;
     std::shared_ptr<SelectPlan> derived;
     std::vector<BoundPtr> series;
-    if (ref.function) {
+    std::shared_ptr<std::vector<std::vector<Value>>> working;
+    if (ref.recursive_cte != nullptr) {
+      // The recursive query, from inside its recursive term: the rows its previous run added.
+      for (const auto& scope : recursive_scopes) {
+        if (scope.cte != ref.recursive_cte) continue;
+        table = scope.table;
+        working = scope.rows;
+      }
+      if (table == nullptr) {
+        return MakeError("42P19", "recursive reference to query \"" + ref.alias +
+                                      "\" must not appear within its non-recursive term",
+                         Pos(sql, ref.location));
+      }
+    } else if (ref.function) {
       // generate_series(start, stop [, step]): one integer column.
       const ast::Expr& fn = *ref.function;
       if (fn.args.size() < 2 || fn.args.size() > 3 || fn.star || fn.distinct) {
@@ -581,6 +641,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
     }
     plan->derived.push_back(derived);
     plan->series.push_back(std::move(series));
+    plan->working.push_back(std::move(working));
     std::string name = ref.alias.empty() ? table->name : ref.alias;
     for (const auto& t : ctx.tables) {
       if (t.name == name) {

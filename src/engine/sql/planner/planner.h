@@ -84,6 +84,15 @@ struct SelectPlan {
   std::string set_op;
   bool set_all = false;
   std::shared_ptr<SelectPlan> set_left, set_right;
+  // WITH RECURSIVE: set_left (the non-recursive term) gives the first rows;
+  // set_right (the recursive term) runs again over the rows the previous
+  // run added, which it reads from `work`, until it adds none (UNION drops
+  // rows seen before; set_all = UNION ALL keeps them).
+  bool recursive = false;
+  std::shared_ptr<std::vector<std::vector<Value>>> work;
+  // For each scope entry: the working rows of the recursive query it refers
+  // to from inside its recursive term; null for other entries.
+  std::vector<std::shared_ptr<std::vector<std::vector<Value>>>> working;
 };
 
 // What writing a row to a table evaluates besides NOT NULL, bound from the
