@@ -9,6 +9,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
+import pg_harness  # noqa: E402
 
 
 class PsqlTest(unittest.TestCase):
@@ -38,6 +39,27 @@ class PsqlTest(unittest.TestCase):
         code, out, err = self.psql("-At", "-c", "SELECT count(*), max(name) FROM ps_t; DROP TABLE ps_t")
         self.assertEqual(code, 0, err)
         self.assertEqual(out, "2|two\nDROP TABLE\n")
+
+    def test_describe_commands_print_what_postgresql_prints(self):
+        # \dt, \dn and \dt with a pattern read pg_catalog; both servers get the same tables.
+        script = ("CREATE TABLE ps_accounts (id serial PRIMARY KEY, email varchar(80) UNIQUE);\n"
+                  "CREATE TABLE ps_orders (id bigint PRIMARY KEY, account int REFERENCES ps_accounts);\n"
+                  "CREATE INDEX ps_orders_account ON ps_orders (account);\n"
+                  "\\dt\n\\dn\n\\dt ps_acc*\n\\dt nothing_like_this\n"
+                  "DROP TABLE ps_orders, ps_accounts;\n")
+
+        def run(port):
+            env = dict(os.environ, PGCONNECT_TIMEOUT="10", PSQLRC="/dev/null", PGOPTIONS="")
+            p = subprocess.run(["psql", "-X", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "postgres",
+                                "-f", "-"], input=script, capture_output=True, text=True, timeout=60, env=env)
+            return p.stdout + p.stderr
+
+        with pg_harness.RealPostgres() as pg:
+            want = run(pg.port)
+        got = run(self.server.postgres_port)
+        self.assertEqual(got, want)
+        self.assertIn(" public | ps_orders   | table | postgres\n", want)
+        self.assertIn("Did not find any relation named \"nothing_like_this\".", want)
 
     def test_syntax_error_shows_line_and_caret(self):
         code, out, err = self.psql("-c", "SELECT id FROM WHERE x")

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <regex.h>
+
+#include <memory>
+#include <unordered_map>
 
 #include "engine/sql/binder/functions.h"
 #include "engine/sql/types/datetime.h"
@@ -1159,6 +1163,35 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
 
 SqlError Overflow(TypeId t) { return MakeError(sqlstate::kNumericOutOfRange, std::string(IntRangeName(t)) + " out of range"); }
 
+// `pattern` found anywhere in `s` (PostgreSQL's ~ and ~*), with the C
+// library's POSIX extended regular expressions (PostgreSQL's advanced ones
+// are a superset; the common forms mean the same), compiled once per pattern
+// and thread.
+SqlResult<bool> RegexSearch(const std::string& s, const std::string& pattern, bool icase) {
+  struct Compiled {
+    regex_t re;
+    ~Compiled() { regfree(&re); }
+  };
+  thread_local std::unordered_map<std::string, std::unique_ptr<Compiled>> cache;
+  std::string key = (icase ? "i" : "c") + pattern;
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    if (cache.size() >= 64) cache.clear();
+    regex_t re;
+    int rc = regcomp(&re, pattern.c_str(), REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
+    if (rc != 0) {
+      char buf[256];
+      regerror(rc, &re, buf, sizeof(buf));
+      return MakeError("2201B", std::string("invalid regular expression: ") + buf);
+    }
+    auto c = std::make_unique<Compiled>();
+    c->re = re;
+    it = cache.emplace(std::move(key), std::move(c)).first;
+  }
+  if (s.find('\0') != std::string::npos) return false;
+  return regexec(&it->second->re, s.c_str(), 0, nullptr, 0) == 0;
+}
+
 bool LikeMatch(std::string_view s, std::string_view p, bool fold) {
   auto eq = [&](char a, char b) {
     if (fold) return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
@@ -1434,6 +1467,10 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
       SQL_ASSIGN_OR_RETURN(Value p, Eval(*e.args[1], row));
       if (a.null || p.null) return Value::Null(e.type);
+      if (e.op == "~" || e.op == "~*") {
+        SQL_ASSIGN_OR_RETURN(bool m, RegexSearch(a.s, p.s, e.op == "~*"));
+        return Value::Bool(m != e.negated);
+      }
       return Value::Bool(LikeMatch(a.s, p.s, e.op == "~~*") != e.negated);
     }
     case BoundKind::kCoalesce: {

@@ -251,6 +251,39 @@ SqlResult<Value> ToHex(const std::vector<Value>& a, const Type&) {
 
 SqlResult<Value> Md5(const std::vector<Value>& a, const Type&) { return Text(Md5Hex(a[0].s)); }
 
+// --- system information (pg_catalog functions clients call) ---
+
+// Every relation is in public or pg_catalog, both on the search path.
+SqlResult<Value> TableIsVisible(const std::vector<Value>&, const Type&) { return Value::Bool(true); }
+
+SqlResult<Value> GetUserById(const std::vector<Value>& a, const Type&) {
+  if (a[0].i == 10) return Text("postgres");
+  if (a[0].i == 6171) return Text("pg_database_owner");
+  return Text("unknown (OID=" + std::to_string(a[0].i) + ")");
+}
+
+SqlResult<Value> FormatType(const std::vector<Value>& a, const Type&) {
+  Type t = TypeFromOid(static_cast<uint32_t>(a[0].i), a.size() > 1 ? static_cast<int32_t>(a[1].i) : -1);
+  if (t.id == TypeId::kNull) return Text("???");
+  return Text(TypeName(t));
+}
+
+// pg_attrdef.adbin and the like hold the expression's text already.
+SqlResult<Value> GetExpr(const std::vector<Value>& a, const Type&) { return Text(a[0].s); }
+
+// No comments are stored (COMMENT ON is not there yet).
+SqlResult<Value> NoDescription(const std::vector<Value>&, const Type& t) { return Value::Null(t); }
+
+// Access-control lists are arrays in PostgreSQL; here every acl column is
+// NULL (default privileges), which this strict function passes through.
+SqlResult<Value> AclArrayToString(const std::vector<Value>&, const Type&) {
+  return MakeError(sqlstate::kUndefinedFunction, "function array_to_string(text, text) does not exist");
+}
+
+SqlResult<Value> EncodingToChar(const std::vector<Value>& a, const Type&) {
+  return Text(a[0].i == 6 ? "UTF8" : a[0].i == 0 ? "SQL_ASCII" : "");
+}
+
 // --- uuid and bytea ---
 
 SqlResult<Value> GenRandomUuid(const std::vector<Value>&, const Type&) {
@@ -482,6 +515,15 @@ const std::vector<ScalarFunction>& Functions() {
       {"chr", 1, 1, {T::kInt4}, T::kText, Chr},
       {"to_hex", 1, 1, {T::kInt8}, T::kText, ToHex},
       {"md5", 1, 1, {T::kText}, T::kText, Md5},
+      {"pg_table_is_visible", 1, 1, {T::kInt8}, T::kBool, TableIsVisible},
+      {"pg_get_userbyid", 1, 1, {T::kInt8}, T::kText, GetUserById},
+      {"format_type", 2, 2, {T::kInt8, T::kInt4}, T::kText, FormatType},
+      {"pg_get_expr", 2, 3, {T::kText, T::kInt8, T::kBool}, T::kText, GetExpr},
+      {"obj_description", 1, 2, {T::kInt8, T::kText}, T::kText, NoDescription},
+      {"col_description", 2, 2, {T::kInt8, T::kInt4}, T::kText, NoDescription},
+      {"shobj_description", 2, 2, {T::kInt8, T::kText}, T::kText, NoDescription},
+      {"pg_encoding_to_char", 1, 1, {T::kInt4}, T::kText, EncodingToChar},
+      {"array_to_string", 2, 3, {T::kText}, T::kText, AclArrayToString},
       {"gen_random_uuid", 0, 0, {}, T::kUuid, GenRandomUuid},
       {"uuid_generate_v4", 0, 0, {}, T::kUuid, GenRandomUuid},
       {"encode", 2, 2, {T::kBytea, T::kText}, T::kText, Encode},

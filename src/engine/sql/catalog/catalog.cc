@@ -341,6 +341,13 @@ std::shared_ptr<const Table> Catalog::FindOid(uint32_t oid) const {
   return nullptr;
 }
 
+std::vector<std::shared_ptr<const Table>> Catalog::Tables() const {
+  std::lock_guard<std::mutex> g(mu_);
+  std::vector<std::shared_ptr<const Table>> out;
+  for (const auto& [_, t] : tables_) out.push_back(t);
+  return out;
+}
+
 std::vector<std::pair<std::shared_ptr<const Table>, size_t>> Catalog::ReferencingKeys(uint32_t oid) const {
   std::lock_guard<std::mutex> g(mu_);
   auto it = referenced_.find(oid);

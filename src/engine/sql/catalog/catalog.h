@@ -109,6 +109,8 @@ class Catalog {
   // nullptr when absent. Names are compared exactly (the parser folds case).
   std::shared_ptr<const Table> Find(std::string_view name) const;
   std::shared_ptr<const Table> FindOid(uint32_t oid) const;
+  // Every table, by name.
+  std::vector<std::shared_ptr<const Table>> Tables() const;
   // The foreign keys that reference the table `oid`: (referencing table, index into its foreign_keys).
   std::vector<std::pair<std::shared_ptr<const Table>, size_t>> ReferencingKeys(uint32_t oid) const;
   bool IsReferenced(uint32_t oid) const;

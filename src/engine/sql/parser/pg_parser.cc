@@ -246,6 +246,9 @@ class Converter {
         e->filter = Convert(f->agg_filter);
         return e;
       }
+      case PG_QUERY__NODE__NODE_COLLATE_CLAUSE:
+        // One collation (C / UTF-8 byte order) is all there is: COLLATE changes nothing.
+        return Convert(n->collate_clause->arg);
       case PG_QUERY__NODE__NODE_TYPE_CAST: {
         auto e = Make(ExprKind::kCast, n->type_cast->location);
         e->args.push_back(Convert(n->type_cast->arg));
@@ -360,6 +363,15 @@ class Converter {
         if (a->lexpr == nullptr) {
           auto e = Make(ExprKind::kUnary, a->location);
           e->op = op;
+          e->args.push_back(Convert(a->rexpr));
+          return e;
+        }
+        if (op == "~" || op == "~*" || op == "!~" || op == "!~*") {
+          // POSIX regular expression match: a LIKE-like node with op ~ or ~*.
+          auto e = Make(ExprKind::kLike, a->location);
+          e->negated = op[0] == '!';
+          e->op = op.back() == '*' ? "~*" : "~";
+          e->args.push_back(Convert(a->lexpr));
           e->args.push_back(Convert(a->rexpr));
           return e;
         }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/sql/catalog/system_tables.h"
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/storage/row_codec.h"
 
@@ -636,6 +637,10 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       }
       table = std::move(t);
       derived = std::shared_ptr<SelectPlan>(std::move(sub));
+    } else if (auto system = FindSystemRelation(ref.names, catalog)) {
+      // pg_catalog / information_schema: rows made from the catalog now.
+      table = system->table;
+      working = system->rows;
     } else {
       SQL_ASSIGN_OR_RETURN(table, ResolveTable(ref, catalog, sql));
     }

@@ -86,6 +86,56 @@ int32_t TypeMod(const Type& t) {
   return -1;
 }
 
+Type TypeFromOid(uint32_t oid, int32_t typmod) {
+  TypeId id;
+  switch (oid) {
+    case 16: id = TypeId::kBool; break;
+    case 21: id = TypeId::kInt2; break;
+    case 23: id = TypeId::kInt4; break;
+    case 20: id = TypeId::kInt8; break;
+    case 700: id = TypeId::kFloat4; break;
+    case 701: id = TypeId::kFloat8; break;
+    case 25: id = TypeId::kText; break;
+    case 1043: id = TypeId::kVarchar; break;
+    case 1042: id = TypeId::kBpchar; break;
+    case 1082: id = TypeId::kDate; break;
+    case 1114: id = TypeId::kTimestamp; break;
+    case 1184: id = TypeId::kTimestampTz; break;
+    case 1700: id = TypeId::kNumeric; break;
+    case 2950: id = TypeId::kUuid; break;
+    case 17: id = TypeId::kBytea; break;
+    default: return Type::Of(TypeId::kNull);
+  }
+  int32_t length = -1;
+  if ((id == TypeId::kVarchar || id == TypeId::kBpchar) && typmod >= 4) length = typmod - 4;
+  if ((id == TypeId::kTimestamp || id == TypeId::kTimestampTz) && typmod >= 0) length = typmod;
+  if (id == TypeId::kNumeric) length = typmod;
+  return Type::Of(id, length);
+}
+
+const char* TypeCatalogName(TypeId id) {
+  switch (id) {
+    case TypeId::kBool: return "bool";
+    case TypeId::kInt2: return "int2";
+    case TypeId::kInt4: return "int4";
+    case TypeId::kInt8: return "int8";
+    case TypeId::kFloat4: return "float4";
+    case TypeId::kFloat8: return "float8";
+    case TypeId::kText: return "text";
+    case TypeId::kVarchar: return "varchar";
+    case TypeId::kBpchar: return "bpchar";
+    case TypeId::kDate: return "date";
+    case TypeId::kTimestamp: return "timestamp";
+    case TypeId::kTimestampTz: return "timestamptz";
+    case TypeId::kNumeric: return "numeric";
+    case TypeId::kUuid: return "uuid";
+    case TypeId::kBytea: return "bytea";
+    case TypeId::kUnknown:
+    case TypeId::kNull: return "unknown";
+  }
+  return "unknown";
+}
+
 std::string TypeName(const Type& t) {
   switch (t.id) {
     case TypeId::kBool: return "boolean";

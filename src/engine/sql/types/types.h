@@ -58,6 +58,11 @@ bool IsDatetime(TypeId id);
 uint32_t TypeOid(const Type& t);
 int16_t TypeLen(const Type& t);
 int32_t TypeMod(const Type& t);
+// The type with PostgreSQL's OID `oid` and atttypmod `typmod` (the inverse
+// of TypeOid and TypeMod), or kNull for an OID LumaDB has no type for.
+Type TypeFromOid(uint32_t oid, int32_t typmod = -1);
+// PostgreSQL's pg_type.typname ("int4", "varchar", ...).
+const char* TypeCatalogName(TypeId id);
 // "integer", "character varying(10)", ... as format_type prints it.
 std::string TypeName(const Type& t);
 // The name as error messages use it for input errors ("integer", "bigint", "boolean").

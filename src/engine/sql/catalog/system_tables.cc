@@ -1,0 +1,290 @@
+#include "engine/sql/catalog/system_tables.h"
+
+#include <functional>
+#include <map>
+
+namespace lumadb::engine::sql {
+
+namespace {
+
+using Row = std::vector<Value>;
+
+Value Oid(uint32_t x) { return Value::Int(TypeId::kInt8, x); }
+Value I4(int64_t x) { return Value::Int(TypeId::kInt4, x); }
+Value I2(int64_t x) { return Value::Int(TypeId::kInt2, x); }
+Value B(bool b) { return Value::Bool(b); }
+Value T(std::string s) { return Value::String(Type::Of(TypeId::kText), std::move(s)); }
+Value NullText() { return Value::Null(Type::Of(TypeId::kText)); }
+Value NullOf(TypeId id) { return Value::Null(Type::Of(id)); }
+
+// A relation being built: its columns (name and type), then rows in that order.
+class Builder {
+ public:
+  Builder(std::string name, uint32_t oid) : table_(std::make_shared<Table>()) {
+    table_->name = std::move(name);
+    table_->oid = oid;
+    rows_ = std::make_shared<std::vector<Row>>();
+  }
+  Builder& Col(const char* name, TypeId type) {
+    Column c;
+    c.name = name;
+    c.type = Type::Of(type);
+    c.attnum = static_cast<int>(table_->columns.size()) + 1;
+    table_->columns.push_back(std::move(c));
+    return *this;
+  }
+  void Add(Row row) { rows_->push_back(std::move(row)); }
+  SystemRelation Done() { return SystemRelation{table_, rows_}; }
+
+ private:
+  std::shared_ptr<Table> table_;
+  std::shared_ptr<std::vector<Row>> rows_;
+};
+
+constexpr TypeId kOid = TypeId::kInt8;  // oid columns (no oid type yet)
+constexpr TypeId kName = TypeId::kText;
+
+// The types LumaDB has, as pg_type rows: (type, category, preferred).
+struct TypeRow {
+  TypeId id;
+  const char* category;
+  bool preferred;
+};
+const std::vector<TypeRow>& Types() {
+  static const std::vector<TypeRow> kTypes = {
+      {TypeId::kBool, "B", true},     {TypeId::kBytea, "U", false},      {TypeId::kInt8, "N", false},
+      {TypeId::kInt2, "N", false},    {TypeId::kInt4, "N", false},       {TypeId::kText, "S", true},
+      {TypeId::kFloat4, "N", false},  {TypeId::kFloat8, "N", true},      {TypeId::kBpchar, "S", false},
+      {TypeId::kVarchar, "S", false}, {TypeId::kDate, "D", false},       {TypeId::kTimestamp, "D", false},
+      {TypeId::kTimestampTz, "D", true}, {TypeId::kNumeric, "N", false}, {TypeId::kUuid, "U", false},
+  };
+  return kTypes;
+}
+
+// information_schema's data_type: the type's SQL name without modifiers.
+std::string DataType(const Type& t) { return TypeName(Type::Of(t.id)); }
+
+SystemRelation PgNamespace() {
+  Builder b("pg_namespace", 2615);
+  b.Col("oid", kOid).Col("nspname", kName).Col("nspowner", kOid).Col("nspacl", TypeId::kText);
+  b.Add({Oid(kPgCatalogNamespace), T("pg_catalog"), Oid(kSuperuserOid), NullText()});
+  // PostgreSQL 15: public belongs to pg_database_owner (OID 6171).
+  b.Add({Oid(kPublicNamespace), T("public"), Oid(6171), NullText()});
+  b.Add({Oid(kInformationSchemaNamespace), T("information_schema"), Oid(kSuperuserOid), NullText()});
+  return b.Done();
+}
+
+SystemRelation PgClass(const Catalog& catalog) {
+  Builder b("pg_class", 1259);
+  b.Col("oid", kOid).Col("relname", kName).Col("relnamespace", kOid).Col("reltype", kOid).Col("reloftype", kOid);
+  b.Col("relowner", kOid).Col("relam", kOid).Col("relfilenode", kOid).Col("reltablespace", kOid);
+  b.Col("relpages", TypeId::kInt4).Col("reltuples", TypeId::kFloat4).Col("relallvisible", TypeId::kInt4);
+  b.Col("reltoastrelid", kOid).Col("relhasindex", TypeId::kBool).Col("relisshared", TypeId::kBool);
+  b.Col("relpersistence", TypeId::kText).Col("relkind", TypeId::kText).Col("relnatts", TypeId::kInt2);
+  b.Col("relchecks", TypeId::kInt2).Col("relhasrules", TypeId::kBool).Col("relhastriggers", TypeId::kBool);
+  b.Col("relhassubclass", TypeId::kBool).Col("relrowsecurity", TypeId::kBool);
+  b.Col("relforcerowsecurity", TypeId::kBool).Col("relispopulated", TypeId::kBool);
+  b.Col("relreplident", TypeId::kText).Col("relispartition", TypeId::kBool).Col("relrewrite", kOid);
+  b.Col("reloptions", TypeId::kText).Col("relacl", TypeId::kText);
+  auto add = [&](uint32_t oid, const std::string& name, uint32_t am, uint32_t relfile, bool has_index,
+                 const char* kind, size_t natts, size_t checks, bool triggers) {
+    b.Add({Oid(oid), T(name), Oid(kPublicNamespace), Oid(0), Oid(0), Oid(kSuperuserOid), Oid(am), Oid(relfile),
+           Oid(0), I4(0), Value::Float(TypeId::kFloat4, -1), I4(0), Oid(0), B(has_index), B(false), T("p"),
+           T(kind), I2(static_cast<int64_t>(natts)), I2(static_cast<int64_t>(checks)), B(false), B(triggers),
+           B(false), B(false), B(false), B(true), T(*kind == 'i' ? "n" : "d"), B(false), Oid(0), NullText(),
+           NullText()});
+  };
+  for (const auto& t : catalog.Tables()) {
+    // Foreign keys are triggers in PostgreSQL (relhastriggers).
+    bool triggers = !t->foreign_keys.empty() || catalog.IsReferenced(t->oid);
+    add(t->oid, t->name, 2, t->relfile, !t->indexes.empty() || !t->primary_key.empty(), "r", t->columns.size(),
+        t->checks.size(), triggers);
+    for (const auto& i : t->indexes) add(i.oid, i.name, 403, i.oid, false, "i", i.columns.size(), 0, false);
+  }
+  return b.Done();
+}
+
+SystemRelation PgAttribute(const Catalog& catalog) {
+  Builder b("pg_attribute", 1249);
+  b.Col("attrelid", kOid).Col("attname", kName).Col("atttypid", kOid).Col("attstattarget", TypeId::kInt4);
+  b.Col("attlen", TypeId::kInt2).Col("attnum", TypeId::kInt2).Col("attndims", TypeId::kInt4);
+  b.Col("atttypmod", TypeId::kInt4).Col("attbyval", TypeId::kBool).Col("attalign", TypeId::kText);
+  b.Col("attstorage", TypeId::kText).Col("attcompression", TypeId::kText).Col("attnotnull", TypeId::kBool);
+  b.Col("atthasdef", TypeId::kBool).Col("atthasmissing", TypeId::kBool).Col("attidentity", TypeId::kText);
+  b.Col("attgenerated", TypeId::kText).Col("attisdropped", TypeId::kBool).Col("attislocal", TypeId::kBool);
+  b.Col("attinhcount", TypeId::kInt4).Col("attcollation", kOid);
+  for (const auto& t : catalog.Tables()) {
+    for (const auto& c : t->columns) {
+      int16_t len = TypeLen(c.type);
+      bool text_like = IsString(c.type.id);
+      b.Add({Oid(t->oid), T(c.name), Oid(TypeOid(c.type)), I4(-1), I2(len), I2(c.attnum), I4(0),
+             I4(TypeMod(c.type)), B(len > 0 && len <= 8), T(len == 8 ? "d" : len == 4 ? "i" : len == 2 ? "s" : "c"),
+             T(len > 0 ? "p" : "x"), T(""), B(c.not_null), B(c.has_default), B(false),
+             T(c.identity == 0 ? "" : std::string(1, c.identity)), T(""), B(false), B(true), I4(0),
+             Oid(text_like ? 100 : 0)});
+    }
+  }
+  return b.Done();
+}
+
+SystemRelation PgType() {
+  Builder b("pg_type", 1247);
+  b.Col("oid", kOid).Col("typname", kName).Col("typnamespace", kOid).Col("typowner", kOid);
+  b.Col("typlen", TypeId::kInt2).Col("typbyval", TypeId::kBool).Col("typtype", TypeId::kText);
+  b.Col("typcategory", TypeId::kText).Col("typispreferred", TypeId::kBool).Col("typisdefined", TypeId::kBool);
+  b.Col("typdelim", TypeId::kText).Col("typrelid", kOid).Col("typelem", kOid).Col("typarray", kOid);
+  b.Col("typnotnull", TypeId::kBool).Col("typbasetype", kOid).Col("typtypmod", TypeId::kInt4);
+  b.Col("typndims", TypeId::kInt4).Col("typcollation", kOid);
+  for (const auto& tr : Types()) {
+    Type t = Type::Of(tr.id);
+    int16_t len = TypeLen(t);
+    b.Add({Oid(TypeOid(t)), T(TypeCatalogName(tr.id)), Oid(kPgCatalogNamespace), Oid(kSuperuserOid), I2(len),
+           B(len > 0 && len <= 8), T("b"), T(tr.category), B(tr.preferred), B(true), T(","), Oid(0), Oid(0), Oid(0),
+           B(false), Oid(0), I4(-1), I4(0), Oid(IsString(tr.id) ? 100 : 0)});
+  }
+  return b.Done();
+}
+
+SystemRelation PgAm() {
+  Builder b("pg_am", 2601);
+  b.Col("oid", kOid).Col("amname", kName).Col("amhandler", TypeId::kText).Col("amtype", TypeId::kText);
+  b.Add({Oid(2), T("heap"), T("heap_tableam_handler"), T("t")});
+  b.Add({Oid(403), T("btree"), T("bthandler"), T("i")});
+  b.Add({Oid(405), T("hash"), T("hashhandler"), T("i")});
+  return b.Done();
+}
+
+SystemRelation PgDatabase() {
+  Builder b("pg_database", 1262);
+  b.Col("oid", kOid).Col("datname", kName).Col("datdba", kOid).Col("encoding", TypeId::kInt4);
+  b.Col("datlocprovider", TypeId::kText).Col("datistemplate", TypeId::kBool).Col("datallowconn", TypeId::kBool);
+  b.Col("datconnlimit", TypeId::kInt4).Col("datcollate", TypeId::kText).Col("datctype", TypeId::kText);
+  b.Col("daticulocale", TypeId::kText).Col("datacl", TypeId::kText);
+  b.Add({Oid(5), T("postgres"), Oid(kSuperuserOid), I4(6), T("c"), B(false), B(true), I4(-1), T("C.UTF-8"),
+         T("C.UTF-8"), NullText(), NullText()});
+  return b.Done();
+}
+
+SystemRelation PgRoles(const char* name, uint32_t oid) {
+  Builder b(name, oid);
+  b.Col("rolname", kName).Col("rolsuper", TypeId::kBool).Col("rolinherit", TypeId::kBool);
+  b.Col("rolcreaterole", TypeId::kBool).Col("rolcreatedb", TypeId::kBool).Col("rolcanlogin", TypeId::kBool);
+  b.Col("rolreplication", TypeId::kBool).Col("rolconnlimit", TypeId::kInt4).Col("rolpassword", TypeId::kText);
+  b.Col("rolvaliduntil", TypeId::kTimestampTz).Col("rolbypassrls", TypeId::kBool).Col("rolconfig", TypeId::kText);
+  b.Col("oid", kOid);
+  b.Add({T("postgres"), B(true), B(true), B(true), B(true), B(true), B(true), I4(-1), T("********"),
+         NullOf(TypeId::kTimestampTz), B(true), NullText(), Oid(kSuperuserOid)});
+  return b.Done();
+}
+
+SystemRelation PgUser() {
+  Builder b("pg_user", 12000);
+  b.Col("usename", kName).Col("usesysid", kOid).Col("usecreatedb", TypeId::kBool).Col("usesuper", TypeId::kBool);
+  b.Col("userepl", TypeId::kBool).Col("usebypassrls", TypeId::kBool).Col("passwd", TypeId::kText);
+  b.Col("valuntil", TypeId::kTimestampTz).Col("useconfig", TypeId::kText);
+  b.Add({T("postgres"), Oid(kSuperuserOid), B(true), B(true), B(true), B(true), T("********"),
+         NullOf(TypeId::kTimestampTz), NullText()});
+  return b.Done();
+}
+
+SystemRelation InfoSchemata() {
+  Builder b("schemata", 13200);
+  b.Col("catalog_name", kName).Col("schema_name", kName).Col("schema_owner", kName);
+  b.Col("default_character_set_catalog", kName).Col("default_character_set_schema", kName);
+  b.Col("default_character_set_name", kName).Col("sql_path", TypeId::kText);
+  for (const char* n : {"pg_catalog", "public", "information_schema"}) {
+    b.Add({T("postgres"), T(n), T(std::string(n) == "public" ? "pg_database_owner" : "postgres"), NullText(),
+           NullText(), NullText(), NullText()});
+  }
+  return b.Done();
+}
+
+SystemRelation InfoTables(const Catalog& catalog) {
+  Builder b("tables", 13201);
+  for (const char* c : {"table_catalog", "table_schema", "table_name", "table_type", "self_referencing_column_name",
+                        "reference_generation", "user_defined_type_catalog", "user_defined_type_schema",
+                        "user_defined_type_name", "is_insertable_into", "is_typed", "commit_action"}) {
+    b.Col(c, TypeId::kText);
+  }
+  for (const auto& t : catalog.Tables()) {
+    b.Add({T("postgres"), T("public"), T(t->name), T("BASE TABLE"), NullText(), NullText(), NullText(), NullText(),
+           NullText(), T("YES"), T("NO"), NullText()});
+  }
+  return b.Done();
+}
+
+SystemRelation InfoColumns(const Catalog& catalog) {
+  Builder b("columns", 13202);
+  b.Col("table_catalog", kName).Col("table_schema", kName).Col("table_name", kName).Col("column_name", kName);
+  b.Col("ordinal_position", TypeId::kInt4).Col("column_default", TypeId::kText).Col("is_nullable", TypeId::kText);
+  b.Col("data_type", TypeId::kText).Col("character_maximum_length", TypeId::kInt4);
+  b.Col("character_octet_length", TypeId::kInt4).Col("numeric_precision", TypeId::kInt4);
+  b.Col("numeric_precision_radix", TypeId::kInt4).Col("numeric_scale", TypeId::kInt4);
+  b.Col("datetime_precision", TypeId::kInt4).Col("udt_catalog", kName).Col("udt_schema", kName);
+  b.Col("udt_name", kName).Col("is_identity", TypeId::kText).Col("identity_generation", TypeId::kText);
+  b.Col("is_generated", TypeId::kText).Col("generation_expression", TypeId::kText).Col("is_updatable", TypeId::kText);
+  auto null_i4 = NullOf(TypeId::kInt4);
+  for (const auto& t : catalog.Tables()) {
+    for (size_t i = 0; i < t->columns.size(); i++) {
+      const Column& c = t->columns[i];
+      TypeId id = c.type.id;
+      Value max_len = null_i4, octets = null_i4, precision = null_i4, radix = null_i4, scale = null_i4,
+            dt_precision = null_i4;
+      if ((id == TypeId::kVarchar || id == TypeId::kBpchar) && c.type.length >= 0) {
+        max_len = I4(c.type.length);
+        octets = I4(static_cast<int64_t>(c.type.length) * 4);
+      } else if (IsString(id)) {
+        octets = I4(1073741824);
+      }
+      if (IsInteger(id)) {
+        precision = I4(id == TypeId::kInt2 ? 16 : id == TypeId::kInt4 ? 32 : 64);
+        radix = I4(2);
+        scale = I4(0);
+      } else if (IsFloat(id)) {
+        precision = I4(id == TypeId::kFloat4 ? 24 : 53);
+        radix = I4(2);
+      } else if (id == TypeId::kNumeric) {
+        radix = I4(10);
+        if (c.type.length >= 4) {
+          precision = I4(((c.type.length - 4) >> 16) & 0xffff);
+          scale = I4((c.type.length - 4) & 0xffff);
+        }
+      }
+      if (IsDatetime(id)) dt_precision = I4(id == TypeId::kDate ? 0 : c.type.length >= 0 ? c.type.length : 6);
+      Value def = c.has_default && !c.default_sql.empty() ? T(c.default_sql) : NullText();
+      b.Add({T("postgres"), T("public"), T(t->name), T(c.name), I4(static_cast<int64_t>(i) + 1), def,
+             T(c.not_null ? "NO" : "YES"), T(DataType(c.type)), max_len, octets, precision, radix, scale,
+             dt_precision, T("postgres"), T("pg_catalog"), T(TypeCatalogName(id)), T(c.identity != 0 ? "YES" : "NO"),
+             c.identity == 'a' ? T("ALWAYS") : c.identity == 'd' ? T("BY DEFAULT") : NullText(), T("NEVER"),
+             NullText(), T("YES")});
+    }
+  }
+  return b.Done();
+}
+
+}  // namespace
+
+std::optional<SystemRelation> FindSystemRelation(const std::vector<std::string>& names, const Catalog& catalog) {
+  if (names.empty() || names.size() > 2) return std::nullopt;
+  const std::string& name = names.back();
+  std::string schema = names.size() == 2 ? names[0] : "";
+  if (schema.empty() || schema == "pg_catalog") {
+    if (name == "pg_namespace") return PgNamespace();
+    if (name == "pg_class") return PgClass(catalog);
+    if (name == "pg_attribute") return PgAttribute(catalog);
+    if (name == "pg_type") return PgType();
+    if (name == "pg_am") return PgAm();
+    if (name == "pg_database") return PgDatabase();
+    if (name == "pg_roles") return PgRoles("pg_roles", 12001);
+    if (name == "pg_authid") return PgRoles("pg_authid", 1260);
+    if (name == "pg_user") return PgUser();
+  }
+  if (schema == "information_schema") {
+    if (name == "schemata") return InfoSchemata();
+    if (name == "tables") return InfoTables(catalog);
+    if (name == "columns") return InfoColumns(catalog);
+  }
+  return std::nullopt;
+}
+
+}  // namespace lumadb::engine::sql
