@@ -8,6 +8,7 @@
 #include "engine/sql/execution/alter_table.h"
 #include "engine/sql/execution/copy.h"
 #include "engine/sql/execution/executor.h"
+#include "engine/sql/execution/views.h"
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/txn/txn.h"
 #include "engine/sql/types/datetime.h"
@@ -703,6 +704,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     case ast::StatementKind::kTruncate:
     case ast::StatementKind::kAlterTable:
     case ast::StatementKind::kCreateIndex:
+    case ast::StatementKind::kCreateView:
     case ast::StatementKind::kMaintenance: return RunDdl(st, r);
     case ast::StatementKind::kFetch:
     case ast::StatementKind::kCloseCursor: return RunCursor(st, r);
@@ -1052,6 +1054,11 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         return;
       }
       const Table& table = **t;
+      if (table.IsView()) {
+        r->status = MakeError(sqlstate::kWrongObjectType, "cannot create index on relation \"" + table.name + "\"");
+        r->status.error().detail = "This operation is not supported for views.";
+        return;
+      }
       Index index;
       index.unique = c.unique;
       for (const auto& name : c.columns) {
@@ -1081,8 +1088,17 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
       r->status = CreateIndex(table, std::move(index), &catalog, &engine_->txns());
       return;
     }
+    case ast::StatementKind::kCreateView:
+      r->tag = "CREATE VIEW";
+      r->status = CreateView(*st.create_view, sql_, &catalog);
+      return;
     case ast::StatementKind::kDrop: {
       if (st.drop->kind == ast::Drop::Kind::kIndex) return DropIndexes(*st.drop, r);
+      if (st.drop->kind == ast::Drop::Kind::kView) {
+        r->tag = "DROP VIEW";
+        r->status = DropViews(*st.drop, &catalog, &r->notices);
+        return;
+      }
       r->tag = "DROP TABLE";
       const ast::Drop& d = *st.drop;
       // Every named table must exist (or IF EXISTS) before any is dropped.
@@ -1090,6 +1106,11 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         if (catalog.Find(ref.names.back()) == nullptr && catalog.FindIndexTable(ref.names.back()) != nullptr) {
           r->status = MakeError(sqlstate::kWrongObjectType, "\"" + ref.names.back() + "\" is not a table");
           r->status.error().hint = "Use DROP INDEX to remove an index.";
+          return;
+        }
+        if (auto v = catalog.Find(ref.names.back()); v != nullptr && v->IsView()) {
+          r->status = MakeError(sqlstate::kWrongObjectType, "\"" + ref.names.back() + "\" is not a table");
+          r->status.error().hint = "Use DROP VIEW to remove a view.";
           return;
         }
         if (catalog.Find(ref.names.back()) == nullptr && !d.if_exists) {
@@ -1153,6 +1174,10 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         auto t = ResolveTable(ref, catalog, sql_);
         if (!t.ok()) {
           r->status = t.TakeStatus();
+          return;
+        }
+        if ((*t)->IsView()) {
+          r->status = MakeError(sqlstate::kWrongObjectType, "\"" + (*t)->name + "\" is not a table");
           return;
         }
         tables.push_back(*t);

@@ -145,6 +145,7 @@ std::string EncodeTable(const Table& t) {
       storage::AppendVarint(&out, static_cast<uint64_t>(f.ref_attnums[i]));
     }
   }
+  storage::AppendLengthPrefixed(&out, t.view_sql);
   return out;
 }
 
@@ -251,6 +252,8 @@ bool DecodeTable(std::string_view in, Table* t) {
     }
     t->foreign_keys.push_back(std::move(f));
   }
+  if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
+  t->view_sql = std::string(s);
   return true;
 }
 

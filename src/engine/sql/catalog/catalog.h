@@ -88,6 +88,10 @@ struct Table {
   std::vector<Index> indexes;
   std::vector<Check> checks;  // sorted by name, the order PostgreSQL checks them in
   std::vector<ForeignKey> foreign_keys;
+  // A view: its query as SQL text (empty for a table). A view has no rows;
+  // its columns are the query's, named and typed when it was made.
+  std::string view_sql;
+  bool IsView() const { return !view_sql.empty(); }
 
   int FindColumn(std::string_view column) const;
   const Index* FindIndex(std::string_view index) const;

@@ -97,8 +97,9 @@ SystemRelation PgClass(const Catalog& catalog) {
   for (const auto& t : catalog.Tables()) {
     // Foreign keys are triggers in PostgreSQL (relhastriggers).
     bool triggers = !t->foreign_keys.empty() || catalog.IsReferenced(t->oid);
-    add(t->oid, t->name, 2, t->relfile, !t->indexes.empty() || !t->primary_key.empty(), "r", t->columns.size(),
-        t->checks.size(), triggers);
+    add(t->oid, t->name, t->IsView() ? 0 : 2, t->IsView() ? 0 : t->relfile,
+        !t->indexes.empty() || !t->primary_key.empty(), t->IsView() ? "v" : "r", t->columns.size(), t->checks.size(),
+        triggers);
     for (const auto& i : t->indexes) add(i.oid, i.name, 403, i.oid, false, "i", i.columns.size(), 0, false);
   }
   return b.Done();
@@ -207,8 +208,8 @@ SystemRelation InfoTables(const Catalog& catalog) {
     b.Col(c, TypeId::kText);
   }
   for (const auto& t : catalog.Tables()) {
-    b.Add({T("postgres"), T("public"), T(t->name), T("BASE TABLE"), NullText(), NullText(), NullText(), NullText(),
-           NullText(), T("YES"), T("NO"), NullText()});
+    b.Add({T("postgres"), T("public"), T(t->name), T(t->IsView() ? "VIEW" : "BASE TABLE"), NullText(), NullText(),
+           NullText(), NullText(), NullText(), T(t->IsView() ? "NO" : "YES"), T("NO"), NullText()});
   }
   return b.Done();
 }

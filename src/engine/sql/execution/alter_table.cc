@@ -551,6 +551,7 @@ SqlStatus RunAction(const Action& act, const ast::AlterTable& a, std::string_vie
                     TxnManager* txns, std::vector<Notice>* notices) {
   SQL_ASSIGN_OR_RETURN(std::shared_ptr<const Table> current, ResolveTable(a.table, *catalog, sql));
   const Table& t = *current;
+  if (t.IsView()) return MakeError(sqlstate::kWrongObjectType, "\"" + t.name + "\" is not a table");
   // The column the action names, for the actions on one column.
   int col = -1;
   switch (act.kind) {

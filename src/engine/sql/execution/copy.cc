@@ -87,6 +87,12 @@ SqlResult<CopyPlan> PlanCopy(const ast::Copy& c, const Catalog& catalog, std::st
     }
     plan.table = std::move(table.value());
     const Table& t = *plan.table;
+    if (t.IsView()) {
+      SqlError e = MakeError(sqlstate::kWrongObjectType, std::string("cannot copy ") + (c.from ? "to" : "from") +
+                                                             " view \"" + t.name + "\"");
+      if (!c.from) e.hint = "Try the COPY (SELECT ...) TO variant.";
+      return e;
+    }
     plan.relation = t.name;
     if (c.from) {
       SQL_ASSIGN_OR_RETURN(plan.rules, PlanWriteRules(plan.table, params));

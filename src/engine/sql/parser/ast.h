@@ -223,8 +223,17 @@ struct CreateIndex {
   bool if_not_exists = false;
 };
 
+// CREATE [OR REPLACE] VIEW name [(columns)] AS query.
+struct CreateView {
+  TableRef view;
+  std::vector<std::string> columns;
+  std::unique_ptr<Select> query;  // checked when the view is made
+  std::string sql;                // the query as SQL text (what the catalog keeps)
+  bool replace = false;
+};
+
 struct Drop {
-  enum class Kind : uint8_t { kTable, kIndex } kind = Kind::kTable;
+  enum class Kind : uint8_t { kTable, kIndex, kView } kind = Kind::kTable;
   std::vector<TableRef> objects;
   bool if_exists = false;
   bool cascade = false;
@@ -355,6 +364,7 @@ enum class StatementKind : uint8_t {
   kCreateIndex,
   kDeclareCursor, kFetch, kCloseCursor,
   kMaintenance,  // VACUUM / ANALYZE (the tables are checked, nothing else is needed), CREATE EXTENSION
+  kCreateView,
 };
 
 struct Statement {
@@ -374,6 +384,7 @@ struct Statement {
   std::unique_ptr<Copy> copy;
   std::unique_ptr<AlterTable> alter_table;
   std::unique_ptr<CreateIndex> create_index;
+  std::unique_ptr<CreateView> create_view;
   std::unique_ptr<Cursor> cursor;
   std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
   std::string maintenance_tag;        // "VACUUM", "ANALYZE" or "CREATE EXTENSION"

@@ -474,7 +474,8 @@ SqlResult<std::shared_ptr<ParsedStatements>> ParseCache::Parse(std::string_view 
   // DDL keeps expressions as text too (DEFAULT, CHECK), which a hit would
   // not update; it is rare enough to parse every time.
   for (const auto& st : *statements) {
-    cacheable = cacheable && st.kind != ast::StatementKind::kCreateTable && st.kind != ast::StatementKind::kAlterTable;
+    cacheable = cacheable && st.kind != ast::StatementKind::kCreateTable && st.kind != ast::StatementKind::kAlterTable &&
+                st.kind != ast::StatementKind::kCreateView;
   }
   if (!cacheable) return statements;
   lru_.emplace_front();

@@ -54,6 +54,23 @@ std::string DeparseExpr(const PgQuery__Node* n) {
   return out;
 }
 
+// A statement node as SQL text, printed by libpg_query's deparser; empty
+// when it cannot print it.
+std::string DeparseStatement(const PgQuery__Node* n) {
+  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+  raw.stmt = const_cast<PgQuery__Node*>(n);
+  PgQuery__RawStmt* stmts[1] = {&raw};
+  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
+  result.n_stmts = 1;
+  result.stmts = stmts;
+  std::string packed(pg_query__parse_result__get_packed_size(&result), '\0');
+  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(packed.data()));
+  PgQueryDeparseResult d = pg_query_deparse_protobuf(PgQueryProtobuf{packed.size(), packed.data()});
+  std::string out = d.error == nullptr && d.query != nullptr ? d.query : "";
+  pg_query_free_deparse_result(d);
+  return out;
+}
+
 // Converts libpg_query's tree into ast::. The first unsupported construct
 // sets err_; conversion then stops producing anything useful, and the caller
 // returns err_.
@@ -1135,12 +1152,14 @@ class Converter {
       case PG_QUERY__NODE__NODE_DROP_STMT: {
         const PgQuery__DropStmt* d = n->drop_stmt;
         if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
-            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX &&
+            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) {
           Unsupported("DROP of this kind of object", -1);
           return;
         }
         auto drop = std::make_unique<ast::Drop>();
         if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) drop->kind = ast::Drop::Kind::kIndex;
+        if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) drop->kind = ast::Drop::Kind::kView;
         drop->if_exists = d->missing_ok;
         drop->cascade = d->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
         for (size_t i = 0; i < d->n_objects; i++) {
@@ -1423,6 +1442,31 @@ class Converter {
         }
         st->kind = ast::StatementKind::kCreateIndex;
         st->create_index = std::move(ci);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_VIEW_STMT: {
+        const PgQuery__ViewStmt* v = n->view_stmt;
+        if (v->query == nullptr || v->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+          Unsupported("this view query", -1);
+          return;
+        }
+        if (v->with_check_option != PG_QUERY__VIEW_CHECK_OPTION__NO_CHECK_OPTION || v->n_options > 0) {
+          Unsupported("view options and WITH CHECK OPTION", -1);
+          return;
+        }
+        auto cv = std::make_unique<ast::CreateView>();
+        cv->view = Table(v->view);
+        cv->columns = Names(v->aliases, v->n_aliases);
+        cv->replace = v->replace;
+        cv->query = Select(v->query->select_stmt);
+        if (failed_) return;
+        cv->sql = DeparseStatement(v->query);
+        if (cv->sql.empty()) {
+          Unsupported("this view query", -1);
+          return;
+        }
+        st->kind = ast::StatementKind::kCreateView;
+        st->create_view = std::move(cv);
         return;
       }
       case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {

@@ -120,9 +120,13 @@ TEST(PgParser, UnsupportedConstructsSayWhat) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().error().sqlstate, "0A000");
   EXPECT_EQ(r.status().error().message, "an alias for JOIN ... USING is not supported by LumaDB yet");
-  auto v = ParsePostgres("CREATE VIEW v AS SELECT 1");
+  auto v = ParsePostgres("CREATE MATERIALIZED VIEW v AS SELECT 1");
   ASSERT_FALSE(v.ok());
-  EXPECT_EQ(v.status().error().message, "CREATE VIEW is not supported by LumaDB yet");
+  EXPECT_EQ(v.status().error().message, "CREATE MATERIALIZED is not supported by LumaDB yet");
+  auto view = ParsePostgres("CREATE OR REPLACE VIEW v (x) AS SELECT a FROM t WHERE b = 'q'");
+  ASSERT_TRUE(view.ok()) << view.status().error().message;
+  EXPECT_EQ((*view)[0].create_view->sql, "SELECT a FROM t WHERE b = 'q'");
+  EXPECT_TRUE((*view)[0].create_view->replace);
 }
 
 TEST(PgParser, DefaultsAndChecksKeepTheirTextAsPostgresPrintsIt) {

@@ -643,6 +643,19 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       working = system->rows;
     } else {
       SQL_ASSIGN_OR_RETURN(table, ResolveTable(ref, catalog, sql));
+      if (table->IsView()) {
+        // A view: its query, planned now, stands for it.
+        SQL_ASSIGN_OR_RETURN(std::vector<ast::Statement> parsed, ParsePostgres(table->view_sql));
+        if (parsed.size() != 1 || parsed[0].kind != ast::StatementKind::kSelect) {
+          return MakeError(sqlstate::kInternalError, "view \"" + table->name + "\" has a query LumaDB cannot read");
+        }
+        SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub, PlanSelect(*parsed[0].select, catalog, table->view_sql,
+                                                                         params));
+        if (sub->visible != table->columns.size()) {
+          return MakeError(sqlstate::kInternalError, "view \"" + table->name + "\" no longer matches its query");
+        }
+        derived = std::shared_ptr<SelectPlan>(std::move(sub));
+      }
     }
     plan->derived.push_back(derived);
     plan->series.push_back(std::move(series));
@@ -925,10 +938,18 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   return plan;
 }
 
+SqlStatus NotAView(const Table& t, const char* verb) {
+  if (!t.IsView()) return SqlStatus::Ok();
+  SqlError e = MakeError(sqlstate::kFeatureNotSupported, std::string("cannot ") + verb + " view \"" + t.name + "\"");
+  e.detail = "LumaDB does not write through views yet.";
+  return e;
+}
+
 SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Catalog& catalog, std::string_view sql,
                                                   Params* params) {
   auto plan = std::make_unique<InsertPlan>();
   SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
+  SQL_RETURN_IF_ERROR(NotAView(*plan->table, "insert into"));
   const Table& t = *plan->table;
   if (s.columns.empty()) {
     for (size_t c = 0; c < t.columns.size(); c++) plan->target_columns.push_back(static_cast<int>(c));
@@ -1010,6 +1031,7 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
                                                   Params* params) {
   auto plan = std::make_unique<UpdatePlan>();
   SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
+  SQL_RETURN_IF_ERROR(NotAView(*plan->table, "update"));
   const Table& t = *plan->table;
   BindContext ctx;
   ctx.sql = sql;
@@ -1031,6 +1053,7 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
                                                   Params* params) {
   auto plan = std::make_unique<DeletePlan>();
   SQL_ASSIGN_OR_RETURN(plan->table, ResolveTable(s.table, catalog, sql));
+  SQL_RETURN_IF_ERROR(NotAView(*plan->table, "delete from"));
   BindContext ctx;
   ctx.sql = sql;
   ctx.params = params;

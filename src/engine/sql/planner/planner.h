@@ -197,6 +197,8 @@ SqlResult<std::vector<int>> StoredExpressionColumns(const std::string& sql, cons
 // ("WHERE", "CHECK constraint").
 SqlResult<BoundPtr> BindCondition(const ast::Expr* cond, BindContext& ctx, const char* what);
 
+// 0A000 "cannot <verb> view" when `t` is a view (rows are written to tables only).
+SqlStatus NotAView(const Table& t, const char* verb);
 // The table a statement names, or 42P01 at its position.
 SqlResult<std::shared_ptr<const Table>> ResolveTable(const ast::TableRef& ref, const Catalog& catalog,
                                                      std::string_view sql);

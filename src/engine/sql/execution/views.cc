@@ -1,0 +1,86 @@
+#include "engine/sql/execution/views.h"
+
+#include "engine/sql/planner/planner.h"
+#include "storage/rocks_store.h"
+
+namespace lumadb::engine::sql {
+
+SqlStatus CreateView(const ast::CreateView& v, std::string_view sql, Catalog* catalog) {
+  const std::string& name = v.view.names.back();
+  if (v.view.names.size() > 1 && v.view.names[v.view.names.size() - 2] != "public") {
+    return MakeError("3F000", "schema \"" + v.view.names[v.view.names.size() - 2] + "\" does not exist");
+  }
+  SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> plan, PlanSelect(*v.query, *catalog, sql));
+  if (v.columns.size() > plan->visible) {
+    return MakeError(sqlstate::kSyntaxError, "CREATE VIEW specifies more column names than columns");
+  }
+  Table view;
+  view.name = name;
+  view.view_sql = v.sql;
+  for (size_t i = 0; i < plan->visible; i++) {
+    Column c;
+    c.name = i < v.columns.size() ? v.columns[i] : plan->columns[i].name;
+    c.type = plan->columns[i].type;
+    if (c.type.id == TypeId::kUnknown || c.type.id == TypeId::kNull) c.type = Type::Of(TypeId::kText);
+    for (const auto& other : view.columns) {
+      if (other.name == c.name) {
+        return MakeError(sqlstate::kDuplicateColumn, "column \"" + c.name + "\" specified more than once");
+      }
+    }
+    view.columns.push_back(std::move(c));
+  }
+  auto existing = catalog->Find(name);
+  if (existing != nullptr) {
+    if (!existing->IsView()) {
+      SqlError e = MakeError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a view");
+      return e;
+    }
+    if (!v.replace) return MakeError(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+    // CREATE OR REPLACE keeps the view's OID; its columns may only be added to.
+    if (view.columns.size() < existing->columns.size()) return MakeError("42P16", "cannot drop columns from view");
+    for (size_t i = 0; i < existing->columns.size(); i++) {
+      if (existing->columns[i].name != view.columns[i].name) {
+        SqlError e = MakeError("42P16", "cannot change name of view column \"" + existing->columns[i].name +
+                                            "\" to \"" + view.columns[i].name + "\"");
+        e.hint = "Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.";
+        return e;
+      }
+      if (existing->columns[i].type != view.columns[i].type) {
+        return MakeError("42P16", "cannot change data type of view column \"" + view.columns[i].name + "\" from " +
+                                      TypeName(existing->columns[i].type) + " to " + TypeName(view.columns[i].type));
+      }
+      view.columns[i].attnum = existing->columns[i].attnum;
+    }
+    view.oid = existing->oid;
+    view.relfile = existing->relfile;
+    return catalog->Alter(name, std::move(view));
+  }
+  if (catalog->RelationExists(name)) return MakeError(sqlstate::kDuplicateTable, "relation \"" + name + "\" already exists");
+  return catalog->Create(std::move(view));
+}
+
+SqlStatus DropViews(const ast::Drop& d, Catalog* catalog, std::vector<Notice>* notices) {
+  // Every named view must exist (or IF EXISTS) before any is dropped.
+  for (const auto& ref : d.objects) {
+    const std::string& name = ref.names.back();
+    auto t = catalog->Find(name);
+    if (t != nullptr && !t->IsView()) {
+      SqlError e = MakeError(sqlstate::kWrongObjectType, "\"" + name + "\" is not a view");
+      e.hint = "Use DROP TABLE to remove a table.";
+      return e;
+    }
+    if (t == nullptr && !d.if_exists) return MakeError(sqlstate::kUndefinedTable, "view \"" + name + "\" does not exist");
+  }
+  for (const auto& ref : d.objects) {
+    const std::string& name = ref.names.back();
+    if (catalog->Find(name) == nullptr) {
+      notices->push_back({"NOTICE", "00000", "view \"" + name + "\" does not exist, skipping"});
+      continue;
+    }
+    storage::WriteBatch batch;
+    SQL_RETURN_IF_ERROR(catalog->Drop(name, &batch));
+  }
+  return SqlStatus::Ok();
+}
+
+}  // namespace lumadb::engine::sql

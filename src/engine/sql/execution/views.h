@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "engine/sql/catalog/catalog.h"
+#include "engine/sql/common/error.h"
+#include "engine/sql/parser/ast.h"
+
+// CREATE [OR REPLACE] VIEW and DROP VIEW. A view is a catalog entry with its
+// query's text and result columns; queries that name it plan that text in
+// its place. Views are read-only here.
+namespace lumadb::engine::sql {
+
+SqlStatus CreateView(const ast::CreateView& v, std::string_view sql, Catalog* catalog);
+SqlStatus DropViews(const ast::Drop& d, Catalog* catalog, std::vector<Notice>* notices);
+
+}  // namespace lumadb::engine::sql
