@@ -8,6 +8,7 @@
 #include "engine/sql/execution/alter_table.h"
 #include "engine/sql/execution/copy.h"
 #include "engine/sql/execution/executor.h"
+#include "engine/sql/execution/sequences.h"
 #include "engine/sql/execution/views.h"
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/txn/txn.h"
@@ -16,6 +17,21 @@
 #include "storage/rocks_store.h"
 
 namespace lumadb::engine::sql {
+
+namespace {
+
+// Makes the session's sequences reachable from nextval() & co. while a statement runs.
+class SequenceScope {
+ public:
+  explicit SequenceScope(SequenceAccess* s) : prev_(SetSequenceAccess(s)) {}
+  ~SequenceScope() { SetSequenceAccess(prev_); }
+
+ private:
+  SequenceAccess* prev_;
+};
+
+}  // namespace
+
 
 // The PostgreSQL release LumaDB answers as.
 inline constexpr const char* kServerVersion = "15.8";
@@ -661,6 +677,7 @@ void SqlSession::AfterFailure() {
 }
 
 bool SqlSession::CopyData(std::string_view data, std::vector<StatementResult>* out) {
+  SequenceScope scope(sequences_.get());
   if (!copy_from_) return false;
   SqlStatus st = copy_from_->Feed(data);
   if (st.ok()) return false;
@@ -668,6 +685,7 @@ bool SqlSession::CopyData(std::string_view data, std::vector<StatementResult>* o
 }
 
 bool SqlSession::CopyDone(std::vector<StatementResult>* out) {
+  SequenceScope scope(sequences_.get());
   if (!copy_from_) return true;
   auto n = copy_from_->Finish();
   if (!n.ok()) return EndCopyWithError(n.TakeStatus(), out);
@@ -695,6 +713,8 @@ bool SqlSession::EndCopyWithError(SqlStatus st, std::vector<StatementResult>* ou
 }
 
 void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
+  if (!sequences_) sequences_ = std::make_unique<SessionSequences>(&engine_->catalog(), engine_->store());
+  SequenceScope scope(sequences_.get());
   switch (st.kind) {
     case ast::StatementKind::kTransaction: return RunTransaction(st, r);
     case ast::StatementKind::kSet: return RunSet(st, r);
@@ -705,6 +725,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     case ast::StatementKind::kAlterTable:
     case ast::StatementKind::kCreateIndex:
     case ast::StatementKind::kCreateView:
+    case ast::StatementKind::kSequence:
     case ast::StatementKind::kMaintenance: return RunDdl(st, r);
     case ast::StatementKind::kFetch:
     case ast::StatementKind::kCloseCursor: return RunCursor(st, r);
@@ -1088,12 +1109,21 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
       r->status = CreateIndex(table, std::move(index), &catalog, &engine_->txns());
       return;
     }
+    case ast::StatementKind::kSequence:
+      r->tag = st.sequence->alter ? "ALTER SEQUENCE" : "CREATE SEQUENCE";
+      r->status = RunSequenceDdl(*st.sequence, &catalog, &r->notices);
+      return;
     case ast::StatementKind::kCreateView:
       r->tag = "CREATE VIEW";
       r->status = CreateView(*st.create_view, sql_, &catalog);
       return;
     case ast::StatementKind::kDrop: {
       if (st.drop->kind == ast::Drop::Kind::kIndex) return DropIndexes(*st.drop, r);
+      if (st.drop->kind == ast::Drop::Kind::kSequence) {
+        r->tag = "DROP SEQUENCE";
+        r->status = DropSequences(*st.drop, &catalog, &r->notices);
+        return;
+      }
       if (st.drop->kind == ast::Drop::Kind::kView) {
         r->tag = "DROP VIEW";
         r->status = DropViews(*st.drop, &catalog, &r->notices);

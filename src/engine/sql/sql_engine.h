@@ -89,6 +89,8 @@ struct Setting {
   std::string description;
 };
 
+class SessionSequences;
+
 class SqlSession {
  public:
   SqlSession(SqlEngine* engine, std::string user);
@@ -161,6 +163,7 @@ class SqlSession {
     bool hold = false;
   };
   std::map<std::string, Cursor> cursors_;
+  std::unique_ptr<SessionSequences> sequences_;  // nextval/currval state
   void DropIndexes(const ast::Drop& d, StatementResult* r);
   void RunDdl(const ast::Statement& st, StatementResult* r);
   // After a failed statement: the block fails, or the implicit transaction

@@ -284,6 +284,48 @@ SqlResult<Value> EncodingToChar(const std::vector<Value>& a, const Type&) {
   return Text(a[0].i == 6 ? "UTF8" : a[0].i == 0 ? "SQL_ASCII" : "");
 }
 
+// --- sequences ---
+
+thread_local SequenceAccess* sequence_access = nullptr;
+
+SqlResult<SequenceAccess*> Sequences() {
+  if (sequence_access == nullptr) {
+    return MakeError(sqlstate::kFeatureNotSupported, "sequence functions are not available here");
+  }
+  return sequence_access;
+}
+
+SqlResult<Value> NextVal(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(SequenceAccess * s, Sequences());
+  SQL_ASSIGN_OR_RETURN(int64_t v, s->NextVal(a[0].s));
+  return Value::Int(TypeId::kInt8, v);
+}
+
+SqlResult<Value> CurrVal(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(SequenceAccess * s, Sequences());
+  SQL_ASSIGN_OR_RETURN(int64_t v, s->CurrVal(a[0].s));
+  return Value::Int(TypeId::kInt8, v);
+}
+
+SqlResult<Value> SetVal(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(SequenceAccess * s, Sequences());
+  SQL_ASSIGN_OR_RETURN(int64_t v, s->SetVal(a[0].s, a[1].i, a.size() < 3 || a[2].i != 0));
+  return Value::Int(TypeId::kInt8, v);
+}
+
+SqlResult<Value> LastVal(const std::vector<Value>&, const Type&) {
+  SQL_ASSIGN_OR_RETURN(SequenceAccess * s, Sequences());
+  SQL_ASSIGN_OR_RETURN(int64_t v, s->LastVal());
+  return Value::Int(TypeId::kInt8, v);
+}
+
+SqlResult<Value> SerialSequence(const std::vector<Value>& a, const Type& t) {
+  SQL_ASSIGN_OR_RETURN(SequenceAccess * s, Sequences());
+  SQL_ASSIGN_OR_RETURN(std::optional<std::string> name, s->SerialSequence(a[0].s, a[1].s));
+  if (!name) return Value::Null(t);
+  return Text(std::move(*name));
+}
+
 // --- uuid and bytea ---
 
 SqlResult<Value> GenRandomUuid(const std::vector<Value>&, const Type&) {
@@ -524,6 +566,11 @@ const std::vector<ScalarFunction>& Functions() {
       {"shobj_description", 2, 2, {T::kInt8, T::kText}, T::kText, NoDescription},
       {"pg_encoding_to_char", 1, 1, {T::kInt4}, T::kText, EncodingToChar},
       {"array_to_string", 2, 3, {T::kText}, T::kText, AclArrayToString},
+      {"nextval", 1, 1, {T::kText}, T::kInt8, NextVal},
+      {"currval", 1, 1, {T::kText}, T::kInt8, CurrVal},
+      {"setval", 2, 3, {T::kText, T::kInt8, T::kBool}, T::kInt8, SetVal},
+      {"lastval", 0, 0, {}, T::kInt8, LastVal},
+      {"pg_get_serial_sequence", 2, 2, {T::kText}, T::kText, SerialSequence},
       {"gen_random_uuid", 0, 0, {}, T::kUuid, GenRandomUuid},
       {"uuid_generate_v4", 0, 0, {}, T::kUuid, GenRandomUuid},
       {"encode", 2, 2, {T::kBytea, T::kText}, T::kText, Encode},
@@ -642,6 +689,14 @@ const ScalarFunction* Find(const std::vector<ScalarFunction>& table, std::string
   return nullptr;
 }
 }  // namespace
+
+SequenceAccess* CurrentSequenceAccess() { return sequence_access; }
+
+SequenceAccess* SetSequenceAccess(SequenceAccess* s) {
+  SequenceAccess* prev = sequence_access;
+  sequence_access = s;
+  return prev;
+}
 
 const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs) { return Find(Functions(), name, nargs); }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +42,28 @@ const ScalarFunction* FindNumericFunction(std::string_view name, size_t nargs);
 SqlResult<Value> DatePart(const std::string& field, const Value& x, bool numeric_result);
 // date_trunc(field, x) of a timestamp or timestamptz.
 SqlResult<Value> DateTrunc(const std::string& field, const Value& x);
+
+// What nextval, currval, setval, lastval and pg_get_serial_sequence reach:
+// the catalog's sequences and the session's last values. The session
+// installs one for the thread while its statements run.
+class SequenceAccess {
+ public:
+  virtual ~SequenceAccess() = default;
+  // `name` as the argument was written ('s', 'public.s', '"S"').
+  virtual SqlResult<int64_t> NextVal(const std::string& name) = 0;
+  virtual SqlResult<int64_t> CurrVal(const std::string& name) = 0;
+  virtual SqlResult<int64_t> SetVal(const std::string& name, int64_t value, bool is_called) = 0;
+  virtual SqlResult<int64_t> LastVal() = 0;
+  // 'public.t_c_seq' for a serial or identity column, NULL (nullopt) otherwise.
+  virtual SqlResult<std::optional<std::string>> SerialSequence(const std::string& table, const std::string& column) = 0;
+  // A serial / identity column's counter gave `value` to a new row (as its
+  // nextval default would: currval and lastval report it).
+  virtual void SerialUsed(const std::string& table, const std::string& column, int64_t value) = 0;
+};
+// The one installed for this thread, or null.
+SequenceAccess* CurrentSequenceAccess();
+// Installs `s` for this thread and returns the one it replaces.
+SequenceAccess* SetSequenceAccess(SequenceAccess* s);
 
 // Lower-case hex MD5 of `data` (RFC 1321), as md5() returns it.
 std::string Md5Hex(std::string_view data);

@@ -46,6 +46,16 @@ void DeleteRelfile(storage::WriteBatch* batch, uint32_t relfile) {
   batch->DeleteRange(Cf::kSql, index, storage::PrefixSuccessor(index));
 }
 std::string NextOid() { return std::string("\x01O", 2); }
+std::string SequenceDef(uint32_t oid) {
+  std::string k("\x01S", 2);
+  storage::AppendU32(&k, oid);
+  return k;
+}
+std::string SequenceValue(uint32_t oid) {
+  std::string k("\x01V", 2);
+  storage::AppendU32(&k, oid);
+  return k;
+}
 std::string RewriteMark(uint32_t relfile) {
   std::string k("\x01W", 2);
   storage::AppendU32(&k, relfile);
@@ -261,6 +271,49 @@ SqlError StorageError(const Status& st) {
   return MakeError(sqlstate::kIoError, "could not write to storage: " + st.message());
 }
 
+std::string EncodeSequence(const Sequence& q) {
+  std::string out;
+  storage::AppendU8(&out, 1);
+  storage::AppendU32(&out, q.oid);
+  storage::AppendLengthPrefixed(&out, q.name);
+  storage::AppendU8(&out, static_cast<uint8_t>(q.type));
+  for (int64_t v : {q.increment, q.min_value, q.max_value, q.start}) storage::AppendU64(&out, static_cast<uint64_t>(v));
+  storage::AppendU8(&out, q.cycle ? 1 : 0);
+  storage::AppendLengthPrefixed(&out, q.owned_by);
+  return out;
+}
+
+bool DecodeSequence(std::string_view in, Sequence* q) {
+  uint8_t version, type, cycle;
+  std::string_view s;
+  uint64_t v[4];
+  if (!storage::ConsumeU8(&in, &version) || version != 1 || !storage::ConsumeU32(&in, &q->oid) ||
+      !storage::ConsumeLengthPrefixed(&in, &s)) {
+    return false;
+  }
+  q->name = std::string(s);
+  if (!storage::ConsumeU8(&in, &type)) return false;
+  q->type = static_cast<TypeId>(type);
+  for (auto& x : v) {
+    if (!storage::ConsumeU64(&in, &x)) return false;
+  }
+  q->increment = static_cast<int64_t>(v[0]);
+  q->min_value = static_cast<int64_t>(v[1]);
+  q->max_value = static_cast<int64_t>(v[2]);
+  q->start = static_cast<int64_t>(v[3]);
+  if (!storage::ConsumeU8(&in, &cycle) || !storage::ConsumeLengthPrefixed(&in, &s)) return false;
+  q->cycle = cycle != 0;
+  q->owned_by = std::string(s);
+  return true;
+}
+
+std::string EncodeSequenceValue(int64_t last, bool called) {
+  std::string out;
+  storage::AppendU64(&out, static_cast<uint64_t>(last));
+  storage::AppendU8(&out, called ? 1 : 0);
+  return out;
+}
+
 // New columns of `t` (attnum 0) get the attnums after every column `old` had.
 void AssignAttnums(const Table& old, Table* t) {
   int next = 1;
@@ -277,6 +330,7 @@ SqlStatus Catalog::Load() {
   std::lock_guard<std::mutex> g(mu_);
   std::string bad;
   std::vector<uint32_t> unfinished;  // rewrites a crash interrupted
+  std::vector<std::pair<uint32_t, std::pair<int64_t, bool>>> sequence_values;
   Status st = store_->ScanPrefix(Cf::kSql, std::string("\x01", 1), [&](std::string_view k, std::string_view v) {
     if (k.size() < 2) return true;
     std::string_view rest = k.substr(2);
@@ -307,6 +361,24 @@ SqlStatus Catalog::Load() {
         return false;
       }
       next_serial_[{oid, static_cast<int>(column) + 1}] = mark;
+    } else if (k[1] == 'S') {
+      auto q = std::make_shared<Sequence>();
+      if (!DecodeSequence(v, q.get())) {
+        bad = "sequence definition";
+        return false;
+      }
+      next_oid_ = std::max(next_oid_, q->oid + 1);
+      SequenceState& state = sequences_[q->name];
+      state.def = std::move(q);
+      if (!state.called) state.last = state.def->start;
+    } else if (k[1] == 'V' && storage::ConsumeU32(&rest, &oid)) {
+      uint64_t last = 0;
+      uint8_t called = 0;
+      if (!storage::ConsumeU64(&v, &last) || !storage::ConsumeU8(&v, &called)) {
+        bad = "sequence value";
+        return false;
+      }
+      sequence_values.emplace_back(oid, std::make_pair(static_cast<int64_t>(last), called != 0));
     } else if (k[1] == 'W' && storage::ConsumeU32(&rest, &oid)) {
       unfinished.push_back(oid);
     } else if (k[1] == 'O') {
@@ -318,6 +390,13 @@ SqlStatus Catalog::Load() {
   if (!st.ok()) return StorageError(st);
   if (!bad.empty()) return MakeError(sqlstate::kInternalError, "corrupt " + bad + " in the SQL catalog");
   IndexReferencesLocked();
+  for (const auto& [oid, value] : sequence_values) {
+    for (auto& [_, state] : sequences_) {
+      if (state.def->oid != oid) continue;
+      state.last = value.first;
+      state.called = value.second;
+    }
+  }
   if (!unfinished.empty()) {
     storage::WriteBatch batch;
     for (uint32_t relfile : unfinished) {
@@ -379,8 +458,143 @@ std::shared_ptr<const Table> Catalog::FindIndexTable(std::string_view name) cons
 }
 
 bool Catalog::RelationExists(std::string_view name) const {
-  if (Find(name) != nullptr) return true;
+  if (Find(name) != nullptr || FindSequence(name) != nullptr) return true;
   return FindIndexTable(name) != nullptr;
+}
+
+SqlStatus Catalog::CreateSequence(Sequence seq) {
+  if (RelationExists(seq.name)) return MakeError(sqlstate::kDuplicateTable, "relation \"" + seq.name + "\" already exists");
+  std::lock_guard<std::mutex> g(mu_);
+  seq.oid = next_oid_++;
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::SequenceDef(seq.oid), EncodeSequence(seq));
+  batch.Put(Cf::kSql, keys::SequenceValue(seq.oid), EncodeSequenceValue(seq.start, false));
+  std::string next;
+  storage::AppendU32(&next, next_oid_);
+  batch.Put(Cf::kSql, keys::NextOid(), next);
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  SequenceState& state = sequences_[seq.name];
+  state.last = seq.start;
+  state.called = false;
+  state.def = std::make_shared<Sequence>(std::move(seq));
+  return SqlStatus::Ok();
+}
+
+SqlStatus Catalog::AlterSequence(Sequence seq, std::optional<int64_t> restart) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = sequences_.find(seq.name);
+  if (it == sequences_.end()) {
+    return MakeError(sqlstate::kUndefinedTable, "relation \"" + seq.name + "\" does not exist");
+  }
+  SequenceState& state = it->second;
+  if (restart) {
+    state.last = *restart;
+    state.called = false;
+  }
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::SequenceDef(seq.oid), EncodeSequence(seq));
+  batch.Put(Cf::kSql, keys::SequenceValue(seq.oid), EncodeSequenceValue(state.last, state.called));
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  state.def = std::make_shared<Sequence>(std::move(seq));
+  return SqlStatus::Ok();
+}
+
+SqlStatus Catalog::DropSequence(const std::string& name) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = sequences_.find(name);
+  if (it == sequences_.end()) return MakeError(sqlstate::kUndefinedTable, "sequence \"" + name + "\" does not exist");
+  storage::WriteBatch batch;
+  batch.Delete(Cf::kSql, keys::SequenceDef(it->second.def->oid));
+  batch.Delete(Cf::kSql, keys::SequenceValue(it->second.def->oid));
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  sequences_.erase(it);
+  return SqlStatus::Ok();
+}
+
+std::shared_ptr<const Sequence> Catalog::FindSequence(std::string_view name) const {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = sequences_.find(name);
+  return it == sequences_.end() ? nullptr : it->second.def;
+}
+
+std::vector<std::shared_ptr<const Sequence>> Catalog::Sequences() const {
+  std::lock_guard<std::mutex> g(mu_);
+  std::vector<std::shared_ptr<const Sequence>> out;
+  for (const auto& [_, state] : sequences_) out.push_back(state.def);
+  return out;
+}
+
+SqlResult<int64_t> Catalog::NextSequenceValue(uint32_t oid) {
+  std::lock_guard<std::mutex> g(mu_);
+  for (auto& [name, state] : sequences_) {
+    const Sequence& q = *state.def;
+    if (q.oid != oid) continue;
+    int64_t next = state.last;
+    if (state.called) {
+      __int128 n = static_cast<__int128>(state.last) + q.increment;
+      if (n > q.max_value || n < q.min_value) {
+        if (!q.cycle) {
+          bool up = q.increment > 0;
+          return MakeError("2200H", std::string("nextval: reached ") + (up ? "maximum" : "minimum") +
+                                        " value of sequence \"" + name + "\" (" +
+                                        std::to_string(up ? q.max_value : q.min_value) + ")");
+        }
+        n = q.increment > 0 ? q.min_value : q.max_value;
+      }
+      next = static_cast<int64_t>(n);
+    }
+    // Written before it is handed out, so no value is given twice across a crash.
+    storage::WriteBatch batch;
+    batch.Put(Cf::kSql, keys::SequenceValue(oid), EncodeSequenceValue(next, true));
+    Status st = store_->Write(&batch, /*sync=*/false);
+    if (!st.ok()) return StorageError(st);
+    state.last = next;
+    state.called = true;
+    return next;
+  }
+  return MakeError(sqlstate::kUndefinedTable, "sequence with OID " + std::to_string(oid) + " does not exist");
+}
+
+SqlStatus Catalog::SetSequenceValue(uint32_t oid, int64_t value, bool is_called) {
+  std::lock_guard<std::mutex> g(mu_);
+  for (auto& [name, state] : sequences_) {
+    const Sequence& q = *state.def;
+    if (q.oid != oid) continue;
+    if (value < q.min_value || value > q.max_value) {
+      return MakeError(sqlstate::kNumericOutOfRange, "setval: value " + std::to_string(value) +
+                                                         " is out of bounds for sequence \"" + name + "\" (" +
+                                                         std::to_string(q.min_value) + ".." +
+                                                         std::to_string(q.max_value) + ")");
+    }
+    storage::WriteBatch batch;
+    batch.Put(Cf::kSql, keys::SequenceValue(oid), EncodeSequenceValue(value, is_called));
+    Status st = store_->Write(&batch, /*sync=*/false);
+    if (!st.ok()) return StorageError(st);
+    state.last = value;
+    state.called = is_called;
+    return SqlStatus::Ok();
+  }
+  return MakeError(sqlstate::kUndefinedTable, "sequence with OID " + std::to_string(oid) + " does not exist");
+}
+
+SqlStatus Catalog::SetSerial(uint32_t table_oid, int attnum, int64_t value, bool is_called) {
+  std::lock_guard<std::mutex> g(mu_);
+  // NextSerial hands out next + 1; its marks cover the block a value starts,
+  // so the mark written here reaches the end of the current block.
+  uint64_t next = static_cast<uint64_t>(is_called ? value : value - 1);
+  uint64_t mark = (next + kSerialBlock - 1) / kSerialBlock * kSerialBlock;
+  if (mark < next) mark = next;
+  std::string m;
+  storage::AppendU64(&m, mark);
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::SerialMark(table_oid, attnum), m);
+  Status st = store_->Write(&batch, /*sync=*/false);
+  if (!st.ok()) return StorageError(st);
+  next_serial_[{table_oid, attnum}] = next;
+  return SqlStatus::Ok();
 }
 
 SqlStatus Catalog::Create(Table table) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,20 @@ struct Table {
   std::string PrimaryKeyName() const { return primary_key_name.empty() ? name + "_pkey" : primary_key_name; }
 };
 
+// CREATE SEQUENCE. Its counter is not transactional, as in PostgreSQL: a
+// value handed out stays used even if the transaction rolls back.
+struct Sequence {
+  uint32_t oid = 0;
+  std::string name;
+  TypeId type = TypeId::kInt8;
+  int64_t increment = 1;
+  int64_t min_value = 1;
+  int64_t max_value = INT64_MAX;
+  int64_t start = 1;
+  bool cycle = false;
+  std::string owned_by;  // OWNED BY table.column, as written
+};
+
 class Catalog {
  public:
   explicit Catalog(storage::Store* store) : store_(store) {}
@@ -144,6 +159,21 @@ class Catalog {
   // Removes the index from its table's definition and deletes its entries.
   SqlStatus DropIndex(const std::string& table, const std::string& index);
 
+  // Sequences: CREATE / ALTER / DROP SEQUENCE and their counters. A name
+  // may not be taken by a table, index or view (one relation namespace).
+  SqlStatus CreateSequence(Sequence seq);
+  // Replaces the definition; `restart` sets the next value nextval returns.
+  SqlStatus AlterSequence(Sequence seq, std::optional<int64_t> restart);
+  SqlStatus DropSequence(const std::string& name);
+  std::shared_ptr<const Sequence> FindSequence(std::string_view name) const;
+  std::vector<std::shared_ptr<const Sequence>> Sequences() const;
+  // nextval: 2200H past the bounds of a sequence without CYCLE.
+  SqlResult<int64_t> NextSequenceValue(uint32_t oid);
+  // setval(value, is_called): the next nextval returns value (+ increment when is_called).
+  SqlStatus SetSequenceValue(uint32_t oid, int64_t value, bool is_called);
+  // setval on the counter of a serial / identity column.
+  SqlStatus SetSerial(uint32_t table_oid, int attnum, int64_t value, bool is_called);
+
   // A hidden row id for a table without a primary key. When `mark` comes
   // back non-empty, the caller writes it at keys::RowIdMark with the row, so
   // ids are never reused after a restart.
@@ -167,6 +197,12 @@ class Catalog {
   uint32_t next_oid_ = 16384;
   std::map<uint32_t, uint64_t> next_rowid_;
   std::map<std::pair<uint32_t, int>, uint64_t> next_serial_;
+  struct SequenceState {
+    std::shared_ptr<const Sequence> def;
+    int64_t last = 0;     // the last value handed out (or set)
+    bool called = false;  // false: the next nextval returns `last` itself
+  };
+  std::map<std::string, SequenceState, std::less<>> sequences_;
 };
 
 // Key layout in the SQL column family.
@@ -180,6 +216,8 @@ std::string IndexPrefix(uint32_t relfile, uint32_t index_oid);  // 0x03 relfile 
 void DeleteRelfile(storage::WriteBatch* batch, uint32_t relfile);
 std::string RewriteMark(uint32_t relfile);  // 0x01 'W' relfile: a rewrite in progress
 std::string NextOid();                  // 0x01 'O'
+std::string SequenceDef(uint32_t oid);    // 0x01 'S' oid: the definition
+std::string SequenceValue(uint32_t oid);  // 0x01 'V' oid: last value and is_called
 }  // namespace keys
 
 }  // namespace lumadb::engine::sql

@@ -102,6 +102,7 @@ SystemRelation PgClass(const Catalog& catalog) {
         triggers);
     for (const auto& i : t->indexes) add(i.oid, i.name, 403, i.oid, false, "i", i.columns.size(), 0, false);
   }
+  for (const auto& q : catalog.Sequences()) add(q->oid, q->name, 0, q->oid, false, "S", 3, 0, false);
   return b.Done();
 }
 

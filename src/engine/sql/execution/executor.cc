@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/sql/binder/functions.h"
 #include "engine/sql/execution/foreign_keys.h"
 #include "engine/sql/execution/row_ops.h"
 #include "engine/sql/storage/row_codec.h"
@@ -1125,6 +1126,7 @@ SqlStatus BuildRow(const Table& t, const std::vector<int>& target_columns, Row& 
     SQL_RETURN_IF_ERROR(WriteMark(txn, keys::SerialMark(t.oid, t.columns[c].attnum), mark));
     SQL_RETURN_IF_ERROR(CheckIntRange(t.columns[c].type.id, next));
     (*row)[c] = Value::Int(t.columns[c].type.id, next);
+    if (SequenceAccess* s = CurrentSequenceAccess()) s->SerialUsed(t.name, t.columns[c].name, next);
   }
   return SqlStatus::Ok();
 }

@@ -232,8 +232,18 @@ struct CreateView {
   bool replace = false;
 };
 
+// CREATE SEQUENCE [IF NOT EXISTS] name [options] / ALTER SEQUENCE [IF EXISTS] name options.
+struct SequenceDef {
+  TableRef name;
+  bool alter = false;
+  bool if_not_exists = false;  // CREATE ... IF NOT EXISTS / ALTER ... IF EXISTS
+  // increment, minvalue, maxvalue, start, restart, cache, cycle, as, owned_by:
+  // the value as text ("" for NO MINVALUE / NO MAXVALUE / RESTART without WITH).
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
 struct Drop {
-  enum class Kind : uint8_t { kTable, kIndex, kView } kind = Kind::kTable;
+  enum class Kind : uint8_t { kTable, kIndex, kView, kSequence } kind = Kind::kTable;
   std::vector<TableRef> objects;
   bool if_exists = false;
   bool cascade = false;
@@ -365,6 +375,7 @@ enum class StatementKind : uint8_t {
   kDeclareCursor, kFetch, kCloseCursor,
   kMaintenance,  // VACUUM / ANALYZE (the tables are checked, nothing else is needed), CREATE EXTENSION
   kCreateView,
+  kSequence,  // CREATE / ALTER SEQUENCE
 };
 
 struct Statement {
@@ -385,6 +396,7 @@ struct Statement {
   std::unique_ptr<AlterTable> alter_table;
   std::unique_ptr<CreateIndex> create_index;
   std::unique_ptr<CreateView> create_view;
+  std::unique_ptr<SequenceDef> sequence;
   std::unique_ptr<Cursor> cursor;
   std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
   std::string maintenance_tag;        // "VACUUM", "ANALYZE" or "CREATE EXTENSION"

@@ -1153,13 +1153,15 @@ class Converter {
         const PgQuery__DropStmt* d = n->drop_stmt;
         if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
             d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX &&
-            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) {
+            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_VIEW &&
+            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) {
           Unsupported("DROP of this kind of object", -1);
           return;
         }
         auto drop = std::make_unique<ast::Drop>();
         if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) drop->kind = ast::Drop::Kind::kIndex;
         if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) drop->kind = ast::Drop::Kind::kView;
+        if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) drop->kind = ast::Drop::Kind::kSequence;
         drop->if_exists = d->missing_ok;
         drop->cascade = d->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
         for (size_t i = 0; i < d->n_objects; i++) {
@@ -1442,6 +1444,38 @@ class Converter {
         }
         st->kind = ast::StatementKind::kCreateIndex;
         st->create_index = std::move(ci);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+      case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT: {
+        bool alter = n->node_case == PG_QUERY__NODE__NODE_ALTER_SEQ_STMT;
+        auto seq = std::make_unique<ast::SequenceDef>();
+        seq->alter = alter;
+        seq->name = Table(alter ? n->alter_seq_stmt->sequence : n->create_seq_stmt->sequence);
+        seq->if_not_exists = alter ? n->alter_seq_stmt->missing_ok : n->create_seq_stmt->if_not_exists;
+        size_t count = alter ? n->alter_seq_stmt->n_options : n->create_seq_stmt->n_options;
+        PgQuery__Node** options = alter ? n->alter_seq_stmt->options : n->create_seq_stmt->options;
+        for (size_t i = 0; i < count; i++) {
+          const PgQuery__DefElem* d = options[i]->def_elem;
+          std::string name = d->defname;
+          std::string value;
+          if (name == "as" && d->arg != nullptr && d->arg->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+            ast::TypeRef t;
+            if (!TypeRefOf(d->arg->type_name, &t)) return;
+            value = t.names.back();
+          } else if (name == "owned_by" && d->arg != nullptr && d->arg->node_case == PG_QUERY__NODE__NODE_LIST) {
+            for (const auto& part : Names(d->arg->list->items, d->arg->list->n_items)) {
+              value += (value.empty() ? "" : ".") + part;
+            }
+          } else if (name == "cycle") {
+            value = DefBool(d) ? "true" : "false";
+          } else {
+            value = DefText(d).value_or("");
+          }
+          seq->options.emplace_back(name, value);
+        }
+        st->kind = ast::StatementKind::kSequence;
+        st->sequence = std::move(seq);
         return;
       }
       case PG_QUERY__NODE__NODE_VIEW_STMT: {
