@@ -33,6 +33,22 @@ class Psycopg2Test(unittest.TestCase):
         self.addCleanup(c.close)
         return c
 
+    def waits_until(self, work, release):
+        """Runs work() on a thread, checks that it is still waiting after a
+        moment, then calls release() and returns what work() returned."""
+        done = {}
+
+        def run():
+            done["result"] = work()
+
+        t = threading.Thread(target=run)
+        t.start()
+        time.sleep(0.4)
+        self.assertNotIn("result", done)  # waits for the other transaction
+        release()
+        t.join(10)
+        return done.get("result")
+
     def table(self, ddl):
         c = self.connect(autocommit=True)
         name = ddl.split()[2]
@@ -210,27 +226,18 @@ class Psycopg2Test(unittest.TestCase):
             setup.cursor().execute("DELETE FROM pp_uniq")
             a, b = self.connect(), self.connect()
             a.cursor().execute("INSERT INTO pp_uniq VALUES (1, 'x@y')")
-            done = {}
 
             def second():
                 try:
                     b.cursor().execute("INSERT INTO pp_uniq VALUES (2, 'x@y')")
                     b.commit()
-                    done["result"] = "inserted"
+                    return "inserted"
                 except psycopg2.errors.UniqueViolation as e:
                     b.rollback()
-                    done["result"] = e.diag.constraint_name
+                    return e.diag.constraint_name
 
-            t = threading.Thread(target=second)
-            t.start()
-            time.sleep(0.4)
-            self.assertNotIn("result", done)  # waits for a's insert of the same value
-            getattr(a, outcome)()
-            t.join(10)
-            if outcome == "commit":
-                self.assertEqual(done["result"], "pp_uniq_email")
-            else:
-                self.assertEqual(done["result"], "inserted")
+            result = self.waits_until(second, getattr(a, outcome))
+            self.assertEqual(result, "pp_uniq_email" if outcome == "commit" else "inserted")
             cur = setup.cursor()
             cur.execute("SELECT id FROM pp_uniq WHERE email = 'x@y'")
             self.assertEqual(cur.fetchall(), [(1,)] if outcome == "commit" else [(2,)])
@@ -242,8 +249,7 @@ class Psycopg2Test(unittest.TestCase):
         cur = setup.cursor()
         cur.execute("DROP TABLE IF EXISTS pp_child, pp_parent")
         cur.execute("CREATE TABLE pp_parent (id int PRIMARY KEY)")
-        cur.execute("CREATE TABLE pp_child (id int PRIMARY KEY, pid int REFERENCES pp_parent ON DELETE %s)"
-                    % "NO ACTION")
+        cur.execute("CREATE TABLE pp_child (id int PRIMARY KEY, pid int REFERENCES pp_parent ON DELETE NO ACTION)")
         self.addCleanup(lambda: self.connect(autocommit=True).cursor().execute("DROP TABLE IF EXISTS pp_child, pp_parent"))
         for outcome in ("commit", "rollback"):
             cur.execute("DELETE FROM pp_child")
@@ -251,24 +257,18 @@ class Psycopg2Test(unittest.TestCase):
             cur.execute("INSERT INTO pp_parent VALUES (1)")
             a, b = self.connect(), self.connect()
             a.cursor().execute("INSERT INTO pp_child VALUES (10, 1)")  # locks parent row 1
-            done = {}
 
             def delete_parent():
                 try:
                     b.cursor().execute("DELETE FROM pp_parent WHERE id = 1")
                     b.commit()
-                    done["result"] = "deleted"
+                    return "deleted"
                 except psycopg2.errors.ForeignKeyViolation as e:
                     b.rollback()
-                    done["result"] = e.diag.constraint_name
+                    return e.diag.constraint_name
 
-            t = threading.Thread(target=delete_parent)
-            t.start()
-            time.sleep(0.4)
-            self.assertNotIn("result", done)  # waits for the child insert's transaction
-            getattr(a, outcome)()
-            t.join(10)
-            self.assertEqual(done["result"], "pp_child_pid_fkey" if outcome == "commit" else "deleted")
+            result = self.waits_until(delete_parent, getattr(a, outcome))
+            self.assertEqual(result, "pp_child_pid_fkey" if outcome == "commit" else "deleted")
             cur.execute("SELECT count(*) FROM pp_child c WHERE NOT EXISTS (SELECT 1 FROM pp_parent p WHERE p.id = c.pid)")
             self.assertEqual(cur.fetchone()[0], 0)
             a.close()
@@ -277,24 +277,18 @@ class Psycopg2Test(unittest.TestCase):
         cur.execute("INSERT INTO pp_parent VALUES (2)")
         a, b = self.connect(), self.connect()
         a.cursor().execute("DELETE FROM pp_parent WHERE id = 2")
-        done = {}
 
         def insert_child():
             try:
                 b.cursor().execute("INSERT INTO pp_child VALUES (20, 2)")
                 b.commit()
-                done["result"] = "inserted"
+                return "inserted"
             except psycopg2.errors.ForeignKeyViolation as e:
                 b.rollback()
-                done["result"] = e.diag.message_detail
+                return e.diag.message_detail
 
-        t = threading.Thread(target=insert_child)
-        t.start()
-        time.sleep(0.4)
-        self.assertNotIn("result", done)
-        a.commit()
-        t.join(10)
-        self.assertEqual(done["result"], 'Key (pid)=(2) is not present in table "pp_parent".')
+        result = self.waits_until(insert_child, a.commit)
+        self.assertEqual(result, 'Key (pid)=(2) is not present in table "pp_parent".')
         a.close()
         b.close()
 

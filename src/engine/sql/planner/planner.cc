@@ -917,22 +917,6 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       }
     }
   }
-  if (!plan->windows.empty()) {
-    // Window values follow the row they are computed over.
-    int base = plan->aggregating ? static_cast<int>(plan->groups.size() + plan->aggregates.size()) : slot;
-    for (auto& t : plan->targets) MoveWindowSlots(t.get(), base);
-    if (plan->row_lock != ast::RowLockWait::kNone) {
-      return MakeError(sqlstate::kFeatureNotSupported, s.row_lock_strength + " is not allowed with window functions");
-    }
-  }
-  for (const auto& w : s.windows) {
-    for (const auto& other : s.windows) {
-      if (&other != &w && other->name == w->name) {
-        return MakeError(sqlstate::kWindowingError, "window \"" + w->name + "\" is already defined",
-                         Pos(sql, other->location));
-      }
-    }
-  }
   SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params));
   SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params));
   return plan;
