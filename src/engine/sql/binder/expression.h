@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/sql/catalog/catalog.h"
@@ -55,6 +56,10 @@ using BoundPtr = std::unique_ptr<BoundExpr>;
 
 // One FROM item as the binder sees it: its name (alias or table name) and columns.
 struct ScopeTable {
+  ScopeTable() = default;
+  ScopeTable(std::string n, std::shared_ptr<const Table> t, int first)
+      : name(std::move(n)), table(std::move(t)), first_slot(first) {}
+
   std::string name;
   std::shared_ptr<const Table> table;
   int first_slot = 0;

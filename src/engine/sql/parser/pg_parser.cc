@@ -647,7 +647,7 @@ class Converter {
           // Visible to its own body while that is converted: a reference
           // there is to the previous iteration's rows.
           auto body = std::make_shared<ast::Select>();
-          ctes_.back().push_back(Cte{c->ctename, nullptr, Names(c->aliascolnames, c->n_aliascolnames), body.get()});
+          ctes_.back().push_back(Cte{c->ctename, nullptr, Names(c->aliascolnames, c->n_aliascolnames), body.get(), 0});
           std::unique_ptr<ast::Select> converted = Select(c->ctequery->select_stmt);
           if (failed_) return out;
           *body = std::move(*converted);
@@ -672,7 +672,7 @@ class Converter {
         } else {
           sel = std::shared_ptr<ast::Select>(Select(c->ctequery->select_stmt));
           if (failed_) return out;
-          ctes_.back().push_back(Cte{c->ctename, sel, Names(c->aliascolnames, c->n_aliascolnames)});
+          ctes_.back().push_back(Cte{c->ctename, sel, Names(c->aliascolnames, c->n_aliascolnames), nullptr, 0});
         }
         out->with.push_back(std::move(sel));
       }
