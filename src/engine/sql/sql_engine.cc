@@ -939,8 +939,7 @@ void SqlSession::RunSet(const ast::Statement& st, StatementResult* r) {
   r->tag = s.reset ? "RESET" : "SET";
   if (s.name == "transaction" || s.name == "session characteristics") {
     r->status = MakeError(sqlstate::kFeatureNotSupported,
-                          "SET TRANSACTION is not supported by LumaDB yet; use BEGIN ISOLATION LEVEL ... or "
-                          "SET default_transaction_isolation");
+                          "SET TRANSACTION with only DEFERRABLE is not supported by LumaDB yet");
     return;
   }
   if (s.reset && s.name == "all") {
@@ -950,6 +949,19 @@ void SqlSession::RunSet(const ast::Statement& st, StatementResult* r) {
       if (set.report) changed_.emplace_back(set.name, set.value);
     }
     return;
+  }
+  if ((s.name == "transaction_isolation" || s.name == "transaction_read_only") && !s.reset) {
+    // SET TRANSACTION ... and the settings it stands for act on a transaction block only.
+    if (!explicit_) {
+      r->notices.push_back(
+          {"WARNING", sqlstate::kNoActiveTransaction, "SET TRANSACTION can only be used in transaction blocks"});
+      return;
+    }
+    if (s.name == "transaction_isolation" && txn_ && txn_->has_snapshot()) {
+      r->status = MakeError(sqlstate::kActiveTransaction,
+                            "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+      return;
+    }
   }
   Setting* setting = FindSetting(s.name);
   if (setting == nullptr) {

@@ -1321,10 +1321,32 @@ class Converter {
             set->reset = true;
             set->name = "all";
             break;
-          case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI:
-            // SET TRANSACTION ...: the characteristics of the current transaction.
+          case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI: {
+            // SET TRANSACTION ... / SET SESSION CHARACTERISTICS AS TRANSACTION ...:
+            // the settings transaction_isolation / default_transaction_isolation
+            // (and _read_only) they stand for.
+            std::string prefix = std::string(v->name) == "TRANSACTION" ? "" : "default_";
             set->name = v->name;
+            for (size_t k = 0; k < v->n_args; k++) {
+              const PgQuery__Node* a = v->args[k];
+              if (a->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) continue;
+              const PgQuery__DefElem* d = a->def_elem;
+              std::string opt = d->defname;
+              const PgQuery__Node* arg = d->arg;
+              if (opt == "transaction_isolation" && arg != nullptr && arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                  arg->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL) {
+                set->name = prefix + opt;
+                set->values = {arg->a_const->sval->sval};
+                break;  // the isolation level is what LumaDB acts on
+              }
+              if (opt == "transaction_read_only" && arg != nullptr && arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                  arg->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+                set->name = prefix + opt;
+                set->values = {arg->a_const->ival->ival ? "on" : "off"};
+              }
+            }
             break;
+          }
           default:
             Unsupported("SET ... FROM CURRENT", -1);
             return;

@@ -56,6 +56,8 @@ class Txn {
   uint64_t id() const { return id_; }
   TxnManager* manager() const { return mgr_; }
   Isolation isolation() const { return isolation_; }
+  // A statement has taken the transaction's snapshot (its isolation is fixed).
+  bool has_snapshot() const { return have_snapshot_; }
   void set_isolation(Isolation i) { isolation_ = i; }
 
   // Starts a statement: READ COMMITTED takes a fresh snapshot; the others keep
