@@ -1031,6 +1031,8 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
       b->args.push_back(std::move(a));
       return b;
     }
+    case ast::ExprKind::kDefault:
+      return MakeError(sqlstate::kSyntaxError, "DEFAULT is not allowed in this context", ctx.Position(e.location));
     case ast::ExprKind::kFunc:
       if (e.over) return BindWindow(e, ctx);
       if (IsAggregateName(FuncName(e))) return BindAggregate(e, ctx);

@@ -1096,12 +1096,13 @@ SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, con
 }  // namespace
 
 SqlStatus BuildRow(const Table& t, const std::vector<int>& target_columns, Row& values, Txn* txn, Catalog* catalog,
-                   const WriteRules* rules, Row* row) {
+                   const WriteRules* rules, Row* row, const std::vector<bool>* use_default) {
   row->clear();
   row->reserve(t.columns.size());
   for (const auto& c : t.columns) row->push_back(c.has_default ? c.default_value : Value::Null(c.type));
   std::vector<bool> given(t.columns.size(), false);
   for (size_t i = 0; i < values.size() && i < target_columns.size(); i++) {
+    if (use_default != nullptr && i < use_default->size() && (*use_default)[i]) continue;
     const Column& c = t.columns[target_columns[i]];
     Value& dst = (*row)[target_columns[i]];
     if (values[i].type == c.type) {
@@ -1205,9 +1206,10 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
   std::optional<ForeignKeyChecks> fks;
   if (ForeignKeyChecks::Needed(t, *catalog)) fks.emplace(txn, catalog);
   std::unordered_set<std::string> touched;  // keys this statement inserted or updated (ON CONFLICT)
+  const std::vector<bool>* use_default = nullptr;  // the VALUES row's DEFAULT items
   auto insert = [&](Row& values) -> SqlStatus {
     Row row;
-    SQL_RETURN_IF_ERROR(BuildRow(t, plan.target_columns, values, txn, catalog, plan.rules.get(), &row));
+    SQL_RETURN_IF_ERROR(BuildRow(t, plan.target_columns, values, txn, catalog, plan.rules.get(), &row, use_default));
     if (!plan.on_conflict) {
       SQL_RETURN_IF_ERROR(InsertRow(t, row, txn, catalog, plan.rules.get()));
       if (fks) fks->Written(plan.table, nullptr, row);
@@ -1264,8 +1266,20 @@ SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* ca
     for (auto& r : rows) SQL_RETURN_IF_ERROR(insert(r));
   } else {
     Row values;
+    std::vector<bool> defaults;
     for (const auto& exprs : plan.rows) {
-      SQL_RETURN_IF_ERROR(EvalAll(exprs, {}, &values));
+      values.clear();
+      defaults.assign(exprs.size(), false);
+      for (size_t i = 0; i < exprs.size(); i++) {
+        if (exprs[i] == nullptr) {
+          defaults[i] = true;
+          values.push_back(Value::Null());
+          continue;
+        }
+        SQL_ASSIGN_OR_RETURN(Value v, Eval(*exprs[i], {}));
+        values.push_back(std::move(v));
+      }
+      use_default = &defaults;
       SQL_RETURN_IF_ERROR(insert(values));
     }
   }

@@ -33,8 +33,10 @@ struct DmlResult {
 // The row INSERT writes: `values[i]` (moved from) goes to column
 // target_columns[i], cast to its type; the other columns get their defaults
 // (constants, or the per-row ones of `rules`) and serial values.
+// `use_default` (optional) marks the values written as DEFAULT, which get
+// the column's default as if the column had not been listed.
 SqlStatus BuildRow(const Table& t, const std::vector<int>& target_columns, Row& values, Txn* txn, Catalog* catalog,
-                   const WriteRules* rules, Row* row);
+                   const WriteRules* rules, Row* row, const std::vector<bool>* use_default = nullptr);
 // Writes a built row after INSERT's checks (NOT NULL, CHECK, duplicate key).
 SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, const WriteRules* rules);
 // NOT NULL, then the CHECK constraints of `rules` (23514 naming the first

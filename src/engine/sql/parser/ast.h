@@ -40,6 +40,7 @@ enum class ExprKind : uint8_t {
   kMinMax,     // GREATEST/LEAST: op "GREATEST" / "LEAST"
   kSubquery,   // (SELECT ...): op "EXISTS", "SCALAR", "ANY" or "ALL" (x op ANY|ALL (SELECT ...), IN is = ANY);
                // args[0] is x, names[0] the comparison operator for ANY/ALL
+  kDefault,    // DEFAULT as a value of INSERT ... VALUES or UPDATE ... SET
 };
 
 struct Select;

@@ -263,6 +263,8 @@ class Converter {
         e->filter = Convert(f->agg_filter);
         return e;
       }
+      case PG_QUERY__NODE__NODE_SET_TO_DEFAULT:
+        return Make(ExprKind::kDefault, n->set_to_default->location);
       case PG_QUERY__NODE__NODE_COLLATE_CLAUSE:
         // One collation (C / UTF-8 byte order) is all there is: COLLATE changes nothing.
         return Convert(n->collate_clause->arg);

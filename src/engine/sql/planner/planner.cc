@@ -12,6 +12,9 @@ namespace {
 
 int Pos(std::string_view sql, int location) { return CharPosition(sql, location); }
 
+SqlResult<BoundPtr> BindStored(const std::string& text, const std::shared_ptr<const Table>& table, Params* params,
+                               const char* context);
+
 // PostgreSQL reports unknown-typed outputs (SELECT 'x', SELECT NULL) as text.
 SqlResult<BoundPtr> OutputType(BoundPtr b, const BindContext& ctx) {
   if (b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull) {
@@ -456,7 +459,26 @@ SqlStatus BindSets(const std::vector<ast::SetClause>& sets, const Table& t, Bind
                          Pos(sql, set.location));
       }
     }
-    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*set.value, ctx));
+    BoundPtr b;
+    if (set.value->kind == ast::ExprKind::kDefault) {
+      // SET c = DEFAULT: the column's default, or NULL.
+      const Column& col = t.columns[c];
+      if (col.identity != 0) {
+        return MakeError(sqlstate::kFeatureNotSupported,
+                         "SET ... = DEFAULT for an identity or serial column is not supported by LumaDB yet",
+                         Pos(sql, set.location));
+      }
+      if (col.default_per_row) {
+        SQL_ASSIGN_OR_RETURN(b, BindStored(col.default_sql, nullptr, ctx.params, "DEFAULT expressions"));
+      } else {
+        b = std::make_unique<BoundExpr>();
+        b->kind = BoundKind::kConst;
+        b->value = col.has_default ? col.default_value : Value::Null(col.type);
+        b->type = col.type;
+      }
+    } else {
+      SQL_ASSIGN_OR_RETURN(b, BindExpr(*set.value, ctx));
+    }
     SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), t.columns[c].type, false, ctx));
     out->emplace_back(c, std::move(b));
   }
@@ -955,8 +977,14 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
       plan->target_columns.push_back(c);
     }
   }
-  for (int c : plan->target_columns) {
+  for (size_t i = 0; i < plan->target_columns.size(); i++) {
+    int c = plan->target_columns[i];
     if (t.columns[c].identity != 'a' || !s.source) continue;
+    bool all_default = !s.source->values.empty();
+    for (const auto& row : s.source->values) {
+      all_default = all_default && i < row.size() && row[i]->kind == ast::ExprKind::kDefault;
+    }
+    if (all_default) continue;
     SqlError e = MakeError("428C9", "cannot insert a non-DEFAULT value into column \"" + t.columns[c].name + "\"");
     e.detail = "Column \"" + t.columns[c].name + "\" is an identity column defined as GENERATED ALWAYS.";
     e.hint = "Use OVERRIDING SYSTEM VALUE to override.";
@@ -978,6 +1006,10 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
       }
       std::vector<BoundPtr> bound;
       for (size_t i = 0; i < row.size(); i++) {
+        if (row[i]->kind == ast::ExprKind::kDefault) {
+          bound.push_back(nullptr);  // the column's default
+          continue;
+        }
         SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*row[i], ctx));
         const Column& col = t.columns[plan->target_columns[i]];
         Type from = b->type;

@@ -108,7 +108,8 @@ struct InsertPlan {
   std::shared_ptr<const WriteRules> rules;  // null: none
   // For each source value, the table column it goes to.
   std::vector<int> target_columns;
-  // VALUES rows, each expression already coerced to its column's type ...
+  // VALUES rows, each expression already coerced to its column's type (a
+  // null pointer for DEFAULT: the column's default or serial value) ...
   std::vector<std::vector<BoundPtr>> rows;
   // ... or a query whose values are cast to the columns' types.
   std::unique_ptr<SelectPlan> query;
