@@ -45,7 +45,7 @@ class PsqlTest(unittest.TestCase):
         script = ("CREATE TABLE ps_accounts (id serial PRIMARY KEY, email varchar(80) UNIQUE);\n"
                   "CREATE TABLE ps_orders (id bigint PRIMARY KEY, account int REFERENCES ps_accounts);\n"
                   "CREATE INDEX ps_orders_account ON ps_orders (account);\n"
-                  "\\dt\n\\dn\n\\dt ps_acc*\n\\dt nothing_like_this\n"
+                  "\\dt\n\\dn\n\\dt ps_acc*\n\\dt nothing_like_this\n\\di\n"
                   "DROP TABLE ps_orders, ps_accounts;\n")
 
         def run(port):

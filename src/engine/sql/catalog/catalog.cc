@@ -156,6 +156,7 @@ std::string EncodeTable(const Table& t) {
     }
   }
   storage::AppendLengthPrefixed(&out, t.view_sql);
+  storage::AppendU32(&out, t.primary_key_oid);
   return out;
 }
 
@@ -264,6 +265,7 @@ bool DecodeTable(std::string_view in, Table* t) {
   }
   if (!storage::ConsumeLengthPrefixed(&in, &s)) return false;
   t->view_sql = std::string(s);
+  if (!in.empty() && !storage::ConsumeU32(&in, &t->primary_key_oid)) return false;
   return true;
 }
 
@@ -343,6 +345,7 @@ SqlStatus Catalog::Load() {
       }
       if (t->oid >= next_oid_) next_oid_ = t->oid + 1;
       for (const auto& i : t->indexes) next_oid_ = std::max(next_oid_, i.oid + 1);
+      next_oid_ = std::max(next_oid_, t->primary_key_oid + 1);
       tables_[t->name] = std::move(t);
     } else if (k[1] == 'R' && storage::ConsumeU32(&rest, &oid)) {
       uint64_t mark = 0;
@@ -390,6 +393,23 @@ SqlStatus Catalog::Load() {
   if (!st.ok()) return StorageError(st);
   if (!bad.empty()) return MakeError(sqlstate::kInternalError, "corrupt " + bad + " in the SQL catalog");
   IndexReferencesLocked();
+  // Tables from before primary keys had an index OID get one, kept from now on.
+  storage::WriteBatch pk_batch;
+  for (auto& [_, t] : tables_) {
+    if (t->primary_key.empty() || t->primary_key_oid != 0) continue;
+    auto copy = std::make_shared<Table>(*t);
+    copy->primary_key_oid = next_oid_++;
+    pk_batch.Put(Cf::kSql, keys::TableDef(copy->oid), EncodeTable(*copy));
+    t = std::move(copy);
+  }
+  if (pk_batch.Count() > 0) {
+    std::string next;
+    storage::AppendU32(&next, next_oid_);
+    pk_batch.Put(Cf::kSql, keys::NextOid(), next);
+    st = store_->Write(&pk_batch, /*sync=*/true);
+    if (!st.ok()) return StorageError(st);
+    IndexReferencesLocked();
+  }
   for (const auto& [oid, value] : sequence_values) {
     for (auto& [_, state] : sequences_) {
       if (state.def->oid != oid) continue;
@@ -613,6 +633,7 @@ SqlStatus Catalog::Create(Table table) {
   for (auto& f : table.foreign_keys) {
     if (f.ref_table == 0) f.ref_table = table.oid;  // it references itself
   }
+  if (!table.primary_key.empty()) table.primary_key_oid = next_oid_++;
   for (auto& i : table.indexes) i.oid = next_oid_++;
   storage::WriteBatch batch;
   batch.Put(Cf::kSql, keys::TableDef(table.oid), EncodeTable(table));

@@ -86,6 +86,7 @@ struct Table {
   // Primary key column indexes in key order; empty = a hidden row id keys the rows.
   std::vector<int> primary_key;
   std::string primary_key_name;  // its constraint's name; empty = "t_pkey"
+  uint32_t primary_key_oid = 0;  // the OID of its index (pg_class, pg_index); 0 without a primary key
   std::vector<Index> indexes;
   std::vector<Check> checks;  // sorted by name, the order PostgreSQL checks them in
   std::vector<ForeignKey> foreign_keys;

@@ -62,7 +62,8 @@ TEST_F(CatalogTest, TablesSurviveAReopenWithTheirOids) {
   auto a = cat.Find("a");
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->oid, 16384u);
-  EXPECT_EQ(cat.Find("b")->oid, 16385u);
+  EXPECT_EQ(a->primary_key_oid, 16385u);  // the primary key's index
+  EXPECT_EQ(cat.Find("b")->oid, 16386u);
   ASSERT_EQ(a->columns.size(), 2u);
   EXPECT_EQ(a->columns[1].type, Type::Of(TypeId::kVarchar, 20));
   EXPECT_TRUE(a->columns[1].has_default);
@@ -73,7 +74,7 @@ TEST_F(CatalogTest, TablesSurviveAReopenWithTheirOids) {
   ASSERT_TRUE(cat.Drop("b", &batch).ok());
   EXPECT_EQ(cat.Find("b"), nullptr);
   ASSERT_TRUE(cat.Create(MakeTable("c")).ok());
-  EXPECT_EQ(cat.Find("c")->oid, 16386u);
+  EXPECT_EQ(cat.Find("c")->oid, 16388u);
   storage::WriteBatch none;
   SqlStatus missing = cat.Drop("zz", &none);
   ASSERT_FALSE(missing.ok());
@@ -89,7 +90,7 @@ TEST_F(CatalogTest, IndexesSurviveAReopenAndShareTheRelationNamespace) {
     t.indexes.push_back(Index{0, "a_label_key", {1}, true, true});
     ASSERT_TRUE(cat.Create(t).ok());
     index_oid = cat.Find("a")->indexes[0].oid;
-    EXPECT_EQ(index_oid, cat.Find("a")->oid + 1);
+    EXPECT_EQ(index_oid, cat.Find("a")->oid + 2);  // after the primary key's index
     SqlStatus dup = cat.Create(MakeTable("a_label_key"));
     ASSERT_FALSE(dup.ok());
     EXPECT_EQ(dup.error().message, "relation \"a_label_key\" already exists");
@@ -150,6 +151,8 @@ TEST_F(CatalogTest, DefaultsChecksAndAttnumsSurviveAReopen) {
   EXPECT_EQ(t->checks[0].name, "c_id_check");
   EXPECT_EQ(t->checks[0].sql, "id > 0");
   EXPECT_EQ(t->PrimaryKeyName(), "c_key_renamed");
+  // The primary key's index has an OID of its own, kept across the reopen.
+  EXPECT_GT(t->primary_key_oid, t->oid);
 }
 
 TEST_F(CatalogTest, HiddenRowIdsAreNotReusedAfterARestart) {

@@ -100,6 +100,10 @@ SystemRelation PgClass(const Catalog& catalog) {
     add(t->oid, t->name, t->IsView() ? 0 : 2, t->IsView() ? 0 : t->relfile,
         !t->indexes.empty() || !t->primary_key.empty(), t->IsView() ? "v" : "r", t->columns.size(), t->checks.size(),
         triggers);
+    if (t->primary_key_oid != 0) {
+      add(t->primary_key_oid, t->PrimaryKeyName(), 403, t->primary_key_oid, false, "i", t->primary_key.size(), 0,
+          false);
+    }
     for (const auto& i : t->indexes) add(i.oid, i.name, 403, i.oid, false, "i", i.columns.size(), 0, false);
   }
   for (const auto& q : catalog.Sequences()) add(q->oid, q->name, 0, q->oid, false, "S", 3, 0, false);
@@ -125,6 +129,33 @@ SystemRelation PgAttribute(const Catalog& catalog) {
              T(c.identity == 0 ? "" : std::string(1, c.identity)), T(""), B(false), B(true), I4(0),
              Oid(text_like ? 100 : 0)});
     }
+  }
+  return b.Done();
+}
+
+// int2vector's text form: the attnums separated by spaces.
+std::string AttnumVector(const Table& t, const std::vector<int>& columns) {
+  std::string out;
+  for (int c : columns) out += (out.empty() ? "" : " ") + std::to_string(t.columns[c].attnum);
+  return out;
+}
+
+SystemRelation PgIndex(const Catalog& catalog) {
+  Builder b("pg_index", 2610);
+  b.Col("indexrelid", kOid).Col("indrelid", kOid).Col("indnatts", TypeId::kInt2).Col("indnkeyatts", TypeId::kInt2);
+  b.Col("indisunique", TypeId::kBool).Col("indnullsnotdistinct", TypeId::kBool).Col("indisprimary", TypeId::kBool);
+  b.Col("indisexclusion", TypeId::kBool).Col("indimmediate", TypeId::kBool).Col("indisclustered", TypeId::kBool);
+  b.Col("indisvalid", TypeId::kBool).Col("indcheckxmin", TypeId::kBool).Col("indisready", TypeId::kBool);
+  b.Col("indislive", TypeId::kBool).Col("indisreplident", TypeId::kBool).Col("indkey", TypeId::kText);
+  b.Col("indexprs", TypeId::kText).Col("indpred", TypeId::kText);
+  auto add = [&](uint32_t oid, const Table& t, const std::vector<int>& cols, bool unique, bool primary) {
+    auto n = static_cast<int64_t>(cols.size());
+    b.Add({Oid(oid), Oid(t.oid), I2(n), I2(n), B(unique), B(false), B(primary), B(false), B(true), B(false), B(true),
+           B(false), B(true), B(true), B(false), T(AttnumVector(t, cols)), NullText(), NullText()});
+  };
+  for (const auto& t : catalog.Tables()) {
+    if (t->primary_key_oid != 0) add(t->primary_key_oid, *t, t->primary_key, true, true);
+    for (const auto& i : t->indexes) add(i.oid, *t, i.columns, i.unique, false);
   }
   return b.Done();
 }
@@ -275,6 +306,7 @@ std::optional<SystemRelation> FindSystemRelation(const std::vector<std::string>&
     if (name == "pg_class") return PgClass(catalog);
     if (name == "pg_attribute") return PgAttribute(catalog);
     if (name == "pg_type") return PgType();
+    if (name == "pg_index") return PgIndex(catalog);
     if (name == "pg_am") return PgAm();
     if (name == "pg_database") return PgDatabase();
     if (name == "pg_roles") return PgRoles("pg_roles", 12001);

@@ -221,6 +221,7 @@ SqlStatus AddPrimaryKey(const Table& table, const std::vector<int>& key_columns,
   Table to = table;
   to.primary_key = key_columns;
   to.primary_key_name = name;
+  SQL_ASSIGN_OR_RETURN(to.primary_key_oid, catalog->NewOid());
   for (int c : key_columns) to.columns[c].not_null = true;
   return Rewrite(table, std::move(to), RewriteSpec{}, catalog, txns);
 }
@@ -255,6 +256,7 @@ SqlStatus RemoveColumn(const Table& table, int col, Table* to) {
   if (uses(to->primary_key)) {
     to->primary_key.clear();
     to->primary_key_name.clear();
+    to->primary_key_oid = 0;
   }
   for (auto& c : to->primary_key) c = shift(c);
   std::vector<Index> indexes;
@@ -364,6 +366,7 @@ SqlStatus AddColumn(const Action& act, const Table& t, std::string_view sql, Cat
                        CharPosition(sql, act.location));
     }
     to.primary_key = {col};
+    SQL_ASSIGN_OR_RETURN(to.primary_key_oid, catalog->NewOid());
   }
   for (const auto& check : act.constraints.checks) SQL_RETURN_IF_ERROR(PlanCheck(check, sql, &to));
   if (!c.has_default && c.identity == 0 && !c.not_null && act.constraints.checks.empty() && !def.primary_key) {
@@ -485,6 +488,7 @@ SqlStatus DropConstraint(const Action& act, const Table& t, Catalog* catalog, Tx
     SQL_RETURN_IF_ERROR(DropForeignKeys(deps, catalog));
     to.primary_key.clear();
     to.primary_key_name.clear();
+    to.primary_key_oid = 0;
     return Rewrite(t, std::move(to), RewriteSpec{}, catalog, txns);
   }
   if (const Index* idx = t.FindIndex(act.name); idx != nullptr && idx->constraint) {
