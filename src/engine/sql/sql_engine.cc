@@ -1224,11 +1224,18 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         }
         tables.push_back(*t);
       }
-      for (const auto& t : tables) {
+      // Tables that reference a truncated one: an error, or with CASCADE truncated too.
+      for (size_t k = 0; k < tables.size(); k++) {
+        auto t = tables[k];
         for (const auto& [child, i] : catalog.ReferencingKeys(t->oid)) {
           bool truncated = false;
           for (const auto& other : tables) truncated = truncated || other->oid == child->oid;
           if (truncated) continue;
+          if (st.truncate_cascade) {
+            r->notices.push_back({"NOTICE", "00000", "truncate cascades to table \"" + child->name + "\""});
+            tables.push_back(child);
+            continue;
+          }
           r->status = MakeError(sqlstate::kFeatureNotSupported,
                                 "cannot truncate a table referenced in a foreign key constraint");
           r->status.error().detail = "Table \"" + child->name + "\" references \"" + t->name + "\".";
@@ -1239,7 +1246,20 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
       storage::WriteBatch batch;
       for (const auto& t : tables) keys::DeleteRelfile(&batch, t->relfile);
       Status s = engine_->store()->Write(&batch, /*sync=*/true);
-      if (!s.ok()) r->status = MakeError(sqlstate::kIoError, "could not write to storage: " + s.message());
+      if (!s.ok()) {
+        r->status = MakeError(sqlstate::kIoError, "could not write to storage: " + s.message());
+        return;
+      }
+      if (st.truncate_restart_identity) {
+        // The tables' serial / identity counters start again at 1.
+        for (const auto& t : tables) {
+          for (const auto& c : t->columns) {
+            if (c.identity == 0) continue;
+            r->status = catalog.SetSerial(t->oid, c.attnum, 1, false);
+            if (!r->status.ok()) return;
+          }
+        }
+      }
       return;
     }
     case ast::StatementKind::kAlterTable:

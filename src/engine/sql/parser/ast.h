@@ -393,6 +393,8 @@ struct Statement {
   std::unique_ptr<SetVariable> set;
   std::unique_ptr<Show> show;
   std::vector<TableRef> truncate;
+  bool truncate_restart_identity = false;  // TRUNCATE ... RESTART IDENTITY
+  bool truncate_cascade = false;           // TRUNCATE ... CASCADE
   std::unique_ptr<Copy> copy;
   std::unique_ptr<AlterTable> alter_table;
   std::unique_ptr<CreateIndex> create_index;

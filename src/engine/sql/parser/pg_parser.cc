@@ -1530,6 +1530,8 @@ class Converter {
       case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {
         const PgQuery__TruncateStmt* t = n->truncate_stmt;
         for (size_t k = 0; k < t->n_relations; k++) st->truncate.push_back(Table(t->relations[k]->range_var));
+        st->truncate_restart_identity = t->restart_seqs;
+        st->truncate_cascade = t->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
         st->kind = ast::StatementKind::kTruncate;
         return;
       }
