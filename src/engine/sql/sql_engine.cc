@@ -1187,16 +1187,8 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         r->notices.push_back(
             {"NOTICE", "00000", "drop cascades to " + std::to_string(dependents.size()) + " other objects"});
       }
-      for (const auto& dep : dependents) {
-        const std::string& fk = dep.second;
-        auto now = catalog.Find(dep.first->name);
-        if (now == nullptr) continue;
-        Table to = *now;
-        to.foreign_keys.erase(std::find_if(to.foreign_keys.begin(), to.foreign_keys.end(),
-                                           [&](const ForeignKey& f) { return f.name == fk; }));
-        r->status = catalog.Alter(now->name, std::move(to));
-        if (!r->status.ok()) return;
-      }
+      r->status = DropForeignKeys(dependents, &catalog);
+      if (!r->status.ok()) return;
       for (const auto& ref : d.objects) {
         const std::string& name = ref.names.back();
         if (catalog.Find(name) == nullptr) {

@@ -14,26 +14,10 @@ using engine::sql::TypeId;
 using engine::sql::Value;
 
 std::optional<Type> TypeForOid(uint32_t oid) {
-  switch (oid) {
-    case 0:
-    case 705: return Type::Of(TypeId::kUnknown);
-    case 16: return Type::Of(TypeId::kBool);
-    case 21: return Type::Of(TypeId::kInt2);
-    case 23: return Type::Of(TypeId::kInt4);
-    case 20: return Type::Of(TypeId::kInt8);
-    case 700: return Type::Of(TypeId::kFloat4);
-    case 701: return Type::Of(TypeId::kFloat8);
-    case 25: return Type::Of(TypeId::kText);
-    case 1043: return Type::Of(TypeId::kVarchar);
-    case 1042: return Type::Of(TypeId::kBpchar);
-    case 1082: return Type::Of(TypeId::kDate);
-    case 1114: return Type::Of(TypeId::kTimestamp);
-    case 1184: return Type::Of(TypeId::kTimestampTz);
-    case 1700: return Type::Of(TypeId::kNumeric);
-    case 2950: return Type::Of(TypeId::kUuid);
-    case 17: return Type::Of(TypeId::kBytea);
-    default: return std::nullopt;
-  }
+  if (oid == 0 || oid == 705) return Type::Of(TypeId::kUnknown);  // unspecified / unknown: inferred
+  Type t = engine::sql::TypeFromOid(oid);
+  if (t.id == TypeId::kNull) return std::nullopt;
+  return t;
 }
 
 namespace {

@@ -303,22 +303,6 @@ std::vector<std::pair<std::shared_ptr<const Table>, std::string>> Dependents(con
   return out;
 }
 
-// Drops the foreign keys `deps` names from their tables.
-SqlStatus DropForeignKeys(const std::vector<std::pair<std::shared_ptr<const Table>, std::string>>& deps,
-                          Catalog* catalog) {
-  for (const auto& dep : deps) {
-    const std::string& name = dep.second;
-    auto now = catalog->Find(dep.first->name);
-    if (now == nullptr) continue;
-    Table to = *now;
-    auto it = std::find_if(to.foreign_keys.begin(), to.foreign_keys.end(),
-                           [&](const ForeignKey& f) { return f.name == name; });
-    if (it == to.foreign_keys.end()) continue;
-    to.foreign_keys.erase(it);
-    SQL_RETURN_IF_ERROR(catalog->Alter(now->name, std::move(to)));
-  }
-  return SqlStatus::Ok();
-}
 
 // The 2BP01 error for dropping `what` that foreign keys depend on, or with
 // CASCADE the notice, as PostgreSQL words them.
@@ -680,6 +664,22 @@ SqlStatus RunAction(const Action& act, const ast::AlterTable& a, std::string_vie
 }
 
 }  // namespace
+
+SqlStatus DropForeignKeys(const std::vector<std::pair<std::shared_ptr<const Table>, std::string>>& deps,
+                          Catalog* catalog) {
+  for (const auto& dep : deps) {
+    const std::string& name = dep.second;
+    auto now = catalog->Find(dep.first->name);
+    if (now == nullptr) continue;
+    Table to = *now;
+    auto it = std::find_if(to.foreign_keys.begin(), to.foreign_keys.end(),
+                           [&](const ForeignKey& f) { return f.name == name; });
+    if (it == to.foreign_keys.end()) continue;
+    to.foreign_keys.erase(it);
+    SQL_RETURN_IF_ERROR(catalog->Alter(now->name, std::move(to)));
+  }
+  return SqlStatus::Ok();
+}
 
 SqlStatus AlterTable(const ast::AlterTable& a, std::string_view sql, Catalog* catalog, TxnManager* txns,
                      std::vector<Notice>* notices) {

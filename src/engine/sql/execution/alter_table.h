@@ -1,6 +1,9 @@
 #pragma once
 
+#include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/sql/catalog/catalog.h"
@@ -22,6 +25,11 @@ namespace lumadb::engine::sql {
 // IF [NOT] EXISTS skips are reported in `notices`, as PostgreSQL does.
 SqlStatus AlterTable(const ast::AlterTable& a, std::string_view sql, Catalog* catalog, TxnManager* txns,
                      std::vector<Notice>* notices);
+
+// Drops the named foreign keys, each (referencing table, constraint name),
+// from their tables' definitions (DROP ... CASCADE of what they reference).
+SqlStatus DropForeignKeys(const std::vector<std::pair<std::shared_ptr<const Table>, std::string>>& deps,
+                          Catalog* catalog);
 
 // CREATE [UNIQUE] INDEX: the rewrite, with the entries of the new index
 // (its OID assigned here) written beside the rows; a unique index over

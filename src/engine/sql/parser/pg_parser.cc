@@ -16,6 +16,23 @@ using ast::Expr;
 using ast::ExprKind;
 using ast::ExprPtr;
 
+// A statement node as SQL text, printed by libpg_query's deparser; empty
+// when it cannot print it.
+std::string DeparseStatement(const PgQuery__Node* n) {
+  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+  raw.stmt = const_cast<PgQuery__Node*>(n);
+  PgQuery__RawStmt* stmts[1] = {&raw};
+  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
+  result.n_stmts = 1;
+  result.stmts = stmts;
+  std::string packed(pg_query__parse_result__get_packed_size(&result), '\0');
+  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(packed.data()));
+  PgQueryDeparseResult d = pg_query_deparse_protobuf(PgQueryProtobuf{packed.size(), packed.data()});
+  std::string out = d.error == nullptr && d.query != nullptr ? d.query : "";
+  pg_query_free_deparse_result(d);
+  return out;
+}
+
 // The expression `n` as SQL text, printed by libpg_query's deparser from a
 // `SELECT <n>` around it; empty when it cannot print it.
 std::string DeparseExpr(const PgQuery__Node* n) {
@@ -34,41 +51,10 @@ std::string DeparseExpr(const PgQuery__Node* n) {
   PgQuery__Node stmt_node = PG_QUERY__NODE__INIT;
   stmt_node.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
   stmt_node.select_stmt = &select;
-  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
-  raw.stmt = &stmt_node;
-  PgQuery__RawStmt* stmts[1] = {&raw};
-  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
-  result.n_stmts = 1;
-  result.stmts = stmts;
-  std::string packed(pg_query__parse_result__get_packed_size(&result), '\0');
-  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(packed.data()));
-  PgQueryProtobuf pb{packed.size(), packed.data()};
-  PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
-  std::string out;
+  std::string out = DeparseStatement(&stmt_node);
   constexpr std::string_view kSelect = "SELECT ";
-  if (d.error == nullptr && d.query != nullptr) {
-    out = d.query;
-    if (out.compare(0, kSelect.size(), kSelect) == 0) out.erase(0, kSelect.size());
-  }
-  pg_query_free_deparse_result(d);
-  return out;
-}
-
-// A statement node as SQL text, printed by libpg_query's deparser; empty
-// when it cannot print it.
-std::string DeparseStatement(const PgQuery__Node* n) {
-  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
-  raw.stmt = const_cast<PgQuery__Node*>(n);
-  PgQuery__RawStmt* stmts[1] = {&raw};
-  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
-  result.n_stmts = 1;
-  result.stmts = stmts;
-  std::string packed(pg_query__parse_result__get_packed_size(&result), '\0');
-  pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(packed.data()));
-  PgQueryDeparseResult d = pg_query_deparse_protobuf(PgQueryProtobuf{packed.size(), packed.data()});
-  std::string out = d.error == nullptr && d.query != nullptr ? d.query : "";
-  pg_query_free_deparse_result(d);
-  return out;
+  if (out.compare(0, kSelect.size(), kSelect) != 0) return std::string();
+  return out.substr(kSelect.size());
 }
 
 // Converts libpg_query's tree into ast::. The first unsupported construct
