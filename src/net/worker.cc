@@ -156,6 +156,11 @@ void Connection::Close() {
 
 void Connection::RequestFlush() { worker_->ScheduleFlush(this); }
 
+void Connection::ReleaseOutput() {
+  output_held_ = false;
+  worker_->ScheduleFlush(this);
+}
+
 void Connection::OnEvent(uint32_t events) {
   if (closing_) return;
   if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
@@ -223,6 +228,7 @@ void Connection::UpdateInterest() {
 
 void Connection::WriteOut() {
   flush_scheduled_ = false;
+  if (output_held_ && !worker_->stopping_) return;  // ReleaseOutput schedules it again
   while (out_sent_ < out_.size()) {
     ssize_t n = send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
     if (n > 0) {

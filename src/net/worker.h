@@ -81,6 +81,12 @@ class Connection final : public Handler {
   // Schedules a write of out() at the end of this loop round; for replies
   // produced outside OnData (timers, posted tasks).
   void RequestFlush();
+  // While held, out() is kept (the session goes on appending to it) and not
+  // written: a commit's reply waits for its fsync this way without stopping
+  // the event loop. Release schedules the write.
+  void HoldOutput() { output_held_ = true; }
+  void ReleaseOutput();
+  bool output_held() const { return output_held_; }
 
   void OnEvent(uint32_t events) override;
 
@@ -108,6 +114,7 @@ class Connection final : public Handler {
   bool reading_paused_ = false;
   bool want_out_ = false;
   bool peer_closed_ = false;
+  bool output_held_ = false;
 };
 
 // One event loop on one thread: accepts connections from its listeners, reads,
@@ -148,6 +155,8 @@ class Worker {
 
   Connection* FindConnection(uint64_t id);
   size_t connection_count() const { return conns_.size(); }
+  // Stop has begun: held output is written regardless (see HoldOutput).
+  bool stopping() const { return stopping_; }
   const std::vector<ProtocolSpec>& protocols() const { return *protocols_; }
   const NetOptions& options() const { return options_; }
 

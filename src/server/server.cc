@@ -231,12 +231,17 @@ int Serve(const ServeOptions& opts) {
       if (!fd.ok()) return ConfigError(specs[p].name + ": " + fd.status().message());
       worker->AddListener(*fd, static_cast<int>(p));
     }
-    worker->SetBeforeWrite([&kv, &sql] {
+    net::Worker* wp = worker.get();
+    worker->SetBeforeWrite([&kv, &sql, wp] {
       Status st = kv.CommitIfNeeded();
       (void)st;  // logged by the store; /health reports it
-      // SQL commits of this round become durable before their replies go out.
-      engine::sql::SqlStatus sst = sql.SyncIfNeeded();
-      if (!sst.ok()) LOG_ERROR("SQL commit sync failed: %s", sst.error().message.c_str());
+      // SQL commits are made durable by the engine's sync thread while their
+      // sessions' output is held; at shutdown the held replies go out, so
+      // sync here first.
+      if (wp->stopping()) {
+        engine::sql::SqlStatus sst = sql.SyncIfNeeded();
+        if (!sst.ok()) LOG_ERROR("SQL commit sync failed: %s", sst.error().message.c_str());
+      }
     });
     pool.push_back(std::move(worker));
   }

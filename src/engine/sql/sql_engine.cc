@@ -43,6 +43,9 @@ SqlEngine::~SqlEngine() = default;
 
 SqlStatus SqlEngine::Load() { return catalog_->Load(); }
 SqlStatus SqlEngine::SyncIfNeeded() { return txns_->SyncIfNeeded(); }
+bool SqlEngine::WhenDurable(uint64_t seq, std::function<void()> done) {
+  return txns_->WhenDurable(seq, std::move(done));
+}
 
 namespace {
 
@@ -420,6 +423,7 @@ SqlStatus SqlSession::CommitTxn() {
   DropCursors();
   if (!txn_) return SqlStatus::Ok();
   SqlStatus st = engine_->txns().Commit(txn_.get(), synchronous_commit());
+  if (txn_->durable_seq() > durable_seq_) durable_seq_ = txn_->durable_seq();
   RestoreSettings(/*all=*/false);
   txn_.reset();
   explicit_ = false;

@@ -39,6 +39,9 @@ class SqlEngine {
   // One WAL fsync for every transaction committed since the last (called
   // once per event-loop round, before replies go out: group commit).
   SqlStatus SyncIfNeeded();
+  // True when commit `seq` is durable; otherwise false, and `done` runs (on
+  // the sync thread) once it is. See TxnManager::WhenDurable.
+  bool WhenDurable(uint64_t seq, std::function<void()> done);
 
   Catalog& catalog() { return *catalog_; }
   TxnManager& txns() { return *txns_; }
@@ -146,6 +149,10 @@ class SqlSession {
   // 'I' idle, 'T' in a transaction block, 'E' in a failed one.
   char TransactionStatus() const;
   bool synchronous_commit() const;
+  // The commit sequence number of this session's last durable commit (0 =
+  // none): its reply must not reach the client before
+  // TxnManager::WhenDurable says so.
+  uint64_t durable_seq() const { return durable_seq_; }
 
  private:
   bool RunPending(std::vector<StatementResult>* out);
@@ -209,6 +216,7 @@ class SqlSession {
   bool waiting_ = false;
   bool waiting_before_ = false;  // the current statement has waited already
   bool cancel_ = false;
+  uint64_t durable_seq_ = 0;
   int64_t statement_start_ms_ = 0;
   int64_t wait_start_ms_ = 0;
   int64_t wait_deadline_ms_ = 0;

@@ -159,6 +159,39 @@ void PgSession::Fatal(net::Connection& conn, const std::string& sqlstate, const 
 }
 
 void PgSession::OnData(net::Connection& conn) {
+  ProcessInput(conn);
+  HoldUntilDurable(conn);
+}
+
+void PgSession::HoldUntilDurable(net::Connection& conn) {
+  if (!sql_) return;
+  uint64_t seq = sql_->durable_seq();
+  if (seq <= confirmed_seq_ || seq <= hold_seq_) return;  // durable, or already waited for
+  net::Worker* worker = &conn.worker();
+  uint64_t id = conn.id();
+  bool durable = server_.engine().WhenDurable(seq, [worker, id, seq] {
+    worker->Post([worker, id, seq] {
+      net::Connection* c = worker->FindConnection(id);
+      if (c != nullptr && c->session() != nullptr) static_cast<PgSession*>(c->session())->OnDurable(*c, seq);
+    });
+  });
+  if (durable) {
+    confirmed_seq_ = seq;
+    return;
+  }
+  hold_seq_ = seq;
+  conn.HoldOutput();
+}
+
+void PgSession::OnDurable(net::Connection& conn, uint64_t seq) {
+  if (seq > confirmed_seq_) confirmed_seq_ = seq;
+  if (hold_seq_ != 0 && hold_seq_ <= confirmed_seq_) {
+    hold_seq_ = 0;
+    conn.ReleaseOutput();
+  }
+}
+
+void PgSession::ProcessInput(net::Connection& conn) {
   while (!conn.close_requested() && conn.CanWrite()) {
     bool more = false;
     switch (state_) {
@@ -423,6 +456,7 @@ void PgSession::OnWake(net::Connection& conn) {
     AfterRun(conn, true);
     OnData(conn);  // input that arrived while parked
   }
+  HoldUntilDurable(conn);
   conn.RequestFlush();
 }
 

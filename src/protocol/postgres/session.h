@@ -29,6 +29,8 @@ class PgSession final : public net::Session {
   void OnWake(net::Connection& conn);
   // A CancelRequest named this backend.
   void OnCancel(net::Connection& conn);
+  // Commit `seq` is durable: the replies held for it can go.
+  void OnDurable(net::Connection& conn, uint64_t seq);
 
  private:
   enum class State { kStartup, kReady, kWaiting, kSkipToSync, kCopyIn, kClosed };
@@ -42,6 +44,10 @@ class PgSession final : public net::Session {
   // A message while in COPY FROM STDIN.
   bool ProcessCopyMessage(net::Connection& conn, char type, std::string_view body);
   void Park(net::Connection& conn);
+  void ProcessInput(net::Connection& conn);
+  // After a durable commit: holds the connection's output (the session goes
+  // on with pipelined input) until the commit's fsync is done.
+  void HoldUntilDurable(net::Connection& conn);
   void WriteResults(net::Connection& conn, std::vector<engine::sql::StatementResult>& results);
   void Finish(net::Connection& conn);  // ParameterStatus changes, then ReadyForQuery
   void Fatal(net::Connection& conn, const std::string& sqlstate, const std::string& message);
@@ -73,6 +79,8 @@ class PgSession final : public net::Session {
   std::unique_ptr<engine::sql::SqlSession> sql_;
   int32_t pid_ = 0;
   uint64_t retry_timer_ = 0;
+  uint64_t hold_seq_ = 0;       // the durable commit the held output waits for (0 = not held)
+  uint64_t confirmed_seq_ = 0;  // commits up to this one are known durable
   std::map<std::string, std::shared_ptr<engine::sql::PreparedStatement>, std::less<>> statements_;
   std::map<std::string, Portal, std::less<>> portals_;
   // The Execute that waits for a row lock (extended protocol), if any.

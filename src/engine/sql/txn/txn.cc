@@ -1,5 +1,9 @@
 #include "engine/sql/txn/txn.h"
 
+#include <chrono>
+
+#include "common/logging.h"
+
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 
@@ -14,6 +18,19 @@ SqlError StorageError(const Status& st) {
 // Past this many remembered commits, forget those no snapshot can miss.
 constexpr size_t kRecentPruneAt = 4096;
 }  // namespace
+
+TxnManager::TxnManager(storage::Store* store) : store_(store) {
+  sync_thread_ = std::thread([this] { SyncLoop(); });
+}
+
+TxnManager::~TxnManager() {
+  {
+    std::lock_guard<std::mutex> g(sync_mu_);
+    sync_stop_ = true;
+  }
+  sync_cv_.notify_one();
+  sync_thread_.join();
+}
 
 Txn::~Txn() {
   if (mgr_ != nullptr) mgr_->Rollback(this);
@@ -246,7 +263,10 @@ SqlStatus TxnManager::Commit(Txn* txn, bool durable) {
       } else {
         uint64_t seq = ++commit_seq_;
         for (const auto& [k, v] : txn->writes_) recent_[k] = seq;
-        if (durable) need_sync_seq_.store(seq, std::memory_order_release);
+        if (durable) {
+          need_sync_seq_.store(seq, std::memory_order_release);
+          txn->durable_seq_ = seq;
+        }
         PruneRecentLocked();
       }
     }
@@ -307,6 +327,52 @@ SqlStatus TxnManager::SyncIfNeeded() {
   while (cur < target && !synced_seq_.compare_exchange_weak(cur, target)) {
   }
   return SqlStatus::Ok();
+}
+
+}  // namespace lumadb::engine::sql
+
+namespace lumadb::engine::sql {
+
+bool TxnManager::WhenDurable(uint64_t seq, std::function<void()> done) {
+  if (IsDurable(seq)) return true;
+  {
+    std::lock_guard<std::mutex> g(sync_mu_);
+    // Checked again under the lock: the sync thread publishes synced_seq_
+    // before it takes the lock to collect waiters.
+    if (IsDurable(seq)) return true;
+    durable_waiters_.emplace(seq, std::move(done));
+  }
+  sync_cv_.notify_one();
+  return false;
+}
+
+void TxnManager::SyncLoop() {
+  std::unique_lock<std::mutex> lk(sync_mu_);
+  while (true) {
+    sync_cv_.wait(lk, [this] { return sync_stop_ || !durable_waiters_.empty(); });
+    if (durable_waiters_.empty()) return;  // stopping, nobody waits
+    lk.unlock();
+    SqlStatus st = SyncIfNeeded();
+    if (!st.ok()) {
+      // PostgreSQL stops the server here; the waiting sessions keep waiting
+      // (their COMMIT is not acknowledged) and the sync is retried.
+      LOG_ERROR("SQL commit sync failed (retrying): %s", st.error().message.c_str());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      lk.lock();
+      if (sync_stop_) return;  // shutting down: the waiters' sessions are gone
+      continue;
+    }
+    std::vector<std::function<void()>> ready;
+    lk.lock();
+    uint64_t synced = synced_seq_.load(std::memory_order_acquire);
+    while (!durable_waiters_.empty() && durable_waiters_.begin()->first <= synced) {
+      ready.push_back(std::move(durable_waiters_.begin()->second));
+      durable_waiters_.erase(durable_waiters_.begin());
+    }
+    lk.unlock();
+    for (auto& fn : ready) fn();
+    lk.lock();
+  }
 }
 
 }  // namespace lumadb::engine::sql

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -10,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -88,6 +90,9 @@ class Txn {
   void Put(const std::string& key, std::string value);
   void Delete(const std::string& key);
   bool has_writes() const { return !writes_.empty(); }
+  // The commit sequence number of this transaction's last durable commit
+  // (0 = none): see TxnManager::WhenDurable.
+  uint64_t durable_seq() const { return durable_seq_; }
 
  private:
   friend class TxnManager;
@@ -107,15 +112,19 @@ class Txn {
   size_t statement_mark_ = 0;
   std::vector<std::string> locks_;
   uint64_t blocker_ = 0;
+  uint64_t durable_seq_ = 0;
 };
 
 class TxnManager {
  public:
-  explicit TxnManager(storage::Store* store) : store_(store) {}
+  explicit TxnManager(storage::Store* store);
+  ~TxnManager();
+  TxnManager(const TxnManager&) = delete;
+  TxnManager& operator=(const TxnManager&) = delete;
 
   std::unique_ptr<Txn> Begin(Isolation iso);
-  // Applies the write set (without fsync: the caller syncs once per event
-  // loop round, see SyncIfNeeded) and releases the locks. `durable` = false
+  // Applies the write set (without fsync: the sync thread makes it durable,
+  // see WhenDurable) and releases the locks. `durable` = false
   // (synchronous_commit = off) does not ask for that fsync.
   SqlStatus Commit(Txn* txn, bool durable = true);
   void Rollback(Txn* txn);
@@ -133,9 +142,16 @@ class TxnManager {
   void RetireRelfile(uint32_t relfile);
   void RestoreRelfile(uint32_t relfile);
 
-  // Makes every committed write durable: one WAL fsync when anything was
-  // committed since the last one finished.
+  // Makes every committed write durable now, on the calling thread: one WAL
+  // fsync when anything was committed since the last one finished.
   SqlStatus SyncIfNeeded();
+  // Group commit. When commit `seq` (Txn::durable_seq) is already durable,
+  // returns true. Otherwise returns false and the sync thread calls `done`
+  // once it is: one WAL fsync covers every commit made before it started, so
+  // sessions keep executing while the disk works and the commits of all
+  // sessions that arrive during one fsync share the next.
+  bool WhenDurable(uint64_t seq, std::function<void()> done);
+  bool IsDurable(uint64_t seq) const { return synced_seq_.load(std::memory_order_acquire) >= seq; }
   storage::Store* store() { return store_; }
 
  private:
@@ -150,6 +166,7 @@ class TxnManager {
   void ReleaseLocked(Txn* txn, std::vector<std::function<void()>>* wakes);
   void PruneRecentLocked();
   bool WritesRetiredLocked(const Txn& txn) const;
+  void SyncLoop();
 
   storage::Store* store_;
   std::mutex mu_;
@@ -166,6 +183,13 @@ class TxnManager {
   // that asked to be (atomics: SyncIfNeeded's check runs every loop round).
   std::atomic<uint64_t> synced_seq_{0};
   std::atomic<uint64_t> need_sync_seq_{0};
+
+  // The sync thread and the sessions waiting for it (seq -> done).
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::multimap<uint64_t, std::function<void()>> durable_waiters_;
+  bool sync_stop_ = false;
+  std::thread sync_thread_;
 };
 
 }  // namespace lumadb::engine::sql
