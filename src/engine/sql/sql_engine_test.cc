@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <future>
 
 #include "storage/rocks_store.h"
 
@@ -191,6 +193,28 @@ TEST_F(SqlEngineTest, CancelEndsAWaitWithQueryCanceled) {
   EXPECT_EQ(Show(out[0]), "ERROR 57014: canceling statement due to user request");
   Exec(*a, "ROLLBACK");
   EXPECT_EQ(Exec(*b, "UPDATE t SET v = 1"), (Lines{"UPDATE 1"}));
+}
+
+TEST_F(SqlEngineTest, DurableCommitsAreReportedByTheSyncThread) {
+  auto s = NewSession();
+  Exec(*s, "CREATE TABLE d (v int)");
+  EXPECT_EQ(s->durable_seq(), 0u);
+  Exec(*s, "INSERT INTO d VALUES (1)");
+  uint64_t first = s->durable_seq();
+  ASSERT_GT(first, 0u);
+  Exec(*s, "INSERT INTO d VALUES (2)");
+  uint64_t second = s->durable_seq();
+  EXPECT_GT(second, first);
+  std::promise<void> synced;
+  if (!engine_->WhenDurable(second, [&synced] { synced.set_value(); })) {
+    ASSERT_EQ(synced.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  }
+  // Both are durable now: no further wait is registered.
+  EXPECT_TRUE(engine_->WhenDurable(first, [] { ADD_FAILURE() << "called for a durable commit"; }));
+  EXPECT_TRUE(engine_->WhenDurable(second, [] { ADD_FAILURE() << "called for a durable commit"; }));
+  // synchronous_commit = off does not ask for a sync.
+  Exec(*s, "SET synchronous_commit = off; INSERT INTO d VALUES (3)");
+  EXPECT_EQ(s->durable_seq(), second);
 }
 
 TEST_F(SqlEngineTest, CommittedRowsAndTablesSurviveAReopen) {
