@@ -149,6 +149,11 @@ engine::sql::SqlResult<Value> DecodeParam(std::optional<std::string_view> data, 
       return Value::String(type, std::string(d));
     case TypeId::kBytea:
       return Value::String(type, std::string(d));
+    case TypeId::kJsonb:
+      // jsonb's binary form: a version byte (1), then the text.
+      if (d.empty() || d[0] != 1) return MakeError("22P03", "unsupported jsonb version number " +
+                                                                    std::to_string(d.empty() ? 0 : d[0]));
+      return engine::sql::ParseText(d.substr(1), type);
     default:
       // Strings: the binary form is the text.
       return engine::sql::CastValue(Value::String(Type::Of(TypeId::kText), std::string(d)), type, false);
@@ -182,6 +187,10 @@ void AppendValue(const Value& v, int16_t format, std::string* out) {
       return;
     }
     case TypeId::kNumeric: AppendNumericBinary(v.s, out); return;
+    case TypeId::kJsonb:
+      out->push_back(1);
+      out->append(v.s);
+      return;
     default:
       if (engine::sql::PhysicalOf(v.type.id) == Physical::kString) {
         out->append(v.s);

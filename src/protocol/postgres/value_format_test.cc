@@ -92,5 +92,25 @@ TEST(PgValueFormat, UuidAndByteaBinaryAreTheirBytes) {
   EXPECT_EQ(text, "\\x00ff");
 }
 
+TEST(PgValueFormat, JsonbBinaryIsAVersionByteAndText) {
+  EXPECT_EQ(TypeForOid(114)->id, TypeId::kJson);
+  EXPECT_EQ(TypeForOid(3802)->id, TypeId::kJsonb);
+  auto j = DecodeParam(std::string("\x01{\"b\":1,\"a\":2}"), 1, Type::Of(TypeId::kJsonb), 0);
+  ASSERT_TRUE(j.ok());
+  std::string text;
+  AppendValue(*j, 0, &text);
+  EXPECT_EQ(text, "{\"a\": 2, \"b\": 1}");
+  std::string bin;
+  AppendValue(*j, 1, &bin);
+  EXPECT_EQ(bin, "\x01" + text);
+  auto bad = DecodeParam(std::string("\x02{}"), 1, Type::Of(TypeId::kJsonb), 0);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().error().sqlstate, "22P03");
+  // json's binary form is its text, kept as written.
+  auto raw = DecodeParam(std::string("{\"b\":  1}"), 1, Type::Of(TypeId::kJson), 0);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw->s, "{\"b\":  1}");
+}
+
 }  // namespace
 }  // namespace lumadb::protocol::postgres

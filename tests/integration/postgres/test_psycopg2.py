@@ -127,6 +127,26 @@ class Psycopg2Test(unittest.TestCase):
         self.assertEqual(bytes(cur.fetchone()[0]), b"\x00\\'")
         c.commit()
 
+    def test_json_adaptation(self):
+        import psycopg2.extras
+        c = self.table("CREATE TABLE pp_json (id int PRIMARY KEY, doc jsonb, raw json)")
+        cur = c.cursor()
+        doc = {"name": "ann", "tags": ["a", "b"], "n": 1.5, "ok": True, "none": None, "quote": "it's \"x\""}
+        cur.execute("INSERT INTO pp_json VALUES (1, %s, %s)", (psycopg2.extras.Json(doc), psycopg2.extras.Json([1, 2])))
+        cur.execute("INSERT INTO pp_json VALUES (2, %s, NULL)", (psycopg2.extras.Json({"name": "bob"}),))
+        # psycopg2 turns json and jsonb results (OIDs 114 and 3802) into Python values.
+        cur.execute("SELECT doc, raw, doc -> 'tags', doc ->> 'name' FROM pp_json WHERE id = 1")
+        got_doc, got_raw, tags, name = cur.fetchone()
+        self.assertEqual(got_doc, doc)
+        self.assertEqual(got_raw, [1, 2])
+        self.assertEqual(tags, ["a", "b"])
+        self.assertEqual(name, "ann")
+        cur.execute("SELECT id FROM pp_json WHERE doc @> %s ORDER BY id", (psycopg2.extras.Json({"name": "bob"}),))
+        self.assertEqual(cur.fetchall(), [(2,)])
+        cur.execute("SELECT jsonb_agg(doc -> 'name' ORDER BY id), jsonb_build_object('k', %s) FROM pp_json", (3,))
+        self.assertEqual(cur.fetchone(), (["ann", "bob"], {"k": 3}))
+        c.commit()
+
     def test_server_side_cursor_fetches_in_batches(self):
         setup = self.table("CREATE TABLE pp_big (id int PRIMARY KEY, v text)")
         c = self.connect()

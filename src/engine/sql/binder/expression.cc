@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "engine/sql/binder/functions.h"
+#include "engine/sql/binder/json_functions.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/numeric.h"
 
@@ -28,7 +29,8 @@ BoundPtr NewNode(BoundKind kind, Type type, int location) {
 
 bool IsAggregateName(const std::string& n) {
   return n == "count" || n == "sum" || n == "min" || n == "max" || n == "avg" || n == "bool_and" ||
-         n == "bool_or" || n == "every" || n == "string_agg";
+         n == "bool_or" || n == "every" || n == "string_agg" || n == "json_agg" || n == "jsonb_agg" ||
+         n == "json_object_agg" || n == "jsonb_object_agg";
 }
 
 std::string FuncName(const ast::Expr& e) {
@@ -149,6 +151,8 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
   if (name == "date") return Type::Of(TypeId::kDate);
   if (name == "uuid") return Type::Of(TypeId::kUuid);
   if (name == "bytea") return Type::Of(TypeId::kBytea);
+  if (name == "json") return Type::Of(TypeId::kJson);
+  if (name == "jsonb") return Type::Of(TypeId::kJsonb);
   if (name == "timestamp" || name == "timestamptz") {
     int p = mod();
     if (p < -1) {
@@ -341,7 +345,8 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
   call.star = e.star;
   call.distinct = e.distinct;
   if (!e.star) {
-    if (e.args.size() != (name == "string_agg" ? 2u : 1u)) {
+    bool two = name == "string_agg" || name == "json_object_agg" || name == "jsonb_object_agg";
+    if (e.args.size() != (two ? 2u : 1u)) {
       return MakeError(sqlstate::kUndefinedFunction, "function " + name + " with " + std::to_string(e.args.size()) +
                                                          " arguments does not exist",
                        ctx.Position(e.location));
@@ -418,7 +423,11 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
     call.type = Type::Of(TypeId::kText);
     return call;
   }
-  if (call.name == "count") {
+  if (call.name == "json_agg" || call.name == "json_object_agg") {
+    call.type = Type::Of(TypeId::kJson);
+  } else if (call.name == "jsonb_agg" || call.name == "jsonb_object_agg") {
+    call.type = Type::Of(TypeId::kJsonb);
+  } else if (call.name == "count") {
     call.type = Type::Of(TypeId::kInt8);
   } else if (call.name == "sum") {
     if (at == TypeId::kInt2 || at == TypeId::kInt4) {
@@ -711,10 +720,37 @@ SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, i
   }
   bool ok = (IsNumeric(lt) && IsNumeric(rt)) || (IsString(lt) && IsString(rt)) ||
             (lt == TypeId::kBool && rt == TypeId::kBool) || (IsDatetime(lt) && lt == rt) ||
-            (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea));
+            (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea || lt == TypeId::kJsonb));
   if (!ok) return OperatorError(op, l->type, r->type, ctx.Position(location));
   auto b = NewNode(BoundKind::kCompare, Type::Of(TypeId::kBool), location);
   b->op = op;
+  b->args.push_back(std::move(l));
+  b->args.push_back(std::move(r));
+  return b;
+}
+
+// json and jsonb operators (json_functions.h): an unknown literal on the
+// left is jsonb, on the right what the operator takes.
+SqlResult<BoundPtr> BindJsonOperator(const std::string& op, BoundPtr l, BoundPtr r, int location,
+                                     const BindContext& ctx) {
+  auto untyped = [](const BoundPtr& b) { return b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull; };
+  if (untyped(l)) {
+    SQL_ASSIGN_OR_RETURN(l, CoerceTo(std::move(l), Type::Of(TypeId::kJsonb), false, ctx));
+  }
+  if (untyped(r)) {
+    SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), Type::Of(JsonOperandType(op, l->type.id)), false, ctx));
+  }
+  if (IsString(r->type.id) && r->type.id != TypeId::kText) {
+    SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), Type::Of(TypeId::kText), false, ctx));
+  }
+  if (r->type.id == TypeId::kInt2) {
+    SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), Type::Of(TypeId::kInt4), false, ctx));
+  }
+  const ScalarFunction* f = FindJsonOperator(op, l->type.id, r->type.id);
+  if (f == nullptr) return OperatorError(op, l->type, r->type, ctx.Position(location));
+  auto b = NewNode(BoundKind::kFunc, Type::Of(f->result), location);
+  b->op = op;
+  b->func = f;
   b->args.push_back(std::move(l));
   b->args.push_back(std::move(r));
   return b;
@@ -734,6 +770,9 @@ SqlResult<BoundPtr> BindBinary(const ast::Expr& e, BindContext& ctx) {
   }
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=") {
     return MakeCompare(op, std::move(l), std::move(r), e.location, ctx);
+  }
+  if (IsJsonOperator(op) || ((op == "||" || op == "-") && (IsJson(l->type.id) || IsJson(r->type.id)))) {
+    return BindJsonOperator(op, std::move(l), std::move(r), e.location, ctx);
   }
   if (op == "||") {
     TypeId lt = l->type.id, rt = r->type.id;
@@ -901,6 +940,12 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       TypeId want = func->arg_types[std::min(i, func->arg_types.size() - 1)];
       TypeId have = args[i]->type.id;
       bool untyped = have == TypeId::kUnknown || have == TypeId::kNull;
+      if (want == kAnyArg) {
+        if (untyped) {
+          SQL_ASSIGN_OR_RETURN(args[i], CoerceTo(std::move(args[i]), Type::Of(TypeId::kText), false, ctx));
+        }
+        continue;
+      }
       bool ok = untyped || want == have || (want == TypeId::kText && IsString(have)) ||
                 ((want == TypeId::kFloat8 || want == TypeId::kNumeric) && IsNumeric(have)) ||
                 (IsInteger(want) && IsInteger(have));
@@ -1514,7 +1559,7 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       }
       if (e.func != nullptr) {
         for (const auto& v : args) {
-          if (v.null) return Value::Null(e.type);
+          if (v.null && !e.func->null_args) return Value::Null(e.type);
         }
         return e.func->eval(args, e.type);
       }

@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "engine/sql/binder/json_functions.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/numeric.h"
 
@@ -698,7 +699,10 @@ SequenceAccess* SetSequenceAccess(SequenceAccess* s) {
   return prev;
 }
 
-const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs) { return Find(Functions(), name, nargs); }
+const ScalarFunction* FindScalarFunction(std::string_view name, size_t nargs) {
+  const ScalarFunction* f = Find(Functions(), name, nargs);
+  return f != nullptr ? f : FindJsonFunction(name, nargs);
+}
 
 namespace {
 

@@ -25,8 +25,11 @@ struct ScalarFunction {
   // last one. kText accepts every string type, kFloat8 every number.
   std::vector<TypeId> arg_types;
   TypeId result;
-  ScalarEval eval;  // called only when no argument is NULL (the functions are strict)
+  ScalarEval eval;  // called only when no argument is NULL (the functions are strict) ...
+  bool null_args = false;  // ... unless this is set (json_build_object)
 };
+// In arg_types: an argument of any type (unknown literals become text).
+inline constexpr TypeId kAnyArg = TypeId::kNull;
 
 // The function `name` (lower case, without pg_catalog.) taking `nargs`
 // arguments, or nullptr.

@@ -57,6 +57,7 @@ const std::vector<TypeRow>& Types() {
       {TypeId::kFloat4, "N", false},  {TypeId::kFloat8, "N", true},      {TypeId::kBpchar, "S", false},
       {TypeId::kVarchar, "S", false}, {TypeId::kDate, "D", false},       {TypeId::kTimestamp, "D", false},
       {TypeId::kTimestampTz, "D", true}, {TypeId::kNumeric, "N", false}, {TypeId::kUuid, "U", false},
+      {TypeId::kJson, "U", false},     {TypeId::kJsonb, "U", false},
   };
   return kTypes;
 }

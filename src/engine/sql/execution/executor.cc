@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "engine/sql/binder/functions.h"
+#include "engine/sql/binder/json_functions.h"
 #include "engine/sql/execution/foreign_keys.h"
 #include "engine/sql/execution/row_ops.h"
 #include "engine/sql/storage/row_codec.h"
@@ -279,9 +280,16 @@ struct AggState {
   struct Piece {
     std::vector<Value> keys;
     std::string delimiter, value;
+    Value item, item2;  // json_agg & co: the argument(s)
   };
   std::vector<Piece> pieces;
 };
+
+// Aggregates that collect their inputs, NULLs included, and build a JSON
+// value in Finish.
+bool IsJsonAggregate(const std::string& n) {
+  return n == "json_agg" || n == "jsonb_agg" || n == "json_object_agg" || n == "jsonb_object_agg";
+}
 
 SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
   if (a.filter) {
@@ -293,6 +301,27 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
     return SqlStatus::Ok();
   }
   SQL_ASSIGN_OR_RETURN(Value v, Eval(*a.arg, in));
+  if (IsJsonAggregate(a.name)) {
+    AggState::Piece p;
+    if (a.arg2) {
+      if (v.null) return MakeError(sqlstate::kInvalidParameterValue, "field name must not be null");
+      SQL_ASSIGN_OR_RETURN(p.item2, Eval(*a.arg2, in));
+    }
+    if (a.distinct) {
+      if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
+      std::string k;
+      EncodeValue(v, &k);
+      if (!s.seen->insert(std::move(k)).second) return SqlStatus::Ok();
+    }
+    p.item = std::move(v);
+    for (const auto& k : a.order) {
+      SQL_ASSIGN_OR_RETURN(Value kv, Eval(*k.expr, in));
+      p.keys.push_back(std::move(kv));
+    }
+    s.pieces.push_back(std::move(p));
+    s.count++;
+    return SqlStatus::Ok();
+  }
   if (v.null) return SqlStatus::Ok();
   if (a.name == "string_agg") {
     if (a.distinct) {
@@ -343,18 +372,56 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
 
 int CompareKeys(const Row& a, const Row& b, const std::vector<SortExpr>& order);
 
+// json_agg: [a, b]; json_object_agg: { "k" : v, ... } (PostgreSQL's
+// spacing); the jsonb ones as jsonb prints them.
+SqlResult<Value> FinishJson(const AggregateCall& a, const AggState& s, const std::vector<size_t>& idx) {
+  bool object = a.arg2 != nullptr;
+  if (a.type.id == TypeId::kJsonb) {
+    json::Node out = object ? json::Node::Object() : json::Node::Array();
+    for (size_t i : idx) {
+      const auto& p = s.pieces[i];
+      if (object) {
+        std::string key;
+        AppendText(p.item, &key);
+        out.members.emplace_back(std::move(key), ToJsonbNode(p.item2));
+      } else {
+        out.items.push_back(ToJsonbNode(p.item));
+      }
+    }
+    if (object) json::Canonicalize(&out);
+    return Value::String(a.type, json::ToJsonb(out));
+  }
+  std::string out = object ? "{ " : "[";
+  for (size_t k = 0; k < idx.size(); k++) {
+    const auto& p = s.pieces[idx[k]];
+    if (k) out += ", ";
+    if (object) {
+      std::string key;
+      AppendText(p.item, &key);
+      json::AppendQuoted(key, &out);
+      out += " : ";
+      AppendToJson(p.item2, &out);
+    } else {
+      AppendToJson(p.item, &out);
+    }
+  }
+  out += object ? " }" : "]";
+  return Value::String(a.type, std::move(out));
+}
+
 SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
   const std::string& n = a.name;
   if (n == "count") return Value::Int(TypeId::kInt8, s.count);
   if (s.count == 0) return Value::Null(a.type);
+  std::vector<size_t> idx(s.pieces.size());
+  for (size_t i = 0; i < idx.size(); i++) idx[i] = i;
+  if (!a.order.empty()) {
+    std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
+      return CompareKeys(s.pieces[x].keys, s.pieces[y].keys, a.order) < 0;
+    });
+  }
+  if (IsJsonAggregate(n)) return FinishJson(a, s, idx);
   if (n == "string_agg") {
-    std::vector<size_t> idx(s.pieces.size());
-    for (size_t i = 0; i < idx.size(); i++) idx[i] = i;
-    if (!a.order.empty()) {
-      std::stable_sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
-        return CompareKeys(s.pieces[x].keys, s.pieces[y].keys, a.order) < 0;
-      });
-    }
     std::string out;
     for (size_t i = 0; i < idx.size(); i++) {
       if (i > 0) out += s.pieces[idx[i]].delimiter;

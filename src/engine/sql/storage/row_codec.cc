@@ -23,7 +23,7 @@ bool DecodeValue(std::string_view* in, Value* v) {
   if (!storage::ConsumeU8(in, &id) || !storage::ConsumeVarint(in, &len) || !storage::ConsumeU8(in, &null)) {
     return false;
   }
-  if (id > static_cast<uint8_t>(TypeId::kBytea)) return false;
+  if (id > static_cast<uint8_t>(kLastTypeId)) return false;
   v->type = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(len) - 1));
   v->null = null != 0;
   if (v->null) return true;

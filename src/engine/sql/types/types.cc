@@ -8,6 +8,7 @@
 #include <random>
 
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/json.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql {
@@ -30,6 +31,7 @@ Physical PhysicalOf(TypeId id) {
   }
 }
 
+bool IsJson(TypeId id) { return id == TypeId::kJson || id == TypeId::kJsonb; }
 bool IsInteger(TypeId id) { return id == TypeId::kInt2 || id == TypeId::kInt4 || id == TypeId::kInt8; }
 bool IsFloat(TypeId id) { return id == TypeId::kFloat4 || id == TypeId::kFloat8; }
 bool IsNumeric(TypeId id) { return IsInteger(id) || IsFloat(id) || id == TypeId::kNumeric; }
@@ -59,6 +61,8 @@ uint32_t TypeOid(const Type& t) {
     case TypeId::kNumeric: return 1700;
     case TypeId::kUuid: return 2950;
     case TypeId::kBytea: return 17;
+    case TypeId::kJson: return 114;
+    case TypeId::kJsonb: return 3802;
   }
   return 25;
 }
@@ -104,6 +108,8 @@ Type TypeFromOid(uint32_t oid, int32_t typmod) {
     case 1700: id = TypeId::kNumeric; break;
     case 2950: id = TypeId::kUuid; break;
     case 17: id = TypeId::kBytea; break;
+    case 114: id = TypeId::kJson; break;
+    case 3802: id = TypeId::kJsonb; break;
     default: return Type::Of(TypeId::kNull);
   }
   int32_t length = -1;
@@ -130,6 +136,8 @@ const char* TypeCatalogName(TypeId id) {
     case TypeId::kNumeric: return "numeric";
     case TypeId::kUuid: return "uuid";
     case TypeId::kBytea: return "bytea";
+    case TypeId::kJson: return "json";
+    case TypeId::kJsonb: return "jsonb";
     case TypeId::kUnknown:
     case TypeId::kNull: return "unknown";
   }
@@ -162,6 +170,8 @@ std::string TypeName(const Type& t) {
              std::to_string(numeric::TypmodScale(t.length)) + ")";
     case TypeId::kUuid: return "uuid";
     case TypeId::kBytea: return "bytea";
+    case TypeId::kJson: return "json";
+    case TypeId::kJsonb: return "jsonb";
   }
   return "unknown";
 }
@@ -490,6 +500,15 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
   switch (t.id) {
     case TypeId::kUuid: return ParseUuid(text);
     case TypeId::kBytea: return ParseBytea(text);
+    case TypeId::kJson: {
+      SqlResult<json::Node> n = json::Parse(text, false);
+      if (!n.ok()) return n.TakeStatus();
+      return Value::String(t, std::string(text));
+    }
+    case TypeId::kJsonb: {
+      SQL_ASSIGN_OR_RETURN(json::Node n, json::Parse(text, true));
+      return Value::String(t, json::ToJsonb(n));
+    }
     case TypeId::kBool: {
       std::string_view s = Trim(text);
       // PostgreSQL accepts any unique prefix of true/false/yes/no, and on/off.
@@ -625,6 +644,19 @@ SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
     return FitString(std::move(s), to, explicit_cast);
   }
   if (IsDatetime(from) && IsDatetime(to.id)) return CastDatetime(v, to);
+  if (IsJson(to.id) && IsJson(from)) return ParseText(v.s, to);
+  if (from == TypeId::kJsonb && (IsNumeric(to.id) || to.id == TypeId::kBool)) {
+    // A jsonb scalar of the matching kind casts through its text.
+    SQL_ASSIGN_OR_RETURN(json::Node n, json::Parse(v.s, true));
+    json::Kind want = to.id == TypeId::kBool ? json::Kind::kBool : json::Kind::kNumber;
+    if (n.kind != want) {
+      return MakeError(sqlstate::kInvalidParameterValue, std::string("cannot cast jsonb ") + json::TypeName(n.kind) +
+                                                             " to type " + TypeName(Type::Of(to.id)));
+    }
+    SQL_ASSIGN_OR_RETURN(Value x, ParseText(n.kind == json::Kind::kBool ? (n.b ? "t" : "f") : n.text,
+                                            Type::Of(n.kind == json::Kind::kBool ? TypeId::kBool : TypeId::kNumeric)));
+    return CastValue(x, to, explicit_cast);
+  }
   if (to.id == TypeId::kNumeric && IsNumeric(from)) {
     SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(v));
     return NumericValue(d, to);
@@ -695,6 +727,10 @@ int CompareValues(const Value& a, const Value& b) {
     return x < y ? -1 : (x > y ? 1 : 0);
   }
   if (pa == Physical::kInt && pb == Physical::kInt) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+  if (a.type.id == TypeId::kJsonb && b.type.id == TypeId::kJsonb) {
+    auto x = json::Parse(a.s, true), y = json::Parse(b.s, true);
+    if (x.ok() && y.ok()) return json::Compare(x.value(), y.value());
+  }
   if (pa != Physical::kString && pb != Physical::kString) {
     double x = pa == Physical::kInt ? static_cast<double>(a.i) : a.f;
     double y = pb == Physical::kInt ? static_cast<double>(b.i) : b.f;

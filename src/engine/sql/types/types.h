@@ -32,6 +32,8 @@ enum class TypeId : uint8_t {
   kNumeric,      // exact decimal, held as its text ("12.340"); Type.length is the typmod
   kUuid,         // the 16 bytes
   kBytea,        // the bytes
+  kJson,         // the JSON text as the client wrote it (validated)
+  kJsonb,        // the canonical JSON text (json.h)
 };
 
 enum class Physical : uint8_t { kInt, kFloat, kString };
@@ -139,6 +141,10 @@ struct Decimal;
 // converts them), and a numeric value of type t (its typmod applied).
 SqlResult<numeric::Decimal> NumericOf(const Value& v);
 SqlResult<Value> NumericValue(const numeric::Decimal& d, const Type& t);
+
+// The last TypeId (row and catalog decoders check stored ids against it).
+inline constexpr TypeId kLastTypeId = TypeId::kJsonb;
+bool IsJson(TypeId id);
 
 // Total order used by ORDER BY, GROUP BY, DISTINCT and keys: NULLs last;
 // values of the same family compare by value.
