@@ -217,6 +217,19 @@ TEST_F(SqlEngineTest, DurableCommitsAreReportedByTheSyncThread) {
   EXPECT_EQ(s->durable_seq(), second);
 }
 
+TEST_F(SqlEngineTest, ArrayAndJsonColumnsSurviveAReopen) {
+  {
+    auto s = NewSession();
+    Exec(*s, "CREATE TABLE aj (id int PRIMARY KEY, tags varchar(8)[], doc jsonb)");
+    Exec(*s, "INSERT INTO aj VALUES (1, '{a,\"b c\",NULL}', '{\"k\": [1, 2]}')");
+  }
+  Open();
+  auto s = NewSession();
+  EXPECT_EQ(Exec(*s, "SELECT tags, tags[2], doc -> 'k' FROM aj"), (Lines{"SELECT 1: {a,\"b c\",NULL},b c,[1, 2]"}));
+  EXPECT_EQ(Exec(*s, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attname = 'tags'"),
+            (Lines{"SELECT 1: character varying(8)[]"}));
+}
+
 TEST_F(SqlEngineTest, CommittedRowsAndTablesSurviveAReopen) {
   {
     auto s = NewSession();

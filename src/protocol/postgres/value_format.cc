@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
+#include "engine/sql/types/array.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::protocol::postgres {
@@ -149,6 +151,42 @@ engine::sql::SqlResult<Value> DecodeParam(std::optional<std::string_view> data, 
       return Value::String(type, std::string(d));
     case TypeId::kBytea:
       return Value::String(type, std::string(d));
+    case TypeId::kArray: {
+      // array_recv: ndim, has-null flag, element OID, (size, lower bound) per
+      // dimension, then each element as its length (-1 = NULL) and bytes.
+      if (d.size() < 12) return bad();
+      uint32_t ndim = static_cast<uint32_t>(ReadBigEndian(d.substr(0, 4)));
+      if (ndim > 1) {
+        return MakeError("0A000", "multidimensional arrays are not supported by LumaDB yet");
+      }
+      d.remove_prefix(12);
+      uint32_t count = 0;
+      if (ndim == 1) {
+        if (d.size() < 8) return bad();
+        count = static_cast<uint32_t>(ReadBigEndian(d.substr(0, 4)));
+        d.remove_prefix(8);
+      }
+      Type elem = type.Element();
+      std::vector<Value> items;
+      for (uint32_t i = 0; i < count; i++) {
+        if (d.size() < 4) return bad();
+        int32_t len = static_cast<int32_t>(ReadBigEndian(d.substr(0, 4)));
+        d.remove_prefix(4);
+        if (len < 0) {
+          items.push_back(Value::Null(elem));
+          continue;
+        }
+        if (d.size() < static_cast<size_t>(len)) return bad();
+        auto v = DecodeParam(d.substr(0, static_cast<size_t>(len)), 1, elem, index);
+        if (!v.ok()) return v;
+        items.push_back(std::move(v.value()));
+        d.remove_prefix(static_cast<size_t>(len));
+      }
+      if (!d.empty()) return bad();
+      Value out = engine::sql::MakeArray(elem, items);
+      out.type = type;
+      return out;
+    }
     case TypeId::kJsonb:
       // jsonb's binary form: a version byte (1), then the text.
       if (d.empty() || d[0] != 1) return MakeError("22P03", "unsupported jsonb version number " +
@@ -191,6 +229,32 @@ void AppendValue(const Value& v, int16_t format, std::string* out) {
       out->push_back(1);
       out->append(v.s);
       return;
+    case TypeId::kArray: {
+      auto items = engine::sql::ArrayElements(v);
+      std::vector<Value> none;
+      const std::vector<Value>& elems = items.ok() ? items.value() : none;
+      bool has_null = false;
+      for (const auto& e : elems) has_null = has_null || e.null;
+      AppendBigEndian(elems.empty() ? 0 : 1, 4, out);
+      AppendBigEndian(has_null ? 1 : 0, 4, out);
+      AppendBigEndian(engine::sql::TypeOid(v.type.Element()), 4, out);
+      if (!elems.empty()) {
+        AppendBigEndian(elems.size(), 4, out);
+        AppendBigEndian(1, 4, out);
+      }
+      std::string item;
+      for (const auto& e : elems) {
+        if (e.null) {
+          AppendBigEndian(0xffffffffu, 4, out);
+          continue;
+        }
+        item.clear();
+        AppendValue(e, 1, &item);
+        AppendBigEndian(item.size(), 4, out);
+        out->append(item);
+      }
+      return;
+    }
     default:
       if (engine::sql::PhysicalOf(v.type.id) == Physical::kString) {
         out->append(v.s);

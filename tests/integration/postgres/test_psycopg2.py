@@ -147,6 +147,20 @@ class Psycopg2Test(unittest.TestCase):
         self.assertEqual(cur.fetchone(), (["ann", "bob"], {"k": 3}))
         c.commit()
 
+    def test_list_adaptation_and_array_results(self):
+        c = self.table("CREATE TABLE pp_arr (id int PRIMARY KEY, tags text[], nums int[])")
+        cur = c.cursor()
+        cur.executemany("INSERT INTO pp_arr VALUES (%s, %s, %s)",
+                        [(1, ["a", "b c", 'q"uote'], [1, 2]), (2, [], [3]), (3, None, [])])
+        # psycopg2 sends a list as ARRAY[...] and reads int[] / text[] back as lists.
+        cur.execute("SELECT id, tags, nums FROM pp_arr ORDER BY id")
+        self.assertEqual(cur.fetchall(), [(1, ["a", "b c", 'q"uote'], [1, 2]), (2, [], [3]), (3, None, [])])
+        cur.execute("SELECT id FROM pp_arr WHERE id = ANY(%s) ORDER BY id", ([1, 3, 9],))
+        self.assertEqual(cur.fetchall(), [(1,), (3,)])
+        cur.execute("SELECT array_agg(id ORDER BY id), %s::int[] || 4 FROM pp_arr", ([7, 8],))
+        self.assertEqual(cur.fetchone(), ([1, 2, 3], [7, 8, 4]))
+        c.commit()
+
     def test_server_side_cursor_fetches_in_batches(self):
         setup = self.table("CREATE TABLE pp_big (id int PRIMARY KEY, v text)")
         c = self.connect()

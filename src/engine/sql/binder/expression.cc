@@ -1,6 +1,7 @@
 #include "engine/sql/binder/expression.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <regex.h>
@@ -8,8 +9,10 @@
 #include <memory>
 #include <unordered_map>
 
+#include "engine/sql/binder/array_functions.h"
 #include "engine/sql/binder/functions.h"
 #include "engine/sql/binder/json_functions.h"
+#include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/numeric.h"
 
@@ -30,7 +33,7 @@ BoundPtr NewNode(BoundKind kind, Type type, int location) {
 bool IsAggregateName(const std::string& n) {
   return n == "count" || n == "sum" || n == "min" || n == "max" || n == "avg" || n == "bool_and" ||
          n == "bool_or" || n == "every" || n == "string_agg" || n == "json_agg" || n == "jsonb_agg" ||
-         n == "json_object_agg" || n == "jsonb_object_agg";
+         n == "json_object_agg" || n == "jsonb_object_agg" || n == "array_agg";
 }
 
 std::string FuncName(const ast::Expr& e) {
@@ -126,7 +129,9 @@ std::string OutputName(const ast::Expr& e) {
     case ast::ExprKind::kCoalesce: return "coalesce";
     case ast::ExprKind::kNullIf: return "nullif";
     case ast::ExprKind::kMinMax: return e.op == "GREATEST" ? "greatest" : "least";
-    case ast::ExprKind::kSubquery: return e.op == "EXISTS" ? "exists" : "?column?";
+    case ast::ExprKind::kSubquery: return e.op == "EXISTS" ? "exists" : e.op == "ARRAY" ? "array" : "?column?";
+    case ast::ExprKind::kArray: return "array";
+    case ast::ExprKind::kSubscript: return OutputName(*e.args[0]);
     case ast::ExprKind::kConst:
       if (!e.value.null && e.value.type.id == TypeId::kBool) return "bool";
       return "?column?";
@@ -136,6 +141,17 @@ std::string OutputName(const ast::Expr& e) {
 
 SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
   std::string name = t.names.empty() ? std::string() : t.names.back();
+  if (t.array || (name.size() > 1 && name[0] == '_')) {
+    // int[] (or pg_type's name for it, _int4): an array of the element type.
+    ast::TypeRef elem = t;
+    elem.array = false;
+    if (!t.array) elem.names.back() = name.substr(1);
+    SQL_ASSIGN_OR_RETURN(Type et, ResolveType(elem, ctx));
+    if (et.id == TypeId::kArray || ArrayOid(et.id) == 0) {
+      return MakeError(sqlstate::kUndefinedObject, "type \"" + name + "[]\" does not exist", ctx.Position(t.location));
+    }
+    return Type::ArrayOf(et);
+  }
   bool catalog = t.names.size() == 2 && t.names[0] == "pg_catalog";
   auto mod = [&]() { return t.mods.empty() ? -1 : t.mods[0]; };
   if (name == "bool" || name == "boolean") return Type::Of(TypeId::kBool);
@@ -423,7 +439,17 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
     call.type = Type::Of(TypeId::kText);
     return call;
   }
-  if (call.name == "json_agg" || call.name == "json_object_agg") {
+  if (call.name == "array_agg") {
+    if (at == TypeId::kArray) {
+      return MakeError(sqlstate::kFeatureNotSupported, "array_agg of arrays is not supported by LumaDB yet",
+                       ctx.Position(e.location));
+    }
+    if (ArrayOid(at) == 0) {
+      return MakeError(sqlstate::kUndefinedObject, "could not find array type for data type " + TypeName(call.arg->type),
+                       ctx.Position(e.location));
+    }
+    call.type = Type::ArrayOf(call.arg->type);
+  } else if (call.name == "json_agg" || call.name == "json_object_agg") {
     call.type = Type::Of(TypeId::kJson);
   } else if (call.name == "jsonb_agg" || call.name == "jsonb_object_agg") {
     call.type = Type::Of(TypeId::kJsonb);
@@ -720,12 +746,102 @@ SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, i
   }
   bool ok = (IsNumeric(lt) && IsNumeric(rt)) || (IsString(lt) && IsString(rt)) ||
             (lt == TypeId::kBool && rt == TypeId::kBool) || (IsDatetime(lt) && lt == rt) ||
-            (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea || lt == TypeId::kJsonb));
+            (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea || lt == TypeId::kJsonb)) ||
+            (lt == TypeId::kArray && rt == TypeId::kArray && l->type.elem == r->type.elem);
   if (!ok) return OperatorError(op, l->type, r->type, ctx.Position(location));
   auto b = NewNode(BoundKind::kCompare, Type::Of(TypeId::kBool), location);
   b->op = op;
   b->args.push_back(std::move(l));
   b->args.push_back(std::move(r));
+  return b;
+}
+
+bool Untyped(const BoundPtr& b) { return b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull; }
+
+// The argument and result types of an array function (array_functions.h):
+// anyarray arguments fix the element type, anyelement arguments are coerced
+// to it, unknown literals take it. False when the arguments do not fit.
+SqlResult<bool> ArrayFunctionTypes(const std::string& name, std::vector<BoundPtr>* args, Type* result,
+                                   const BindContext& ctx) {
+  auto& a = *args;
+  auto coerce = [&](size_t i, const Type& t) -> SqlStatus {
+    SQL_ASSIGN_OR_RETURN(a[i], CoerceTo(std::move(a[i]), t, false, ctx));
+    return SqlStatus::Ok();
+  };
+  auto is_array = [&](size_t i) { return a[i]->type.id == TypeId::kArray; };
+  if (name == "string_to_array") {
+    for (size_t i = 0; i < a.size(); i++) {
+      if (!Untyped(a[i]) && !IsString(a[i]->type.id)) return false;
+      SQL_RETURN_IF_ERROR(coerce(i, Type::Of(TypeId::kText)));
+    }
+    *result = Type::ArrayOf(Type::Of(TypeId::kText));
+    return true;
+  }
+  // Which arguments are arrays and which elements.
+  std::vector<bool> arr(a.size(), false);
+  if (name == "array_prepend") {
+    arr[1] = true;
+  } else if (name == "array_cat" || name == "@>" || name == "<@" || name == "&&") {
+    arr[0] = arr[1] = true;
+  } else {
+    arr[0] = true;
+  }
+  Type array_type;
+  for (size_t i = 0; i < a.size(); i++) {
+    if (arr[i] && is_array(i)) array_type = a[i]->type;
+  }
+  if (array_type.id != TypeId::kArray) {
+    // No typed array: an element argument gives it (array_append('{1}', 2)).
+    bool elements = name == "array_append" || name == "array_prepend" || name == "array_position" ||
+                    name == "array_remove";
+    for (size_t i = 0; i < a.size() && elements; i++) {
+      if (!arr[i] && !Untyped(a[i]) && ArrayOid(a[i]->type.id) != 0) array_type = Type::ArrayOf(a[i]->type);
+    }
+    if (array_type.id != TypeId::kArray) {
+      return MakeError(sqlstate::kDatatypeMismatch,
+                       "could not determine polymorphic type because input has type unknown");
+    }
+  }
+  for (size_t i = 0; i < a.size(); i++) {
+    if (arr[i]) {
+      if (!Untyped(a[i]) && !is_array(i)) return false;
+      SQL_RETURN_IF_ERROR(coerce(i, array_type));
+    } else if (name == "array_length" || name == "array_upper" || name == "array_lower") {
+      if (!Untyped(a[i]) && !IsInteger(a[i]->type.id)) return false;
+      SQL_RETURN_IF_ERROR(coerce(i, Type::Of(TypeId::kInt4)));
+    } else if (name == "array_to_string") {
+      if (!Untyped(a[i]) && !IsString(a[i]->type.id)) return false;
+      SQL_RETURN_IF_ERROR(coerce(i, Type::Of(TypeId::kText)));
+    } else {
+      SqlResult<BoundPtr> c = CoerceTo(std::move(a[i]), array_type.Element(), false, ctx);
+      if (!c.ok()) return false;
+      a[i] = std::move(c.value());
+    }
+  }
+  const ScalarFunction* f = FindArrayFunction(name);
+  *result = f->result == TypeId::kArray ? array_type : Type::Of(f->result);
+  return true;
+}
+
+// Array operators: || (array_cat, array_append, array_prepend), @>, <@, &&.
+SqlResult<BoundPtr> BindArrayOperator(const std::string& op, BoundPtr l, BoundPtr r, int location,
+                                      const BindContext& ctx) {
+  std::string name = op;
+  if (op == "||") {
+    bool la = l->type.id == TypeId::kArray, ra = r->type.id == TypeId::kArray;
+    name = la && !ra && !Untyped(r) ? "array_append" : ra && !la && !Untyped(l) ? "array_prepend" : "array_cat";
+  }
+  Type lt = l->type, rt = r->type;
+  std::vector<BoundPtr> args;
+  args.push_back(std::move(l));
+  args.push_back(std::move(r));
+  Type result;
+  SQL_ASSIGN_OR_RETURN(bool ok, ArrayFunctionTypes(name, &args, &result, ctx));
+  if (!ok) return OperatorError(op, lt, rt, ctx.Position(location));
+  auto b = NewNode(BoundKind::kFunc, result, location);
+  b->op = name;
+  b->func = FindArrayFunction(name);
+  b->args = std::move(args);
   return b;
 }
 
@@ -770,6 +886,10 @@ SqlResult<BoundPtr> BindBinary(const ast::Expr& e, BindContext& ctx) {
   }
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=") {
     return MakeCompare(op, std::move(l), std::move(r), e.location, ctx);
+  }
+  bool arrays = l->type.id == TypeId::kArray || r->type.id == TypeId::kArray;
+  if (arrays && (op == "||" || op == "@>" || op == "<@" || op == "&&")) {
+    return BindArrayOperator(op, std::move(l), std::move(r), e.location, ctx);
   }
   if (IsJsonOperator(op) || ((op == "||" || op == "-") && (IsJson(l->type.id) || IsJson(r->type.id)))) {
     return BindJsonOperator(op, std::move(l), std::move(r), e.location, ctx);
@@ -931,6 +1051,10 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     }
     if (!IsString(args[0]->type.id)) return missing();
     result = Type::Of(TypeId::kText);
+  } else if ((func = FindArrayFunction(name)) != nullptr && std::isalpha(static_cast<unsigned char>(name[0])) &&
+             static_cast<int>(args.size()) >= func->min_args && static_cast<int>(args.size()) <= func->max_args) {
+    SQL_ASSIGN_OR_RETURN(bool ok, ArrayFunctionTypes(name, &args, &result, ctx));
+    if (!ok) return missing();
   } else if ((func = !args.empty() && args[0]->type.id == TypeId::kNumeric ? FindNumericFunction(name, args.size())
                                                                            : nullptr) != nullptr ||
              (func = FindScalarFunction(name, args.size())) != nullptr) {
@@ -965,6 +1089,88 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
   return b;
 }
 
+// ARRAY[a, b, ...]: the elements' common type (`cast`: the type ARRAY[...]::t[] asks for).
+SqlResult<BoundPtr> BindArray(const ast::Expr& e, BindContext& ctx, const Type* cast) {
+  std::vector<BoundPtr> items;
+  for (const auto& a : e.args) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, Bind(*a, ctx));
+    if (b->type.id == TypeId::kArray) {
+      return MakeError(sqlstate::kFeatureNotSupported, "multidimensional arrays are not supported by LumaDB yet",
+                       ctx.Position(a->location));
+    }
+    items.push_back(std::move(b));
+  }
+  Type elem;
+  if (cast != nullptr) {
+    elem = cast->Element();
+  } else {
+    if (items.empty()) {
+      SqlError err = MakeError("42P18", "cannot determine type of empty array", ctx.Position(e.location));
+      err.hint = "Explicitly cast to the desired type, for example ARRAY[]::integer[].";
+      return err;
+    }
+    std::vector<const BoundExpr*> raw;
+    for (const auto& b : items) raw.push_back(b.get());
+    SQL_ASSIGN_OR_RETURN(elem, CommonType(raw, "ARRAY", ctx));
+  }
+  if (ArrayOid(elem.id) == 0) {
+    return MakeError(sqlstate::kUndefinedObject, "could not find array type for data type " + TypeName(elem),
+                     ctx.Position(e.location));
+  }
+  auto b = NewNode(BoundKind::kArrayCtor, Type::ArrayOf(elem), e.location);
+  for (auto& item : items) {
+    SQL_ASSIGN_OR_RETURN(item, CoerceTo(std::move(item), elem, cast != nullptr, ctx));
+    b->args.push_back(std::move(item));
+  }
+  return b;
+}
+
+SqlResult<BoundPtr> BindSubscript(const ast::Expr& e, BindContext& ctx) {
+  SQL_ASSIGN_OR_RETURN(BoundPtr base, Bind(*e.args[0], ctx));
+  if (base->type.id != TypeId::kArray) {
+    return MakeError(sqlstate::kDatatypeMismatch,
+                     "cannot subscript type " + TypeName(base->type) + " because it does not support subscripting",
+                     ctx.Position(e.location));
+  }
+  bool slice = e.op == ":";
+  auto b = NewNode(BoundKind::kSubscript, slice ? base->type : base->type.Element(), e.location);
+  b->op = e.op;
+  b->args.push_back(std::move(base));
+  for (size_t i = 1; i < e.args.size(); i++) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr x, Bind(*e.args[i], ctx));
+    if (!IsInteger(x->type.id) && x->type.id != TypeId::kUnknown && x->type.id != TypeId::kNull) {
+      return MakeError(sqlstate::kDatatypeMismatch, "array subscript must have type integer",
+                       ctx.Position(e.args[i]->location));
+    }
+    SQL_ASSIGN_OR_RETURN(x, CoerceTo(std::move(x), Type::Of(TypeId::kInt4), false, ctx));
+    b->args.push_back(std::move(x));
+  }
+  return b;
+}
+
+SqlResult<BoundPtr> BindAnyArray(const ast::Expr& e, BindContext& ctx) {
+  SQL_ASSIGN_OR_RETURN(BoundPtr left, Bind(*e.args[0], ctx));
+  SQL_ASSIGN_OR_RETURN(BoundPtr arr, Bind(*e.args[1], ctx));
+  if (arr->type.id == TypeId::kUnknown || arr->type.id == TypeId::kNull) {
+    // x = ANY('{1,2}'): the literal is an array of x's type.
+    Type elem = left->type.id == TypeId::kUnknown || left->type.id == TypeId::kNull ? Type::Of(TypeId::kText)
+                                                                                    : left->type;
+    SQL_ASSIGN_OR_RETURN(arr, CoerceTo(std::move(arr), Type::ArrayOf(elem), false, ctx));
+  }
+  if (arr->type.id != TypeId::kArray) {
+    return MakeError(sqlstate::kWrongObjectType, "op ANY/ALL (array) requires array on right side",
+                     ctx.Position(e.location));
+  }
+  auto slot = NewNode(BoundKind::kConst, arr->type.Element(), e.location);
+  slot->value = Value::Null(arr->type.Element());
+  SQL_ASSIGN_OR_RETURN(BoundPtr cmp, MakeCompare(e.op, std::move(left), std::move(slot), e.location, ctx));
+  auto b = NewNode(BoundKind::kAnyArray, Type::Of(TypeId::kBool), e.location);
+  b->op = e.names[0];
+  b->args.push_back(std::move(cmp));
+  b->args.push_back(std::move(arr));
+  return b;
+}
+
 SqlResult<BoundPtr> BindSubquery(const ast::Expr& e, BindContext& ctx) {
   if (!ctx.plan_subquery) {
     return MakeError(sqlstate::kFeatureNotSupported, "subqueries are not supported here by LumaDB yet",
@@ -987,6 +1193,14 @@ SqlResult<BoundPtr> BindSubquery(const ast::Expr& e, BindContext& ctx) {
   if (col.id == TypeId::kUnknown || col.id == TypeId::kNull) col = Type::Of(TypeId::kText);
   if (e.op == "SCALAR") {
     b->type = col;
+    return b;
+  }
+  if (e.op == "ARRAY") {
+    if (ArrayOid(col.id) == 0) {
+      return MakeError(sqlstate::kUndefinedObject, "could not find array type for data type " + TypeName(col),
+                       ctx.Position(e.location));
+    }
+    b->type = Type::ArrayOf(col);
     return b;
   }
   SQL_ASSIGN_OR_RETURN(BoundPtr test, Bind(*e.args[0], ctx));
@@ -1088,8 +1302,12 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
       }
       return BindScalarFunc(e, ctx);
     case ast::ExprKind::kCast: {
-      SQL_ASSIGN_OR_RETURN(BoundPtr a, Bind(*e.args[0], ctx));
       SQL_ASSIGN_OR_RETURN(Type to, ResolveType(e.type, ctx));
+      if (e.args[0]->kind == ast::ExprKind::kArray && to.id == TypeId::kArray) {
+        // ARRAY[...]::t[]: the elements take the element type (ARRAY[]::int[] is empty).
+        return BindArray(*e.args[0], ctx, &to);
+      }
+      SQL_ASSIGN_OR_RETURN(BoundPtr a, Bind(*e.args[0], ctx));
       if (a->kind == BoundKind::kConst) a->location = e.args[0]->location;
       return CoerceTo(std::move(a), to, true, ctx);
     }
@@ -1148,6 +1366,9 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
       return b;
     }
     case ast::ExprKind::kSubquery: return BindSubquery(e, ctx);
+    case ast::ExprKind::kArray: return BindArray(e, ctx, nullptr);
+    case ast::ExprKind::kSubscript: return BindSubscript(e, ctx);
+    case ast::ExprKind::kAnyAll: return BindAnyArray(e, ctx);
     case ast::ExprKind::kBetween: {
       SQL_ASSIGN_OR_RETURN(BoundPtr x1, Bind(*e.args[0], ctx));
       SQL_ASSIGN_OR_RETURN(BoundPtr lo, Bind(*e.args[1], ctx));
@@ -1349,10 +1570,11 @@ namespace {
 thread_local SubqueryRunner* tl_runner = nullptr;
 thread_local std::vector<const std::vector<Value>*> tl_outer_rows;  // innermost last
 
-// EXISTS, a scalar, or x op ANY|ALL (values) with SQL's three-valued OR / AND.
+// EXISTS, a scalar, ARRAY(...), or x op ANY|ALL (values) with SQL's three-valued OR / AND.
 SqlResult<Value> SubqueryResult(const BoundExpr& e, const std::vector<Value>& vals, const std::vector<Value>& row) {
   if (e.op == "EXISTS") return Value::Bool(!vals.empty());
   if (e.op == "SCALAR") return vals.empty() ? Value::Null(e.type) : vals[0];
+  if (e.op == "ARRAY") return MakeArray(e.type.Element(), vals);
   const BoundExpr& cmp = *e.args[0];
   SQL_ASSIGN_OR_RETURN(Value x, Eval(*cmp.args[0], row));
   bool any = e.op == "ANY", saw_null = false;
@@ -1392,8 +1614,8 @@ SqlResult<std::shared_ptr<std::vector<Value>>> SubqueryValues(const BoundExpr& e
       vals->push_back(std::move(v));
     }
   } else {
-    // As the type the comparison expects on its right side.
-    const Type& want = e.args[0]->args[1]->type;
+    // As the type the comparison expects on its right side (ARRAY: the element type).
+    const Type want = e.op == "ARRAY" ? e.type.Element() : e.args[0]->args[1]->type;
     vals->reserve(rows.size());
     for (auto& r : rows) {
       if (r[0].type == want || r[0].null) {
@@ -1444,6 +1666,48 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       }
       if (!e.sub_values) return MakeError(sqlstate::kInternalError, "a subquery was not run before its statement");
       return SubqueryResult(e, *e.sub_values, row);
+    }
+    case BoundKind::kArrayCtor: {
+      std::vector<Value> items;
+      items.reserve(e.args.size());
+      for (const auto& a : e.args) {
+        SQL_ASSIGN_OR_RETURN(Value v, Eval(*a, row));
+        items.push_back(std::move(v));
+      }
+      return MakeArray(e.type.Element(), items);
+    }
+    case BoundKind::kSubscript: {
+      SQL_ASSIGN_OR_RETURN(Value base, Eval(*e.args[0], row));
+      SQL_ASSIGN_OR_RETURN(Value lo, Eval(*e.args[1], row));
+      Value hi;
+      if (e.args.size() > 2) {
+        SQL_ASSIGN_OR_RETURN(hi, Eval(*e.args[2], row));
+      }
+      if (base.null) return Value::Null(e.type);
+      SQL_ASSIGN_OR_RETURN(std::vector<Value> items, ArrayElements(base));
+      int64_t n = static_cast<int64_t>(items.size());
+      if (e.op != ":") {
+        // 1-based; out of range is NULL.
+        if (lo.null || lo.i < 1 || lo.i > n) return Value::Null(e.type);
+        return items[static_cast<size_t>(lo.i - 1)];
+      }
+      // A slice: a missing bound is the array's; a NULL one makes NULL.
+      bool lo_missing = e.args[1]->kind == BoundKind::kConst && lo.null;
+      bool hi_missing = e.args[2]->kind == BoundKind::kConst && hi.null;
+      if ((lo.null && !lo_missing) || (hi.null && !hi_missing)) return Value::Null(e.type);
+      int64_t from = lo_missing ? 1 : std::max<int64_t>(lo.i, 1);
+      int64_t to = hi_missing ? n : std::min<int64_t>(hi.i, n);
+      std::vector<Value> out;
+      for (int64_t i = from; i <= to; i++) out.push_back(items[static_cast<size_t>(i - 1)]);
+      Value v = MakeArray(e.type.Element(), out);
+      v.type = e.type;
+      return v;
+    }
+    case BoundKind::kAnyArray: {
+      SQL_ASSIGN_OR_RETURN(Value arr, Eval(*e.args[1], row));
+      if (arr.null) return Value::Null(e.type);
+      SQL_ASSIGN_OR_RETURN(std::vector<Value> items, ArrayElements(arr));
+      return SubqueryResult(e, items, row);
     }
     case BoundKind::kOuterRef: {
       size_t depth = static_cast<size_t>(e.param);

@@ -28,6 +28,13 @@ enum class BoundKind : uint8_t {
   // A column of an enclosing query's row, from a correlated subquery: slot
   // in that row, param = how many queries out (1 = the one just outside).
   kOuterRef,
+  // ARRAY[args] (each already of the element type).
+  kArrayCtor,
+  // args[0][args[1]] (type: the element), or the slice args[0][args[1]:args[2]] (op ":").
+  kSubscript,
+  // x op ANY|ALL (array): op "ANY"/"ALL", args[0] the comparison (whose right
+  // side stands for each element, as for kSubquery), args[1] the array.
+  kAnyArray,
 };
 
 struct ScalarFunction;

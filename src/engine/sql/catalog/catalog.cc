@@ -116,7 +116,7 @@ std::string EncodeTable(const Table& t) {
   for (const auto& c : t.columns) {
     storage::AppendLengthPrefixed(&out, c.name);
     storage::AppendU8(&out, static_cast<uint8_t>(c.type.id));
-    storage::AppendVarint(&out, static_cast<uint64_t>(static_cast<int64_t>(c.type.length) + 1));
+    storage::AppendVarint(&out, PackTypeLength(c.type));
     storage::AppendU8(&out, (c.not_null ? 1 : 0) | (c.has_default ? 2 : 0) | (c.identity == 'd' ? 4 : 0) |
                                 (c.identity == 'a' ? 8 : 0));
     if (c.has_default) EncodeValue(c.default_value, &out);
@@ -182,7 +182,7 @@ bool DecodeTable(std::string_view in, Table* t) {
       return false;
     }
     c.name = std::string(s);
-    c.type = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(len) - 1));
+    c.type = UnpackType(id, len);
     c.not_null = flags & 1;
     c.has_default = flags & 2;
     c.identity = (flags & 4) ? 'd' : (flags & 8) ? 'a' : 0;

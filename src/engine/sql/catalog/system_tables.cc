@@ -63,7 +63,11 @@ const std::vector<TypeRow>& Types() {
 }
 
 // information_schema's data_type: the type's SQL name without modifiers.
-std::string DataType(const Type& t) { return TypeName(Type::Of(t.id)); }
+std::string DataType(const Type& t) { return t.id == TypeId::kArray ? "ARRAY" : TypeName(Type::Of(t.id)); }
+// information_schema's udt_name: pg_type.typname ("_int4" for int4[]).
+std::string UdtName(const Type& t) {
+  return t.id == TypeId::kArray ? std::string("_") + TypeCatalogName(t.elem) : TypeCatalogName(t.id);
+}
 
 SystemRelation PgNamespace() {
   Builder b("pg_namespace", 2615);
@@ -288,7 +292,7 @@ SystemRelation InfoColumns(const Catalog& catalog) {
       Value def = c.has_default && !c.default_sql.empty() ? T(c.default_sql) : NullText();
       b.Add({T("postgres"), T("public"), T(t->name), T(c.name), I4(static_cast<int64_t>(i) + 1), def,
              T(c.not_null ? "NO" : "YES"), T(DataType(c.type)), max_len, octets, precision, radix, scale,
-             dt_precision, T("postgres"), T("pg_catalog"), T(TypeCatalogName(id)), T(c.identity != 0 ? "YES" : "NO"),
+             dt_precision, T("postgres"), T("pg_catalog"), T(UdtName(c.type)), T(c.identity != 0 ? "YES" : "NO"),
              c.identity == 'a' ? T("ALWAYS") : c.identity == 'd' ? T("BY DEFAULT") : NullText(), T("NEVER"),
              NullText(), T("YES")});
     }

@@ -11,6 +11,7 @@
 #include "engine/sql/execution/foreign_keys.h"
 #include "engine/sql/execution/row_ops.h"
 #include "engine/sql/storage/row_codec.h"
+#include "engine/sql/types/array.h"
 #include "engine/sql/types/numeric.h"
 #include "storage/rocks_store.h"
 
@@ -288,7 +289,8 @@ struct AggState {
 // Aggregates that collect their inputs, NULLs included, and build a JSON
 // value in Finish.
 bool IsJsonAggregate(const std::string& n) {
-  return n == "json_agg" || n == "jsonb_agg" || n == "json_object_agg" || n == "jsonb_object_agg";
+  return n == "json_agg" || n == "jsonb_agg" || n == "json_object_agg" || n == "jsonb_object_agg" ||
+         n == "array_agg";
 }
 
 SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
@@ -375,6 +377,14 @@ int CompareKeys(const Row& a, const Row& b, const std::vector<SortExpr>& order);
 // json_agg: [a, b]; json_object_agg: { "k" : v, ... } (PostgreSQL's
 // spacing); the jsonb ones as jsonb prints them.
 SqlResult<Value> FinishJson(const AggregateCall& a, const AggState& s, const std::vector<size_t>& idx) {
+  if (a.name == "array_agg") {
+    std::vector<Value> items;
+    items.reserve(idx.size());
+    for (size_t i : idx) items.push_back(s.pieces[i].item);
+    Value v = MakeArray(a.type.Element(), items);
+    v.type = a.type;
+    return v;
+  }
   bool object = a.arg2 != nullptr;
   if (a.type.id == TypeId::kJsonb) {
     json::Node out = object ? json::Node::Object() : json::Node::Array();

@@ -17,6 +17,7 @@ namespace lumadb::engine::sql::ast {
 struct TypeRef {
   std::vector<std::string> names;  // e.g. {"pg_catalog", "int4"} or {"varchar"}
   std::vector<int32_t> mods;       // varchar(10) -> {10}
+  bool array = false;              // int[], integer ARRAY
   int location = -1;
 };
 
@@ -41,6 +42,9 @@ enum class ExprKind : uint8_t {
   kSubquery,   // (SELECT ...): op "EXISTS", "SCALAR", "ANY" or "ALL" (x op ANY|ALL (SELECT ...), IN is = ANY);
                // args[0] is x, names[0] the comparison operator for ANY/ALL
   kDefault,    // DEFAULT as a value of INSERT ... VALUES or UPDATE ... SET
+  kArray,      // ARRAY[args]
+  kSubscript,  // args[0][args[1]], or a slice args[0][args[1]:args[2]] (op ":"; a missing bound is a NULL kConst)
+  kAnyAll,     // args[0] op ANY|ALL (args[1]), an array: op the comparison, names[0] "ANY" or "ALL"
 };
 
 struct Select;

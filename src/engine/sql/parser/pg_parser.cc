@@ -97,10 +97,7 @@ class Converter {
     if (t == nullptr) return false;
     out->location = t->location;
     for (size_t i = 0; i < t->n_names; i++) out->names.push_back(Str(t->names[i]));
-    if (t->n_array_bounds > 0) {
-      Unsupported("array types", t->location);
-      return false;
-    }
+    out->array = t->n_array_bounds > 0;
     for (size_t i = 0; i < t->n_typmods; i++) {
       const PgQuery__Node* m = t->typmods[i];
       if (m->node_case == PG_QUERY__NODE__NODE_A_CONST && m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
@@ -318,6 +315,48 @@ class Converter {
         }
         return e;
       }
+      case PG_QUERY__NODE__NODE_A_ARRAY_EXPR: {
+        auto e = Make(ExprKind::kArray, n->a_array_expr->location);
+        for (auto& x : ExprList(n->a_array_expr->elements, n->a_array_expr->n_elements)) {
+          if (x == nullptr) return nullptr;
+          e->args.push_back(std::move(x));
+        }
+        return e;
+      }
+      case PG_QUERY__NODE__NODE_A_INDIRECTION: {
+        const PgQuery__AIndirection* ind = n->a_indirection;
+        ExprPtr base = Convert(ind->arg);
+        if (base == nullptr) return nullptr;
+        for (size_t i = 0; i < ind->n_indirection; i++) {
+          const PgQuery__Node* step = ind->indirection[i];
+          if (step->node_case != PG_QUERY__NODE__NODE_A_INDICES) {
+            Unsupported("field selection", base->location);
+            return nullptr;
+          }
+          const PgQuery__AIndices* idx = step->a_indices;
+          auto e = Make(ExprKind::kSubscript, base->location);
+          int loc = base->location;
+          e->args.push_back(std::move(base));
+          auto bound = [&](const PgQuery__Node* b) -> ExprPtr {
+            if (b != nullptr) return Convert(b);
+            auto null = Make(ExprKind::kConst, loc);
+            null->value = Value::Null();
+            return null;
+          };
+          // A single subscript is PostgreSQL's uidx; a slice has both.
+          ExprPtr lower = bound(idx->is_slice ? idx->lidx : idx->uidx);
+          if (lower == nullptr) return nullptr;
+          e->args.push_back(std::move(lower));
+          if (idx->is_slice) {
+            e->op = ":";
+            ExprPtr upper = bound(idx->uidx);
+            if (upper == nullptr) return nullptr;
+            e->args.push_back(std::move(upper));
+          }
+          base = std::move(e);
+        }
+        return base;
+      }
       case PG_QUERY__NODE__NODE_SUB_LINK: {
         const PgQuery__SubLink* l = n->sub_link;
         if (l->subselect == nullptr || l->subselect->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
@@ -328,6 +367,7 @@ class Converter {
         switch (l->sub_link_type) {
           case PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK: e->op = "EXISTS"; break;
           case PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK: e->op = "SCALAR"; break;
+          case PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK: e->op = "ARRAY"; break;
           case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK:
           case PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK: {
             e->op = l->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK ? "ANY" : "ALL";
@@ -384,6 +424,20 @@ class Converter {
         e->op = op == "!=" ? "<>" : op;
         e->args.push_back(Convert(a->lexpr));
         e->args.push_back(Convert(a->rexpr));
+        return e;
+      }
+      case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
+      case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL: {
+        if (op != "=" && op != "<>" && op != "!=" && op != "<" && op != "<=" && op != ">" && op != ">=") {
+          Unsupported("operator " + op + " with ANY/ALL", a->location);
+          return nullptr;
+        }
+        auto e = Make(ExprKind::kAnyAll, a->location);
+        e->op = op == "!=" ? "<>" : op;
+        e->names.push_back(a->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY ? "ANY" : "ALL");
+        e->args.push_back(Convert(a->lexpr));
+        e->args.push_back(Convert(a->rexpr));
+        if (e->args[0] == nullptr || e->args[1] == nullptr) return nullptr;
         return e;
       }
       case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {

@@ -7,7 +7,7 @@ namespace lumadb::engine::sql {
 
 void EncodeValue(const Value& v, std::string* out) {
   storage::AppendU8(out, static_cast<uint8_t>(v.type.id));
-  storage::AppendVarint(out, static_cast<uint64_t>(static_cast<int64_t>(v.type.length) + 1));
+  storage::AppendVarint(out, PackTypeLength(v.type));
   storage::AppendU8(out, v.null ? 1 : 0);
   if (v.null) return;
   switch (PhysicalOf(v.type.id)) {
@@ -24,7 +24,7 @@ bool DecodeValue(std::string_view* in, Value* v) {
     return false;
   }
   if (id > static_cast<uint8_t>(kLastTypeId)) return false;
-  v->type = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(len) - 1));
+  v->type = UnpackType(id, len);
   v->null = null != 0;
   if (v->null) return true;
   switch (PhysicalOf(v->type.id)) {

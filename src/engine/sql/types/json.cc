@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/sql/types/array.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql::json {
@@ -400,11 +401,6 @@ void PrettyInto(const Node& n, int level, std::string* out) {
   }
 }
 
-SqlError MalformedArray(std::string_view text, const char* detail) {
-  SqlError e = MakeError(sqlstate::kInvalidTextRepresentation, "malformed array literal: \"" + std::string(text) + "\"");
-  e.detail = detail;
-  return e;
-}
 
 }  // namespace
 
@@ -572,57 +568,12 @@ std::string MemberText(const Node& n, std::string_view source) {
 }
 
 SqlResult<std::vector<std::string>> ParseTextArray(std::string_view text, std::vector<bool>* nulls) {
+  SQL_ASSIGN_OR_RETURN(auto items, ParseArrayLiteral(text));
   std::vector<std::string> out;
-  size_t i = 0, n = text.size();
-  auto skip_space = [&] {
-    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) i++;
-  };
-  skip_space();
-  if (i >= n || text[i] != '{') {
-    return MalformedArray(text, "Array value must start with \"{\" or dimension information.");
+  for (auto& i : items) {
+    if (nulls != nullptr) nulls->push_back(!i.has_value());
+    out.push_back(i ? std::move(*i) : std::string());
   }
-  i++;
-  skip_space();
-  if (i < n && text[i] == '}') {
-    i++;
-  } else {
-    while (true) {
-      skip_space();
-      std::string elem;
-      bool quoted = false;
-      if (i < n && text[i] == '"') {
-        quoted = true;
-        i++;
-        while (i < n && text[i] != '"') {
-          if (text[i] == '\\' && i + 1 < n) i++;
-          elem.push_back(text[i++]);
-        }
-        if (i >= n) return MalformedArray(text, "Unexpected end of input.");
-        i++;
-        skip_space();
-      } else {
-        while (i < n && text[i] != ',' && text[i] != '}') {
-          if (text[i] == '{' || text[i] == '"') return MalformedArray(text, "Unexpected array element.");
-          if (text[i] == '\\' && i + 1 < n) i++;
-          elem.push_back(text[i++]);
-        }
-        while (!elem.empty() && (elem.back() == ' ' || elem.back() == '\t' || elem.back() == '\n')) elem.pop_back();
-        if (elem.empty()) return MalformedArray(text, "Unexpected \",\" character.");
-      }
-      bool is_null = !quoted && elem.size() == 4 && strncasecmp(elem.c_str(), "null", 4) == 0;
-      if (nulls != nullptr) nulls->push_back(is_null);
-      out.push_back(is_null ? std::string() : std::move(elem));
-      if (i >= n) return MalformedArray(text, "Unexpected end of input.");
-      if (text[i] == '}') {
-        i++;
-        break;
-      }
-      if (text[i] != ',') return MalformedArray(text, "Unexpected array element.");
-      i++;
-    }
-  }
-  skip_space();
-  if (i != n) return MalformedArray(text, "Junk after closing right brace.");
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 
+#include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/json.h"
 #include "engine/sql/types/numeric.h"
@@ -29,6 +30,18 @@ Physical PhysicalOf(TypeId id) {
     default:
       return Physical::kString;
   }
+}
+
+uint64_t PackTypeLength(const Type& t) {
+  uint64_t len = static_cast<uint32_t>(static_cast<int64_t>(t.length) + 1);
+  if (t.id == TypeId::kArray) len |= static_cast<uint64_t>(t.elem) << 32;
+  return len;
+}
+
+Type UnpackType(uint8_t id, uint64_t packed) {
+  Type t = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(packed & 0xffffffffu) - 1));
+  if (t.id == TypeId::kArray) t.elem = static_cast<TypeId>((packed >> 32) & 0xff);
+  return t;
 }
 
 bool IsJson(TypeId id) { return id == TypeId::kJson || id == TypeId::kJsonb; }
@@ -63,6 +76,7 @@ uint32_t TypeOid(const Type& t) {
     case TypeId::kBytea: return 17;
     case TypeId::kJson: return 114;
     case TypeId::kJsonb: return 3802;
+    case TypeId::kArray: return ArrayOid(t.elem);
   }
   return 25;
 }
@@ -84,6 +98,7 @@ int16_t TypeLen(const Type& t) {
 }
 
 int32_t TypeMod(const Type& t) {
+  if (t.id == TypeId::kArray) return TypeMod(t.Element());
   if ((t.id == TypeId::kVarchar || t.id == TypeId::kBpchar) && t.length >= 0) return t.length + 4;
   if ((t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz) && t.length >= 0) return t.length;
   if (t.id == TypeId::kNumeric) return t.length;
@@ -110,7 +125,11 @@ Type TypeFromOid(uint32_t oid, int32_t typmod) {
     case 17: id = TypeId::kBytea; break;
     case 114: id = TypeId::kJson; break;
     case 3802: id = TypeId::kJsonb; break;
-    default: return Type::Of(TypeId::kNull);
+    default: {
+      TypeId elem = ArrayElementOfOid(oid);
+      if (elem == TypeId::kNull) return Type::Of(TypeId::kNull);
+      return Type::ArrayOf(TypeFromOid(TypeOid(Type::Of(elem)), typmod));
+    }
   }
   int32_t length = -1;
   if ((id == TypeId::kVarchar || id == TypeId::kBpchar) && typmod >= 4) length = typmod - 4;
@@ -138,6 +157,7 @@ const char* TypeCatalogName(TypeId id) {
     case TypeId::kBytea: return "bytea";
     case TypeId::kJson: return "json";
     case TypeId::kJsonb: return "jsonb";
+    case TypeId::kArray: return "anyarray";  // see ArrayCatalogName
     case TypeId::kUnknown:
     case TypeId::kNull: return "unknown";
   }
@@ -172,6 +192,7 @@ std::string TypeName(const Type& t) {
     case TypeId::kBytea: return "bytea";
     case TypeId::kJson: return "json";
     case TypeId::kJsonb: return "jsonb";
+    case TypeId::kArray: return TypeName(t.Element()) + "[]";
   }
   return "unknown";
 }
@@ -509,6 +530,7 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
       SQL_ASSIGN_OR_RETURN(json::Node n, json::Parse(text, true));
       return Value::String(t, json::ToJsonb(n));
     }
+    case TypeId::kArray: return ParseArray(text, t);
     case TypeId::kBool: {
       std::string_view s = Trim(text);
       // PostgreSQL accepts any unique prefix of true/false/yes/no, and on/off.
@@ -645,6 +667,16 @@ SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
   }
   if (IsDatetime(from) && IsDatetime(to.id)) return CastDatetime(v, to);
   if (IsJson(to.id) && IsJson(from)) return ParseText(v.s, to);
+  if (to.id == TypeId::kArray && from == TypeId::kArray) {
+    SQL_ASSIGN_OR_RETURN(std::vector<Value> items, ArrayElements(v));
+    Type elem = to.Element();
+    for (auto& x : items) {
+      SQL_ASSIGN_OR_RETURN(x, CastValue(x, elem, explicit_cast));
+    }
+    Value out = MakeArray(elem, items);
+    out.type = to;
+    return out;
+  }
   if (from == TypeId::kJsonb && (IsNumeric(to.id) || to.id == TypeId::kBool)) {
     // A jsonb scalar of the matching kind casts through its text.
     SQL_ASSIGN_OR_RETURN(json::Node n, json::Parse(v.s, true));
@@ -727,6 +759,7 @@ int CompareValues(const Value& a, const Value& b) {
     return x < y ? -1 : (x > y ? 1 : 0);
   }
   if (pa == Physical::kInt && pb == Physical::kInt) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+  if (a.type.id == TypeId::kArray && b.type.id == TypeId::kArray) return CompareArrays(a, b);
   if (a.type.id == TypeId::kJsonb && b.type.id == TypeId::kJsonb) {
     auto x = json::Parse(a.s, true), y = json::Parse(b.s, true);
     if (x.ok() && y.ok()) return json::Compare(x.value(), y.value());

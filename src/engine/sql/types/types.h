@@ -34,6 +34,7 @@ enum class TypeId : uint8_t {
   kBytea,        // the bytes
   kJson,         // the JSON text as the client wrote it (validated)
   kJsonb,        // the canonical JSON text (json.h)
+  kArray,        // a one-dimensional array of Type.elem: its canonical text ("{1,2,NULL}", array.h)
 };
 
 enum class Physical : uint8_t { kInt, kFloat, kString };
@@ -42,12 +43,21 @@ struct Type {
   TypeId id = TypeId::kNull;
   // varchar(n)/char(n): n; timestamp(p): p; numeric(p,s): PostgreSQL's
   // typmod ((p << 16 | s) + 4); -1 when unconstrained.
+  // (kArray: the element type's.)
   int32_t length = -1;
+  TypeId elem = TypeId::kNull;  // kArray: the element type
 
-  bool operator==(const Type& o) const { return id == o.id && length == o.length; }
+  bool operator==(const Type& o) const { return id == o.id && length == o.length && elem == o.elem; }
   bool operator!=(const Type& o) const { return !(*this == o); }
-  static Type Of(TypeId id, int32_t length = -1) { return Type{id, length}; }
+  static Type Of(TypeId id, int32_t length = -1) { return Type{id, length, TypeId::kNull}; }
+  static Type ArrayOf(const Type& element) { return Type{TypeId::kArray, element.length, element.id}; }
+  Type Element() const { return Type{elem, length, TypeId::kNull}; }
 };
+
+// How row and catalog encodings store a type's length: a varint that also
+// carries an array's element type (bits 32..39).
+uint64_t PackTypeLength(const Type& t);
+Type UnpackType(uint8_t id, uint64_t packed);
 
 Physical PhysicalOf(TypeId id);
 bool IsInteger(TypeId id);
@@ -143,7 +153,7 @@ SqlResult<numeric::Decimal> NumericOf(const Value& v);
 SqlResult<Value> NumericValue(const numeric::Decimal& d, const Type& t);
 
 // The last TypeId (row and catalog decoders check stored ids against it).
-inline constexpr TypeId kLastTypeId = TypeId::kJsonb;
+inline constexpr TypeId kLastTypeId = TypeId::kArray;
 bool IsJson(TypeId id);
 
 // Total order used by ORDER BY, GROUP BY, DISTINCT and keys: NULLs last;
