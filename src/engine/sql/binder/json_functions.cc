@@ -446,6 +446,15 @@ const std::vector<ScalarFunction>& Operators() {
       {"-", 2, 2, {T::kJsonb, T::kText}, T::kJsonb, DeleteKey},
       {"-", 2, 2, {T::kJsonb, T::kInt4}, T::kJsonb, DeleteIndex},
       {"#-", 2, 2, {T::kJsonb, T::kText}, T::kJsonb, DeletePathOp},
+      // The same with a text[] path (its canonical text is the literal the text forms read).
+      {"#>", 2, 2, {T::kJson, T::kArray}, T::kJson, GetPath},
+      {"#>", 2, 2, {T::kJsonb, T::kArray}, T::kJsonb, GetPath},
+      {"#>>", 2, 2, {T::kJson, T::kArray}, T::kText, GetPath},
+      {"#>>", 2, 2, {T::kJsonb, T::kArray}, T::kText, GetPath},
+      {"?|", 2, 2, {T::kJsonb, T::kArray}, T::kBool, ExistsAny},
+      {"?&", 2, 2, {T::kJsonb, T::kArray}, T::kBool, ExistsAll},
+      {"-", 2, 2, {T::kJsonb, T::kArray}, T::kJsonb, DeleteKeys},
+      {"#-", 2, 2, {T::kJsonb, T::kArray}, T::kJsonb, DeletePathOp},
   };
   return kOps;
 }

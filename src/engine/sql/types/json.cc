@@ -423,7 +423,7 @@ void Canonicalize(Node* n) {
   std::stable_sort(n->members.begin(), n->members.end(),
                    [](const auto& a, const auto& b) { return KeyLess(a.first, b.first); });
   // Of equal keys the last one written wins (the stable sort kept their order).
-  std::vector<std::pair<std::string, Node>> out;
+  std::vector<Member> out;
   out.reserve(n->members.size());
   for (auto& m : n->members) {
     if (!out.empty() && out.back().first == m.first) {

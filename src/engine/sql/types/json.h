@@ -21,48 +21,66 @@ namespace lumadb::engine::sql::json {
 
 enum class Kind : uint8_t { kNull, kString, kNumber, kBool, kArray, kObject };
 
+struct Member;
+
 struct Node {
   Kind kind = Kind::kNull;
   bool b = false;     // kBool
   std::string text;   // kString: the decoded string; kNumber: the number's text
   std::vector<Node> items;                          // kArray
-  std::vector<std::pair<std::string, Node>> members;  // kObject
+  std::vector<Member> members;  // kObject
   // Where the value is in the text it was parsed from (json's operators
   // return a member as it was written).
   size_t begin = 0, end = 0;
 
-  static Node Null() { return Node{}; }
-  static Node Bool(bool v) {
-    Node n;
-    n.kind = Kind::kBool;
-    n.b = v;
-    return n;
-  }
-  static Node String(std::string s) {
-    Node n;
-    n.kind = Kind::kString;
-    n.text = std::move(s);
-    return n;
-  }
-  static Node Number(std::string s) {
-    Node n;
-    n.kind = Kind::kNumber;
-    n.text = std::move(s);
-    return n;
-  }
-  static Node Array() {
-    Node n;
-    n.kind = Kind::kArray;
-    return n;
-  }
-  static Node Object() {
-    Node n;
-    n.kind = Kind::kObject;
-    return n;
-  }
+  static Node Null();
+  static Node Bool(bool v);
+  static Node String(std::string s);
+  static Node Number(std::string s);
+  static Node Array();
+  static Node Object();
   // The member `key` of an object (the last one of that name), or null.
   const Node* Find(std::string_view key) const;
 };
+
+// An object's member (a struct, not std::pair: Node is incomplete inside Node).
+struct Member {
+  Member() = default;
+  Member(std::string k, Node v) : first(std::move(k)), second(std::move(v)) {}
+  std::string first;
+  Node second;
+};
+
+// (Defined after Member: Node's vector of members needs it complete.)
+inline Node Node::Null() { return Node{}; }
+inline Node Node::Bool(bool v) {
+  Node n;
+  n.kind = Kind::kBool;
+  n.b = v;
+  return n;
+}
+inline Node Node::String(std::string s) {
+  Node n;
+  n.kind = Kind::kString;
+  n.text = std::move(s);
+  return n;
+}
+inline Node Node::Number(std::string s) {
+  Node n;
+  n.kind = Kind::kNumber;
+  n.text = std::move(s);
+  return n;
+}
+inline Node Node::Array() {
+  Node n;
+  n.kind = Kind::kArray;
+  return n;
+}
+inline Node Node::Object() {
+  Node n;
+  n.kind = Kind::kObject;
+  return n;
+}
 
 // Parses JSON text. `jsonb` makes it the jsonb form: keys sorted and
 // deduplicated, numbers normalized, \u0000 refused (22P05). Errors are
