@@ -12,6 +12,7 @@
 #include "engine/sql/binder/array_functions.h"
 #include "engine/sql/binder/functions.h"
 #include "engine/sql/binder/json_functions.h"
+#include "engine/sql/binder/table_functions.h"
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/numeric.h"
@@ -324,6 +325,17 @@ SqlResult<BoundPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
       }
       found_slot = t.first_slot + c;
       found_table = &t;
+    }
+    if (found_slot < 0) {
+      // The alias of a function of one column in FROM stands for its value
+      // (FROM jsonb_array_elements(x) e ... e ->> 'k'), as in PostgreSQL.
+      for (const auto& t : ctx.tables) {
+        if (t.scalar_function && t.name == col) {
+          found_slot = t.first_slot;
+          found_table = &t;
+          break;
+        }
+      }
     }
     if (found_slot < 0) {
       if (ctx.outer != nullptr) return BindOuterColumn(e, ctx);
@@ -1171,6 +1183,50 @@ SqlResult<BoundPtr> BindAnyArray(const ast::Expr& e, BindContext& ctx) {
   return b;
 }
 
+// unnest(a), jsonb_array_elements(x), ... in the select list.
+SqlResult<BoundPtr> BindSetReturning(const ast::Expr& e, BindContext& ctx) {
+  std::string name = FuncName(e);
+  if (ctx.srfs == nullptr || ctx.aggregating) {
+    if (ctx.aggregating) {
+      return MakeError(sqlstate::kFeatureNotSupported,
+                       "set-returning functions in a grouped query are not supported by LumaDB yet",
+                       ctx.Position(e.location));
+    }
+    return MakeError(sqlstate::kFeatureNotSupported,
+                     std::string("set-returning functions are not allowed in ") + ctx.aggregate_context,
+                     ctx.Position(e.location));
+  }
+  if (!ctx.srfs->empty()) {
+    return MakeError(sqlstate::kFeatureNotSupported,
+                     "more than one set-returning function in a select list is not supported by LumaDB yet",
+                     ctx.Position(e.location));
+  }
+  SrfCall call;
+  call.name = name;
+  std::vector<SrfCall>* srfs = ctx.srfs;
+  ctx.srfs = nullptr;  // no set-returning function inside its arguments
+  for (const auto& a : e.args) {
+    auto b = Bind(*a, ctx);
+    if (!b.ok()) {
+      ctx.srfs = srfs;
+      return b.TakeStatus();
+    }
+    call.args.push_back(std::move(b.value()));
+  }
+  ctx.srfs = srfs;
+  SQL_ASSIGN_OR_RETURN(std::vector<TableFunctionColumn> cols, TableFunctionColumns(name, &call.args, ctx, e.location));
+  if (cols.size() != 1) {
+    return MakeError(sqlstate::kFeatureNotSupported,
+                     name + " in a select list is not supported by LumaDB yet (call it in FROM)",
+                     ctx.Position(e.location));
+  }
+  call.type = cols[0].type;
+  auto b = NewNode(BoundKind::kSlot, call.type, e.location);
+  b->slot = ctx.srf_first_slot + static_cast<int>(ctx.srfs->size());
+  ctx.srfs->push_back(std::move(call));
+  return b;
+}
+
 SqlResult<BoundPtr> BindSubquery(const ast::Expr& e, BindContext& ctx) {
   if (!ctx.plan_subquery) {
     return MakeError(sqlstate::kFeatureNotSupported, "subqueries are not supported here by LumaDB yet",
@@ -1295,6 +1351,7 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
     case ast::ExprKind::kFunc:
       if (e.over) return BindWindow(e, ctx);
       if (IsAggregateName(FuncName(e))) return BindAggregate(e, ctx);
+      if (IsTableFunction(FuncName(e))) return BindSetReturning(e, ctx);
       if (e.star) {
         return MakeError(sqlstate::kSyntaxError,
                          FuncName(e) + "(*) specified, but " + FuncName(e) + " is not an aggregate function",

@@ -74,6 +74,8 @@ struct ScopeTable {
   // column of the same name: an unqualified name does not find them here.
   std::vector<bool> merged;
   bool Merged(int c) const { return c < static_cast<int>(merged.size()) && merged[c]; }
+  // A function of one result column in FROM: its alias names that column too.
+  bool scalar_function = false;
 };
 
 // One ORDER BY key of an aggregate or a window.
@@ -110,6 +112,15 @@ struct WindowCall {
   std::vector<Order> order;
   int frame_options = 0;  // ast::frame bits, resolved to PostgreSQL's defaults
   BoundPtr start_offset, end_offset;
+  Type type;
+};
+
+// A set-returning function called in the select list (SELECT unnest(a)):
+// the planner runs it as a function in FROM over each row (see
+// BindContext::srfs).
+struct SrfCall {
+  std::string name;
+  std::vector<BoundPtr> args;
   Type type;
 };
 
@@ -157,6 +168,10 @@ struct BindContext {
   // when a name resolves there.
   BindContext* outer = nullptr;
   bool* correlated = nullptr;
+  // Where set-returning functions of the select list go (null: they are not
+  // allowed here); each reads as the slot srf_first_slot + its index.
+  std::vector<SrfCall>* srfs = nullptr;
+  int srf_first_slot = 0;
 
   int Position(int location) const;
 };

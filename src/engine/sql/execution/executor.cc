@@ -8,6 +8,7 @@
 
 #include "engine/sql/binder/functions.h"
 #include "engine/sql/binder/json_functions.h"
+#include "engine/sql/binder/table_functions.h"
 #include "engine/sql/execution/foreign_keys.h"
 #include "engine/sql/execution/row_ops.h"
 #include "engine/sql/storage/row_codec.h"
@@ -640,29 +641,28 @@ class SelectRun {
   SelectRun(const SelectPlan& p, Txn* txn) : p_(p), txn_(txn) {}
 
   bool Derived(size_t t) const {
-    return (t < p_.derived.size() && p_.derived[t] != nullptr) || (t < p_.series.size() && !p_.series[t].empty()) ||
+    return (t < p_.derived.size() && p_.derived[t] != nullptr) || Function(t) != nullptr ||
            (t < p_.working.size() && p_.working[t] != nullptr);
   }
 
-  // generate_series(start, stop [, step]), row by row.
-  SqlStatus Series(const std::vector<BoundPtr>& args, TypeId type,
-                   const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
-    Row no_row;
+  const SelectPlan::Function* Function(size_t t) const {
+    return t < p_.functions.size() ? p_.functions[t].get() : nullptr;
+  }
+
+  // The rows of a function in FROM, its arguments evaluated over `left`
+  // (the row of the FROM items before it), numbered WITH ORDINALITY.
+  SqlStatus RunFunction(const SelectPlan::Function& f, const Row& left,
+                        const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
     std::vector<Value> v;
-    for (const auto& a : args) {
-      SQL_ASSIGN_OR_RETURN(Value x, Eval(*a, no_row));
-      if (x.null) return SqlStatus::Ok();  // strict: no rows
+    for (const auto& a : f.args) {
+      SQL_ASSIGN_OR_RETURN(Value x, Eval(*a, left));
       v.push_back(std::move(x));
     }
-    __int128 i = v[0].i, stop = v[1].i, step = v.size() > 2 ? v[2].i : 1;
-    if (step == 0) return MakeError(sqlstate::kInvalidParameterValue, "step size cannot equal zero");
-    Row row;
-    for (; step > 0 ? i <= stop : i >= stop; i += step) {
-      row.assign(1, Value::Int(type, static_cast<int64_t>(i)));  // fn may move the row away
-      SQL_ASSIGN_OR_RETURN(bool go, fn(std::string_view(), row));
-      if (!go) break;
-    }
-    return SqlStatus::Ok();
+    int64_t n = 0;
+    return RunTableFunction(f.name, v, [&](std::vector<Value>& row) -> SqlResult<bool> {
+      if (f.ordinality) row.push_back(Value::Int(TypeId::kInt8, ++n));
+      return fn(std::string_view(), row);
+    });
   }
 
   // The rows of scope entry t (a stored table, or a subquery or function in FROM run now).
@@ -676,9 +676,7 @@ class SelectRun {
       }
       return SqlStatus::Ok();
     }
-    if (t < p_.series.size() && !p_.series[t].empty()) {
-      return Series(p_.series[t], p_.scope[t].table->columns[0].type.id, fn);
-    }
+    if (const SelectPlan::Function* f = Function(t)) return RunFunction(*f, Row(), fn);
     std::vector<Row> rows;
     SQL_RETURN_IF_ERROR(ExecuteSelect(*p_.derived[t], txn_, &rows));
     for (auto& r : rows) {
@@ -737,6 +735,7 @@ class SelectRun {
     right_.assign(p_.scope.size(), {});
     matched_.assign(p_.scope.size(), {});
     for (size_t t = 1; t < p_.scope.size(); t++) {
+      if (Function(t) != nullptr && Function(t)->lateral) continue;  // run for each left row (Join)
       SQL_RETURN_IF_ERROR(ScanScope(t, [&](std::string_view, Row& r) -> SqlResult<bool> {
         right_[t].push_back(std::move(r));
         return true;
@@ -795,6 +794,15 @@ class SelectRun {
     const auto& join = p_.joins[t];
     size_t base = left.size();
     bool found = false;
+    if (const SelectPlan::Function* f = Function(t); f != nullptr && f->lateral) {
+      // A function whose arguments read this row: its rows for this row only.
+      right_[t].clear();
+      SQL_RETURN_IF_ERROR(RunFunction(*f, left, [&](std::string_view, Row& r) -> SqlResult<bool> {
+        right_[t].push_back(std::move(r));
+        return true;
+      }));
+      matched_[t].assign(right_[t].size(), false);
+    }
     for (size_t i = 0; i < right_[t].size(); i++) {
       Row row = left;
       row.insert(row.end(), right_[t][i].begin(), right_[t][i].end());

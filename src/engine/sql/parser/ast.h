@@ -88,8 +88,9 @@ struct TableRef {
   // for every reference), with its column aliases: FROM (...) AS s(a, b).
   std::shared_ptr<Select> subquery;
   std::vector<std::string> column_aliases;
-  // A function in FROM (generate_series(...)): its call.
+  // A function in FROM (generate_series(...)): its call, and WITH ORDINALITY.
   std::shared_ptr<Expr> function;
+  bool ordinality = false;
   // WITH RECURSIVE: a reference to the recursive query from inside its
   // own recursive term (the rows of the previous iteration). Not owning.
   const Select* recursive_cte = nullptr;

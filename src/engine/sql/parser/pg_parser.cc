@@ -551,7 +551,8 @@ class Converter {
     }
     if (f->node_case == PG_QUERY__NODE__NODE_RANGE_FUNCTION) {
       const PgQuery__RangeFunction* r = f->range_function;
-      if (r->lateral || r->ordinality || r->is_rowsfrom || r->n_functions != 1 || r->n_coldeflist > 0) {
+      // (LATERAL is implicit for functions: their arguments may read the FROM items before them.)
+      if (r->is_rowsfrom || r->n_functions != 1 || r->n_coldeflist > 0) {
         Unsupported("this form of function in FROM", -1);
         return false;
       }
@@ -566,11 +567,8 @@ class Converter {
       ExprPtr fn = Convert(call);
       if (failed_ || fn == nullptr) return false;
       std::string name = fn->names.empty() ? "" : fn->names.back();
-      if (name != "generate_series") {
-        Unsupported("the function " + name + " in FROM", fn->location);
-        return false;
-      }
       t->names = {name};
+      t->ordinality = r->ordinality;
       t->location = fn->location;
       if (r->alias != nullptr) {
         t->alias = r->alias->aliasname;

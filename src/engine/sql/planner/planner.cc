@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/sql/binder/table_functions.h"
 #include "engine/sql/catalog/system_tables.h"
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/storage/row_codec.h"
@@ -566,6 +567,15 @@ SqlResult<std::shared_ptr<const Table>> ResolveTable(const ast::TableRef& ref, c
   return t;
 }
 
+// True when a bound expression reads a column of the current row.
+static bool ReadsRow(const BoundExpr& e) {
+  if (e.kind == BoundKind::kSlot) return true;
+  for (const auto& a : e.args) {
+    if (a && ReadsRow(*a)) return true;
+  }
+  return e.else_expr && ReadsRow(*e.else_expr);
+}
+
 SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql,
                                                   Params* params) {
   return PlanSelectIn(s, catalog, sql, params, nullptr, nullptr);
@@ -592,7 +602,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   for (const auto& ref : s.from) {
     std::shared_ptr<const Table> table;
     std::shared_ptr<SelectPlan> derived;
-    std::vector<BoundPtr> series;
+    std::shared_ptr<SelectPlan::Function> function;
     std::shared_ptr<std::vector<std::vector<Value>>> working;
     if (ref.recursive_cte != nullptr) {
       // The recursive query, from inside its recursive term: the rows its previous run added.
@@ -607,37 +617,50 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
                          Pos(sql, ref.location));
       }
     } else if (ref.function) {
-      // generate_series(start, stop [, step]): one integer column.
+      // A function in FROM: its arguments may read the FROM items before it
+      // (PostgreSQL's implicit LATERAL for functions).
       const ast::Expr& fn = *ref.function;
-      if (fn.args.size() < 2 || fn.args.size() > 3 || fn.star || fn.distinct) {
-        return MakeError(sqlstate::kUndefinedFunction, "function generate_series with these arguments does not exist",
-                         Pos(sql, fn.location));
+      std::string fname = fn.names.empty() ? std::string() : fn.names.back();
+      if (!IsTableFunction(fname) || fn.star || fn.distinct || fn.over) {
+        SqlError err = MakeError(sqlstate::kFeatureNotSupported,
+                                 "the function " + fname + " in FROM is not supported by LumaDB yet",
+                                 Pos(sql, fn.location));
+        return err;
       }
-      BindContext args_ctx;
-      args_ctx.sql = sql;
-      args_ctx.params = params;
-      TypeId type = TypeId::kInt4;
+      function = std::make_shared<SelectPlan::Function>();
+      function->name = fname;
+      function->ordinality = ref.ordinality;
+      ctx.aggregate_context = "functions in FROM";
       for (const auto& a : fn.args) {
-        SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*a, args_ctx));
-        TypeId id = b->type.id;
-        if (id == TypeId::kInt8) type = TypeId::kInt8;
-        if (!IsInteger(id) && id != TypeId::kUnknown && id != TypeId::kNull) {
-          return MakeError(sqlstate::kFeatureNotSupported,
-                           "generate_series over " + TypeName(b->type) + " is not supported by LumaDB yet",
-                           Pos(sql, a->location));
-        }
-        series.push_back(std::move(b));
+        SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*a, ctx));
+        function->args.push_back(std::move(b));
       }
-      for (auto& b : series) {
-        SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), Type::Of(type), false, args_ctx));
+      SQL_ASSIGN_OR_RETURN(std::vector<TableFunctionColumn> cols,
+                           TableFunctionColumns(fname, &function->args, ctx, fn.location));
+      for (const auto& b : function->args) function->lateral = function->lateral || ReadsRow(*b);
+      if (function->lateral && (ref.join == ast::JoinKind::kRight || ref.join == ast::JoinKind::kFull)) {
+        SqlError err = MakeError(sqlstate::kInvalidColumnReference,
+                                 "invalid reference to FROM-clause entry in a function's arguments",
+                                 Pos(sql, fn.location));
+        err.detail = "The combining JOIN type must be INNER or LEFT for a LATERAL reference.";
+        return err;
       }
       auto t = std::make_shared<Table>();
-      t->name = ref.alias.empty() ? "generate_series" : ref.alias;
-      Column c;
-      // PostgreSQL names the column after the alias when no column alias is given.
-      c.name = !ref.column_aliases.empty() ? ref.column_aliases[0] : ref.alias.empty() ? "generate_series" : ref.alias;
-      c.type = Type::Of(type);
-      t->columns.push_back(std::move(c));
+      t->name = ref.alias.empty() ? fname : ref.alias;
+      if (function->ordinality) cols.push_back({"ordinality", Type::Of(TypeId::kInt8), false});
+      if (ref.column_aliases.size() > cols.size()) {
+        return MakeError(sqlstate::kSyntaxError,
+                         "too many column aliases specified for function " + fname, Pos(sql, ref.location));
+      }
+      for (size_t i = 0; i < cols.size(); i++) {
+        Column c;
+        // PostgreSQL names a scalar function's column after the alias when no column alias is given.
+        c.name = i < ref.column_aliases.size()          ? ref.column_aliases[i]
+                 : cols[i].scalar && !ref.alias.empty() ? ref.alias
+                                                        : cols[i].name;
+        c.type = cols[i].type;
+        t->columns.push_back(std::move(c));
+      }
       table = std::move(t);
     } else if (ref.subquery) {
       // A subquery in FROM: a table whose columns are its results.
@@ -680,7 +703,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       }
     }
     plan->derived.push_back(derived);
-    plan->series.push_back(std::move(series));
+    plan->functions.push_back(std::move(function));
     plan->working.push_back(std::move(working));
     std::string name = ref.alias.empty() ? table->name : ref.alias;
     for (const auto& t : ctx.tables) {
@@ -689,6 +712,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       }
     }
     ctx.tables.push_back(ScopeTable{name, table, slot});
+    ctx.tables.back().scalar_function = plan->functions.back() != nullptr && table->columns.size() == 1;
     slot += static_cast<int>(table->columns.size());
     SelectPlan::Join join;
     join.kind = ref.join;
@@ -816,6 +840,11 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   }
   out_ctx.windows = &plan->windows;
   out_ctx.named_windows = &s.windows;
+  std::vector<SrfCall> srfs;
+  if (!plan->aggregating) {
+    out_ctx.srfs = &srfs;
+    out_ctx.srf_first_slot = slot;
+  }
 
   for (const auto& item : items) {
     SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*item.expr, out_ctx));
@@ -825,6 +854,31 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   }
   plan->visible = plan->targets.size();
   plan->distinct = s.distinct;
+  out_ctx.srfs = nullptr;
+  // A set-returning function of the select list: a function in FROM, last,
+  // run for each row (its value is the slot the target reads).
+  for (auto& call : srfs) {
+    if (!plan->windows.empty()) {
+      return MakeError(sqlstate::kFeatureNotSupported,
+                       "set-returning functions with window functions are not supported by LumaDB yet");
+    }
+    auto t = std::make_shared<Table>();
+    t->name = call.name;
+    Column c;
+    c.name = call.name;
+    c.type = call.type;
+    t->columns.push_back(std::move(c));
+    auto fn = std::make_shared<SelectPlan::Function>();
+    fn->name = call.name;
+    fn->args = std::move(call.args);
+    fn->lateral = !plan->scope.empty();
+    plan->scope.push_back(ScopeTable{call.name, t, slot});
+    slot++;
+    plan->derived.push_back(nullptr);
+    plan->working.push_back(nullptr);
+    plan->functions.push_back(std::move(fn));
+    plan->joins.emplace_back();
+  }
   if (s.row_lock != ast::RowLockWait::kNone) {
     const char* why = plan->aggregating ? (plan->groups.empty() ? "with aggregate functions" : "with GROUP BY clause")
                       : s.distinct || !s.distinct_on.empty() ? "with DISTINCT clause"

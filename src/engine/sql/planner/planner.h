@@ -37,9 +37,17 @@ struct SelectPlan {
   // For each scope entry, the plan of a subquery in FROM (or a WITH query)
   // whose rows stand for it; null for a stored table.
   std::vector<std::shared_ptr<SelectPlan>> derived;
-  // ... or of generate_series(start, stop [, step]) over integers: its
-  // arguments (constants of the result type); empty for other entries.
-  std::vector<std::vector<BoundPtr>> series;
+  // ... or of a function in FROM (binder/table_functions.h); null for other
+  // entries.
+  struct Function {
+    std::string name;
+    // Bound over the row of the FROM items before it: `lateral` when they
+    // read it (the function then runs again for each of those rows).
+    std::vector<BoundPtr> args;
+    bool lateral = false;
+    bool ordinality = false;  // WITH ORDINALITY: a bigint column numbering the rows
+  };
+  std::vector<std::shared_ptr<Function>> functions;
   // joins[k] joins scope[k] to the rows of scope[0..k-1] (joins[0] unused):
   // its kind and ON condition over the row so far.
   struct Join {
