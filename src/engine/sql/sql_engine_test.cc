@@ -89,8 +89,10 @@ TEST_F(SqlEngineTest, RunsStatementsAndKeepsTheirResultsApart) {
   EXPECT_EQ(Exec(*s, "SELECT column1, count(*) FROM (VALUES (1), (2)) v GROUP BY column1 ORDER BY 1"),
             (Lines{"SELECT 2: 1,1;2,1"}));
   EXPECT_EQ(Exec(*s, "SELECT * FROM generate_series(1, 3)"), (Lines{"SELECT 3: 1;2;3"}));
-  EXPECT_EQ(Exec(*s, "SELECT * FROM unnest(1)"),
-            (Lines{"ERROR 0A000: the function unnest in FROM is not supported by LumaDB yet"}));
+  EXPECT_EQ(Exec(*s, "SELECT * FROM unnest(ARRAY[2, 1]) WITH ORDINALITY"), (Lines{"SELECT 2: 2,1;1,2"}));
+  EXPECT_EQ(Exec(*s, "SELECT * FROM unnest(1)"), (Lines{"ERROR 42883: function unnest(integer) does not exist"}));
+  EXPECT_EQ(Exec(*s, "SELECT * FROM pg_sleep(1)"),
+            (Lines{"ERROR 0A000: the function pg_sleep in FROM is not supported by LumaDB yet"}));
 }
 
 TEST_F(SqlEngineTest, AnErrorInAQueryStringRollsBackItsImplicitTransaction) {

@@ -12,6 +12,7 @@
 #include "engine/sql/binder/array_functions.h"
 #include "engine/sql/binder/functions.h"
 #include "engine/sql/binder/json_functions.h"
+#include "engine/sql/binder/regex.h"
 #include "engine/sql/binder/table_functions.h"
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
@@ -1090,7 +1091,8 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
         SQL_ASSIGN_OR_RETURN(args[i], CoerceTo(std::move(args[i]), Type::Of(want), false, ctx));
       }
     }
-    result = Type::Of(func->result);
+    // (The one generic function returning an array is regexp_match: text[].)
+    result = func->result == TypeId::kArray ? Type::ArrayOf(Type::Of(TypeId::kText)) : Type::Of(func->result);
   } else {
     return missing();
   }
@@ -1488,33 +1490,11 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
 
 SqlError Overflow(TypeId t) { return MakeError(sqlstate::kNumericOutOfRange, std::string(IntRangeName(t)) + " out of range"); }
 
-// `pattern` found anywhere in `s` (PostgreSQL's ~ and ~*), with the C
-// library's POSIX extended regular expressions (PostgreSQL's advanced ones
-// are a superset; the common forms mean the same), compiled once per pattern
-// and thread.
+// `pattern` found anywhere in `s` (PostgreSQL's ~ and ~*).
 SqlResult<bool> RegexSearch(const std::string& s, const std::string& pattern, bool icase) {
-  struct Compiled {
-    regex_t re;
-    ~Compiled() { regfree(&re); }
-  };
-  thread_local std::unordered_map<std::string, std::unique_ptr<Compiled>> cache;
-  std::string key = (icase ? "i" : "c") + pattern;
-  auto it = cache.find(key);
-  if (it == cache.end()) {
-    if (cache.size() >= 64) cache.clear();
-    regex_t re;
-    int rc = regcomp(&re, pattern.c_str(), REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
-    if (rc != 0) {
-      char buf[256];
-      regerror(rc, &re, buf, sizeof(buf));
-      return MakeError("2201B", std::string("invalid regular expression: ") + buf);
-    }
-    auto c = std::make_unique<Compiled>();
-    c->re = re;
-    it = cache.emplace(std::move(key), std::move(c)).first;
-  }
+  SQL_ASSIGN_OR_RETURN(const regex_t* re, CompileRegex(pattern, icase, /*nosub=*/true));
   if (s.find('\0') != std::string::npos) return false;
-  return regexec(&it->second->re, s.c_str(), 0, nullptr, 0) == 0;
+  return regexec(re, s.c_str(), 0, nullptr, 0) == 0;
 }
 
 bool LikeMatch(std::string_view s, std::string_view p, bool fold) {

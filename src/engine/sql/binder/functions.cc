@@ -10,6 +10,9 @@
 #include <string>
 
 #include "engine/sql/binder/json_functions.h"
+#include "engine/sql/binder/regex.h"
+#include "engine/sql/parser/pg_parser.h"
+#include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/numeric.h"
 
@@ -251,6 +254,225 @@ SqlResult<Value> ToHex(const std::vector<Value>& a, const Type&) {
 }
 
 SqlResult<Value> Md5(const std::vector<Value>& a, const Type&) { return Text(Md5Hex(a[0].s)); }
+
+SqlResult<Value> Translate(const std::vector<Value>& a, const Type&) {
+  std::vector<size_t> from = CharStarts(a[1].s), to = CharStarts(a[2].s), src = CharStarts(a[0].s);
+  auto ch = [](const std::string& s, const std::vector<size_t>& st, size_t i) {
+    return std::string_view(s).substr(st[i], st[i + 1] - st[i]);
+  };
+  std::string out;
+  for (size_t i = 0; i + 1 < src.size(); i++) {
+    std::string_view c = ch(a[0].s, src, i);
+    size_t k = 0;
+    while (k + 1 < from.size() && ch(a[1].s, from, k) != c) k++;
+    if (k + 1 == from.size()) {
+      out += c;  // not in `from`: kept
+    } else if (k + 1 < to.size()) {
+      out += ch(a[2].s, to, k);
+    }  // past the end of `to`: removed
+  }
+  return Text(std::move(out));
+}
+
+// quote_literal's form of a string: 'it''s', E'a\\b' when it has backslashes.
+std::string QuoteLiteral(std::string_view s) {
+  std::string out;
+  if (s.find('\\') != std::string_view::npos) out += 'E';
+  out += '\'';
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+SqlResult<Value> QuoteLiteralFn(const std::vector<Value>& a, const Type&) {
+  std::string s;
+  AppendText(a[0], &s);
+  return Text(QuoteLiteral(s));
+}
+
+SqlResult<Value> QuoteNullable(const std::vector<Value>& a, const Type&) {
+  if (a[0].null) return Text("NULL");
+  return QuoteLiteralFn(a, Type());
+}
+
+SqlResult<Value> QuoteIdent(const std::vector<Value>& a, const Type&) { return Text(QuoteIdentifier(a[0].s)); }
+
+// format(fmt, args...): %s, %I, %L, %%, positions (%2$s), widths (%5s,
+// %-5s, %*s), with PostgreSQL's errors.
+SqlResult<Value> Format(const std::vector<Value>& a, const Type& t) {
+  if (a[0].null) return Value::Null(t);
+  const std::string& f = a[0].s;
+  std::string out;
+  size_t next = 1;  // the next argument for a specifier without a position
+  auto bad = [](const std::string& what) {
+    SqlError e = MakeError(sqlstate::kInvalidParameterValue, what);
+    return e;
+  };
+  auto read_num = [&](size_t* i, int64_t* n) {
+    size_t start = *i;
+    *n = 0;
+    while (*i < f.size() && f[*i] >= '0' && f[*i] <= '9' && *n < 100000000) *n = *n * 10 + (f[(*i)++] - '0');
+    return *i > start;
+  };
+  for (size_t i = 0; i < f.size(); i++) {
+    if (f[i] != '%') {
+      out += f[i];
+      continue;
+    }
+    if (++i >= f.size()) return bad("unterminated format() type specifier");
+    if (f[i] == '%') {
+      out += '%';
+      continue;
+    }
+    // [argpos$][flags][width]type
+    size_t arg = 0;
+    bool left = false;
+    int64_t width = -1;
+    size_t save = i;
+    int64_t n;
+    if (read_num(&i, &n) && i < f.size() && f[i] == '$') {
+      if (n == 0) return bad("format specifies argument 0, but arguments are numbered from 1");
+      arg = static_cast<size_t>(n);
+      i++;
+    } else {
+      i = save;
+    }
+    if (i < f.size() && f[i] == '-') {
+      left = true;
+      i++;
+    }
+    if (i < f.size() && f[i] == '*') {
+      i++;
+      if (next >= a.size()) return bad("too few arguments for format()");
+      const Value& w = a[next++];
+      width = w.null ? 0 : w.i;
+      if (!w.null && !IsInteger(w.type.id)) width = std::atoll(w.s.c_str());
+      if (width < 0) {
+        left = true;
+        width = -width;
+      }
+    } else if (read_num(&i, &n)) {
+      width = n;
+    }
+    if (i >= f.size()) return bad("unterminated format() type specifier");
+    char type = f[i];
+    if (type != 's' && type != 'I' && type != 'L') {
+      SqlError e = bad(std::string("unrecognized format() type specifier \"") + type + "\"");
+      e.hint = "For a single \"%\" use \"%%\".";
+      return e;
+    }
+    size_t at = arg != 0 ? arg : next;
+    if (at >= a.size()) return bad("too few arguments for format()");
+    next = at + 1;
+    const Value& v = a[at];
+    std::string piece;
+    if (v.null) {
+      if (type == 'I') {
+        return MakeError("22004", "null values cannot be formatted as an SQL identifier");
+      }
+      if (type == 'L') piece = "NULL";
+    } else {
+      std::string text;
+      AppendText(v, &text);
+      piece = type == 's' ? text : type == 'I' ? QuoteIdentifier(text) : QuoteLiteral(text);
+    }
+    int64_t len = CharCount(piece);
+    if (width > len && !left) out.append(static_cast<size_t>(width - len), ' ');
+    out += piece;
+    if (width > len && left) out.append(static_cast<size_t>(width - len), ' ');
+  }
+  return Text(std::move(out));
+}
+
+// regexp flags: g (all matches), i / c (case), as PostgreSQL's; others 22023.
+SqlResult<bool> RegexFlags(const std::vector<Value>& a, size_t index, bool allow_g, bool* global) {
+  bool icase = false;
+  *global = false;
+  if (a.size() <= index) return icase;
+  for (char c : a[index].s) {
+    if (c == 'g' && allow_g) {
+      *global = true;
+    } else if (c == 'i') {
+      icase = true;
+    } else if (c == 'c') {
+      icase = false;
+    } else {
+      return MakeError(sqlstate::kInvalidParameterValue,
+                       std::string("invalid regular expression option: \"") + c + "\"");
+    }
+  }
+  return icase;
+}
+
+SqlResult<Value> RegexpReplace(const std::vector<Value>& a, const Type&) {
+  bool global = false;
+  SQL_ASSIGN_OR_RETURN(bool icase, RegexFlags(a, 3, true, &global));
+  SQL_ASSIGN_OR_RETURN(const regex_t* re, CompileRegex(a[1].s, icase, false));
+  const std::string& s = a[0].s;
+  const std::string& repl = a[2].s;
+  if (s.find('\0') != std::string::npos) return a[0];
+  std::string out;
+  size_t pos = 0, n = s.size();
+  regmatch_t m[10];
+  while (pos <= n) {
+    if (regexec(re, s.c_str() + pos, 10, m, pos > 0 ? REG_NOTBOL : 0) != 0) break;
+    size_t ms = pos + static_cast<size_t>(m[0].rm_so), me = pos + static_cast<size_t>(m[0].rm_eo);
+    out.append(s, pos, ms - pos);
+    for (size_t r = 0; r < repl.size(); r++) {
+      char c = repl[r];
+      if (c == '\\' && r + 1 < repl.size()) {
+        char d = repl[r + 1];
+        if ((d >= '1' && d <= '9') || d == '&') {
+          int g = d == '&' ? 0 : d - '0';
+          if (g <= static_cast<int>(re->re_nsub) && m[g].rm_so >= 0) {
+            out.append(s, pos + static_cast<size_t>(m[g].rm_so), static_cast<size_t>(m[g].rm_eo - m[g].rm_so));
+          }
+          r++;
+          continue;
+        }
+        if (d == '\\') {
+          out += '\\';
+          r++;
+          continue;
+        }
+      }
+      out += c;
+    }
+    if (me == ms) {
+      // An empty match: keep the next character and look past it.
+      if (ms < n) out += s[ms];
+      pos = ms + 1;
+    } else {
+      pos = me;
+    }
+    if (!global) break;
+  }
+  if (pos < n) out.append(s, pos, std::string::npos);
+  return Text(std::move(out));
+}
+
+// regexp_match: the first match's groups (or the whole match) as text[].
+SqlResult<Value> RegexpMatch(const std::vector<Value>& a, const Type& t) {
+  bool global = false;
+  SQL_ASSIGN_OR_RETURN(bool icase, RegexFlags(a, 2, false, &global));
+  SQL_ASSIGN_OR_RETURN(const regex_t* re, CompileRegex(a[1].s, icase, false));
+  const std::string& s = a[0].s;
+  regmatch_t m[10];
+  if (s.find('\0') != std::string::npos || regexec(re, s.c_str(), 10, m, 0) != 0) return Value::Null(t);
+  std::vector<Value> groups;
+  size_t first = re->re_nsub == 0 ? 0 : 1, last = std::min<size_t>(re->re_nsub, 9);
+  for (size_t g = first; g <= last; g++) {
+    if (m[g].rm_so < 0) {
+      groups.push_back(Value::Null(Type::Of(TypeId::kText)));
+    } else {
+      groups.push_back(Text(s.substr(static_cast<size_t>(m[g].rm_so), static_cast<size_t>(m[g].rm_eo - m[g].rm_so))));
+    }
+  }
+  return MakeArray(Type::Of(TypeId::kText), groups);
+}
 
 // --- system information (pg_catalog functions clients call) ---
 
@@ -558,6 +780,13 @@ const std::vector<ScalarFunction>& Functions() {
       {"chr", 1, 1, {T::kInt4}, T::kText, Chr},
       {"to_hex", 1, 1, {T::kInt8}, T::kText, ToHex},
       {"md5", 1, 1, {T::kText}, T::kText, Md5},
+      {"translate", 3, 3, {T::kText}, T::kText, Translate},
+      {"quote_literal", 1, 1, {kAnyArg}, T::kText, QuoteLiteralFn},
+      {"quote_nullable", 1, 1, {kAnyArg}, T::kText, QuoteNullable, true},
+      {"quote_ident", 1, 1, {T::kText}, T::kText, QuoteIdent},
+      {"format", 1, 100, {T::kText, kAnyArg}, T::kText, Format, true},
+      {"regexp_replace", 3, 4, {T::kText}, T::kText, RegexpReplace},
+      {"regexp_match", 2, 3, {T::kText}, T::kArray, RegexpMatch},
       {"pg_table_is_visible", 1, 1, {T::kInt8}, T::kBool, TableIsVisible},
       {"pg_get_userbyid", 1, 1, {T::kInt8}, T::kText, GetUserById},
       {"format_type", 2, 2, {T::kInt8, T::kInt4}, T::kText, FormatType},
