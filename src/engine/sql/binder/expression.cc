@@ -32,10 +32,16 @@ BoundPtr NewNode(BoundKind kind, Type type, int location) {
   return b;
 }
 
+// stddev, variance and their _samp / _pop forms.
+bool IsVarianceName(const std::string& n) {
+  return n == "stddev" || n == "stddev_samp" || n == "stddev_pop" || n == "variance" || n == "var_samp" ||
+         n == "var_pop";
+}
+
 bool IsAggregateName(const std::string& n) {
   return n == "count" || n == "sum" || n == "min" || n == "max" || n == "avg" || n == "bool_and" ||
          n == "bool_or" || n == "every" || n == "string_agg" || n == "json_agg" || n == "jsonb_agg" ||
-         n == "json_object_agg" || n == "jsonb_object_agg" || n == "array_agg";
+         n == "json_object_agg" || n == "jsonb_object_agg" || n == "array_agg" || IsVarianceName(n);
 }
 
 std::string FuncName(const ast::Expr& e) {
@@ -479,6 +485,16 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
       return MakeError(sqlstate::kUndefinedFunction, "function sum(" + TypeName(call.arg->type) + ") does not exist",
                        ctx.Position(e.location));
     }
+  } else if (IsVarianceName(call.name)) {
+    if (!IsNumeric(at)) {
+      return MakeError(sqlstate::kUndefinedFunction,
+                       "function " + name + "(" + TypeName(call.arg->type) + ") does not exist",
+                       ctx.Position(e.location));
+    }
+    // The two names PostgreSQL keeps for the sample forms.
+    if (call.name == "stddev") call.name = "stddev_samp";
+    if (call.name == "variance") call.name = "var_samp";
+    call.type = Type::Of(IsFloat(at) ? TypeId::kFloat8 : TypeId::kNumeric);
   } else if (call.name == "avg") {
     if (!IsNumeric(at)) {
       return MakeError(sqlstate::kUndefinedFunction, "function avg(" + TypeName(call.arg->type) + ") does not exist",

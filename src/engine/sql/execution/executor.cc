@@ -1,6 +1,7 @@
 #include "engine/sql/execution/executor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -274,6 +275,8 @@ struct AggState {
   __int128 isum = 0;
   double fsum = 0;
   numeric::Decimal nsum;  // sum/avg of numeric
+  numeric::Decimal nsum2;  // stddev/variance of integers and numeric: the sum of squares
+  double sxx = 0;          // ... of floats: Youngs-Cramer's sum of squared deviations
   Value best;  // min / max
   bool has = false;
   bool b = false;
@@ -351,7 +354,24 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
   }
   s.count++;
   const std::string& n = a.name;
-  if (n == "sum" || n == "avg") {
+  if (n == "stddev_samp" || n == "stddev_pop" || n == "var_samp" || n == "var_pop") {
+    if (IsFloat(v.type.id)) {
+      // float8_accum: N, Sx and Sxx updated as PostgreSQL does.
+      double x = v.f, nn = static_cast<double>(s.count);
+      s.fsum += x;
+      if (s.count > 1) {
+        double tmp = x * nn - s.fsum;
+        s.sxx += tmp * tmp / (nn * (nn - 1));
+      } else if (!std::isfinite(x)) {
+        s.sxx = std::nan("");
+      }
+    } else {
+      SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(v));
+      SQL_ASSIGN_OR_RETURN(numeric::Decimal sq, numeric::Mul(d, d));
+      SQL_ASSIGN_OR_RETURN(s.nsum, numeric::Add(s.nsum, d));
+      SQL_ASSIGN_OR_RETURN(s.nsum2, numeric::Add(s.nsum2, sq));
+    }
+  } else if (n == "sum" || n == "avg") {
     if (IsFloat(v.type.id)) {
       s.fsum += v.f;
     } else if (v.type.id == TypeId::kNumeric) {
@@ -420,6 +440,8 @@ SqlResult<Value> FinishJson(const AggregateCall& a, const AggState& s, const std
   return Value::String(a.type, std::move(out));
 }
 
+SqlResult<Value> FinishVariance(const AggregateCall& a, const AggState& s);
+
 SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
   const std::string& n = a.name;
   if (n == "count") return Value::Int(TypeId::kInt8, s.count);
@@ -459,7 +481,33 @@ SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
     return Value::Float(TypeId::kFloat8, sum / static_cast<double>(s.count));
   }
   if (n == "bool_and" || n == "bool_or") return Value::Bool(s.b);
+  if (n == "stddev_samp" || n == "stddev_pop" || n == "var_samp" || n == "var_pop") return FinishVariance(a, s);
   return s.best;
+}
+
+// stddev/variance: PostgreSQL's float8 formula for floats; for integers
+// and numeric, (N * sum(x^2) - sum(x)^2) / (N * (N - 1)) (or N * N) at
+// select_div_scale's scale, and its square root at that scale.
+SqlResult<Value> FinishVariance(const AggregateCall& a, const AggState& s) {
+  bool sample = a.name == "stddev_samp" || a.name == "var_samp";
+  bool root = a.name == "stddev_samp" || a.name == "stddev_pop";
+  if (sample && s.count < 2) return Value::Null(a.type);
+  if (a.type.id == TypeId::kFloat8) {
+    double var = s.sxx / static_cast<double>(sample ? s.count - 1 : s.count);
+    return Value::Float(TypeId::kFloat8, root ? std::sqrt(var) : var);
+  }
+  numeric::Decimal n = numeric::FromInt(s.count);
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal sq, numeric::Mul(s.nsum, s.nsum));
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal nx2, numeric::Mul(n, s.nsum2));
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal num, numeric::Sub(nx2, sq));
+  if (numeric::Compare(num, numeric::Decimal{}) <= 0) return Value::String(a.type, "0");
+  numeric::Decimal den = numeric::FromInt(sample ? s.count - 1 : s.count);
+  SQL_ASSIGN_OR_RETURN(den, numeric::Mul(n, den));
+  SQL_ASSIGN_OR_RETURN(numeric::Decimal var, numeric::Div(num, den));
+  if (root) {
+    SQL_ASSIGN_OR_RETURN(var, numeric::Sqrt(var, var.scale));
+  }
+  return Value::String(a.type, numeric::ToString(var));
 }
 
 // ORDER BY's comparison of two key rows (NULLs as SortKey puts them).

@@ -226,6 +226,23 @@ SqlResult<Decimal> Sub(const Decimal& a, const Decimal& b) {
   return Make(r, s);
 }
 
+SqlResult<Decimal> Sqrt(const Decimal& a, int rscale) {
+  if (a.coef < 0) return MakeError("2201F", "cannot take square root of a negative number");
+  // round(sqrt(coef / 10^scale) * 10^rscale) = round(sqrt(coef * 10^(2 rscale - scale))).
+  int e = 2 * rscale - a.scale;
+  i128 x;
+  if (e >= 0) {
+    if (!Scale(a.coef, e, &x)) return Overflow();
+  } else {
+    x = DivPow10(a.coef, -e, true);
+  }
+  i128 s = static_cast<i128>(sqrtl(static_cast<long double>(x)));
+  while (s > 0 && s * s > x) s--;
+  while ((s + 1) * (s + 1) <= x) s++;
+  if (x - s * s > s) s++;  // x >= (s + 1/2)^2: round up
+  return Decimal{s, rscale};
+}
+
 SqlResult<Decimal> Mul(const Decimal& a, const Decimal& b) {
   i128 r;
   if (__builtin_mul_overflow(a.coef, b.coef, &r) || !Fits(r)) return Overflow();

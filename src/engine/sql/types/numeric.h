@@ -50,6 +50,9 @@ int Compare(const Decimal& a, const Decimal& b);
 SqlResult<Decimal> Round(const Decimal& a, int scale);
 Decimal Trunc(const Decimal& a, int scale);
 SqlResult<Decimal> Ceil(const Decimal& a);
+// The square root rounded to `rscale` digits (sqrt_var); 2201F for a
+// negative number, 22003 past 38 digits.
+SqlResult<Decimal> Sqrt(const Decimal& a, int rscale);
 SqlResult<Decimal> Floor(const Decimal& a);
 
 // numeric(precision, scale): rounds to the scale; 22003 "numeric field

@@ -103,5 +103,14 @@ TEST(Numeric, FromDoubleUsesFifteenDigits) {
   EXPECT_EQ(CanonicalText(D("100")), "100");
 }
 
+TEST(Numeric, SquareRootRoundsToTheScale) {
+  EXPECT_EQ(S(Sqrt(D("1.6666666666666667"), 16)), "1.2909944487358056");
+  EXPECT_EQ(S(Sqrt(D("2"), 0)), "1");
+  EXPECT_EQ(S(Sqrt(D("2.25"), 3)), "1.500");
+  EXPECT_EQ(S(Sqrt(D("0"), 2)), "0.00");
+  EXPECT_EQ(S(Sqrt(D("-1"), 2)), "ERROR 2201F: cannot take square root of a negative number");
+  EXPECT_EQ(S(Sqrt(D("12345678901234567890"), 30)), "ERROR 22003: value overflows numeric format");
+}
+
 }  // namespace
 }  // namespace lumadb::engine::sql::numeric
