@@ -262,6 +262,7 @@ int Serve(const ServeOptions& opts) {
   if (resp) resp->scripts().AbortForShutdown();
   for (auto& w : pool) w->Stop();
   for (auto& w : pool) w->Join();
+  sql.StopSync();  // its callbacks post to the workers
   pool.clear();
   Status st = kv.Stop();
   if (!st.ok()) {

@@ -43,6 +43,7 @@ SqlEngine::~SqlEngine() = default;
 
 SqlStatus SqlEngine::Load() { return catalog_->Load(); }
 SqlStatus SqlEngine::SyncIfNeeded() { return txns_->SyncIfNeeded(); }
+void SqlEngine::StopSync() { txns_->StopSync(); }
 bool SqlEngine::WhenDurable(uint64_t seq, std::function<void()> done) {
   return txns_->WhenDurable(seq, std::move(done));
 }

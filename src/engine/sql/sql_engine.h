@@ -42,6 +42,8 @@ class SqlEngine {
   // True when commit `seq` is durable; otherwise false, and `done` runs (on
   // the sync thread) once it is. See TxnManager::WhenDurable.
   bool WhenDurable(uint64_t seq, std::function<void()> done);
+  // Stops calling WhenDurable's `done` (shutdown: before the workers go).
+  void StopSync();
 
   Catalog& catalog() { return *catalog_; }
   TxnManager& txns() { return *txns_; }

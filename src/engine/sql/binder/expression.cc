@@ -32,6 +32,13 @@ BoundPtr NewNode(BoundKind kind, Type type, int location) {
   return b;
 }
 
+bool Untyped(const BoundPtr& b) { return b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull; }
+
+// The ordered-set aggregates: f(...) WITHIN GROUP (ORDER BY x).
+bool IsOrderedSetName(const std::string& n) {
+  return n == "percentile_cont" || n == "percentile_disc" || n == "mode";
+}
+
 // stddev, variance and their _samp / _pop forms.
 bool IsVarianceName(const std::string& n) {
   return n == "stddev" || n == "stddev_samp" || n == "stddev_pop" || n == "variance" || n == "var_samp" ||
@@ -41,7 +48,8 @@ bool IsVarianceName(const std::string& n) {
 bool IsAggregateName(const std::string& n) {
   return n == "count" || n == "sum" || n == "min" || n == "max" || n == "avg" || n == "bool_and" ||
          n == "bool_or" || n == "every" || n == "string_agg" || n == "json_agg" || n == "jsonb_agg" ||
-         n == "json_object_agg" || n == "jsonb_object_agg" || n == "array_agg" || IsVarianceName(n);
+         n == "json_object_agg" || n == "jsonb_object_agg" || n == "array_agg" || IsVarianceName(n) ||
+         IsOrderedSetName(n);
 }
 
 std::string FuncName(const ast::Expr& e) {
@@ -379,9 +387,25 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
   call.name = name == "every" ? "bool_and" : name;
   call.star = e.star;
   call.distinct = e.distinct;
-  if (!e.star) {
+  bool ordered_set = IsOrderedSetName(name);
+  if (ordered_set != e.within_group) {
+    // PostgreSQL finds no function of that shape (42883).
+    SqlError err = MakeError(sqlstate::kUndefinedFunction,
+                             ordered_set ? "function " + name + " without WITHIN GROUP does not exist"
+                                         : "function " + name + " with WITHIN GROUP does not exist",
+                             ctx.Position(e.location));
+    err.hint = ordered_set ? name + " is an ordered-set aggregate: " + name + "(...) WITHIN GROUP (ORDER BY ...)"
+                           : name + " is not an ordered-set aggregate, so it cannot have WITHIN GROUP";
+    return err;
+  }
+  if (ordered_set && (e.distinct || e.agg_order.size() != 1)) {
+    return MakeError(sqlstate::kFeatureNotSupported,
+                     name + " with DISTINCT or several ORDER BY keys is not supported by LumaDB yet",
+                     ctx.Position(e.location));
+  }
+  if (!e.star && !(ordered_set && name == "mode" && e.args.empty())) {
     bool two = name == "string_agg" || name == "json_object_agg" || name == "jsonb_object_agg";
-    if (e.args.size() != (two ? 2u : 1u)) {
+    if (e.args.size() != (two ? 2u : 1u) || (ordered_set && name == "mode")) {
       return MakeError(sqlstate::kUndefinedFunction, "function " + name + " with " + std::to_string(e.args.size()) +
                                                          " arguments does not exist",
                        ctx.Position(e.location));
@@ -404,7 +428,7 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
     if (e.args.size() > 1) {
       SQL_ASSIGN_OR_RETURN(call.arg2, Bind(*e.args[1], inner));
     }
-  } else if (name != "count") {
+  } else if (e.star && name != "count") {
     return MakeError(sqlstate::kSyntaxError, name + "(*) specified, but " + name + " is not an aggregate function",
                      ctx.Position(e.location));
   }
@@ -442,6 +466,43 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
                          ctx.Position(e.agg_order[0]->location));
       }
     }
+  }
+  if (ordered_set) {
+    // The aggregated value is the WITHIN GROUP key (call.order[0] sorts by
+    // it); percentile_*'s fraction (a number or an array of them) is arg2.
+    BindContext key_ctx = ctx;
+    key_ctx.aggregating = false;
+    key_ctx.allow_aggregates = false;
+    key_ctx.windows = nullptr;
+    call.arg2 = std::move(call.arg);
+    SQL_ASSIGN_OR_RETURN(call.arg, Bind(*e.agg_order[0], key_ctx));
+    if (Untyped(call.arg)) {
+      SQL_ASSIGN_OR_RETURN(call.arg, CoerceTo(std::move(call.arg), Type::Of(TypeId::kText), false, ctx));
+    }
+    if (name == "percentile_cont") {
+      if (!IsNumeric(call.arg->type.id)) {
+        return MakeError(sqlstate::kUndefinedFunction,
+                         "function percentile_cont(double precision, " + TypeName(call.arg->type) + ") does not exist",
+                         ctx.Position(e.location));
+      }
+      SQL_ASSIGN_OR_RETURN(call.arg, CoerceTo(std::move(call.arg), Type::Of(TypeId::kFloat8), false, ctx));
+      SQL_ASSIGN_OR_RETURN(call.order[0].expr, CoerceTo(std::move(call.order[0].expr), Type::Of(TypeId::kFloat8),
+                                                        false, ctx));
+    }
+    call.type = name == "percentile_cont" ? Type::Of(TypeId::kFloat8) : call.arg->type;
+    if (call.arg2) {
+      bool many = call.arg2->type.id == TypeId::kArray;
+      Type want = many ? Type::ArrayOf(Type::Of(TypeId::kFloat8)) : Type::Of(TypeId::kFloat8);
+      if (!many && !Untyped(call.arg2) && !IsNumeric(call.arg2->type.id)) {
+        return MakeError(sqlstate::kUndefinedFunction,
+                         "function " + name + "(" + TypeName(call.arg2->type) + ", " + TypeName(call.arg->type) +
+                             ") does not exist",
+                         ctx.Position(e.location));
+      }
+      SQL_ASSIGN_OR_RETURN(call.arg2, CoerceTo(std::move(call.arg2), want, false, ctx));
+      if (many) call.type = Type::ArrayOf(call.type);
+    }
+    return call;
   }
   TypeId at = call.arg ? call.arg->type.id : TypeId::kInt8;
   if (call.name == "string_agg") {
@@ -538,6 +599,10 @@ bool IsWindowOnlyName(const std::string& n) {
 
 SqlResult<BoundPtr> BindWindow(const ast::Expr& e, BindContext& ctx) {
   std::string name = FuncName(e);
+  if (e.within_group || IsOrderedSetName(name)) {
+    return MakeError(sqlstate::kFeatureNotSupported, "OVER is not supported for ordered-set aggregate " + name,
+                     ctx.Position(e.location));
+  }
   if (ctx.windows == nullptr) {
     return MakeError(sqlstate::kWindowingError,
                      std::string("window functions are not allowed in ") + ctx.aggregate_context,
@@ -785,7 +850,6 @@ SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, i
   return b;
 }
 
-bool Untyped(const BoundPtr& b) { return b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull; }
 
 // The argument and result types of an array function (array_functions.h):
 // anyarray arguments fix the element type, anyelement arguments are coerced

@@ -387,48 +387,24 @@ SqlResult<Value> Format(const std::vector<Value>& a, const Type& t) {
   return Text(std::move(out));
 }
 
-// regexp flags: g (all matches), i / c (case), as PostgreSQL's; others 22023.
-SqlResult<bool> RegexFlags(const std::vector<Value>& a, size_t index, bool allow_g, bool* global) {
-  bool icase = false;
-  *global = false;
-  if (a.size() <= index) return icase;
-  for (char c : a[index].s) {
-    if (c == 'g' && allow_g) {
-      *global = true;
-    } else if (c == 'i') {
-      icase = true;
-    } else if (c == 'c') {
-      icase = false;
-    } else {
-      return MakeError(sqlstate::kInvalidParameterValue,
-                       std::string("invalid regular expression option: \"") + c + "\"");
-    }
-  }
-  return icase;
-}
-
 SqlResult<Value> RegexpReplace(const std::vector<Value>& a, const Type&) {
-  bool global = false;
-  SQL_ASSIGN_OR_RETURN(bool icase, RegexFlags(a, 3, true, &global));
-  SQL_ASSIGN_OR_RETURN(const regex_t* re, CompileRegex(a[1].s, icase, false));
+  SQL_ASSIGN_OR_RETURN(RegexOptions o, ParseRegexFlags(a.size() > 3 ? a[3].s : "", true));
+  SQL_ASSIGN_OR_RETURN(const regex_t* re, CompileRegex(a[1].s, o.icase, false));
   const std::string& s = a[0].s;
   const std::string& repl = a[2].s;
-  if (s.find('\0') != std::string::npos) return a[0];
   std::string out;
-  size_t pos = 0, n = s.size();
-  regmatch_t m[10];
-  while (pos <= n) {
-    if (regexec(re, s.c_str() + pos, 10, m, pos > 0 ? REG_NOTBOL : 0) != 0) break;
-    size_t ms = pos + static_cast<size_t>(m[0].rm_so), me = pos + static_cast<size_t>(m[0].rm_eo);
-    out.append(s, pos, ms - pos);
+  size_t pos = 0;  // copied up to here
+  SQL_RETURN_IF_ERROR(ForEachMatch(s, re, o.global, [&](size_t so, size_t eo, const regmatch_t* m) {
+    out.append(s, pos, so - pos);
     for (size_t r = 0; r < repl.size(); r++) {
       char c = repl[r];
       if (c == '\\' && r + 1 < repl.size()) {
         char d = repl[r + 1];
         if ((d >= '1' && d <= '9') || d == '&') {
+          // \1..\9: a group, \&: the whole match.
           int g = d == '&' ? 0 : d - '0';
           if (g <= static_cast<int>(re->re_nsub) && m[g].rm_so >= 0) {
-            out.append(s, pos + static_cast<size_t>(m[g].rm_so), static_cast<size_t>(m[g].rm_eo - m[g].rm_so));
+            out.append(s, static_cast<size_t>(m[g].rm_so), static_cast<size_t>(m[g].rm_eo - m[g].rm_so));
           }
           r++;
           continue;
@@ -441,37 +417,31 @@ SqlResult<Value> RegexpReplace(const std::vector<Value>& a, const Type&) {
       }
       out += c;
     }
-    if (me == ms) {
-      // An empty match: keep the next character and look past it.
-      if (ms < n) out += s[ms];
-      pos = ms + 1;
-    } else {
-      pos = me;
-    }
-    if (!global) break;
-  }
-  if (pos < n) out.append(s, pos, std::string::npos);
+    pos = eo;
+  }));
+  out.append(s, pos, std::string::npos);
   return Text(std::move(out));
+}
+
+Value TextArray(const std::vector<std::optional<std::string>>& items) {
+  std::vector<Value> vals;
+  for (const auto& i : items) vals.push_back(i ? Text(*i) : Value::Null(Type::Of(TypeId::kText)));
+  return MakeArray(Type::Of(TypeId::kText), vals);
 }
 
 // regexp_match: the first match's groups (or the whole match) as text[].
 SqlResult<Value> RegexpMatch(const std::vector<Value>& a, const Type& t) {
-  bool global = false;
-  SQL_ASSIGN_OR_RETURN(bool icase, RegexFlags(a, 2, false, &global));
-  SQL_ASSIGN_OR_RETURN(const regex_t* re, CompileRegex(a[1].s, icase, false));
-  const std::string& s = a[0].s;
-  regmatch_t m[10];
-  if (s.find('\0') != std::string::npos || regexec(re, s.c_str(), 10, m, 0) != 0) return Value::Null(t);
-  std::vector<Value> groups;
-  size_t first = re->re_nsub == 0 ? 0 : 1, last = std::min<size_t>(re->re_nsub, 9);
-  for (size_t g = first; g <= last; g++) {
-    if (m[g].rm_so < 0) {
-      groups.push_back(Value::Null(Type::Of(TypeId::kText)));
-    } else {
-      groups.push_back(Text(s.substr(static_cast<size_t>(m[g].rm_so), static_cast<size_t>(m[g].rm_eo - m[g].rm_so))));
-    }
-  }
-  return MakeArray(Type::Of(TypeId::kText), groups);
+  SQL_ASSIGN_OR_RETURN(RegexOptions o, ParseRegexFlags(a.size() > 2 ? a[2].s : "", false));
+  SQL_ASSIGN_OR_RETURN(auto matches, RegexMatches(a[0].s, a[1].s, o));
+  if (matches.empty()) return Value::Null(t);
+  return TextArray(matches[0]);
+}
+
+SqlResult<Value> RegexpSplitToArray(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(RegexOptions o, ParseRegexFlags(a.size() > 2 ? a[2].s : "", false));
+  SQL_ASSIGN_OR_RETURN(std::vector<std::string> pieces, RegexSplit(a[0].s, a[1].s, o));
+  std::vector<std::optional<std::string>> items(pieces.begin(), pieces.end());
+  return TextArray(items);
 }
 
 // --- system information (pg_catalog functions clients call) ---
@@ -787,6 +757,7 @@ const std::vector<ScalarFunction>& Functions() {
       {"format", 1, 100, {T::kText, kAnyArg}, T::kText, Format, true},
       {"regexp_replace", 3, 4, {T::kText}, T::kText, RegexpReplace},
       {"regexp_match", 2, 3, {T::kText}, T::kArray, RegexpMatch},
+      {"regexp_split_to_array", 2, 3, {T::kText}, T::kArray, RegexpSplitToArray},
       {"pg_table_is_visible", 1, 1, {T::kInt8}, T::kBool, TableIsVisible},
       {"pg_get_userbyid", 1, 1, {T::kInt8}, T::kText, GetUserById},
       {"format_type", 2, 2, {T::kInt8, T::kInt4}, T::kText, FormatType},

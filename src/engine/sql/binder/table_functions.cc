@@ -1,6 +1,7 @@
 #include "engine/sql/binder/table_functions.h"
 
 #include "engine/sql/binder/json_functions.h"
+#include "engine/sql/binder/regex.h"
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/json.h"
 
@@ -21,7 +22,8 @@ SqlError Invalid(std::string message) { return MakeError(sqlstate::kInvalidParam
 bool IsTableFunction(std::string_view name) {
   for (const char* f : {"generate_series", "unnest", "json_each", "jsonb_each", "json_each_text", "jsonb_each_text",
                         "json_array_elements", "jsonb_array_elements", "json_array_elements_text",
-                        "jsonb_array_elements_text", "json_object_keys", "jsonb_object_keys"}) {
+                        "jsonb_array_elements_text", "json_object_keys", "jsonb_object_keys", "regexp_matches",
+                        "regexp_split_to_table"}) {
     if (name == f) return true;
   }
   return false;
@@ -53,6 +55,15 @@ SqlResult<std::vector<TableFunctionColumn>> TableFunctionColumns(const std::stri
       SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), Type::Of(type), false, ctx));
     }
     return std::vector<TableFunctionColumn>{{"generate_series", Type::Of(type), true}};
+  }
+  if (name == "regexp_matches" || name == "regexp_split_to_table") {
+    if (a.size() < 2 || a.size() > 3) return missing();
+    for (auto& b : a) {
+      if (!Untyped(*b) && !IsString(b->type.id)) return missing();
+      SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), Type::Of(TypeId::kText), false, ctx));
+    }
+    Type t = name == "regexp_matches" ? Type::ArrayOf(Type::Of(TypeId::kText)) : Type::Of(TypeId::kText);
+    return std::vector<TableFunctionColumn>{{name, t, true}};
   }
   if (a.size() != 1) return missing();
   if (name == "unnest") {
@@ -101,6 +112,30 @@ SqlStatus RunTableFunction(const std::string& name, const std::vector<Value>& ar
     SQL_ASSIGN_OR_RETURN(std::vector<Value> items, ArrayElements(args[0]));
     for (auto& v : items) {
       row.assign(1, std::move(v));
+      SQL_ASSIGN_OR_RETURN(bool go, fn(row));
+      if (!go) break;
+    }
+    return SqlStatus::Ok();
+  }
+  if (name == "regexp_matches" || name == "regexp_split_to_table") {
+    bool matches = name == "regexp_matches";
+    SQL_ASSIGN_OR_RETURN(RegexOptions o, ParseRegexFlags(args.size() > 2 ? args[2].s : "", matches));
+    if (matches) {
+      SQL_ASSIGN_OR_RETURN(auto found, RegexMatches(args[0].s, args[1].s, o));
+      for (const auto& groups : found) {
+        std::vector<Value> vals;
+        for (const auto& g : groups) {
+          vals.push_back(g ? Value::String(Type::Of(TypeId::kText), *g) : Value::Null(Type::Of(TypeId::kText)));
+        }
+        row.assign(1, MakeArray(Type::Of(TypeId::kText), vals));
+        SQL_ASSIGN_OR_RETURN(bool go, fn(row));
+        if (!go) break;
+      }
+      return SqlStatus::Ok();
+    }
+    SQL_ASSIGN_OR_RETURN(std::vector<std::string> pieces, RegexSplit(args[0].s, args[1].s, o));
+    for (auto& p : pieces) {
+      row.assign(1, Value::String(Type::Of(TypeId::kText), std::move(p)));
       SQL_ASSIGN_OR_RETURN(bool go, fn(row));
       if (!go) break;
     }

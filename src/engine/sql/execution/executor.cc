@@ -292,9 +292,24 @@ struct AggState {
 
 // Aggregates that collect their inputs, NULLs included, and build a JSON
 // value in Finish.
+bool IsOrderedSet(const std::string& n) { return n == "percentile_cont" || n == "percentile_disc" || n == "mode"; }
+
 bool IsJsonAggregate(const std::string& n) {
   return n == "json_agg" || n == "jsonb_agg" || n == "json_object_agg" || n == "jsonb_object_agg" ||
          n == "array_agg";
+}
+
+// Keeps `v` (and what `p` holds already) with the aggregate's ORDER BY keys
+// of row `in`, for Finish to sort.
+SqlStatus Collect(const AggregateCall& a, AggState& s, const Row& in, Value v, AggState::Piece p) {
+  p.item = std::move(v);
+  for (const auto& k : a.order) {
+    SQL_ASSIGN_OR_RETURN(Value kv, Eval(*k.expr, in));
+    p.keys.push_back(std::move(kv));
+  }
+  s.pieces.push_back(std::move(p));
+  s.count++;
+  return SqlStatus::Ok();
 }
 
 SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
@@ -319,16 +334,18 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
       EncodeValue(v, &k);
       if (!s.seen->insert(std::move(k)).second) return SqlStatus::Ok();
     }
-    p.item = std::move(v);
-    for (const auto& k : a.order) {
-      SQL_ASSIGN_OR_RETURN(Value kv, Eval(*k.expr, in));
-      p.keys.push_back(std::move(kv));
-    }
-    s.pieces.push_back(std::move(p));
-    s.count++;
-    return SqlStatus::Ok();
+    return Collect(a, s, in, std::move(v), std::move(p));
   }
   if (v.null) return SqlStatus::Ok();
+  if (IsOrderedSet(a.name)) {
+    // The values (NULLs skipped) with their sort key; the fraction is read
+    // from the group's first row.
+    AggState::Piece p;
+    if (a.arg2 && s.pieces.empty()) {
+      SQL_ASSIGN_OR_RETURN(p.item2, Eval(*a.arg2, in));
+    }
+    return Collect(a, s, in, std::move(v), std::move(p));
+  }
   if (a.name == "string_agg") {
     if (a.distinct) {
       if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
@@ -442,6 +459,62 @@ SqlResult<Value> FinishJson(const AggregateCall& a, const AggState& s, const std
 
 SqlResult<Value> FinishVariance(const AggregateCall& a, const AggState& s);
 
+// percentile_cont / percentile_disc at one fraction of the sorted values,
+// and mode(): PostgreSQL's orderedsetaggs.c.
+SqlResult<Value> Percentile(const std::string& name, double f, const std::vector<const Value*>& v, const Type& type) {
+  if (std::isnan(f) || f < 0 || f > 1) {
+    std::string text;
+    AppendFloatText(TypeId::kFloat8, f, &text);
+    return MakeError(sqlstate::kNumericOutOfRange, "percentile value " + text + " is not between 0 and 1");
+  }
+  double n = static_cast<double>(v.size());
+  if (name == "percentile_disc") {
+    int64_t row = static_cast<int64_t>(std::ceil(f * n));
+    if (row < 1) row = 1;
+    return *v[static_cast<size_t>(row - 1)];
+  }
+  double pos = f * (n - 1);
+  size_t lo = static_cast<size_t>(std::floor(pos)), hi = static_cast<size_t>(std::ceil(pos));
+  double x = v[lo]->f, y = v[hi]->f;
+  return Value::Float(type.id, lo == hi ? x : x + (pos - static_cast<double>(lo)) * (y - x));
+}
+
+SqlResult<Value> FinishOrderedSet(const AggregateCall& a, const AggState& s, const std::vector<size_t>& idx) {
+  std::vector<const Value*> v;
+  v.reserve(idx.size());
+  for (size_t i : idx) v.push_back(&s.pieces[i].item);
+  if (a.name == "mode") {
+    // The most frequent value; of equally frequent ones, the first in the order.
+    size_t best = 0, best_run = 0;
+    for (size_t i = 0; i < v.size();) {
+      size_t j = i;
+      while (j < v.size() && CompareValues(*v[j], *v[i]) == 0) j++;
+      if (j - i > best_run) {
+        best = i;
+        best_run = j - i;
+      }
+      i = j;
+    }
+    return *v[best];
+  }
+  const Value& fraction = s.pieces[0].item2;
+  if (fraction.null) return Value::Null(a.type);
+  if (fraction.type.id != TypeId::kArray) return Percentile(a.name, fraction.f, v, a.type);
+  SQL_ASSIGN_OR_RETURN(std::vector<Value> fs, ArrayElements(fraction));
+  std::vector<Value> out;
+  for (const auto& f : fs) {
+    if (f.null) {
+      out.push_back(Value::Null(a.type.Element()));
+      continue;
+    }
+    SQL_ASSIGN_OR_RETURN(Value r, Percentile(a.name, f.f, v, a.type.Element()));
+    out.push_back(std::move(r));
+  }
+  Value r = MakeArray(a.type.Element(), out);
+  r.type = a.type;
+  return r;
+}
+
 SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
   const std::string& n = a.name;
   if (n == "count") return Value::Int(TypeId::kInt8, s.count);
@@ -454,6 +527,7 @@ SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
     });
   }
   if (IsJsonAggregate(n)) return FinishJson(a, s, idx);
+  if (IsOrderedSet(n)) return FinishOrderedSet(a, s, idx);
   if (n == "string_agg") {
     std::string out;
     for (size_t i = 0; i < idx.size(); i++) {

@@ -62,6 +62,7 @@ struct Expr {
   bool negated = false;
   bool star = false;      // kFunc: count(*)
   bool distinct = false;  // kFunc
+  bool within_group = false;  // kFunc: an ordered-set aggregate's WITHIN GROUP (ORDER BY agg_order)
   int param = 0;          // kParam: 1-based
   TypeRef type;           // kCast
   std::shared_ptr<Select> subquery;  // kSubquery

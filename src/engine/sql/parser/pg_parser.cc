@@ -228,11 +228,8 @@ class Converter {
       }
       case PG_QUERY__NODE__NODE_FUNC_CALL: {
         const PgQuery__FuncCall* f = n->func_call;
-        if (f->agg_within_group) {
-          Unsupported("WITHIN GROUP", f->location);
-          return nullptr;
-        }
         auto e = Make(ExprKind::kFunc, f->location);
+        e->within_group = f->agg_within_group;
         for (size_t i = 0; i < f->n_funcname; i++) e->names.push_back(Str(f->funcname[i]));
         e->star = f->agg_star;
         e->distinct = f->agg_distinct;

@@ -23,13 +23,16 @@ TxnManager::TxnManager(storage::Store* store) : store_(store) {
   sync_thread_ = std::thread([this] { SyncLoop(); });
 }
 
-TxnManager::~TxnManager() {
+TxnManager::~TxnManager() { StopSync(); }
+
+void TxnManager::StopSync() {
   {
     std::lock_guard<std::mutex> g(sync_mu_);
     sync_stop_ = true;
+    durable_waiters_.clear();
   }
   sync_cv_.notify_one();
-  sync_thread_.join();
+  if (sync_thread_.joinable()) sync_thread_.join();
 }
 
 Txn::~Txn() {
@@ -335,12 +338,20 @@ namespace lumadb::engine::sql {
 
 bool TxnManager::WhenDurable(uint64_t seq, std::function<void()> done) {
   if (IsDurable(seq)) return true;
+  bool stopped;
   {
     std::lock_guard<std::mutex> g(sync_mu_);
     // Checked again under the lock: the sync thread publishes synced_seq_
     // before it takes the lock to collect waiters.
     if (IsDurable(seq)) return true;
-    durable_waiters_.emplace(seq, std::move(done));
+    stopped = sync_stop_;
+    if (!stopped) durable_waiters_.emplace(seq, std::move(done));
+  }
+  if (stopped) {
+    // No sync thread any more (shutdown): sync here.
+    SqlStatus st = SyncIfNeeded();
+    if (!st.ok()) LOG_ERROR("SQL commit sync failed: %s", st.error().message.c_str());
+    return true;
   }
   sync_cv_.notify_one();
   return false;
@@ -350,7 +361,7 @@ void TxnManager::SyncLoop() {
   std::unique_lock<std::mutex> lk(sync_mu_);
   while (true) {
     sync_cv_.wait(lk, [this] { return sync_stop_ || !durable_waiters_.empty(); });
-    if (durable_waiters_.empty()) return;  // stopping, nobody waits
+    if (sync_stop_) return;
     lk.unlock();
     SqlStatus st = SyncIfNeeded();
     if (!st.ok()) {

@@ -152,6 +152,9 @@ class TxnManager {
   // sessions that arrive during one fsync share the next.
   bool WhenDurable(uint64_t seq, std::function<void()> done);
   bool IsDurable(uint64_t seq) const { return synced_seq_.load(std::memory_order_acquire) >= seq; }
+  // Stops the sync thread and forgets its waiters (their `done` is not
+  // called): at shutdown, before the sessions' workers go away.
+  void StopSync();
   storage::Store* store() { return store_; }
 
  private:

@@ -114,29 +114,13 @@ SqlResult<std::vector<std::optional<std::string>>> ParseArrayLiteral(std::string
   return out;
 }
 
-SqlResult<Value> ParseArray(std::string_view text, const Type& t) {
+namespace {
+
+// The elements of an array literal, each read as `elem`.
+SqlResult<std::vector<Value>> ParseElements(std::string_view text, const Type& elem) {
   SQL_ASSIGN_OR_RETURN(auto items, ParseArrayLiteral(text));
   std::vector<Value> vals;
   vals.reserve(items.size());
-  Type elem = t.Element();
-  for (auto& item : items) {
-    if (!item) {
-      vals.push_back(Value::Null(elem));
-      continue;
-    }
-    SQL_ASSIGN_OR_RETURN(Value v, ParseText(*item, elem));
-    vals.push_back(std::move(v));
-  }
-  Value out = MakeArray(elem, vals);
-  out.type = t;
-  return out;
-}
-
-SqlResult<std::vector<Value>> ArrayElements(const Value& array) {
-  SQL_ASSIGN_OR_RETURN(auto items, ParseArrayLiteral(array.s));
-  std::vector<Value> vals;
-  vals.reserve(items.size());
-  Type elem = array.type.Element();
   for (auto& item : items) {
     if (!item) {
       vals.push_back(Value::Null(elem));
@@ -147,6 +131,17 @@ SqlResult<std::vector<Value>> ArrayElements(const Value& array) {
   }
   return vals;
 }
+
+}  // namespace
+
+SqlResult<Value> ParseArray(std::string_view text, const Type& t) {
+  SQL_ASSIGN_OR_RETURN(std::vector<Value> vals, ParseElements(text, t.Element()));
+  Value out = MakeArray(t.Element(), vals);
+  out.type = t;
+  return out;
+}
+
+SqlResult<std::vector<Value>> ArrayElements(const Value& array) { return ParseElements(array.s, array.type.Element()); }
 
 Value MakeArray(const Type& elem, const std::vector<Value>& items) {
   std::string s = "{";
