@@ -1265,6 +1265,53 @@ SqlResult<BoundPtr> BindAnyArray(const ast::Expr& e, BindContext& ctx) {
   return b;
 }
 
+// GROUPING(a, b, ...): a bit for each argument (the first the highest), set
+// when the row's grouping set does not group by it.
+SqlResult<BoundPtr> BindGrouping(const ast::Expr& e, BindContext& ctx) {
+  if (!ctx.aggregating) {
+    return MakeError(sqlstate::kGroupingError, std::string("grouping operations are not allowed in ") +
+                                                   (ctx.allow_aggregates ? "a query without GROUP BY" : ctx.aggregate_context),
+                     ctx.Position(e.location));
+  }
+  const auto* sets = ctx.grouping_sets != nullptr && !ctx.grouping_sets->empty() ? ctx.grouping_sets : nullptr;
+  size_t keys = sets != nullptr ? (*sets)[0].size() : ctx.group_bound->size();
+  if (e.args.empty() || e.args.size() > 31) {
+    return MakeError(sqlstate::kSyntaxError, "GROUPING must have fewer than 32 arguments", ctx.Position(e.location));
+  }
+  std::vector<size_t> index;
+  for (const auto& a : e.args) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, Bind(*a, ctx));
+    if (b->kind != BoundKind::kSlot || b->slot < 0 || static_cast<size_t>(b->slot) >= keys) {
+      return MakeError(sqlstate::kGroupingError,
+                       "arguments to GROUPING must be grouping expressions of the associated query level",
+                       ctx.Position(a->location));
+    }
+    index.push_back(static_cast<size_t>(b->slot));
+  }
+  auto masks = std::make_shared<std::vector<Value>>();
+  for (size_t si = 0; si < (sets != nullptr ? sets->size() : 1); si++) {
+    int64_t mask = 0;
+    for (size_t j = 0; j < index.size(); j++) {
+      bool kept = sets == nullptr || (*sets)[si][index[j]];
+      if (!kept) mask |= int64_t{1} << (index.size() - 1 - j);
+    }
+    masks->push_back(Value::Int(TypeId::kInt4, mask));
+  }
+  auto b = NewNode(BoundKind::kFunc, Type::Of(TypeId::kInt4), e.location);
+  b->op = "grouping";
+  b->sub_values = std::move(masks);
+  if (sets != nullptr) {
+    auto set_number = NewNode(BoundKind::kSlot, Type::Of(TypeId::kInt4), e.location);
+    set_number->slot = static_cast<int>(keys);  // the hidden last group key
+    b->args.push_back(std::move(set_number));
+  } else {
+    auto zero = NewNode(BoundKind::kConst, Type::Of(TypeId::kInt4), e.location);
+    zero->value = Value::Int(TypeId::kInt4, 0);
+    b->args.push_back(std::move(zero));
+  }
+  return b;
+}
+
 // unnest(a), jsonb_array_elements(x), ... in the select list.
 SqlResult<BoundPtr> BindSetReturning(const ast::Expr& e, BindContext& ctx) {
   std::string name = FuncName(e);
@@ -1434,6 +1481,7 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
       if (e.over) return BindWindow(e, ctx);
       if (IsAggregateName(FuncName(e))) return BindAggregate(e, ctx);
       if (IsTableFunction(FuncName(e))) return BindSetReturning(e, ctx);
+      if (FuncName(e) == "grouping" && !e.star) return BindGrouping(e, ctx);
       if (e.star) {
         return MakeError(sqlstate::kSyntaxError,
                          FuncName(e) + "(*) specified, but " + FuncName(e) + " is not an aggregate function",
@@ -1945,6 +1993,10 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
         return e.func->eval(args, e.type);
       }
       const std::string& f = e.op;
+      if (f == "grouping") {
+        size_t si = static_cast<size_t>(args[0].i);
+        return si < e.sub_values->size() ? (*e.sub_values)[si] : Value::Int(TypeId::kInt4, 0);
+      }
       if (f == "concat_ws") {
         if (args[0].null) return Value::Null(e.type);
         std::string s;

@@ -154,6 +154,8 @@ struct BindContext {
   std::vector<const ast::Expr*> group_exprs;
   std::vector<BoundPtr>* group_bound = nullptr;
   std::vector<AggregateCall>* aggregates = nullptr;
+  // GROUP BY ROLLUP/CUBE/GROUPING SETS (SelectPlan::grouping_sets), for GROUPING().
+  const std::vector<std::vector<bool>>* grouping_sets = nullptr;
   // Where window function calls go (null: they are not allowed here), and
   // the query's WINDOW clause for OVER w.
   std::vector<WindowCall>* windows = nullptr;

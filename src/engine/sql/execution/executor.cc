@@ -953,15 +953,19 @@ class SelectRun {
     if (p_.aggregating) {
       Row key;
       SQL_RETURN_IF_ERROR(EvalAll(p_.groups, in, &key));
-      std::string enc;
-      for (const auto& v : key) EncodeValue(v, &enc);
-      auto [it, inserted] = group_index_.try_emplace(std::move(enc), group_keys_.size());
-      if (inserted) {
-        group_keys_.push_back(std::move(key));
-        states_.emplace_back(p_.aggregates.size());
+      if (p_.grouping_sets.empty()) {
+        SQL_RETURN_IF_ERROR(AddToGroup(std::move(key), in));
+        return true;
       }
-      auto& st = states_[it->second];
-      for (size_t a = 0; a < p_.aggregates.size(); a++) SQL_RETURN_IF_ERROR(Accumulate(p_.aggregates[a], st[a], in));
+      // Each grouping set: the keys it does not keep are NULL, the last is its number.
+      for (size_t si = 0; si < p_.grouping_sets.size(); si++) {
+        Row k = key;
+        for (size_t g = 0; g + 1 < k.size(); g++) {
+          if (!p_.grouping_sets[si][g]) k[g] = Value::Null(k[g].type);
+        }
+        k.back() = Value::Int(TypeId::kInt4, static_cast<int64_t>(si));
+        SQL_RETURN_IF_ERROR(AddToGroup(std::move(k), in));
+      }
       return true;
     }
     if (!p_.windows.empty()) {
@@ -975,10 +979,36 @@ class SelectRun {
     return want_ < 0 || static_cast<int64_t>(rows_.size()) < want_;
   }
 
+  // Accumulates `in` into the group of `key` (made on first sight).
+  SqlStatus AddToGroup(Row key, const Row& in) {
+    std::string enc;
+    for (const auto& v : key) EncodeValue(v, &enc);
+    auto [it, inserted] = group_index_.try_emplace(std::move(enc), group_keys_.size());
+    if (inserted) {
+      group_keys_.push_back(std::move(key));
+      states_.emplace_back(p_.aggregates.size());
+    }
+    auto& st = states_[it->second];
+    for (size_t a = 0; a < p_.aggregates.size(); a++) SQL_RETURN_IF_ERROR(Accumulate(p_.aggregates[a], st[a], in));
+    return SqlStatus::Ok();
+  }
+
   SqlStatus FinishGroups() {
     // Aggregates without GROUP BY make one row even over no input.
     if (p_.groups.empty() && group_keys_.empty()) {
       group_keys_.emplace_back();
+      states_.emplace_back(p_.aggregates.size());
+    }
+    // So does each empty grouping set (GROUP BY ROLLUP(a)'s grand total).
+    bool no_input = group_keys_.empty();
+    for (size_t si = 0; si < p_.grouping_sets.size() && no_input; si++) {
+      bool empty = true;
+      for (bool keep : p_.grouping_sets[si]) empty = empty && !keep;
+      if (!empty) continue;
+      Row key;
+      for (size_t g = 0; g + 1 < p_.groups.size(); g++) key.push_back(Value::Null(p_.groups[g]->type));
+      key.push_back(Value::Int(TypeId::kInt4, static_cast<int64_t>(si)));
+      group_keys_.push_back(std::move(key));
       states_.emplace_back(p_.aggregates.size());
     }
     for (size_t g = 0; g < group_keys_.size(); g++) {

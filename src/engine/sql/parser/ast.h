@@ -146,6 +146,9 @@ struct Select {
   std::vector<TableRef> from;  // several = cross join
   ExprPtr where;
   std::vector<ExprPtr> group_by;
+  // GROUP BY ROLLUP / CUBE / GROUPING SETS: the sets, each the indexes of
+  // the group_by items it groups by (empty = plain GROUP BY).
+  std::vector<std::vector<int>> grouping_sets;
   ExprPtr having;
   std::vector<OrderItem> order_by;
   ExprPtr limit;

@@ -243,6 +243,13 @@ class Converter {
         e->filter = Convert(f->agg_filter);
         return e;
       }
+      case PG_QUERY__NODE__NODE_GROUPING_FUNC: {
+        // GROUPING(a, b): a function call the binder resolves against the grouping sets.
+        auto e = Make(ExprKind::kFunc, n->grouping_func->location);
+        e->names.push_back("grouping");
+        e->args = ExprList(n->grouping_func->args, n->grouping_func->n_args);
+        return e;
+      }
       case PG_QUERY__NODE__NODE_SET_TO_DEFAULT:
         return Make(ExprKind::kDefault, n->set_to_default->location);
       case PG_QUERY__NODE__NODE_COLLATE_CLAUSE:
@@ -784,10 +791,118 @@ class Converter {
     }
     if (failed_) return out;
     out->where = Convert(s->where_clause);
-    out->group_by = ExprList(s->group_clause, s->n_group_clause);
+    GroupBy(s->group_clause, s->n_group_clause, out.get());
     out->having = Convert(s->having_clause);
     OrderAndLimit(s, out.get());
     return out;
+  }
+
+  // GROUP BY: its items, and with ROLLUP, CUBE or GROUPING SETS the sets
+  // (the cross product of each item's sets, as PostgreSQL expands them).
+  using Sets = std::vector<std::vector<int>>;
+  void GroupBy(PgQuery__Node** items, size_t n, ast::Select* out) {
+    std::vector<Sets> per_item;
+    bool any = false;
+    for (size_t i = 0; i < n && !failed_; i++) {
+      if (items[i]->node_case == PG_QUERY__NODE__NODE_GROUPING_SET) {
+        any = true;
+        per_item.push_back(GroupingSets(items[i]->grouping_set, out));
+      } else {
+        per_item.push_back({{GroupItem(items[i], out)}});
+      }
+    }
+    if (!any || failed_) return;
+    Sets sets = {{}};
+    for (const Sets& item : per_item) {
+      Sets next;
+      for (const auto& s : sets) {
+        for (const auto& t : item) {
+          auto u = s;
+          u.insert(u.end(), t.begin(), t.end());
+          next.push_back(std::move(u));
+        }
+      }
+      sets = std::move(next);
+    }
+    if (sets.size() > 4096) {
+      Unsupported("more than 4096 grouping sets", -1);
+      return;
+    }
+    out->grouping_sets = std::move(sets);
+  }
+
+  int GroupItem(const PgQuery__Node* n, ast::Select* out) {
+    out->group_by.push_back(Convert(n));
+    return static_cast<int>(out->group_by.size()) - 1;
+  }
+
+  // The group_by indexes of a ROLLUP/CUBE element: one expression or a
+  // parenthesized list (a SIMPLE set).
+  std::vector<int> GroupUnit(const PgQuery__Node* n, ast::Select* out) {
+    if (n->node_case == PG_QUERY__NODE__NODE_GROUPING_SET &&
+        n->grouping_set->kind == PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_SIMPLE) {
+      std::vector<int> u;
+      for (size_t i = 0; i < n->grouping_set->n_content; i++) u.push_back(GroupItem(n->grouping_set->content[i], out));
+      return u;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_ROW_EXPR) {
+      std::vector<int> u;
+      for (size_t i = 0; i < n->row_expr->n_args; i++) u.push_back(GroupItem(n->row_expr->args[i], out));
+      return u;
+    }
+    return {GroupItem(n, out)};
+  }
+
+  Sets GroupingSets(const PgQuery__GroupingSet* g, ast::Select* out) {
+    Sets sets;
+    switch (g->kind) {
+      case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_EMPTY: return {{}};
+      case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_SIMPLE: {
+        std::vector<int> s;
+        for (size_t i = 0; i < g->n_content; i++) s.push_back(GroupItem(g->content[i], out));
+        return {s};
+      }
+      case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_ROLLUP: {
+        std::vector<std::vector<int>> units;
+        for (size_t i = 0; i < g->n_content; i++) units.push_back(GroupUnit(g->content[i], out));
+        for (size_t k = units.size() + 1; k-- > 0;) {
+          std::vector<int> s;
+          for (size_t u = 0; u < k; u++) s.insert(s.end(), units[u].begin(), units[u].end());
+          sets.push_back(std::move(s));
+        }
+        return sets;
+      }
+      case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_CUBE: {
+        std::vector<std::vector<int>> units;
+        for (size_t i = 0; i < g->n_content; i++) units.push_back(GroupUnit(g->content[i], out));
+        if (units.size() > 12) {
+          Unsupported("CUBE of more than 12 elements", g->location);
+          return {{}};
+        }
+        size_t k = units.size();
+        for (size_t mask = (size_t{1} << k); mask-- > 0;) {
+          std::vector<int> s;
+          for (size_t u = 0; u < k; u++) {
+            if (mask & (size_t{1} << (k - 1 - u))) s.insert(s.end(), units[u].begin(), units[u].end());
+          }
+          sets.push_back(std::move(s));
+        }
+        return sets;
+      }
+      case PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_SETS:
+        for (size_t i = 0; i < g->n_content; i++) {
+          const PgQuery__Node* c = g->content[i];
+          if (c->node_case == PG_QUERY__NODE__NODE_GROUPING_SET) {
+            for (auto& s : GroupingSets(c->grouping_set, out)) sets.push_back(std::move(s));
+          } else {
+            sets.push_back(GroupUnit(c, out));
+          }
+        }
+        return sets;
+      default:
+        Unsupported("this kind of grouping set", g->location);
+        return {{}};
+    }
   }
 
   // ORDER BY, LIMIT/OFFSET of a SELECT (or of a set operation).

@@ -817,6 +817,26 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
     }
     group_exprs.push_back(e);
   }
+  if (!s.grouping_sets.empty()) {
+    // Which keys each set keeps (an item written twice is one key).
+    size_t n = group_exprs.size();
+    std::vector<size_t> canon(n);
+    for (size_t i = 0; i < n; i++) {
+      canon[i] = i;
+      for (size_t j = 0; j < i; j++) {
+        if (Fingerprint(*group_exprs[j]) == Fingerprint(*group_exprs[i])) {
+          canon[i] = j;
+          break;
+        }
+      }
+    }
+    for (const auto& set : s.grouping_sets) {
+      std::vector<bool> keep(n, false);
+      for (int i : set) keep[canon[static_cast<size_t>(i)]] = true;
+      plan->grouping_sets.push_back(std::move(keep));
+    }
+    group_exprs.push_back(nullptr);  // the set's number
+  }
   bool any_aggregate = s.having != nullptr;
   for (const auto& item : items) any_aggregate = any_aggregate || HasAggregate(*item.expr);
   for (const auto& o : s.order_by) any_aggregate = any_aggregate || HasAggregate(*o.expr);
@@ -826,6 +846,14 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   if (plan->aggregating) {
     ctx.aggregate_context = "GROUP BY";
     for (const ast::Expr* g : group_exprs) {
+      if (g == nullptr) {
+        auto set_number = std::make_unique<BoundExpr>();
+        set_number->kind = BoundKind::kConst;
+        set_number->type = Type::Of(TypeId::kInt4);
+        set_number->value = Value::Int(TypeId::kInt4, 0);
+        plan->groups.push_back(std::move(set_number));
+        continue;
+      }
       SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*g, ctx));
       SQL_ASSIGN_OR_RETURN(b, OutputType(std::move(b), ctx));
       plan->groups.push_back(std::move(b));
@@ -835,6 +863,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
     out_ctx.group_exprs = group_exprs;
     out_ctx.group_bound = &plan->groups;
     out_ctx.aggregates = &plan->aggregates;
+    out_ctx.grouping_sets = &plan->grouping_sets;
   } else {
     out_ctx.aggregate_context = "WHERE";
   }

@@ -65,6 +65,10 @@ struct SelectPlan {
   // Grouping: the row after aggregation is the group keys then the aggregates.
   bool aggregating = false;
   std::vector<BoundPtr> groups;
+  // ROLLUP / CUBE / GROUPING SETS: for each set, which group keys it keeps
+  // (the others are NULL in its rows); the last group key is then the set's
+  // number, filled in by the executor.
+  std::vector<std::vector<bool>> grouping_sets;
   std::vector<AggregateCall> aggregates;
   BoundPtr having;  // over the aggregated row
   // Window function calls: computed over the rows that pass WHERE (or
