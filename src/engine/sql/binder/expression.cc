@@ -1759,6 +1759,15 @@ SqlResult<Value> SubqueryResult(const BoundExpr& e, const std::vector<Value>& va
 }
 }  // namespace
 
+SqlResult<std::vector<std::vector<Value>>> RunWithOuterRow(const SelectPlan& plan, const std::vector<Value>& outer) {
+  SubqueryRunner* runner = tl_runner;
+  if (runner == nullptr) return MakeError(sqlstate::kInternalError, "no transaction to run a subquery in");
+  tl_outer_rows.push_back(&outer);
+  auto rows = runner->Run(plan);
+  tl_outer_rows.pop_back();
+  return rows;
+}
+
 SubqueryRunner* SetSubqueryRunner(SubqueryRunner* r) {
   SubqueryRunner* prev = tl_runner;
   tl_runner = r;

@@ -206,6 +206,9 @@ class SubqueryRunner {
 };
 // Installs `r` for this thread and returns the one it replaces.
 SubqueryRunner* SetSubqueryRunner(SubqueryRunner* r);
+// Runs `plan` (planned with an outer context) with `outer` as the row its
+// outer references read, through the installed runner: a LATERAL subquery.
+SqlResult<std::vector<std::vector<Value>>> RunWithOuterRow(const SelectPlan& plan, const std::vector<Value>& outer);
 // What a kSubquery node keeps of its subquery's rows (EXISTS: one value
 // per row; SCALAR: at most one, 21000 for more; ANY/ALL: the first column,
 // cast to the comparison's type).

@@ -800,7 +800,12 @@ class SelectRun {
     }
     if (const SelectPlan::Function* f = Function(t)) return RunFunction(*f, Row(), fn);
     std::vector<Row> rows;
-    SQL_RETURN_IF_ERROR(ExecuteSelect(*p_.derived[t], txn_, &rows));
+    if (p_.derived[t]->lateral) {
+      // LATERAL first in FROM: nothing before it, but its outer references keep their depth.
+      SQL_ASSIGN_OR_RETURN(rows, RunWithOuterRow(*p_.derived[t], Row()));
+    } else {
+      SQL_RETURN_IF_ERROR(ExecuteSelect(*p_.derived[t], txn_, &rows));
+    }
     for (auto& r : rows) {
       SQL_ASSIGN_OR_RETURN(bool go, fn(std::string_view(), r));
       if (!go) break;
@@ -858,6 +863,7 @@ class SelectRun {
     matched_.assign(p_.scope.size(), {});
     for (size_t t = 1; t < p_.scope.size(); t++) {
       if (Function(t) != nullptr && Function(t)->lateral) continue;  // run for each left row (Join)
+      if (t < p_.derived.size() && p_.derived[t] != nullptr && p_.derived[t]->lateral) continue;
       SQL_RETURN_IF_ERROR(ScanScope(t, [&](std::string_view, Row& r) -> SqlResult<bool> {
         right_[t].push_back(std::move(r));
         return true;
@@ -923,6 +929,10 @@ class SelectRun {
         right_[t].push_back(std::move(r));
         return true;
       }));
+      matched_[t].assign(right_[t].size(), false);
+    } else if (t < p_.derived.size() && p_.derived[t] != nullptr && p_.derived[t]->lateral) {
+      // A LATERAL subquery: its rows for this row.
+      SQL_ASSIGN_OR_RETURN(right_[t], RunWithOuterRow(*p_.derived[t], left));
       matched_[t].assign(right_[t].size(), false);
     }
     for (size_t i = 0; i < right_[t].size(); i++) {

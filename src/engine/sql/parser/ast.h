@@ -92,6 +92,7 @@ struct TableRef {
   // A function in FROM (generate_series(...)): its call, and WITH ORDINALITY.
   std::shared_ptr<Expr> function;
   bool ordinality = false;
+  bool lateral = false;  // LATERAL (SELECT ...): the subquery may read the FROM items before it
   // WITH RECURSIVE: a reference to the recursive query from inside its
   // own recursive term (the rows of the previous iteration). Not owning.
   const Select* recursive_cte = nullptr;

@@ -531,10 +531,7 @@ class Converter {
     }
     if (f->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT) {
       const PgQuery__RangeSubselect* r = f->range_subselect;
-      if (r->lateral) {
-        Unsupported("LATERAL", -1);
-        return false;
-      }
+      t->lateral = r->lateral;
       if (r->alias == nullptr) {
         SqlError e = MakeError(sqlstate::kSyntaxError, "subquery in FROM must have an alias");
         e.hint = "For example, FROM (SELECT ...) [AS] foo.";

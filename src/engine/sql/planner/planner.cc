@@ -272,11 +272,16 @@ SqlResult<BoundPtr> BindWhere(const ast::Expr* where, BindContext& ctx) {
   return BindCondition(where, ctx, "WHERE");
 }
 
-SqlResult<BoundPtr> BindLimit(const ast::Expr* e, const char* what, std::string_view sql, Params* params) {
+// LIMIT / OFFSET: no columns of the query's own row, but those of an outer
+// query (a correlated or LATERAL subquery's).
+SqlResult<BoundPtr> BindLimit(const ast::Expr* e, const char* what, std::string_view sql, Params* params,
+                              BindContext* outer = nullptr, bool* correlated = nullptr) {
   if (e == nullptr) return BoundPtr();
   BindContext ctx;
   ctx.sql = sql;
   ctx.params = params;
+  ctx.outer = outer;
+  ctx.correlated = correlated;
   ctx.aggregate_context = what;
   SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*e, ctx));
   return CoerceTo(std::move(b), Type::Of(TypeId::kInt8), false, ctx);
@@ -663,8 +668,20 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       }
       table = std::move(t);
     } else if (ref.subquery) {
-      // A subquery in FROM: a table whose columns are its results.
-      SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub, PlanSelect(*ref.subquery, catalog, sql, params));
+      // A subquery in FROM: a table whose columns are its results. LATERAL
+      // lets it read the FROM items before it, as a correlated subquery
+      // reads its outer query.
+      bool reads_left = false;
+      SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub,
+                           ref.lateral ? PlanSelectIn(*ref.subquery, catalog, sql, params, &ctx, &reads_left)
+                                       : PlanSelect(*ref.subquery, catalog, sql, params));
+      sub->lateral = reads_left;
+      if (reads_left && (ref.join == ast::JoinKind::kRight || ref.join == ast::JoinKind::kFull)) {
+        SqlError err = MakeError(sqlstate::kInvalidColumnReference,
+                                 "invalid reference to FROM-clause entry in a LATERAL subquery", Pos(sql, ref.location));
+        err.detail = "The combining JOIN type must be INNER or LEFT for a LATERAL reference.";
+        return err;
+      }
       auto t = std::make_shared<Table>();
       t->name = ref.alias;
       if (ref.column_aliases.size() > sub->visible) {
@@ -1022,8 +1039,8 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
       }
     }
   }
-  SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params));
-  SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params));
+  SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params, ctx.outer, ctx.correlated));
+  SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params, ctx.outer, ctx.correlated));
   return plan;
 }
 

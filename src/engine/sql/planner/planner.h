@@ -31,6 +31,9 @@ struct SortKey {
 };
 
 struct SelectPlan {
+  // A LATERAL subquery in FROM that reads the row of the FROM items before
+  // it (as outer references): it runs again for each of those rows.
+  bool lateral = false;
   // FROM: the rows are the cross product of these tables' rows, laid end to
   // end (ScopeTable::first_slot). Empty = one row of no columns.
   std::vector<ScopeTable> scope;
