@@ -7,6 +7,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -72,6 +73,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Store
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.cache_index_and_filter_blocks = true;
+  // Point reads (a SQL row by its key) skip the files that do not hold the
+  // key instead of reading a data block of each level.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
 
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.write_buffer_size = options.write_buffer_bytes;

@@ -355,13 +355,7 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
     p.value = std::move(v.s);
     SQL_ASSIGN_OR_RETURN(Value d, Eval(*a.arg2, in));
     p.delimiter = d.null ? std::string() : std::move(d.s);
-    for (const auto& k : a.order) {
-      SQL_ASSIGN_OR_RETURN(Value kv, Eval(*k.expr, in));
-      p.keys.push_back(std::move(kv));
-    }
-    s.pieces.push_back(std::move(p));
-    s.count++;
-    return SqlStatus::Ok();
+    return Collect(a, s, in, Value(), std::move(p));
   }
   if (a.distinct) {
     if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
