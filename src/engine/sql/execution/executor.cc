@@ -37,7 +37,21 @@ namespace {
 
 SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn,
                     const std::optional<std::string>& point_key = std::nullopt,
-                    const std::optional<std::string>& index_prefix = std::nullopt) {
+                    const std::optional<std::string>& index_prefix = std::nullopt,
+                    const std::vector<std::string>& point_keys = {}) {
+  if (!point_keys.empty() && !point_key) {
+    // WHERE pk IN (...) / = ANY(...): one read per key, in key order.
+    std::string v;
+    Row row;
+    for (const auto& k : point_keys) {
+      if (k.empty() || !txn->Get(k, &v)) continue;
+      SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row));
+      auto go = fn(k, row);
+      if (!go.ok()) return go.TakeStatus();
+      if (!*go) break;
+    }
+    return SqlStatus::Ok();
+  }
   if (index_prefix && !point_key) {
     // The index entries under the prefix name the rows to read, in index order.
     std::vector<std::string> keys;
@@ -880,12 +894,12 @@ class SelectRun {
             current_key_ = std::string(k);
             return Join(1, std::move(r));
           },
-          p_.point_key, p_.index_prefix);
+          p_.point_key, p_.index_prefix, p_.point_keys);
     } else {
       SQL_RETURN_IF_ERROR(ScanTable(
           txn_, *p_.scope[0].table,
           [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }, p_.point_key,
-          p_.index_prefix));
+          p_.index_prefix, p_.point_keys));
     }
     // RIGHT and FULL joins: the right rows no left row matched, with NULLs
     // for the left side, continue through the later joins.
@@ -1318,7 +1332,7 @@ SqlStatus Returning(const std::vector<BoundPtr>& exprs, const Row& row, DmlResul
 SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, const BoundPtr& where,
                                                              const std::optional<std::string>& point_key,
                                                              const std::optional<std::string>& index_prefix,
-                                                             Txn* txn) {
+                                                             const std::vector<std::string>& point_keys, Txn* txn) {
   std::vector<std::pair<std::string, Row>> found;
   SQL_RETURN_IF_ERROR(ScanTable(
       txn, t,
@@ -1330,7 +1344,7 @@ SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, con
         found.emplace_back(std::string(k), std::move(r));
         return true;
       },
-      point_key, index_prefix));
+      point_key, index_prefix, point_keys));
   return found;
 }
 
@@ -1537,7 +1551,7 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn, Catalog* ca
   DmlResult result;
   std::optional<ForeignKeyChecks> fks;
   if (ForeignKeyChecks::Needed(t, *catalog)) fks.emplace(txn, catalog);
-  SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, plan.point_key, plan.index_prefix, txn));
+  SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, plan.point_key, plan.index_prefix, plan.point_keys, txn));
   for (auto& [key, old] : rows) {
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
     Row row = old;
@@ -1566,7 +1580,8 @@ SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn, Catalog* ca
   DmlResult result;
   std::optional<ForeignKeyChecks> fks;
   if (ForeignKeyChecks::Needed(*plan.table, *catalog)) fks.emplace(txn, catalog);
-  SQL_ASSIGN_OR_RETURN(auto rows, Matching(*plan.table, plan.where, plan.point_key, plan.index_prefix, txn));
+  SQL_ASSIGN_OR_RETURN(auto rows,
+                       Matching(*plan.table, plan.where, plan.point_key, plan.index_prefix, plan.point_keys, txn));
   for (auto& [key, row] : rows) {
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
     SQL_RETURN_IF_ERROR(DeleteRow(*plan.table, key, row, txn));

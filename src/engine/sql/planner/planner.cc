@@ -1,11 +1,13 @@
 #include "engine/sql/planner/planner.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "engine/sql/binder/table_functions.h"
 #include "engine/sql/catalog/system_tables.h"
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/storage/row_codec.h"
+#include "engine/sql/types/array.h"
 
 namespace lumadb::engine::sql {
 
@@ -107,6 +109,78 @@ std::optional<std::string> PointKey(const Table& t, const BoundExpr* where) {
     row[c] = *fixed[c];
   }
   return RowKey(t, row, 0);
+}
+
+// The row keys `pk IN (c1, c2, ...)` or `pk = ANY(constant array)` names
+// (a top-level conjunct of WHERE, over a one-column primary key), sorted
+// and without duplicates; empty when WHERE has no such conjunct.
+std::vector<std::string> PointKeys(const Table& t, const BoundExpr* where) {
+  if (t.primary_key.size() != 1 || where == nullptr) return {};
+  int pk = t.primary_key[0];
+  const Type& type = t.columns[pk].type;
+  if (type.id == TypeId::kBpchar) return {};
+  auto is_pk = [&](const BoundExpr* e) { return e->kind == BoundKind::kSlot && e->slot == pk; };
+  auto usable = [&](const Value& v) { return !v.null && PhysicalOf(v.type.id) == PhysicalOf(type.id); };
+  std::vector<Value> values;
+  bool found = false;
+  std::function<void(const BoundExpr*)> visit = [&](const BoundExpr* e) {
+    if (found) return;
+    if (e->kind == BoundKind::kAnd) {
+      for (const auto& a : e->args) visit(a.get());
+      return;
+    }
+    std::vector<Value> vals;
+    if (e->kind == BoundKind::kIn && !e->negated) {
+      for (const auto& c : e->args) {
+        if (c->kind != BoundKind::kCompare || c->op != "=" || !is_pk(c->args[0].get()) ||
+            c->args[1]->kind != BoundKind::kConst) {
+          return;
+        }
+        if (c->args[1]->value.null) continue;  // matches nothing
+        if (!usable(c->args[1]->value)) return;
+        vals.push_back(c->args[1]->value);
+      }
+    } else if (e->kind == BoundKind::kAnyArray && e->op == "ANY" && e->args[0]->op == "=" &&
+               is_pk(e->args[0]->args[0].get())) {
+      const BoundExpr* arr = e->args[1].get();
+      if (arr->kind == BoundKind::kConst && !arr->value.null) {
+        auto items = ArrayElements(arr->value);
+        if (!items.ok()) return;
+        vals = std::move(items.value());
+      } else if (arr->kind == BoundKind::kArrayCtor) {
+        for (const auto& c : arr->args) {
+          if (c->kind != BoundKind::kConst) return;
+          vals.push_back(c->value);
+        }
+      } else {
+        return;
+      }
+      std::vector<Value> kept;
+      for (auto& v : vals) {
+        if (v.null) continue;
+        if (!usable(v)) return;
+        kept.push_back(std::move(v));
+      }
+      vals = std::move(kept);
+    } else {
+      return;
+    }
+    values = std::move(vals);
+    found = true;
+  };
+  visit(where);
+  if (!found) return {};
+  std::vector<std::string> keys;
+  std::vector<Value> row(t.columns.size());
+  for (const auto& v : values) {
+    row[pk] = v;
+    row[pk].type = type;
+    keys.push_back(RowKey(t, row, 0));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  if (keys.empty()) keys.push_back(std::string());  // nothing can match: one key no row has
+  return keys;
 }
 
 // The entries of the secondary index whose leading columns WHERE fixes
@@ -805,7 +879,10 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   if (plan->scope.size() == 1) {
     plan->point_key = PointKey(*plan->scope[0].table, plan->where.get());
-    if (!plan->point_key) plan->index_prefix = IndexLookupPrefix(*plan->scope[0].table, plan->where.get());
+    if (!plan->point_key) plan->point_keys = PointKeys(*plan->scope[0].table, plan->where.get());
+    if (!plan->point_key && plan->point_keys.empty()) {
+      plan->index_prefix = IndexLookupPrefix(*plan->scope[0].table, plan->where.get());
+    }
   }
 
   // GROUP BY items: an input column or expression; a position or an output
@@ -1158,7 +1235,8 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
   SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(t, plan->where.get());
-  if (!plan->point_key) plan->index_prefix = IndexLookupPrefix(t, plan->where.get());
+  if (!plan->point_key) plan->point_keys = PointKeys(t, plan->where.get());
+  if (!plan->point_key && plan->point_keys.empty()) plan->index_prefix = IndexLookupPrefix(t, plan->where.get());
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   SQL_ASSIGN_OR_RETURN(plan->rules, PlanWriteRules(plan->table, params));
@@ -1177,7 +1255,10 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(*plan->table, plan->where.get());
-  if (!plan->point_key) plan->index_prefix = IndexLookupPrefix(*plan->table, plan->where.get());
+  if (!plan->point_key) plan->point_keys = PointKeys(*plan->table, plan->where.get());
+  if (!plan->point_key && plan->point_keys.empty()) {
+    plan->index_prefix = IndexLookupPrefix(*plan->table, plan->where.get());
+  }
   SQL_RETURN_IF_ERROR(
       PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
   return plan;

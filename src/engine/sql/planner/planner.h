@@ -62,6 +62,9 @@ struct SelectPlan {
   // Set when WHERE fixes every primary-key column of the only FROM table to a
   // constant: the one row key to read instead of scanning (WHERE still applies).
   std::optional<std::string> point_key;
+  // Else, when WHERE is (or ANDs) `pk IN (constants)` or `pk = ANY(constant
+  // array)` over a one-column primary key: the row keys to read, in key order.
+  std::vector<std::string> point_keys;
   // Else, when WHERE fixes the leading columns of a secondary index: the
   // index entries under this prefix name the rows to read (WHERE still applies).
   std::optional<std::string> index_prefix;
@@ -152,6 +155,7 @@ struct UpdatePlan {
   std::vector<std::pair<int, BoundPtr>> sets;  // column, new value over the old row
   BoundPtr where;
   std::optional<std::string> point_key;  // as SelectPlan::point_key
+  std::vector<std::string> point_keys;   // as SelectPlan::point_keys
   std::optional<std::string> index_prefix;  // as SelectPlan::index_prefix
   std::vector<BoundPtr> returning;  // over the new row
   std::vector<ResultColumn> returning_columns;
@@ -161,6 +165,7 @@ struct DeletePlan {
   std::shared_ptr<const Table> table;
   BoundPtr where;
   std::optional<std::string> point_key;  // as SelectPlan::point_key
+  std::vector<std::string> point_keys;   // as SelectPlan::point_keys
   std::optional<std::string> index_prefix;  // as SelectPlan::index_prefix
   std::vector<BoundPtr> returning;  // over the deleted row
   std::vector<ResultColumn> returning_columns;

@@ -57,6 +57,30 @@ TEST_F(PlannerTest, WholePrimaryKeyEqualityBecomesAPointRead) {
   EXPECT_FALSE(Plan("SELECT t.v FROM t, t AS u WHERE t.id = 5 AND t.k = 'a'")->point_key.has_value());
 }
 
+TEST_F(PlannerTest, InListsAndAnyArraysOnAOneColumnKeyBecomePointReads) {
+  Table u;
+  u.name = "u";
+  u.columns = {Column{"id", Type::Of(TypeId::kInt8), true}, Column{"v", Type::Of(TypeId::kInt4)}};
+  u.primary_key = {0};
+  ASSERT_TRUE(catalog_->Create(u).ok());
+  auto t = catalog_->Find("u");
+  auto key = [&](int64_t id) {
+    std::vector<Value> row = {Value::Int(TypeId::kInt8, id), Value()};
+    return RowKey(*t, row, 0);
+  };
+  // Sorted, without duplicates or NULLs.
+  EXPECT_EQ(Plan("SELECT v FROM u WHERE id IN (3, 1, 3, NULL) AND v > 0")->point_keys,
+            (std::vector<std::string>{key(1), key(3)}));
+  EXPECT_EQ(Plan("SELECT v FROM u WHERE id = ANY(ARRAY[7, 5])")->point_keys, (std::vector<std::string>{key(5), key(7)}));
+  EXPECT_EQ(Plan("SELECT v FROM u WHERE id = ANY('{9}')")->point_keys, (std::vector<std::string>{key(9)}));
+  // NOT IN, <> ALL, another column, an OR, or a composite key: no point reads.
+  EXPECT_TRUE(Plan("SELECT v FROM u WHERE id NOT IN (1, 2)")->point_keys.empty());
+  EXPECT_TRUE(Plan("SELECT v FROM u WHERE id <> ALL(ARRAY[1])")->point_keys.empty());
+  EXPECT_TRUE(Plan("SELECT v FROM u WHERE v IN (1, 2)")->point_keys.empty());
+  EXPECT_TRUE(Plan("SELECT v FROM u WHERE id IN (1, 2) OR v = 3")->point_keys.empty());
+  EXPECT_TRUE(Plan("SELECT v FROM t WHERE id IN (1, 2)")->point_keys.empty());
+}
+
 TEST_F(PlannerTest, LeadingIndexColumnsFixedReadTheIndex) {
   Table u;
   u.name = "u";
