@@ -181,6 +181,42 @@ SqlResult<Value> Overlaps(const std::vector<Value>& a, const Type&) {
   return Value::Bool(false);
 }
 
+// SET a[i] = v: the array with element i replaced (past the end: NULLs up
+// to it), or for jsonb the document with key / index i set.
+SqlResult<Value> SetElement(const std::vector<Value>& a, const Type& t) {
+  if (t.id == T::kJsonb) {
+    if (a[1].null) return MakeError("22004", "jsonb subscript in assignment must not be null");
+    std::string doc = a[0].null ? std::string("{}") : a[0].s;
+    std::string key;
+    AppendText(a[1], &key);
+    std::string path = "{";
+    for (char c : key) {
+      if (c == '"' || c == '\\') path += '\\';
+      path += c;
+    }
+    std::string value = a[2].null ? std::string("null") : a[2].s;
+    const ScalarFunction* set = FindScalarFunction("jsonb_set", 4);
+    if (set == nullptr) return MakeError(sqlstate::kInternalError, "jsonb_set is missing");
+    return set->eval({Value::String(t, doc), Value::String(Type::Of(T::kText), "{\"" + path.substr(1) + "\"}"),
+                      Value::String(t, value), Value::Bool(true)},
+                     t);
+  }
+  if (a[1].null) return MakeError("22004", "array subscript in assignment must not be null");
+  std::vector<Value> items;
+  if (!a[0].null) {
+    SQL_ASSIGN_OR_RETURN(items, ArrayElements(a[0]));
+  }
+  int64_t i = a[1].i;
+  if (i < 1 || (items.empty() && i != 1)) {
+    return MakeError(sqlstate::kFeatureNotSupported,
+                     "arrays with a lower bound other than 1 are not supported by LumaDB yet");
+  }
+  if (i > 100000000) return MakeError("54000", "array size exceeds the maximum allowed (134217727)");
+  while (static_cast<int64_t>(items.size()) < i) items.push_back(Value::Null(t.Element()));
+  items[static_cast<size_t>(i - 1)] = a[2];
+  return Array(t, items);
+}
+
 const std::vector<ScalarFunction>& Table() {
   static const std::vector<ScalarFunction> kFunctions = {
       {"array_length", 2, 2, {kAnyArg}, T::kInt4, Length},
@@ -194,6 +230,7 @@ const std::vector<ScalarFunction>& Table() {
       {"array_cat", 2, 2, {kAnyArg}, T::kArray, Cat, true},
       {"array_position", 2, 2, {kAnyArg}, T::kInt4, Position, true},
       {"array_remove", 2, 2, {kAnyArg}, T::kArray, Remove, true},
+      {"array_set", 3, 3, {kAnyArg}, T::kArray, SetElement, true},
       {"@>", 2, 2, {kAnyArg}, T::kBool, Contains},
       {"<@", 2, 2, {kAnyArg}, T::kBool, Contained},
       {"&&", 2, 2, {kAnyArg}, T::kBool, Overlaps},

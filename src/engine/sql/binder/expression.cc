@@ -862,6 +862,17 @@ SqlResult<bool> ArrayFunctionTypes(const std::string& name, std::vector<BoundPtr
     return SqlStatus::Ok();
   };
   auto is_array = [&](size_t i) { return a[i]->type.id == TypeId::kArray; };
+  if (name == "array_set" && a.size() == 3 && a[0]->type.id == TypeId::kJsonb) {
+    // SET doc['k'] = v on a jsonb column.
+    if (!Untyped(a[1]) && !IsString(a[1]->type.id) && !IsInteger(a[1]->type.id)) return false;
+    if (Untyped(a[1])) {
+      SQL_RETURN_IF_ERROR(coerce(1, Type::Of(TypeId::kText)));
+    }
+    if (!Untyped(a[2]) && a[2]->type.id != TypeId::kJsonb) return false;
+    SQL_RETURN_IF_ERROR(coerce(2, Type::Of(TypeId::kJsonb)));
+    *result = a[0]->type;
+    return true;
+  }
   if (name == "string_to_array") {
     for (size_t i = 0; i < a.size(); i++) {
       if (!Untyped(a[i]) && !IsString(a[i]->type.id)) return false;
@@ -899,7 +910,8 @@ SqlResult<bool> ArrayFunctionTypes(const std::string& name, std::vector<BoundPtr
     if (arr[i]) {
       if (!Untyped(a[i]) && !is_array(i)) return false;
       SQL_RETURN_IF_ERROR(coerce(i, array_type));
-    } else if (name == "array_length" || name == "array_upper" || name == "array_lower") {
+    } else if (name == "array_length" || name == "array_upper" || name == "array_lower" ||
+               (name == "array_set" && i == 1)) {
       if (!Untyped(a[i]) && !IsInteger(a[i]->type.id)) return false;
       SQL_RETURN_IF_ERROR(coerce(i, Type::Of(TypeId::kInt4)));
     } else if (name == "array_to_string") {
@@ -1221,6 +1233,26 @@ SqlResult<BoundPtr> BindArray(const ast::Expr& e, BindContext& ctx, const Type* 
 
 SqlResult<BoundPtr> BindSubscript(const ast::Expr& e, BindContext& ctx) {
   SQL_ASSIGN_OR_RETURN(BoundPtr base, Bind(*e.args[0], ctx));
+  if (base->type.id == TypeId::kJsonb && e.op != ":") {
+    // jsonb subscripting (PostgreSQL 14+): doc['key'] is doc -> 'key', doc[0] is doc -> 0.
+    SQL_ASSIGN_OR_RETURN(BoundPtr key, Bind(*e.args[1], ctx));
+    if (Untyped(key) || IsString(key->type.id)) {
+      SQL_ASSIGN_OR_RETURN(key, CoerceTo(std::move(key), Type::Of(TypeId::kText), false, ctx));
+    } else if (IsInteger(key->type.id)) {
+      SQL_ASSIGN_OR_RETURN(key, CoerceTo(std::move(key), Type::Of(TypeId::kInt4), false, ctx));
+    }
+    const ScalarFunction* f = FindJsonOperator("->", TypeId::kJsonb, key->type.id);
+    if (f == nullptr) {
+      return MakeError(sqlstate::kDatatypeMismatch, "subscript type " + TypeName(key->type) + " is not supported",
+                       ctx.Position(e.args[1]->location));
+    }
+    auto b = NewNode(BoundKind::kFunc, Type::Of(TypeId::kJsonb), e.location);
+    b->op = "->";
+    b->func = f;
+    b->args.push_back(std::move(base));
+    b->args.push_back(std::move(key));
+    return b;
+  }
   if (base->type.id != TypeId::kArray) {
     return MakeError(sqlstate::kDatatypeMismatch,
                      "cannot subscript type " + TypeName(base->type) + " because it does not support subscripting",

@@ -630,14 +630,27 @@ class Converter {
     std::vector<ast::SetClause> out;
     for (size_t k = 0; k < n && !failed_; k++) {
       const PgQuery__ResTarget* rt = nodes[k]->res_target;
-      if (rt->n_indirection > 0) {
-        Unsupported("assignment to a field or element", rt->location);
+      bool element = rt->n_indirection == 1 && rt->indirection[0]->node_case == PG_QUERY__NODE__NODE_A_INDICES &&
+                     !rt->indirection[0]->a_indices->is_slice && rt->indirection[0]->a_indices->uidx != nullptr;
+      if (rt->n_indirection > 0 && !element) {
+        Unsupported("assignment to a field, a slice or a nested element", rt->location);
         break;
       }
       ast::SetClause sc;
       sc.column = rt->name;
       sc.location = rt->location;
       sc.value = Convert(rt->val);
+      if (element) {
+        // SET a[i] = v: SET a = array_set(a, i, v) (an array element or a jsonb member).
+        auto call = Make(ExprKind::kFunc, rt->location);
+        call->names = {"array_set"};
+        auto col = Make(ExprKind::kColumn, rt->location);
+        col->names = {rt->name};
+        call->args.push_back(std::move(col));
+        call->args.push_back(Convert(rt->indirection[0]->a_indices->uidx));
+        call->args.push_back(std::move(sc.value));
+        sc.value = std::move(call);
+      }
       out.push_back(std::move(sc));
     }
     return out;
