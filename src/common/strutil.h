@@ -35,6 +35,12 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // Splits on any run of spaces/tabs.
 std::vector<std::string_view> SplitWhitespace(std::string_view s);
 
+// Appends code point cp (at most 0x10FFFF) as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
+// The length of the UTF-8 sequence that starts with byte `lead` (1 for ASCII
+// and for stray continuation bytes).
+size_t Utf8SequenceLength(unsigned char lead);
+
 // Parses sizes such as "1048576", "1m", "512mb", "64k", "1g". Returns false on junk.
 bool ParseByteSize(std::string_view s, uint64_t* out);
 

@@ -86,7 +86,6 @@ class Connection final : public Handler {
   // the event loop. Release schedules the write.
   void HoldOutput() { output_held_ = true; }
   void ReleaseOutput();
-  bool output_held() const { return output_held_; }
 
   void OnEvent(uint32_t events) override;
 

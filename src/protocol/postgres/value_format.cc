@@ -183,9 +183,7 @@ engine::sql::SqlResult<Value> DecodeParam(std::optional<std::string_view> data, 
         d.remove_prefix(static_cast<size_t>(len));
       }
       if (!d.empty()) return bad();
-      Value out = engine::sql::MakeArray(elem, items);
-      out.type = type;
-      return out;
+      return engine::sql::MakeArray(elem, items);
     }
     case TypeId::kJsonb:
       // jsonb's binary form: a version byte (1), then the text.

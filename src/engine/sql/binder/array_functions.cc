@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "common/strutil.h"
 #include "engine/sql/types/array.h"
 
 namespace lumadb::engine::sql {
@@ -12,25 +13,17 @@ using T = TypeId;
 
 Value Int4(int64_t v) { return Value::Int(T::kInt4, v); }
 
-Value Array(const Type& t, const std::vector<Value>& items) {
-  Value v = MakeArray(t.Element(), items);
-  v.type = t;
-  return v;
-}
+Value Array(const Type& t, const std::vector<Value>& items) { return MakeArray(t.Element(), items); }
 
-// array_length(a, dim), array_upper, array_lower: NULL for an empty array or
-// a dimension it does not have.
-SqlResult<Value> Length(const std::vector<Value>& a, const Type& t) {
+// array_length(a, dim) and array_upper (the length: lower bounds are 1),
+// array_lower: NULL for an empty array or a dimension it does not have.
+SqlResult<Value> Bound(const std::vector<Value>& a, const Type& t, bool lower) {
   SQL_ASSIGN_OR_RETURN(std::vector<Value> items, ArrayElements(a[0]));
   if (items.empty() || a[1].i != 1) return Value::Null(t);
-  return Int4(static_cast<int64_t>(items.size()));
+  return Int4(lower ? 1 : static_cast<int64_t>(items.size()));
 }
-
-SqlResult<Value> Lower(const std::vector<Value>& a, const Type& t) {
-  SQL_ASSIGN_OR_RETURN(std::vector<Value> items, ArrayElements(a[0]));
-  if (items.empty() || a[1].i != 1) return Value::Null(t);
-  return Int4(1);
-}
+SqlResult<Value> Length(const std::vector<Value>& a, const Type& t) { return Bound(a, t, false); }
+SqlResult<Value> Lower(const std::vector<Value>& a, const Type& t) { return Bound(a, t, true); }
 
 SqlResult<Value> Cardinality(const std::vector<Value>& a, const Type&) {
   SQL_ASSIGN_OR_RETURN(std::vector<Value> items, ArrayElements(a[0]));
@@ -73,9 +66,7 @@ SqlResult<Value> FromString(const std::vector<Value>& a, const Type& t) {
   if (!s.empty()) {
     if (a[1].null) {
       for (size_t i = 0; i < s.size();) {
-        size_t len = 1;
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
+        size_t len = Utf8SequenceLength(static_cast<unsigned char>(s[i]));
         add(s.substr(i, len));
         i += len;
       }

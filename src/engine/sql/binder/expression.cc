@@ -32,7 +32,7 @@ BoundPtr NewNode(BoundKind kind, Type type, int location) {
   return b;
 }
 
-bool Untyped(const BoundPtr& b) { return b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull; }
+bool Untyped(const BoundPtr& b) { return Untyped(*b); }
 
 // The ordered-set aggregates: f(...) WITHIN GROUP (ORDER BY x).
 bool IsOrderedSetName(const std::string& n) {
@@ -954,12 +954,11 @@ SqlResult<BoundPtr> BindArrayOperator(const std::string& op, BoundPtr l, BoundPt
 // left is jsonb, on the right what the operator takes.
 SqlResult<BoundPtr> BindJsonOperator(const std::string& op, BoundPtr l, BoundPtr r, int location,
                                      const BindContext& ctx) {
-  auto untyped = [](const BoundPtr& b) { return b->type.id == TypeId::kUnknown || b->type.id == TypeId::kNull; };
-  if (untyped(l)) {
+  if (Untyped(l)) {
     SQL_ASSIGN_OR_RETURN(l, CoerceTo(std::move(l), Type::Of(TypeId::kJsonb), false, ctx));
   }
-  if (untyped(r)) {
-    SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), Type::Of(JsonOperandType(op, l->type.id)), false, ctx));
+  if (Untyped(r)) {
+    SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), Type::Of(JsonOperandType(op)), false, ctx));
   }
   if (IsString(r->type.id) && r->type.id != TypeId::kText) {
     SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), Type::Of(TypeId::kText), false, ctx));
@@ -1905,9 +1904,7 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       int64_t to = hi_missing ? n : std::min<int64_t>(hi.i, n);
       std::vector<Value> out;
       for (int64_t i = from; i <= to; i++) out.push_back(items[static_cast<size_t>(i - 1)]);
-      Value v = MakeArray(e.type.Element(), out);
-      v.type = e.type;
-      return v;
+      return MakeArray(e.type.Element(), out);
     }
     case BoundKind::kAnyArray: {
       SQL_ASSIGN_OR_RETURN(Value arr, Eval(*e.args[1], row));

@@ -179,6 +179,8 @@ struct BindContext {
 };
 
 SqlResult<BoundPtr> BindExpr(const ast::Expr& e, BindContext& ctx);
+// A NULL or string literal whose type its context is still to decide.
+inline bool Untyped(const BoundExpr& b) { return b.type.id == TypeId::kUnknown || b.type.id == TypeId::kNull; }
 // True when the expression contains an aggregate call.
 bool HasAggregate(const ast::Expr& e);
 // PostgreSQL's output column name for a select item without an alias.

@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "common/strutil.h"
 #include "engine/sql/binder/json_functions.h"
 #include "engine/sql/binder/regex.h"
 #include "engine/sql/parser/pg_parser.h"
@@ -223,21 +224,7 @@ SqlResult<Value> Chr(const std::vector<Value>& a, const Type&) {
     return MakeError("54000", "requested character not valid for encoding: " + std::to_string(cp));
   }
   std::string out;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  AppendUtf8(static_cast<uint32_t>(cp), &out);
   return Text(std::move(out));
 }
 

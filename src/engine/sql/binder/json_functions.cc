@@ -1,10 +1,10 @@
 #include "engine/sql/binder/json_functions.h"
 
 #include <charconv>
-#include <climits>
 #include <cmath>
+#include <optional>
 
-#include "engine/sql/types/datetime.h"
+#include "engine/sql/types/array.h"
 
 namespace lumadb::engine::sql {
 
@@ -16,9 +16,9 @@ using json::Node;
 
 SqlError Invalid(std::string message) { return MakeError(sqlstate::kInvalidParameterValue, std::move(message)); }
 
-// A json or jsonb argument parsed; `source` is the json text (for members
-// as written), empty for jsonb (whose text is canonical: slices of it are
-// jsonb text too).
+// A json or jsonb argument parsed, with the text it was parsed from: a
+// member is the slice of it that holds the member (as written for json;
+// jsonb's text is canonical, so its slices are jsonb text too).
 struct Doc {
   Node root;
   std::string_view source;
@@ -79,12 +79,19 @@ const Node* Walk(const Node& root, const std::vector<std::string>& path) {
   return cur;
 }
 
+// A text[] argument (a path or a list of keys): its elements, NULL ones as
+// nullopt. (A text literal reads the same, as PostgreSQL's cast does.)
+using Keys = std::vector<std::optional<std::string>>;
+SqlResult<Keys> KeysOf(const Value& v) { return ParseArrayLiteral(v.s); }
+
+// A path without NULL elements (`has_null` says whether there were any).
 SqlResult<std::vector<std::string>> Path(const Value& v, bool* has_null = nullptr) {
-  std::vector<bool> nulls;
-  SQL_ASSIGN_OR_RETURN(std::vector<std::string> p, json::ParseTextArray(v.s, &nulls));
-  if (has_null != nullptr) {
-    *has_null = false;
-    for (bool b : nulls) *has_null = *has_null || b;
+  SQL_ASSIGN_OR_RETURN(Keys keys, KeysOf(v));
+  std::vector<std::string> p;
+  if (has_null != nullptr) *has_null = false;
+  for (auto& k : keys) {
+    if (!k && has_null != nullptr) *has_null = true;
+    p.push_back(k ? std::move(*k) : std::string());
   }
   return p;
 }
@@ -141,12 +148,11 @@ SqlResult<Value> ExistsOp(const std::vector<Value>& a, const Type&) {
 
 SqlResult<Value> ExistsKeys(const std::vector<Value>& a, bool all) {
   SQL_ASSIGN_OR_RETURN(Node x, json::Parse(a[0].s, true));
-  std::vector<bool> nulls;
-  SQL_ASSIGN_OR_RETURN(std::vector<std::string> keys, json::ParseTextArray(a[1].s, &nulls));
+  SQL_ASSIGN_OR_RETURN(Keys keys, KeysOf(a[1]));
   bool any = false, every = true;
-  for (size_t i = 0; i < keys.size(); i++) {
-    if (nulls[i]) continue;  // NULL keys are ignored
-    bool has = HasKey(x, keys[i]);
+  for (const auto& k : keys) {
+    if (!k) continue;  // NULL keys are ignored
+    bool has = HasKey(x, *k);
     any = any || has;
     every = every && has;
   }
@@ -176,15 +182,20 @@ SqlResult<Value> ConcatOp(const std::vector<Value>& a, const Type&) {
   return Jsonb(out);
 }
 
+// jsonb - key: an object's member of that name, or an array's string
+// elements equal to it.
+void RemoveKey(Node* x, const std::string& key) {
+  if (x->kind == Kind::kObject) {
+    std::erase_if(x->members, [&](const auto& m) { return m.first == key; });
+  } else if (x->kind == Kind::kArray) {
+    std::erase_if(x->items, [&](const Node& n) { return n.kind == Kind::kString && n.text == key; });
+  }
+}
+
 SqlResult<Value> DeleteKey(const std::vector<Value>& a, const Type&) {
   SQL_ASSIGN_OR_RETURN(Node x, json::Parse(a[0].s, true));
-  if (x.kind == Kind::kObject) {
-    std::erase_if(x.members, [&](const auto& m) { return m.first == a[1].s; });
-  } else if (x.kind == Kind::kArray) {
-    std::erase_if(x.items, [&](const Node& n) { return n.kind == Kind::kString && n.text == a[1].s; });
-  } else {
-    return Invalid("cannot delete from scalar");
-  }
+  if (json::IsScalar(x)) return Invalid("cannot delete from scalar");
+  RemoveKey(&x, a[1].s);
   return Jsonb(x);
 }
 
@@ -200,19 +211,13 @@ SqlResult<Value> DeleteIndex(const std::vector<Value>& a, const Type&) {
 
 SqlResult<Value> DeleteKeys(const std::vector<Value>& a, const Type&) {
   SQL_ASSIGN_OR_RETURN(Node x, json::Parse(a[0].s, true));
-  std::vector<bool> nulls;
-  SQL_ASSIGN_OR_RETURN(std::vector<std::string> keys, json::ParseTextArray(a[1].s, &nulls));
-  if (x.kind != Kind::kObject && x.kind != Kind::kArray) {
+  SQL_ASSIGN_OR_RETURN(Keys keys, KeysOf(a[1]));
+  if (json::IsScalar(x)) {
     if (keys.empty()) return a[0];
     return Invalid("cannot delete from scalar");
   }
-  for (size_t k = 0; k < keys.size(); k++) {
-    if (nulls[k]) continue;
-    if (x.kind == Kind::kObject) {
-      std::erase_if(x.members, [&](const auto& m) { return m.first == keys[k]; });
-    } else {
-      std::erase_if(x.items, [&](const Node& n) { return n.kind == Kind::kString && n.text == keys[k]; });
-    }
+  for (const auto& k : keys) {
+    if (k) RemoveKey(&x, *k);
   }
   return Jsonb(x);
 }
@@ -378,43 +383,15 @@ SqlResult<Value> BuildObject(const std::vector<Value>& a, const Type& t) {
       return e;
     }
   }
-  if (t.id == T::kJsonb) {
-    Node o = Node::Object();
-    for (size_t i = 0; i < a.size(); i += 2) {
-      std::string key;
-      AppendText(a[i], &key);
-      o.members.emplace_back(std::move(key), ToJsonbNode(a[i + 1]));
-    }
-    json::Canonicalize(&o);
-    return Jsonb(o);
-  }
-  std::string out = "{";
+  std::vector<Value> keys, values;
   for (size_t i = 0; i < a.size(); i += 2) {
-    if (i) out += ", ";
-    std::string key;
-    AppendText(a[i], &key);
-    json::AppendQuoted(key, &out);
-    out += " : ";
-    AppendToJson(a[i + 1], &out);
+    keys.push_back(a[i]);
+    values.push_back(a[i + 1]);
   }
-  out += "}";
-  return Json(T::kJson, std::move(out));
+  return JsonObjectOf(t.id, keys, values, false);
 }
 
-SqlResult<Value> BuildArray(const std::vector<Value>& a, const Type& t) {
-  if (t.id == T::kJsonb) {
-    Node arr = Node::Array();
-    for (const auto& v : a) arr.items.push_back(ToJsonbNode(v));
-    return Jsonb(arr);
-  }
-  std::string out = "[";
-  for (size_t i = 0; i < a.size(); i++) {
-    if (i) out += ", ";
-    AppendToJson(a[i], &out);
-  }
-  out += "]";
-  return Json(T::kJson, std::move(out));
-}
+SqlResult<Value> BuildArray(const std::vector<Value>& a, const Type& t) { return JsonArrayOf(t.id, a); }
 
 SqlResult<Value> ToJsonFn(const std::vector<Value>& a, const Type& t) {
   if (t.id == T::kJsonb) return Jsonb(ToJsonbNode(a[0]));
@@ -504,9 +481,8 @@ bool IsJsonOperator(std::string_view op) {
          op == "?|" || op == "?&" || op == "#-";
 }
 
-TypeId JsonOperandType(std::string_view op, TypeId left) {
+TypeId JsonOperandType(std::string_view op) {
   if (op == "@>" || op == "<@" || op == "||") return T::kJsonb;
-  (void)left;
   return T::kText;
 }
 
@@ -522,6 +498,46 @@ const ScalarFunction* FindJsonFunction(std::string_view name, size_t nargs) {
     if (name == f.name && static_cast<int>(nargs) >= f.min_args && static_cast<int>(nargs) <= f.max_args) return &f;
   }
   return nullptr;
+}
+
+Value JsonArrayOf(TypeId type, const std::vector<Value>& items) {
+  if (type == T::kJsonb) {
+    Node arr = Node::Array();
+    for (const auto& v : items) arr.items.push_back(ToJsonbNode(v));
+    return Jsonb(arr);
+  }
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); i++) {
+    if (i) out += ", ";
+    AppendToJson(items[i], &out);
+  }
+  out += "]";
+  return Json(T::kJson, std::move(out));
+}
+
+Value JsonObjectOf(TypeId type, const std::vector<Value>& keys, const std::vector<Value>& values,
+                   bool spaced_braces) {
+  if (type == T::kJsonb) {
+    Node o = Node::Object();
+    for (size_t i = 0; i < keys.size(); i++) {
+      std::string key;
+      AppendText(keys[i], &key);
+      o.members.emplace_back(std::move(key), ToJsonbNode(values[i]));
+    }
+    json::Canonicalize(&o);
+    return Jsonb(o);
+  }
+  std::string out = spaced_braces ? "{ " : "{";
+  for (size_t i = 0; i < keys.size(); i++) {
+    if (i) out += ", ";
+    std::string key;
+    AppendText(keys[i], &key);
+    json::AppendQuoted(key, &out);
+    out += " : ";
+    AppendToJson(values[i], &out);
+  }
+  out += spaced_braces ? " }" : "}";
+  return Json(T::kJson, std::move(out));
 }
 
 void AppendToJson(const Value& v, std::string* out) {

@@ -9,8 +9,6 @@ namespace lumadb::engine::sql {
 
 namespace {
 
-bool Untyped(const BoundExpr& b) { return b.type.id == TypeId::kUnknown || b.type.id == TypeId::kNull; }
-
 bool IsJsonFunction(std::string_view name) {
   return name.substr(0, 5) == "json_" || name.substr(0, 6) == "jsonb_";
 }

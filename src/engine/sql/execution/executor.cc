@@ -304,13 +304,22 @@ struct AggState {
   std::vector<Piece> pieces;
 };
 
-// Aggregates that collect their inputs, NULLs included, and build a JSON
-// value in Finish.
+// percentile_cont, percentile_disc, mode: the non-NULL values, sorted in Finish.
 bool IsOrderedSet(const std::string& n) { return n == "percentile_cont" || n == "percentile_disc" || n == "mode"; }
 
-bool IsJsonAggregate(const std::string& n) {
+// Aggregates that collect their inputs, NULLs included, and build an array
+// or a JSON value of them in Finish.
+bool IsCollecting(const std::string& n) {
   return n == "json_agg" || n == "jsonb_agg" || n == "json_object_agg" || n == "jsonb_object_agg" ||
          n == "array_agg";
+}
+
+// DISTINCT: true when the group has had `v` already (remembering it otherwise).
+bool SeenBefore(AggState& s, const Value& v) {
+  if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
+  std::string k;
+  EncodeValue(v, &k);
+  return !s.seen->insert(std::move(k)).second;
 }
 
 // Keeps `v` (and what `p` holds already) with the aggregate's ORDER BY keys
@@ -336,18 +345,13 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
     return SqlStatus::Ok();
   }
   SQL_ASSIGN_OR_RETURN(Value v, Eval(*a.arg, in));
-  if (IsJsonAggregate(a.name)) {
+  if (IsCollecting(a.name)) {
     AggState::Piece p;
     if (a.arg2) {
       if (v.null) return MakeError(sqlstate::kInvalidParameterValue, "field name must not be null");
       SQL_ASSIGN_OR_RETURN(p.item2, Eval(*a.arg2, in));
     }
-    if (a.distinct) {
-      if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
-      std::string k;
-      EncodeValue(v, &k);
-      if (!s.seen->insert(std::move(k)).second) return SqlStatus::Ok();
-    }
+    if (a.distinct && SeenBefore(s, v)) return SqlStatus::Ok();
     return Collect(a, s, in, std::move(v), std::move(p));
   }
   if (v.null) return SqlStatus::Ok();
@@ -361,22 +365,14 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
     return Collect(a, s, in, std::move(v), std::move(p));
   }
   if (a.name == "string_agg") {
-    if (a.distinct) {
-      if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
-      if (!s.seen->insert(v.s).second) return SqlStatus::Ok();
-    }
+    if (a.distinct && SeenBefore(s, v)) return SqlStatus::Ok();
     AggState::Piece p;
     p.value = std::move(v.s);
     SQL_ASSIGN_OR_RETURN(Value d, Eval(*a.arg2, in));
     p.delimiter = d.null ? std::string() : std::move(d.s);
     return Collect(a, s, in, Value(), std::move(p));
   }
-  if (a.distinct) {
-    if (!s.seen) s.seen = std::make_unique<std::set<std::string>>();
-    std::string k;
-    EncodeValue(v, &k);
-    if (!s.seen->insert(std::move(k)).second) return SqlStatus::Ok();
-  }
+  if (a.distinct && SeenBefore(s, v)) return SqlStatus::Ok();
   s.count++;
   const std::string& n = a.name;
   if (n == "stddev_samp" || n == "stddev_pop" || n == "var_samp" || n == "var_pop") {
@@ -420,49 +416,18 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
 
 int CompareKeys(const Row& a, const Row& b, const std::vector<SortExpr>& order);
 
-// json_agg: [a, b]; json_object_agg: { "k" : v, ... } (PostgreSQL's
-// spacing); the jsonb ones as jsonb prints them.
-SqlResult<Value> FinishJson(const AggregateCall& a, const AggState& s, const std::vector<size_t>& idx) {
-  if (a.name == "array_agg") {
-    std::vector<Value> items;
-    items.reserve(idx.size());
-    for (size_t i : idx) items.push_back(s.pieces[i].item);
-    Value v = MakeArray(a.type.Element(), items);
-    v.type = a.type;
-    return v;
+// array_agg, json(b)_agg and json(b)_object_agg of the collected values, in
+// their ORDER BY order (idx).
+SqlResult<Value> FinishCollected(const AggregateCall& a, const AggState& s, const std::vector<size_t>& idx) {
+  std::vector<Value> items, values;
+  items.reserve(idx.size());
+  for (size_t i : idx) {
+    items.push_back(s.pieces[i].item);
+    if (a.arg2) values.push_back(s.pieces[i].item2);
   }
-  bool object = a.arg2 != nullptr;
-  if (a.type.id == TypeId::kJsonb) {
-    json::Node out = object ? json::Node::Object() : json::Node::Array();
-    for (size_t i : idx) {
-      const auto& p = s.pieces[i];
-      if (object) {
-        std::string key;
-        AppendText(p.item, &key);
-        out.members.emplace_back(std::move(key), ToJsonbNode(p.item2));
-      } else {
-        out.items.push_back(ToJsonbNode(p.item));
-      }
-    }
-    if (object) json::Canonicalize(&out);
-    return Value::String(a.type, json::ToJsonb(out));
-  }
-  std::string out = object ? "{ " : "[";
-  for (size_t k = 0; k < idx.size(); k++) {
-    const auto& p = s.pieces[idx[k]];
-    if (k) out += ", ";
-    if (object) {
-      std::string key;
-      AppendText(p.item, &key);
-      json::AppendQuoted(key, &out);
-      out += " : ";
-      AppendToJson(p.item2, &out);
-    } else {
-      AppendToJson(p.item, &out);
-    }
-  }
-  out += object ? " }" : "]";
-  return Value::String(a.type, std::move(out));
+  if (a.name == "array_agg") return MakeArray(a.type.Element(), items);
+  if (a.arg2) return JsonObjectOf(a.type.id, items, values, /*spaced_braces=*/true);
+  return JsonArrayOf(a.type.id, items);
 }
 
 SqlResult<Value> FinishVariance(const AggregateCall& a, const AggState& s);
@@ -518,9 +483,7 @@ SqlResult<Value> FinishOrderedSet(const AggregateCall& a, const AggState& s, con
     SQL_ASSIGN_OR_RETURN(Value r, Percentile(a.name, f.f, v, a.type.Element()));
     out.push_back(std::move(r));
   }
-  Value r = MakeArray(a.type.Element(), out);
-  r.type = a.type;
-  return r;
+  return MakeArray(a.type.Element(), out);
 }
 
 SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
@@ -534,7 +497,7 @@ SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
       return CompareKeys(s.pieces[x].keys, s.pieces[y].keys, a.order) < 0;
     });
   }
-  if (IsJsonAggregate(n)) return FinishJson(a, s, idx);
+  if (IsCollecting(n)) return FinishCollected(a, s, idx);
   if (IsOrderedSet(n)) return FinishOrderedSet(a, s, idx);
   if (n == "string_agg") {
     std::string out;

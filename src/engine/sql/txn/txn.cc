@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include "common/logging.h"
-
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 
@@ -331,10 +330,6 @@ SqlStatus TxnManager::SyncIfNeeded() {
   }
   return SqlStatus::Ok();
 }
-
-}  // namespace lumadb::engine::sql
-
-namespace lumadb::engine::sql {
 
 bool TxnManager::WhenDurable(uint64_t seq, std::function<void()> done) {
   if (IsDurable(seq)) return true;

@@ -183,7 +183,7 @@ class TxnManager {
   std::unordered_map<uint64_t, size_t> holders_;          // txn -> row locks it holds
   std::set<uint32_t> retired_;                            // relfiles being rewritten
   // Commits up to synced_seq_ are fsync'd; need_sync_seq_ is the last one
-  // that asked to be (atomics: SyncIfNeeded's check runs every loop round).
+  // that asked to be (atomics: IsDurable reads them without a lock).
   std::atomic<uint64_t> synced_seq_{0};
   std::atomic<uint64_t> need_sync_seq_{0};
 

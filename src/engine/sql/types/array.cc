@@ -136,9 +136,7 @@ SqlResult<std::vector<Value>> ParseElements(std::string_view text, const Type& e
 
 SqlResult<Value> ParseArray(std::string_view text, const Type& t) {
   SQL_ASSIGN_OR_RETURN(std::vector<Value> vals, ParseElements(text, t.Element()));
-  Value out = MakeArray(t.Element(), vals);
-  out.type = t;
-  return out;
+  return MakeArray(t.Element(), vals);
 }
 
 SqlResult<std::vector<Value>> ArrayElements(const Value& array) { return ParseElements(array.s, array.type.Element()); }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "engine/sql/types/array.h"
+#include "common/strutil.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql::json {
@@ -31,24 +31,6 @@ int Hex(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -215,9 +197,7 @@ class Parser {
         case 't': out.push_back('\t'); break;
         default: {
           // PostgreSQL names the escape with the character's whole UTF-8 sequence.
-          size_t len = 1;
-          unsigned char lead = static_cast<unsigned char>(e);
-          if (lead >= 0xF0) len = 4; else if (lead >= 0xE0) len = 3; else if (lead >= 0xC0) len = 2;
+          size_t len = Utf8SequenceLength(static_cast<unsigned char>(e));
           return Syntax("Escape sequence \"\\" + std::string(s_.substr(i + 1, len)) + "\" is invalid.");
         }
       }
@@ -565,16 +545,6 @@ std::string MemberText(const Node& n, std::string_view source) {
     return std::string(source.substr(n.begin, n.end - n.begin));
   }
   return ToJsonb(n);
-}
-
-SqlResult<std::vector<std::string>> ParseTextArray(std::string_view text, std::vector<bool>* nulls) {
-  SQL_ASSIGN_OR_RETURN(auto items, ParseArrayLiteral(text));
-  std::vector<std::string> out;
-  for (auto& i : items) {
-    if (nulls != nullptr) nulls->push_back(!i.has_value());
-    out.push_back(i ? std::move(*i) : std::string());
-  }
-  return out;
 }
 
 }  // namespace lumadb::engine::sql::json

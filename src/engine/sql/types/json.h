@@ -118,10 +118,4 @@ bool ScalarText(const Node& n, std::string_view source, std::string* out);
 // jsonb prints it.
 std::string MemberText(const Node& n, std::string_view source);
 
-// Parses a PostgreSQL text[] literal ('{a,b,"c d"}') into its elements, for
-// the path arguments of #>, #>>, jsonb_set, ?| and ?& (22P02 "malformed
-// array literal" otherwise). NULL elements come back as nullopt-free empty
-// strings with `nulls` marked.
-SqlResult<std::vector<std::string>> ParseTextArray(std::string_view text, std::vector<bool>* nulls = nullptr);
-
 }  // namespace lumadb::engine::sql::json

@@ -53,17 +53,5 @@ TEST(Json, OrderAndContainment) {
   EXPECT_FALSE(Contains(n("1"), n("[1]")));
 }
 
-TEST(Json, TextArrays) {
-  std::vector<bool> nulls;
-  auto a = ParseTextArray(R"( { a , "b c", "d\"e", NULL, "NULL" } )", &nulls);
-  ASSERT_TRUE(a.ok());
-  EXPECT_EQ(*a, (std::vector<std::string>{"a", "b c", "d\"e", "", "NULL"}));
-  EXPECT_EQ(nulls, (std::vector<bool>{false, false, false, true, false}));
-  EXPECT_TRUE(ParseTextArray("{}")->empty());
-  EXPECT_EQ(ParseTextArray("a,b").status().error().sqlstate, "22P02");
-  EXPECT_EQ(ParseTextArray("{a,}").status().error().sqlstate, "22P02");
-  EXPECT_EQ(ParseTextArray("{a} x").status().error().sqlstate, "22P02");
-}
-
 }  // namespace
 }  // namespace lumadb::engine::sql::json

@@ -157,7 +157,7 @@ const char* TypeCatalogName(TypeId id) {
     case TypeId::kBytea: return "bytea";
     case TypeId::kJson: return "json";
     case TypeId::kJsonb: return "jsonb";
-    case TypeId::kArray: return "anyarray";  // see ArrayCatalogName
+    case TypeId::kArray: return "anyarray";  // an array type's own name is "_" + its element's
     case TypeId::kUnknown:
     case TypeId::kNull: return "unknown";
   }
@@ -673,9 +673,7 @@ SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
     for (auto& x : items) {
       SQL_ASSIGN_OR_RETURN(x, CastValue(x, elem, explicit_cast));
     }
-    Value out = MakeArray(elem, items);
-    out.type = to;
-    return out;
+    return MakeArray(elem, items);
   }
   if (from == TypeId::kJsonb && (IsNumeric(to.id) || to.id == TypeId::kBool)) {
     // A jsonb scalar of the matching kind casts through its text.
