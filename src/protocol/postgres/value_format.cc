@@ -159,6 +159,11 @@ engine::sql::SqlResult<Value> DecodeParam(std::optional<std::string_view> data, 
       if (ndim > 1) {
         return MakeError("0A000", "multidimensional arrays are not supported by LumaDB yet");
       }
+      uint32_t elem_oid = static_cast<uint32_t>(ReadBigEndian(d.substr(8, 4)));
+      if (elem_oid != engine::sql::TypeOid(type.Element())) {
+        return MakeError("42804", "binary data has array element type " + std::to_string(elem_oid) +
+                                      " instead of expected " + std::to_string(engine::sql::TypeOid(type.Element())));
+      }
       d.remove_prefix(12);
       uint32_t count = 0;
       if (ndim == 1) {

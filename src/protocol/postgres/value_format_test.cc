@@ -112,5 +112,28 @@ TEST(PgValueFormat, JsonbBinaryIsAVersionByteAndText) {
   EXPECT_EQ(raw->s, "{\"b\":  1}");
 }
 
+TEST(PgValueFormat, ArrayBinaryIsArraySendsLayout) {
+  Type int4 = Type::Of(TypeId::kInt4);
+  auto arr = engine::sql::ParseText("{7,NULL}", Type::ArrayOf(int4));
+  ASSERT_TRUE(arr.ok());
+  std::string bin;
+  AppendValue(*arr, 1, &bin);
+  // ndim 1, has nulls, element OID 23, 2 elements from 1; 7 as 4 bytes; NULL as length -1.
+  EXPECT_EQ(bin, std::string("\0\0\0\1\0\0\0\1\0\0\0\x17\0\0\0\2\0\0\0\1"
+                             "\0\0\0\4\0\0\0\7\xff\xff\xff\xff",
+                             32));
+  auto back = DecodeParam(bin, 1, Type::ArrayOf(int4), 0);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->s, "{7,NULL}");
+  EXPECT_EQ(back->type, Type::ArrayOf(int4));
+  // An array of another element type, or a truncated one, is refused.
+  auto wrong = DecodeParam(bin, 1, Type::ArrayOf(Type::Of(TypeId::kInt8)), 0);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().error().sqlstate, "42804");
+  auto cut = DecodeParam(bin.substr(0, 30), 1, Type::ArrayOf(int4), 0);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.status().error().sqlstate, "22P03");
+}
+
 }  // namespace
 }  // namespace lumadb::protocol::postgres

@@ -391,7 +391,7 @@ SqlResult<Value> BuildObject(const std::vector<Value>& a, const Type& t) {
   return JsonObjectOf(t.id, keys, values, false);
 }
 
-SqlResult<Value> BuildArray(const std::vector<Value>& a, const Type& t) { return JsonArrayOf(t.id, a); }
+SqlResult<Value> BuildArray(const std::vector<Value>& a, const Type& t) { return JsonArrayOf(t.id, a, false); }
 
 SqlResult<Value> ToJsonFn(const std::vector<Value>& a, const Type& t) {
   if (t.id == T::kJsonb) return Jsonb(ToJsonbNode(a[0]));
@@ -500,7 +500,7 @@ const ScalarFunction* FindJsonFunction(std::string_view name, size_t nargs) {
   return nullptr;
 }
 
-Value JsonArrayOf(TypeId type, const std::vector<Value>& items) {
+Value JsonArrayOf(TypeId type, const std::vector<Value>& items, bool aggregate) {
   if (type == T::kJsonb) {
     Node arr = Node::Array();
     for (const auto& v : items) arr.items.push_back(ToJsonbNode(v));
@@ -509,6 +509,7 @@ Value JsonArrayOf(TypeId type, const std::vector<Value>& items) {
   std::string out = "[";
   for (size_t i = 0; i < items.size(); i++) {
     if (i) out += ", ";
+    if (i && aggregate && !items[i].null && items[i].type.id == T::kArray) out += "\n ";
     AppendToJson(items[i], &out);
   }
   out += "]";
@@ -565,6 +566,17 @@ void AppendToJson(const Value& v, std::string* out) {
       return;
     case T::kTimestamp:
     case T::kTimestampTz: json::AppendQuoted(IsoTimestamp(v), out); return;
+    case T::kArray: {
+      // An array is a JSON array of its elements (array_to_json: no spaces).
+      auto items = ArrayElements(v);
+      out->push_back('[');
+      for (size_t i = 0; items.ok() && i < items->size(); i++) {
+        if (i) out->push_back(',');
+        AppendToJson((*items)[i], out);
+      }
+      out->push_back(']');
+      return;
+    }
     default: {
       std::string s;
       AppendText(v, &s);
@@ -601,6 +613,12 @@ json::Node ToJsonbNode(const Value& v) {
     }
     case T::kTimestamp:
     case T::kTimestampTz: return Node::String(IsoTimestamp(v));
+    case T::kArray: {
+      Node arr = Node::Array();
+      auto items = ArrayElements(v);
+      for (size_t i = 0; items.ok() && i < items->size(); i++) arr.items.push_back(ToJsonbNode((*items)[i]));
+      return arr;
+    }
     default: {
       std::string s;
       AppendText(v, &s);

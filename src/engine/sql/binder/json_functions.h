@@ -26,8 +26,9 @@ TypeId JsonOperandType(std::string_view op);
 // The JSON function `name` taking `nargs` arguments, or nullptr.
 const ScalarFunction* FindJsonFunction(std::string_view name, size_t nargs);
 
-// json(b)_build_array's and json(b)_agg's array of values.
-Value JsonArrayOf(TypeId type, const std::vector<Value>& items);
+// json(b)_build_array's and json(b)_agg's array of values (`aggregate`:
+// json_agg's "\n " before an array element after the first).
+Value JsonArrayOf(TypeId type, const std::vector<Value>& items, bool aggregate);
 // json(b)_build_object's and json(b)_object_agg's object of keys (as their
 // text) and values; `spaced_braces` for json_object_agg's "{ ... }".
 Value JsonObjectOf(TypeId type, const std::vector<Value>& keys, const std::vector<Value>& values, bool spaced_braces);

@@ -427,7 +427,7 @@ SqlResult<Value> FinishCollected(const AggregateCall& a, const AggState& s, cons
   }
   if (a.name == "array_agg") return MakeArray(a.type.Element(), items);
   if (a.arg2) return JsonObjectOf(a.type.id, items, values, /*spaced_braces=*/true);
-  return JsonArrayOf(a.type.id, items);
+  return JsonArrayOf(a.type.id, items, /*aggregate=*/true);
 }
 
 SqlResult<Value> FinishVariance(const AggregateCall& a, const AggState& s);
