@@ -11,19 +11,19 @@ namespace lumadb::engine::sql {
 using storage::Cf;
 
 namespace keys {
-std::string TableDef(uint32_t oid) {
-  std::string k("\x01T", 2);
+namespace {
+// A catalog entry's key: 0x01, its kind's letter, the object's OID.
+std::string Meta(char kind, uint32_t oid) {
+  std::string k{'\x01', kind};
   storage::AppendU32(&k, oid);
   return k;
 }
-std::string RowIdMark(uint32_t oid) {
-  std::string k("\x01R", 2);
-  storage::AppendU32(&k, oid);
-  return k;
-}
+}  // namespace
+
+std::string TableDef(uint32_t oid) { return Meta('T', oid); }
+std::string RowIdMark(uint32_t oid) { return Meta('R', oid); }
 std::string SerialMark(uint32_t oid, int attnum) {
-  std::string k("\x01Q", 2);
-  storage::AppendU32(&k, oid);
+  std::string k = Meta('Q', oid);
   storage::AppendU32(&k, static_cast<uint32_t>(attnum - 1));
   return k;
 }
@@ -46,21 +46,9 @@ void DeleteRelfile(storage::WriteBatch* batch, uint32_t relfile) {
   batch->DeleteRange(Cf::kSql, index, storage::PrefixSuccessor(index));
 }
 std::string NextOid() { return std::string("\x01O", 2); }
-std::string SequenceDef(uint32_t oid) {
-  std::string k("\x01S", 2);
-  storage::AppendU32(&k, oid);
-  return k;
-}
-std::string SequenceValue(uint32_t oid) {
-  std::string k("\x01V", 2);
-  storage::AppendU32(&k, oid);
-  return k;
-}
-std::string RewriteMark(uint32_t relfile) {
-  std::string k("\x01W", 2);
-  storage::AppendU32(&k, relfile);
-  return k;
-}
+std::string SequenceDef(uint32_t oid) { return Meta('S', oid); }
+std::string SequenceValue(uint32_t oid) { return Meta('V', oid); }
+std::string RewriteMark(uint32_t relfile) { return Meta('W', relfile); }
 }  // namespace keys
 
 int Table::FindColumn(std::string_view column) const {
