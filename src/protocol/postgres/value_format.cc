@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "engine/sql/types/array.h"
+#include "engine/sql/types/datetime.h"
+#include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::protocol::postgres {
@@ -124,9 +126,26 @@ engine::sql::SqlResult<Value> DecodeParam(std::optional<std::string_view> data, 
     case TypeId::kInt8:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
-      // Binary timestamps are PostgreSQL's own: microseconds since 2000-01-01.
+    case TypeId::kTime: {
+      // Binary timestamps are PostgreSQL's own: microseconds since 2000-01-01
+      // (time: since midnight).
       if (d.size() != 8) return bad();
-      return Value::Int(type.id, static_cast<int64_t>(ReadBigEndian(d)));
+      Value v = Value::Int(type.id, static_cast<int64_t>(ReadBigEndian(d)));
+      if (type.id == TypeId::kTime && (v.i < 0 || v.i > engine::sql::datetime::kMicrosPerDay)) {
+        return MakeError("22008", "time out of range");
+      }
+      return v;
+    }
+    case TypeId::kInterval: {
+      // interval_recv: microseconds, days, months.
+      if (d.size() != 16) return bad();
+      engine::sql::datetime::Interval iv;
+      iv.micros = static_cast<int64_t>(ReadBigEndian(d.substr(0, 8)));
+      iv.days = static_cast<int32_t>(ReadBigEndian(d.substr(8, 4)));
+      iv.months = static_cast<int32_t>(ReadBigEndian(d.substr(12, 4)));
+      SQL_ASSIGN_OR_RETURN(iv, engine::sql::datetime::ApplyIntervalTypmod(iv, type.length));
+      return Value::String(type, engine::sql::datetime::EncodeInterval(iv));
+    }
     case TypeId::kDate:
       if (d.size() != 4) return bad();
       return Value::Int(type.id, static_cast<int32_t>(ReadBigEndian(d)));
@@ -213,7 +232,15 @@ void AppendValue(const Value& v, int16_t format, std::string* out) {
     case TypeId::kDate: AppendBigEndian(static_cast<uint64_t>(v.i), 4, out); return;
     case TypeId::kInt8:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: AppendBigEndian(static_cast<uint64_t>(v.i), 8, out); return;
+    case TypeId::kTimestampTz:
+    case TypeId::kTime: AppendBigEndian(static_cast<uint64_t>(v.i), 8, out); return;
+    case TypeId::kInterval: {
+      engine::sql::datetime::Interval iv = engine::sql::datetime::DecodeInterval(v.s);
+      AppendBigEndian(static_cast<uint64_t>(iv.micros), 8, out);
+      AppendBigEndian(static_cast<uint32_t>(iv.days), 4, out);
+      AppendBigEndian(static_cast<uint32_t>(iv.months), 4, out);
+      return;
+    }
     case TypeId::kFloat4: {
       float f = static_cast<float>(v.f);
       uint32_t bits;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/sql/types/interval.h"
+
 namespace lumadb::protocol::postgres {
 namespace {
 
@@ -136,4 +138,31 @@ TEST(PgValueFormat, ArrayBinaryIsArraySendsLayout) {
 }
 
 }  // namespace
+TEST(PgValueFormat, IntervalAndTimeBinaryAreIntervalSendsLayout) {
+  // interval_send: microseconds (int8), days (int4), months (int4).
+  engine::sql::datetime::Interval iv{14, -3, 1500000};
+  Value v = Value::String(Type::Of(TypeId::kInterval), engine::sql::datetime::EncodeInterval(iv));
+  EXPECT_EQ(Binary(v), std::string("\0\0\0\0\0\x16\xe3\x60\xff\xff\xff\xfd\0\0\0\x0e", 16));
+  auto back = DecodeParam(Binary(v), 1, Type::Of(TypeId::kInterval), 0);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->s, v.s);
+  // An interval(0) parameter is rounded to its typmod.
+  auto rounded = DecodeParam(Binary(v), 1,
+                             Type::Of(TypeId::kInterval, engine::sql::datetime::IntervalTypmod(
+                                                             0, engine::sql::datetime::kIntervalFullRange)),
+                             0);
+  ASSERT_TRUE(rounded.ok());
+  EXPECT_EQ(engine::sql::datetime::DecodeInterval(rounded->s).micros, 2000000);
+  EXPECT_FALSE(DecodeParam(std::string(15, '\0'), 1, Type::Of(TypeId::kInterval), 0).ok());
+
+  Value t = Value::Int(TypeId::kTime, 3600000000);
+  EXPECT_EQ(Binary(t), std::string("\0\0\0\0\xd6\x93\xa4\0", 8));
+  auto tb = DecodeParam(Binary(t), 1, Type::Of(TypeId::kTime), 0);
+  ASSERT_TRUE(tb.ok());
+  EXPECT_EQ(tb->i, 3600000000);
+  auto bad = DecodeParam(Binary(Value::Int(TypeId::kTime, -1)), 1, Type::Of(TypeId::kTime), 0);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().error().sqlstate, "22008");
+}
+
 }  // namespace lumadb::protocol::postgres

@@ -161,6 +161,27 @@ class Psycopg2Test(unittest.TestCase):
         self.assertEqual(cur.fetchone(), ([1, 2, 3], [7, 8, 4]))
         c.commit()
 
+    def test_timedelta_and_time_adaptation(self):
+        import datetime as dt
+        c = self.table("CREATE TABLE pp_iv (id int PRIMARY KEY, d interval, t time, at timestamp)")
+        cur = c.cursor()
+        rows = [(1, dt.timedelta(days=1, hours=2, microseconds=5), dt.time(9, 30, 15, 250000),
+                 dt.datetime(2024, 1, 31, 12, 0)),
+                (2, dt.timedelta(seconds=-90), dt.time(0, 0), dt.datetime(2024, 2, 29, 23, 59, 59))]
+        # psycopg2 sends timedelta as '1 days 7200.000005 seconds'::interval and time as '09:30:15.250000'::time.
+        cur.executemany("INSERT INTO pp_iv VALUES (%s, %s, %s, %s)", rows)
+        cur.execute("SELECT id, d, t, at FROM pp_iv ORDER BY id")
+        self.assertEqual(cur.fetchall(), rows)
+        cur.execute("SELECT at + d, at - %s, t + d, at - timestamp '2024-01-01' FROM pp_iv WHERE id = 1",
+                    (dt.timedelta(weeks=1),))
+        self.assertEqual(cur.fetchone(), (dt.datetime(2024, 2, 1, 14, 0, 0, 5), dt.datetime(2024, 1, 24, 12, 0),
+                                          dt.time(11, 30, 15, 250005), dt.timedelta(days=30, hours=12)))
+        cur.execute("SELECT id FROM pp_iv WHERE d > %s ORDER BY id", (dt.timedelta(0),))
+        self.assertEqual(cur.fetchall(), [(1,)])
+        cur.execute("SELECT %s::interval, interval '1 mon 2 days'", (dt.timedelta(days=-3, seconds=5),))
+        self.assertEqual(cur.fetchone(), (dt.timedelta(days=-3, seconds=5), dt.timedelta(days=32)))
+        c.commit()
+
     def test_server_side_cursor_fetches_in_batches(self):
         setup = self.table("CREATE TABLE pp_big (id int PRIMARY KEY, v text)")
         c = self.connect()

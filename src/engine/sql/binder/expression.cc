@@ -10,12 +10,14 @@
 #include <unordered_map>
 
 #include "engine/sql/binder/array_functions.h"
+#include "engine/sql/binder/datetime_functions.h"
 #include "engine/sql/binder/functions.h"
 #include "engine/sql/binder/json_functions.h"
 #include "engine/sql/binder/regex.h"
 #include "engine/sql/binder/table_functions.h"
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql {
@@ -185,13 +187,30 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
   if (name == "bytea") return Type::Of(TypeId::kBytea);
   if (name == "json") return Type::Of(TypeId::kJson);
   if (name == "jsonb") return Type::Of(TypeId::kJsonb);
-  if (name == "timestamp" || name == "timestamptz") {
+  if (name == "interval") {
+    if (t.mods.empty()) return Type::Of(TypeId::kInterval);
+    auto typmod = datetime::IntervalTypmodFromMods(t.mods.data(), t.mods.size());
+    if (!typmod.ok()) {
+      SqlError err = typmod.status().error();
+      err.position = ctx.Position(t.location);
+      return err;
+    }
+    return Type::Of(TypeId::kInterval, typmod.value());
+  }
+  if (name == "timetz") {
+    return MakeError(sqlstate::kFeatureNotSupported, "type time with time zone is not supported by LumaDB yet",
+                     ctx.Position(t.location));
+  }
+  if (name == "timestamp" || name == "timestamptz" || name == "time") {
     int p = mod();
     if (p < -1) {
       return MakeError(sqlstate::kInvalidParameterValue,
-                       "TIMESTAMP(" + std::to_string(p) + ") precision must not be negative", ctx.Position(t.location));
+                       std::string(name == "time" ? "TIME(" : "TIMESTAMP(") + std::to_string(p) +
+                           ") precision must not be negative",
+                       ctx.Position(t.location));
     }
     if (p > 6) p = 6;  // PostgreSQL warns and uses 6
+    if (name == "time") return Type::Of(TypeId::kTime, p);
     return Type::Of(name == "timestamp" ? TypeId::kTimestamp : TypeId::kTimestampTz, p);
   }
   if (name == "numeric" || name == "decimal") {
@@ -219,9 +238,13 @@ SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, con
   if (e->type == to) return e;
   TypeId from = e->type.id;
   if (!explicit_cast && from != TypeId::kNull && from != TypeId::kUnknown) {
+    // (time -> interval is implicit; interval -> time and timestamp -> time
+    // are PostgreSQL's assignment casts.)
     bool ok = (IsNumeric(from) && IsNumeric(to.id)) || (IsString(from) && IsString(to.id)) || IsString(to.id) ||
               (from == TypeId::kBool && to.id == TypeId::kBool) || (IsDatetime(from) && IsDatetime(to.id)) ||
-              from == to.id;
+              from == to.id || (from == TypeId::kTime && to.id == TypeId::kInterval) ||
+              (to.id == TypeId::kTime && (from == TypeId::kInterval || from == TypeId::kTimestamp ||
+                                          from == TypeId::kTimestampTz));
     if (!ok) {
       return MakeError(sqlstate::kDatatypeMismatch, "expression is of type " + TypeName(e->type) +
                                                         " but " + TypeName(to) + " was expected",
@@ -540,7 +563,7 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
       call.type = Type::Of(TypeId::kInt8);
     } else if (at == TypeId::kInt8 || at == TypeId::kNumeric) {
       call.type = Type::Of(TypeId::kNumeric);
-    } else if (IsFloat(at)) {
+    } else if (IsFloat(at) || at == TypeId::kInterval) {
       call.type = Type::Of(at);
     } else {
       return MakeError(sqlstate::kUndefinedFunction, "function sum(" + TypeName(call.arg->type) + ") does not exist",
@@ -556,6 +579,8 @@ SqlResult<AggregateCall> AggregateOf(const ast::Expr& e, BindContext& ctx) {
     if (call.name == "stddev") call.name = "stddev_samp";
     if (call.name == "variance") call.name = "var_samp";
     call.type = Type::Of(IsFloat(at) ? TypeId::kFloat8 : TypeId::kNumeric);
+  } else if (call.name == "avg" && at == TypeId::kInterval) {
+    call.type = Type::Of(TypeId::kInterval);
   } else if (call.name == "avg") {
     if (!IsNumeric(at)) {
       return MakeError(sqlstate::kUndefinedFunction, "function avg(" + TypeName(call.arg->type) + ") does not exist",
@@ -798,6 +823,17 @@ SqlResult<BoundPtr> BindWindow(const ast::Expr& e, BindContext& ctx) {
   return b;
 }
 
+// The type an unknown literal takes beside an operand of type t: t's type
+// without its modifier (strings: text), as the operator's input type.
+Type OperandType(const Type& t) {
+  if (IsString(t.id)) return Type::Of(TypeId::kText);
+  if (t.id == TypeId::kInterval || t.id == TypeId::kTime || t.id == TypeId::kTimestamp ||
+      t.id == TypeId::kTimestampTz) {
+    return Type::Of(t.id);
+  }
+  return t;
+}
+
 // Gives unknown literals the other side's type, for operators.
 SqlStatus UnifyOperands(BoundPtr* l, BoundPtr* r, const BindContext& ctx) {
   TypeId lt = (*l)->type.id, rt = (*r)->type.id;
@@ -807,13 +843,9 @@ SqlStatus UnifyOperands(BoundPtr* l, BoundPtr* r, const BindContext& ctx) {
     SQL_ASSIGN_OR_RETURN(*l, CoerceTo(std::move(*l), Type::Of(TypeId::kText), false, ctx));
     SQL_ASSIGN_OR_RETURN(*r, CoerceTo(std::move(*r), Type::Of(TypeId::kText), false, ctx));
   } else if (lu) {
-    Type to = (*r)->type;
-    if (IsString(to.id)) to = Type::Of(TypeId::kText);
-    SQL_ASSIGN_OR_RETURN(*l, CoerceTo(std::move(*l), to, false, ctx));
+    SQL_ASSIGN_OR_RETURN(*l, CoerceTo(std::move(*l), OperandType((*r)->type), false, ctx));
   } else if (ru) {
-    Type to = (*l)->type;
-    if (IsString(to.id)) to = Type::Of(TypeId::kText);
-    SQL_ASSIGN_OR_RETURN(*r, CoerceTo(std::move(*r), to, false, ctx));
+    SQL_ASSIGN_OR_RETURN(*r, CoerceTo(std::move(*r), OperandType((*l)->type), false, ctx));
   }
   return SqlStatus::Ok();
 }
@@ -838,9 +870,16 @@ SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, i
     SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), wide, false, ctx));
     lt = rt = wide.id;
   }
+  if ((lt == TypeId::kTime && rt == TypeId::kInterval) || (lt == TypeId::kInterval && rt == TypeId::kTime)) {
+    // A time compares with an interval as the interval it casts to.
+    SQL_ASSIGN_OR_RETURN(l, CoerceTo(std::move(l), Type::Of(TypeId::kInterval), false, ctx));
+    SQL_ASSIGN_OR_RETURN(r, CoerceTo(std::move(r), Type::Of(TypeId::kInterval), false, ctx));
+    lt = rt = TypeId::kInterval;
+  }
   bool ok = (IsNumeric(lt) && IsNumeric(rt)) || (IsString(lt) && IsString(rt)) ||
             (lt == TypeId::kBool && rt == TypeId::kBool) || (IsDatetime(lt) && lt == rt) ||
-            (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea || lt == TypeId::kJsonb)) ||
+            (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea || lt == TypeId::kJsonb ||
+                          lt == TypeId::kInterval || lt == TypeId::kTime)) ||
             (lt == TypeId::kArray && rt == TypeId::kArray && l->type.elem == r->type.elem);
   if (!ok) return OperatorError(op, l->type, r->type, ctx.Position(location));
   auto b = NewNode(BoundKind::kCompare, Type::Of(TypeId::kBool), location);
@@ -976,6 +1015,55 @@ SqlResult<BoundPtr> BindJsonOperator(const std::string& op, BoundPtr l, BoundPtr
   return b;
 }
 
+// + - * / where an operand is a date, timestamp, time or interval
+// (datetime_functions.h), after PostgreSQL's operator resolution: an unknown
+// literal beside a timestamp, time or interval is an interval for + (the
+// only such operator) and the other side's type for -; mixed datetimes meet
+// at the wider type; a time meets an interval as an interval. Returns null
+// for date +/- integer and date - date, which the numeric path handles.
+SqlResult<BoundPtr> BindTemporalOperator(const std::string& op, BoundPtr& l, BoundPtr& r, int location,
+                                         const BindContext& ctx) {
+  auto coerce = [&](BoundPtr& b, TypeId to) -> SqlStatus {
+    SQL_ASSIGN_OR_RETURN(b, CoerceTo(std::move(b), Type::Of(to), false, ctx));
+    return SqlStatus::Ok();
+  };
+  bool lu = Untyped(l), ru = Untyped(r);
+  if (lu != ru) {
+    BoundPtr& unknown = lu ? l : r;
+    TypeId other = (lu ? r : l)->type.id;
+    if (op == "+" && other == TypeId::kDate) {
+      return MakeError("42725", "operator is not unique: " + (lu ? std::string("unknown + date") : "date + unknown"),
+                       ctx.Position(location));
+    }
+    TypeId to = op == "+" ? TypeId::kInterval : (op == "*" || op == "/") ? TypeId::kFloat8 : other;
+    if (op == "+" && other == TypeId::kInterval) to = TypeId::kInterval;
+    SQL_RETURN_IF_ERROR(coerce(unknown, to));
+  }
+  TypeId lt = l->type.id, rt = r->type.id;
+  if ((lt == TypeId::kDate && (IsInteger(rt) || rt == TypeId::kDate)) || (rt == TypeId::kDate && IsInteger(lt))) {
+    return BoundPtr();
+  }
+  if (IsDatetime(lt) && IsDatetime(rt) && lt != rt && op == "-") {
+    TypeId wide = static_cast<int>(lt) > static_cast<int>(rt) ? lt : rt;
+    SQL_RETURN_IF_ERROR(coerce(l, wide));
+    SQL_RETURN_IF_ERROR(coerce(r, wide));
+  } else if ((op == "*" || op == "/") && (lt == TypeId::kInterval) != (rt == TypeId::kInterval)) {
+    BoundPtr& number = lt == TypeId::kInterval ? r : l;
+    if (IsNumeric(number->type.id)) SQL_RETURN_IF_ERROR(coerce(number, TypeId::kFloat8));
+  } else if (FindDatetimeOperator(op, lt, rt) == nullptr) {
+    if (lt == TypeId::kTime && rt == TypeId::kInterval) SQL_RETURN_IF_ERROR(coerce(l, TypeId::kInterval));
+    if (rt == TypeId::kTime && lt == TypeId::kInterval) SQL_RETURN_IF_ERROR(coerce(r, TypeId::kInterval));
+  }
+  const ScalarFunction* f = FindDatetimeOperator(op, l->type.id, r->type.id);
+  if (f == nullptr) return OperatorError(op, l->type, r->type, ctx.Position(location));
+  auto b = NewNode(BoundKind::kFunc, Type::Of(f->result), location);
+  b->op = op;
+  b->func = f;
+  b->args.push_back(std::move(l));
+  b->args.push_back(std::move(r));
+  return b;
+}
+
 SqlResult<BoundPtr> BindBinary(const ast::Expr& e, BindContext& ctx) {
   SQL_ASSIGN_OR_RETURN(BoundPtr l, Bind(*e.args[0], ctx));
   SQL_ASSIGN_OR_RETURN(BoundPtr r, Bind(*e.args[1], ctx));
@@ -1007,6 +1095,11 @@ SqlResult<BoundPtr> BindBinary(const ast::Expr& e, BindContext& ctx) {
     b->args.push_back(std::move(l));
     b->args.push_back(std::move(r));
     return b;
+  }
+  if ((op == "+" || op == "-" || op == "*" || op == "/") && (IsTemporal(l->type.id) || IsTemporal(r->type.id))) {
+    SQL_ASSIGN_OR_RETURN(BoundPtr b, BindTemporalOperator(op, l, r, e.location, ctx));
+    if (b != nullptr) return b;
+    // date +/- integer, date - date: below.
   }
   if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") {
     SQL_RETURN_IF_ERROR(UnifyOperands(&l, &r, ctx));
@@ -1063,6 +1156,22 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     err.hint = "No function matches the given name and argument types. You might need to add explicit type casts.";
     return err;
   };
+  if (!e.arg_names.empty()) {
+    // name => value: make_interval's parameters are the named ones there are.
+    if (name != "make_interval") return missing();
+    std::vector<BoundPtr> ordered(7);
+    for (size_t i = 0; i < args.size(); i++) {
+      int at = e.arg_names[i].empty() ? static_cast<int>(i) : MakeIntervalParam(e.arg_names[i]);
+      if (at < 0 || ordered[at] != nullptr) return missing();
+      ordered[at] = std::move(args[i]);
+    }
+    for (size_t i = 0; i < ordered.size(); i++) {
+      if (ordered[i] != nullptr) continue;
+      ordered[i] = NewNode(BoundKind::kConst, Type::Of(TypeId::kInt4), e.location);
+      ordered[i]->value = Value::Int(TypeId::kInt4, 0);
+    }
+    args = std::move(ordered);
+  }
   Type result;
   const ScalarFunction* func = nullptr;
   if (name == "lower" || name == "upper" || name == "length" || name == "char_length" ||
@@ -1097,13 +1206,14 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     result = Type::Of(TypeId::kText);
   } else if (name == "now" || name == "current_timestamp" || name == "transaction_timestamp" ||
              name == "statement_timestamp" || name == "localtimestamp" || name == "current_date" ||
-             name == "clock_timestamp") {
+             name == "clock_timestamp" || name == "localtime") {
     // The transaction's start time (a constant of the statement), except
     // clock_timestamp(), which reads the clock at each call.
-    bool with_precision = name == "current_timestamp" || name == "localtimestamp";
+    bool with_precision = name == "current_timestamp" || name == "localtimestamp" || name == "localtime";
     if (args.size() > (with_precision ? 1u : 0u)) return missing();
     TypeId id = name == "current_date"     ? TypeId::kDate
                 : name == "localtimestamp" ? TypeId::kTimestamp
+                : name == "localtime"      ? TypeId::kTime
                                            : TypeId::kTimestampTz;
     int precision = -1;
     if (!args.empty()) {
@@ -1116,6 +1226,7 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     if (now != 0) {
       int64_t x = precision >= 0 ? datetime::RoundTimestamp(now, precision) : now;
       if (id == TypeId::kDate) x = datetime::TimestampToDate(x);
+      if (id == TypeId::kTime) x = datetime::TimestampTimeOfDay(x);
       auto b = NewNode(BoundKind::kConst, Type::Of(id), e.location);
       b->value = Value::Int(id, x);
       return b;
@@ -1127,8 +1238,16 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       args.push_back(std::move(p));
     }
     result = Type::Of(id);
-  } else if (name == "current_time" || name == "localtime") {
-    return MakeError(sqlstate::kFeatureNotSupported, "type time is not supported by LumaDB yet",
+  } else if (name == "pg_typeof") {
+    // The argument's type by name (PostgreSQL's regtype prints without a typmod).
+    if (args.size() != 1) return missing();
+    Type t = args[0]->type;
+    t.length = -1;
+    auto b = NewNode(BoundKind::kConst, Type::Of(TypeId::kText), e.location);
+    b->value = Value::String(Type::Of(TypeId::kText), TypeName(t));
+    return b;
+  } else if (name == "current_time") {
+    return MakeError(sqlstate::kFeatureNotSupported, "type time with time zone is not supported by LumaDB yet",
                      ctx.Position(e.location));
   } else if (name == "date_part" || name == "extract" || name == "date_trunc") {
     if (args.size() != 2) return missing();
@@ -1138,7 +1257,8 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     if (args[1]->type.id == TypeId::kUnknown || args[1]->type.id == TypeId::kNull) {
       SQL_ASSIGN_OR_RETURN(args[1], CoerceTo(std::move(args[1]), Type::Of(TypeId::kTimestamp), false, ctx));
     }
-    if (!IsString(args[0]->type.id) || !IsDatetime(args[1]->type.id)) return missing();
+    if (!IsString(args[0]->type.id) || !IsTemporal(args[1]->type.id)) return missing();
+    if (name == "date_trunc" && !IsDatetime(args[1]->type.id)) return missing();
     if (name == "date_trunc") {
       // A date is truncated as the timestamptz of its midnight, as in PostgreSQL.
       if (args[1]->type.id == TypeId::kDate) {
@@ -1161,7 +1281,8 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     if (!ok) return missing();
   } else if ((func = !args.empty() && args[0]->type.id == TypeId::kNumeric ? FindNumericFunction(name, args.size())
                                                                            : nullptr) != nullptr ||
-             (func = FindScalarFunction(name, args.size())) != nullptr) {
+             (func = FindScalarFunction(name, args.size())) != nullptr ||
+             (func = FindDatetimeFunction(name, args.size())) != nullptr) {
     // Arguments are coerced as PostgreSQL's implicit casts allow: strings to
     // text, numbers to double precision; integers stay as they are.
     for (size_t i = 0; i < args.size(); i++) {
@@ -1176,7 +1297,8 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       }
       bool ok = untyped || want == have || (want == TypeId::kText && IsString(have)) ||
                 ((want == TypeId::kFloat8 || want == TypeId::kNumeric) && IsNumeric(have)) ||
-                (IsInteger(want) && IsInteger(have));
+                (IsInteger(want) && IsInteger(have)) || (IsDatetime(want) && IsDatetime(have)) ||
+                (want == TypeId::kInterval && have == TypeId::kTime);
       if (!ok) return missing();
       if (have != want && (untyped || !IsInteger(want))) {
         SQL_ASSIGN_OR_RETURN(args[i], CoerceTo(std::move(args[i]), Type::Of(want), false, ctx));
@@ -1478,6 +1600,15 @@ SqlResult<BoundPtr> Bind(const ast::Expr& e, BindContext& ctx) {
       }
       if (a->type.id == TypeId::kUnknown) {
         SQL_ASSIGN_OR_RETURN(a, CoerceTo(std::move(a), Type::Of(TypeId::kFloat8), false, ctx));
+      }
+      if ((e.op == "-" || e.op == "+") && (a->type.id == TypeId::kInterval || a->type.id == TypeId::kTime)) {
+        SQL_ASSIGN_OR_RETURN(a, CoerceTo(std::move(a), Type::Of(TypeId::kInterval), false, ctx));
+        if (e.op == "+") return a;
+        auto b = NewNode(BoundKind::kFunc, Type::Of(TypeId::kInterval), e.location);
+        b->op = "-";
+        b->func = IntervalNegate();
+        b->args.push_back(std::move(a));
+        return b;
       }
       if ((e.op != "-" && e.op != "+") || !IsNumeric(a->type.id)) {
         return OperatorError(e.op, Type{}, a->type, ctx.Position(e.location), true);
@@ -2068,10 +2199,11 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
         if (f == "date_trunc") return DateTrunc(args[0].s, args[1]);
         return DatePart(args[0].s, args[1], f == "extract");
       }
-      if (IsDatetime(e.type.id)) {
+      if (IsDatetime(e.type.id) || e.type.id == TypeId::kTime) {
         // Unbound time functions (while describing, or clock_timestamp()).
         int64_t now = datetime::CurrentTimestampMicros();
         if (!args.empty()) now = datetime::RoundTimestamp(now, static_cast<int>(args[0].i));
+        if (e.type.id == TypeId::kTime) return Value::Int(e.type.id, datetime::TimestampTimeOfDay(now));
         return Value::Int(e.type.id, e.type.id == TypeId::kDate ? datetime::TimestampToDate(now) : now);
       }
       for (const auto& v : args) {

@@ -15,6 +15,7 @@
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql {
@@ -927,9 +928,65 @@ SqlError BadUnit(const std::string& field, const Type& t, bool recognized) {
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
+// A field's value num / 10^scale as EXTRACT's numeric or date_part's double.
+Value PartValue(__int128 num, int scale, bool numeric_result) {
+  if (numeric_result) {
+    return Value::String(Type::Of(TypeId::kNumeric), numeric::ToString(numeric::Decimal{num, scale}));
+  }
+  double d = static_cast<double>(num);
+  for (int i = 0; i < scale; i++) d /= 10;
+  return Value::Float(TypeId::kFloat8, d);
+}
+
+bool KnownUnit(const std::string& u) {
+  static const char* kUnits[] = {"microseconds", "milliseconds", "second", "minute", "hour", "day", "week",
+                                 "month", "quarter", "year", "decade", "century", "millennium", "epoch",
+                                 "dow", "isodow", "doy", "isoyear", "timezone", "timezone_hour",
+                                 "timezone_minute", "julian"};
+  for (const char* k : kUnits) {
+    if (u == k) return true;
+  }
+  return false;
+}
+
+// EXTRACT / date_part of an interval (interval_part_common) or a time (time_part_common).
+SqlResult<Value> IntervalOrTimePart(const std::string& field, const Value& x, bool numeric_result) {
+  std::string u = Unit(field);
+  datetime::IntervalFields f;
+  __int128 epoch;
+  if (x.type.id == TypeId::kTime) {
+    datetime::Interval iv;
+    iv.micros = x.i;
+    f = datetime::IntervalFieldsOf(iv);
+    epoch = x.i;
+  } else {
+    datetime::Interval iv = datetime::DecodeInterval(x.s);
+    f = datetime::IntervalFieldsOf(iv);
+    epoch = datetime::IntervalEpochMicros(iv);
+  }
+  __int128 secs = static_cast<__int128>(f.second) * 1000000 + f.micros;
+  if (u == "microseconds") return PartValue(secs, 0, numeric_result);
+  if (u == "milliseconds") return PartValue(secs, 3, numeric_result);
+  if (u == "second") return PartValue(secs, 6, numeric_result);
+  if (u == "minute") return PartValue(f.minute, 0, numeric_result);
+  if (u == "hour") return PartValue(f.hour, 0, numeric_result);
+  if (u == "epoch") return PartValue(epoch, 6, numeric_result);
+  if (x.type.id == TypeId::kInterval) {
+    if (u == "day") return PartValue(f.day, 0, numeric_result);
+    if (u == "month") return PartValue(f.month, 0, numeric_result);
+    if (u == "quarter") return PartValue(f.month / 3 + 1, 0, numeric_result);
+    if (u == "year") return PartValue(f.year, 0, numeric_result);
+    if (u == "decade") return PartValue(f.year / 10, 0, numeric_result);
+    if (u == "century") return PartValue(f.year / 100, 0, numeric_result);
+    if (u == "millennium") return PartValue(f.year / 1000, 0, numeric_result);
+  }
+  return BadUnit(field, x.type, KnownUnit(u));
+}
+
 }  // namespace
 
 SqlResult<Value> DatePart(const std::string& field, const Value& x, bool numeric_result) {
+  if (x.type.id == TypeId::kInterval || x.type.id == TypeId::kTime) return IntervalOrTimePart(field, x, numeric_result);
   const bool is_date = x.type.id == TypeId::kDate;
   std::string u = Unit(field);
   if ((is_date && (x.i == datetime::kDateInfinity || x.i == datetime::kDateNegInfinity)) ||
@@ -994,12 +1051,7 @@ SqlResult<Value> DatePart(const std::string& field, const Value& x, bool numeric
   } else {
     return BadUnit(field, x.type, false);
   }
-  if (numeric_result) {
-    return Value::String(Type::Of(TypeId::kNumeric), numeric::ToString(numeric::Decimal{num, scale}));
-  }
-  double d = static_cast<double>(num);
-  for (int i = 0; i < scale; i++) d /= 10;
-  return Value::Float(TypeId::kFloat8, d);
+  return PartValue(num, scale, numeric_result);
 }
 
 SqlResult<Value> DateTrunc(const std::string& field, const Value& x) {

@@ -57,7 +57,8 @@ const std::vector<TypeRow>& Types() {
       {TypeId::kFloat4, "N", false},  {TypeId::kFloat8, "N", true},      {TypeId::kBpchar, "S", false},
       {TypeId::kVarchar, "S", false}, {TypeId::kDate, "D", false},       {TypeId::kTimestamp, "D", false},
       {TypeId::kTimestampTz, "D", true}, {TypeId::kNumeric, "N", false}, {TypeId::kUuid, "U", false},
-      {TypeId::kJson, "U", false},     {TypeId::kJsonb, "U", false},
+      {TypeId::kJson, "U", false},     {TypeId::kJsonb, "U", false},      {TypeId::kInterval, "T", true},
+      {TypeId::kTime, "D", false},
   };
   return kTypes;
 }
@@ -288,7 +289,7 @@ SystemRelation InfoColumns(const Catalog& catalog) {
           scale = I4((c.type.length - 4) & 0xffff);
         }
       }
-      if (IsDatetime(id)) dt_precision = I4(id == TypeId::kDate ? 0 : c.type.length >= 0 ? c.type.length : 6);
+      if (IsDatetime(id) || id == TypeId::kTime) dt_precision = I4(id == TypeId::kDate ? 0 : c.type.length >= 0 ? c.type.length : 6);
       Value def = c.has_default && !c.default_sql.empty() ? T(c.default_sql) : NullText();
       b.Add({T("postgres"), T("public"), T(t->name), T(c.name), I4(static_cast<int64_t>(i) + 1), def,
              T(c.not_null ? "NO" : "YES"), T(DataType(c.type)), max_len, octets, precision, radix, scale,

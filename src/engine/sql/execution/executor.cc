@@ -14,6 +14,7 @@
 #include "engine/sql/execution/row_ops.h"
 #include "engine/sql/storage/row_codec.h"
 #include "engine/sql/types/array.h"
+#include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
 #include "storage/rocks_store.h"
 
@@ -393,7 +394,18 @@ SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
       SQL_ASSIGN_OR_RETURN(s.nsum2, numeric::Add(s.nsum2, sq));
     }
   } else if (n == "sum" || n == "avg") {
-    if (IsFloat(v.type.id)) {
+    if (v.type.id == TypeId::kInterval) {
+      // Interval sums add field by field (interval_pl); best holds the sum.
+      if (s.has) {
+        SQL_ASSIGN_OR_RETURN(datetime::Interval sum, datetime::AddIntervals(datetime::DecodeInterval(s.best.s),
+                                                                            datetime::DecodeInterval(v.s)));
+        s.best.s = datetime::EncodeInterval(sum);
+      } else {
+        s.best = std::move(v);
+        s.best.type = Type::Of(TypeId::kInterval);
+      }
+      s.has = true;
+    } else if (IsFloat(v.type.id)) {
       s.fsum += v.f;
     } else if (v.type.id == TypeId::kNumeric) {
       SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(v));
@@ -506,6 +518,12 @@ SqlResult<Value> Finish(const AggregateCall& a, const AggState& s) {
       out += s.pieces[idx[i]].value;
     }
     return Value::String(a.type, std::move(out));
+  }
+  if (a.type.id == TypeId::kInterval && (n == "sum" || n == "avg")) {
+    if (n == "sum") return s.best;
+    SQL_ASSIGN_OR_RETURN(datetime::Interval avg, datetime::DivInterval(datetime::DecodeInterval(s.best.s),
+                                                                       static_cast<double>(s.count)));
+    return Value::String(a.type, datetime::EncodeInterval(avg));
   }
   // Integer sums as exact decimals (sum(bigint) and avg of integers are numeric).
   bool numeric_arg = a.arg && a.arg->type.id == TypeId::kNumeric;

@@ -63,6 +63,7 @@ struct Expr {
   bool star = false;      // kFunc: count(*)
   bool distinct = false;  // kFunc
   bool within_group = false;  // kFunc: an ordered-set aggregate's WITHIN GROUP (ORDER BY agg_order)
+  std::vector<std::string> arg_names;  // kFunc: `name => value` names per argument ("" when positional; empty if none)
   int param = 0;          // kParam: 1-based
   TypeRef type;           // kCast
   std::shared_ptr<Select> subquery;  // kSubquery

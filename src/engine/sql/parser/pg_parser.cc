@@ -233,7 +233,17 @@ class Converter {
         for (size_t i = 0; i < f->n_funcname; i++) e->names.push_back(Str(f->funcname[i]));
         e->star = f->agg_star;
         e->distinct = f->agg_distinct;
-        e->args = ExprList(f->args, f->n_args);
+        for (size_t i = 0; i < f->n_args; i++) {
+          const PgQuery__Node* a = f->args[i];
+          if (a->node_case != PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) continue;
+          // name => value: the binder matches names to parameters.
+          e->arg_names.resize(f->n_args);
+          e->arg_names[i] = a->named_arg_expr->name;
+        }
+        for (size_t i = 0; i < f->n_args; i++) {
+          const PgQuery__Node* a = f->args[i];
+          e->args.push_back(Convert(a->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR ? a->named_arg_expr->arg : a));
+        }
         if (f->over != nullptr) e->over = Window(f->over);
         for (auto& o : SortItems(f->agg_order, f->n_agg_order)) {
           e->agg_order.push_back(std::move(o.expr));

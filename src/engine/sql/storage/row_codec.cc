@@ -1,5 +1,6 @@
 #include "engine/sql/storage/row_codec.h"
 
+#include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
 #include "storage/key_codec.h"
 
@@ -63,8 +64,9 @@ bool DecodeRow(std::string_view in, std::vector<Value>* row) {
 }
 
 namespace {
-// Equal numerics (1.5, 1.50) get equal key bytes.
+// Equal numerics (1.5, 1.50) and intervals ('1 day', '24 hours') get equal key bytes.
 std::string KeyText(const Value& v) {
+  if (v.type.id == TypeId::kInterval) return datetime::SpanKey(datetime::DecodeInterval(v.s));
   auto d = numeric::Parse(v.s);
   return d.ok() ? numeric::CanonicalText(d.value()) : v.s;
 }
@@ -76,7 +78,7 @@ void AppendIndexValue(const Value& v, std::string* out) {
     return;
   }
   storage::AppendU8(out, 1);
-  if (v.type.id == TypeId::kNumeric) {
+  if (v.type.id == TypeId::kNumeric || v.type.id == TypeId::kInterval) {
     storage::AppendEscaped(out, KeyText(v));
     return;
   }
@@ -127,7 +129,7 @@ std::string RowKey(const Table& t, const std::vector<Value>& row, uint64_t rowid
   }
   for (int c : t.primary_key) {
     const Value& v = row[c];
-    if (v.type.id == TypeId::kNumeric) {
+    if (v.type.id == TypeId::kNumeric || v.type.id == TypeId::kInterval) {
       storage::AppendEscaped(&k, KeyText(v));
       continue;
     }

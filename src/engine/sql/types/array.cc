@@ -42,7 +42,7 @@ constexpr OidPair kArrayOids[] = {
     {TypeId::kText, 1009},        {TypeId::kBpchar, 1014},   {TypeId::kVarchar, 1015}, {TypeId::kInt8, 1016},
     {TypeId::kFloat4, 1021},      {TypeId::kFloat8, 1022},   {TypeId::kTimestamp, 1115}, {TypeId::kDate, 1182},
     {TypeId::kTimestampTz, 1185}, {TypeId::kNumeric, 1231},  {TypeId::kUuid, 2951},   {TypeId::kJson, 199},
-    {TypeId::kJsonb, 3807},
+    {TypeId::kJsonb, 3807},       {TypeId::kInterval, 1187}, {TypeId::kTime, 1183},
 };
 
 }  // namespace

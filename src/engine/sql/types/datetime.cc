@@ -302,6 +302,7 @@ struct Decoded {
   Tm tm;
   int fsec = 0;  // microseconds
   int tz = 0;    // seconds west of UTC (PostgreSQL's sign convention)
+  int fmask = 0;  // the fields seen
   std::string bad_zone;
 };
 
@@ -749,7 +750,8 @@ void TimestampToTm(int64_t ts, Tm* tm, int* fsec) {
 
 // The whole string: fields in order, each checked against what is already
 // known (DecodeDateTime). kTimeOnly means a time without a date.
-DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, Decoded* out) {
+// `time_only` reads runs of digits as hhmm[ss] (DecodeTimeOnly's rule).
+DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, bool time_only, Decoded* out) {
   Tm& tm = out->tm;
   int fmask = 0;
   bool iso_time_next = false;  // a "t" was seen: the next field is the time
@@ -825,6 +827,8 @@ DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, Decoded* 
             err = DecodeDate(s, fmask, &tmask, &is2digits, &tm);
           } else if (dot != std::string::npos && dot > 2) {
             err = DecodeNumberField(s, fmask, &tmask, &tm, &out->fsec, &is2digits);
+          } else if (time_only && s.size() >= 4) {
+            err = DecodeNumberField(s, fmask | kDateM, &tmask, &tm, &out->fsec, &is2digits);
           } else if (s.size() >= 6 && (!(fmask & kDateM) || !(fmask & kTimeM))) {
             // Six or more digits are yyyymmdd or hhmmss; five are a year.
             err = DecodeNumberField(s, fmask, &tmask, &tm, &out->fsec, &is2digits);
@@ -932,6 +936,7 @@ DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, Decoded* 
     fmask |= tmask;
   }
   if (iso_time_next) return DtErr::kBadFormat;
+  out->fmask = fmask;
 
   // PostgreSQL 15 validates the fields even for epoch and infinity.
   DtErr err = ValidateDate(fmask, is2digits, bc, &tm);
@@ -949,11 +954,11 @@ DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, Decoded* 
   return DtErr::kOk;
 }
 
-DtErr Decode(std::string_view text, size_t work_buf, int64_t now_us, Decoded* out) {
+DtErr Decode(std::string_view text, size_t work_buf, int64_t now_us, Decoded* out, bool time_only = false) {
   std::vector<Field> fields;
   DtErr err = Tokenize(text, work_buf, &fields);
   if (err != DtErr::kOk) return err;
-  return DecodeDateTime(fields, now_us, out);
+  return DecodeDateTime(fields, now_us, time_only, out);
 }
 
 std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
@@ -1090,6 +1095,33 @@ SqlResult<int64_t> ParseTimestamp(std::string_view text, int64_t now_us) {
 
 SqlResult<int64_t> ParseTimestampTz(std::string_view text, int64_t now_us) {
   return ParseTimestampImpl(text, now_us, true);
+}
+
+SqlResult<int64_t> ParseTime(std::string_view text, int64_t now_us) {
+  Decoded d;
+  DtErr err = Decode(text, kTimestampWorkBuf, now_us, &d, true);
+  if (err == DtErr::kTimeOnly) err = DtErr::kOk;
+  if (err == DtErr::kOk && (d.dtype != DType::kDate || (d.fmask & kTimeM) == 0)) err = DtErr::kBadFormat;
+  if (err != DtErr::kOk) return DecodeError(err, text, "time", d);
+  if (TimeOverflows(d.tm.hour, d.tm.min, d.tm.sec, d.fsec)) return DecodeError(DtErr::kFieldOverflow, text, "time", d);
+  return ((int64_t{d.tm.hour} * 60 + d.tm.min) * 60 + d.tm.sec) * kMicrosPerSecond + d.fsec;
+}
+
+void AppendTime(int64_t t, std::string* out) {
+  int64_t hour = t / 3600000000, rest = t % 3600000000;
+  AppendPadded(hour, 2, out);
+  out->push_back(':');
+  AppendPadded(rest / 60000000, 2, out);
+  out->push_back(':');
+  rest %= 60000000;
+  AppendPadded(rest / kMicrosPerSecond, 2, out);
+  if (int64_t fsec = rest % kMicrosPerSecond; fsec != 0) {
+    std::string frac;
+    AppendPadded(fsec, 6, &frac);
+    while (frac.back() == '0') frac.pop_back();
+    out->push_back('.');
+    out->append(frac);
+  }
 }
 
 void AppendDate(int32_t d, std::string* out) {

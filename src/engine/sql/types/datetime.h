@@ -73,6 +73,14 @@ SqlResult<int32_t> ParseDate(std::string_view text, int64_t now_us);
 SqlResult<int64_t> ParseTimestamp(std::string_view text, int64_t now_us);
 SqlResult<int64_t> ParseTimestampTz(std::string_view text, int64_t now_us);
 
+// time_in: a time of day ('13:45', '1:45:00.5 PM', 'allballs', '040506', a
+// date and zone before or after it are ignored; 'now' is the current time),
+// in microseconds since midnight up to 24:00:00. 22007 invalid input syntax
+// for type time: "...", 22008 date/time field value out of range: "...".
+SqlResult<int64_t> ParseTime(std::string_view text, int64_t now_us);
+// "13:45:00", "13:45:00.5".
+void AppendTime(int64_t t, std::string* out);
+
 // Append PostgreSQL's ISO output to *out:
 //   date         "2024-01-31", "0044-03-15 BC", "infinity", "-infinity"
 //   timestamp    "2024-01-31 13:45:00", "2024-01-31 13:45:00.5" (fraction

@@ -9,6 +9,7 @@
 
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/interval.h"
 #include "engine/sql/types/json.h"
 #include "engine/sql/types/numeric.h"
 
@@ -23,6 +24,7 @@ Physical PhysicalOf(TypeId id) {
     case TypeId::kDate:
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+    case TypeId::kTime:
       return Physical::kInt;
     case TypeId::kFloat4:
     case TypeId::kFloat8:
@@ -77,6 +79,8 @@ uint32_t TypeOid(const Type& t) {
     case TypeId::kJson: return 114;
     case TypeId::kJsonb: return 3802;
     case TypeId::kArray: return ArrayOid(t.elem);
+    case TypeId::kInterval: return 1186;
+    case TypeId::kTime: return 1083;
   }
   return 25;
 }
@@ -93,6 +97,8 @@ int16_t TypeLen(const Type& t) {
     case TypeId::kTimestamp: return 8;
     case TypeId::kTimestampTz: return 8;
     case TypeId::kUuid: return 16;
+    case TypeId::kInterval: return 16;
+    case TypeId::kTime: return 8;
     default: return -1;
   }
 }
@@ -100,8 +106,10 @@ int16_t TypeLen(const Type& t) {
 int32_t TypeMod(const Type& t) {
   if (t.id == TypeId::kArray) return TypeMod(t.Element());
   if ((t.id == TypeId::kVarchar || t.id == TypeId::kBpchar) && t.length >= 0) return t.length + 4;
-  if ((t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz) && t.length >= 0) return t.length;
-  if (t.id == TypeId::kNumeric) return t.length;
+  if ((t.id == TypeId::kTimestamp || t.id == TypeId::kTimestampTz || t.id == TypeId::kTime) && t.length >= 0) {
+    return t.length;
+  }
+  if (t.id == TypeId::kNumeric || t.id == TypeId::kInterval) return t.length;
   return -1;
 }
 
@@ -125,6 +133,8 @@ Type TypeFromOid(uint32_t oid, int32_t typmod) {
     case 17: id = TypeId::kBytea; break;
     case 114: id = TypeId::kJson; break;
     case 3802: id = TypeId::kJsonb; break;
+    case 1186: id = TypeId::kInterval; break;
+    case 1083: id = TypeId::kTime; break;
     default: {
       TypeId elem = ArrayElementOfOid(oid);
       if (elem == TypeId::kNull) return Type::Of(TypeId::kNull);
@@ -133,8 +143,8 @@ Type TypeFromOid(uint32_t oid, int32_t typmod) {
   }
   int32_t length = -1;
   if ((id == TypeId::kVarchar || id == TypeId::kBpchar) && typmod >= 4) length = typmod - 4;
-  if ((id == TypeId::kTimestamp || id == TypeId::kTimestampTz) && typmod >= 0) length = typmod;
-  if (id == TypeId::kNumeric) length = typmod;
+  if ((id == TypeId::kTimestamp || id == TypeId::kTimestampTz || id == TypeId::kTime) && typmod >= 0) length = typmod;
+  if (id == TypeId::kNumeric || id == TypeId::kInterval) length = typmod;
   return Type::Of(id, length);
 }
 
@@ -158,6 +168,8 @@ const char* TypeCatalogName(TypeId id) {
     case TypeId::kJson: return "json";
     case TypeId::kJsonb: return "jsonb";
     case TypeId::kArray: return "anyarray";  // an array type's own name is "_" + its element's
+    case TypeId::kInterval: return "interval";
+    case TypeId::kTime: return "time";
     case TypeId::kUnknown:
     case TypeId::kNull: return "unknown";
   }
@@ -193,6 +205,9 @@ std::string TypeName(const Type& t) {
     case TypeId::kJson: return "json";
     case TypeId::kJsonb: return "jsonb";
     case TypeId::kArray: return TypeName(t.Element()) + "[]";
+    case TypeId::kInterval: return "interval" + datetime::IntervalTypmodText(t.length);
+    case TypeId::kTime:
+      return t.length >= 0 ? "time(" + std::to_string(t.length) + ") without time zone" : "time without time zone";
   }
   return "unknown";
 }
@@ -313,6 +328,8 @@ void AppendText(const Value& v, std::string* out) {
     case TypeId::kDate: datetime::AppendDate(static_cast<int32_t>(v.i), out); return;
     case TypeId::kTimestamp: datetime::AppendTimestamp(v.i, out); return;
     case TypeId::kTimestampTz: datetime::AppendTimestampTz(v.i, out); return;
+    case TypeId::kInterval: datetime::AppendInterval(datetime::DecodeInterval(v.s), out); return;
+    case TypeId::kTime: datetime::AppendTime(v.i, out); return;
     default: break;
   }
   switch (PhysicalOf(v.type.id)) {
@@ -626,6 +643,16 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
       v.type = t;
       return v;
     }
+    case TypeId::kTime: {
+      SQL_ASSIGN_OR_RETURN(int64_t x, datetime::ParseTime(text, datetime::CurrentTimestampMicros()));
+      Value v = Value::Int(t.id, t.length >= 0 ? datetime::RoundTime(x, t.length) : x);
+      v.type = t;
+      return v;
+    }
+    case TypeId::kInterval: {
+      SQL_ASSIGN_OR_RETURN(datetime::Interval iv, datetime::ParseInterval(text, t.length));
+      return Value::String(t, datetime::EncodeInterval(iv));
+    }
   }
   return InvalidInput(t.id, text);
 }
@@ -650,6 +677,36 @@ SqlResult<Value> CastDatetime(const Value& v, const Type& to) {
   return out;
 }
 
+// interval -> interval(typmod), time -> time(p), timestamp -> time,
+// interval <-> time (PostgreSQL's casts among these).
+SqlResult<Value> CastTimeOrInterval(const Value& v, const Type& to) {
+  TypeId from = v.type.id;
+  auto time_value = [&](int64_t t) {
+    Value out = Value::Int(TypeId::kTime, to.length >= 0 ? datetime::RoundTime(t, to.length) : t);
+    out.type = to;
+    return out;
+  };
+  if (to.id == TypeId::kInterval && from == TypeId::kInterval) {
+    SQL_ASSIGN_OR_RETURN(datetime::Interval iv, datetime::ApplyIntervalTypmod(datetime::DecodeInterval(v.s), to.length));
+    return Value::String(to, datetime::EncodeInterval(iv));
+  }
+  if (to.id == TypeId::kInterval && from == TypeId::kTime) {
+    datetime::Interval iv;
+    iv.micros = v.i;
+    SQL_ASSIGN_OR_RETURN(iv, datetime::ApplyIntervalTypmod(iv, to.length));
+    return Value::String(to, datetime::EncodeInterval(iv));
+  }
+  if (to.id == TypeId::kTime) {
+    if (from == TypeId::kTime) return time_value(v.i);
+    if (from == TypeId::kInterval) return time_value(datetime::IntervalToTime(datetime::DecodeInterval(v.s)));
+    if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) {
+      if (v.i == datetime::kTsInfinity || v.i == datetime::kTsNegInfinity) return Value::Null(to);
+      return time_value(datetime::TimestampTimeOfDay(v.i));
+    }
+  }
+  return MakeError("42846", "cannot cast type " + TypeName(v.type) + " to " + TypeName(to));
+}
+
 }  // namespace
 
 SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
@@ -666,6 +723,9 @@ SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
     return FitString(std::move(s), to, explicit_cast);
   }
   if (IsDatetime(from) && IsDatetime(to.id)) return CastDatetime(v, to);
+  if (from == TypeId::kInterval || from == TypeId::kTime || to.id == TypeId::kInterval || to.id == TypeId::kTime) {
+    return CastTimeOrInterval(v, to);
+  }
   if (IsJson(to.id) && IsJson(from)) return ParseText(v.s, to);
   if (to.id == TypeId::kArray && from == TypeId::kArray) {
     SQL_ASSIGN_OR_RETURN(std::vector<Value> items, ArrayElements(v));
@@ -758,6 +818,9 @@ int CompareValues(const Value& a, const Value& b) {
   }
   if (pa == Physical::kInt && pb == Physical::kInt) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
   if (a.type.id == TypeId::kArray && b.type.id == TypeId::kArray) return CompareArrays(a, b);
+  if (a.type.id == TypeId::kInterval && b.type.id == TypeId::kInterval) {
+    return datetime::CompareIntervals(datetime::DecodeInterval(a.s), datetime::DecodeInterval(b.s));
+  }
   if (a.type.id == TypeId::kJsonb && b.type.id == TypeId::kJsonb) {
     auto x = json::Parse(a.s, true), y = json::Parse(b.s, true);
     if (x.ok() && y.ok()) return json::Compare(x.value(), y.value());

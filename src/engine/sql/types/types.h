@@ -35,14 +35,16 @@ enum class TypeId : uint8_t {
   kJson,         // the JSON text as the client wrote it (validated)
   kJsonb,        // the canonical JSON text (json.h)
   kArray,        // a one-dimensional array of Type.elem: its canonical text ("{1,2,NULL}", array.h)
+  kInterval,     // months, days, microseconds: 16 bytes (interval.h); Type.length is the typmod
+  kTime,         // microseconds since midnight
 };
 
 enum class Physical : uint8_t { kInt, kFloat, kString };
 
 struct Type {
   TypeId id = TypeId::kNull;
-  // varchar(n)/char(n): n; timestamp(p): p; numeric(p,s): PostgreSQL's
-  // typmod ((p << 16 | s) + 4); -1 when unconstrained.
+  // varchar(n)/char(n): n; timestamp(p), time(p): p; numeric(p,s): PostgreSQL's
+  // typmod ((p << 16 | s) + 4); interval: its typmod; -1 when unconstrained.
   // (kArray: the element type's.)
   int32_t length = -1;
   TypeId elem = TypeId::kNull;  // kArray: the element type
@@ -153,7 +155,7 @@ SqlResult<numeric::Decimal> NumericOf(const Value& v);
 SqlResult<Value> NumericValue(const numeric::Decimal& d, const Type& t);
 
 // The last TypeId (row and catalog decoders check stored ids against it).
-inline constexpr TypeId kLastTypeId = TypeId::kArray;
+inline constexpr TypeId kLastTypeId = TypeId::kTime;
 bool IsJson(TypeId id);
 
 // Total order used by ORDER BY, GROUP BY, DISTINCT and keys: NULLs last;

@@ -1,0 +1,193 @@
+#include "engine/sql/binder/datetime_functions.h"
+
+#include <vector>
+
+#include "engine/sql/types/datetime.h"
+#include "engine/sql/types/interval.h"
+
+namespace lumadb::engine::sql {
+
+namespace {
+
+using T = TypeId;
+using datetime::Interval;
+
+Interval IntervalArg(const Value& v) { return datetime::DecodeInterval(v.s); }
+Value IntervalValue(const Interval& iv) { return Value::String(Type::Of(T::kInterval), datetime::EncodeInterval(iv)); }
+Value TsValue(TypeId t, int64_t x) { return Value::Int(t, x); }
+
+SqlResult<Value> Wrap(SqlResult<Interval> r) {
+  if (!r.ok()) return r.TakeStatus();
+  return IntervalValue(r.value());
+}
+
+// A date operand as the timestamp of its midnight.
+SqlResult<int64_t> AsTimestamp(const Value& v) {
+  if (v.type.id == T::kDate) return datetime::DateToTimestamp(static_cast<int32_t>(v.i));
+  return v.i;
+}
+
+// timestamp(tz) + interval, interval + timestamp(tz), date + interval (a timestamp).
+SqlResult<Value> TsPlusInterval(const std::vector<Value>& a, const Type& result) {
+  bool interval_first = a[0].type.id == T::kInterval;
+  const Value& ts = interval_first ? a[1] : a[0];
+  const Value& iv = interval_first ? a[0] : a[1];
+  SQL_ASSIGN_OR_RETURN(int64_t x, AsTimestamp(ts));
+  SQL_ASSIGN_OR_RETURN(int64_t r, datetime::TimestampPlusInterval(x, IntervalArg(iv)));
+  return TsValue(result.id, r);
+}
+
+SqlResult<Value> TsMinusInterval(const std::vector<Value>& a, const Type& result) {
+  SQL_ASSIGN_OR_RETURN(int64_t x, AsTimestamp(a[0]));
+  SQL_ASSIGN_OR_RETURN(int64_t r, datetime::TimestampMinusInterval(x, IntervalArg(a[1])));
+  return TsValue(result.id, r);
+}
+
+SqlResult<Value> TsMinusTs(const std::vector<Value>& a, const Type&) {
+  return Wrap(datetime::TimestampDiff(a[0].i, a[1].i));
+}
+
+// date + time, time + date: a timestamp.
+SqlResult<Value> DatePlusTime(const std::vector<Value>& a, const Type& result) {
+  bool time_first = a[0].type.id == T::kTime;
+  const Value& d = time_first ? a[1] : a[0];
+  const Value& t = time_first ? a[0] : a[1];
+  SQL_ASSIGN_OR_RETURN(int64_t x, datetime::DateToTimestamp(static_cast<int32_t>(d.i)));
+  if (x == datetime::kTsInfinity || x == datetime::kTsNegInfinity) return TsValue(result.id, x);
+  int64_t r = x + t.i;
+  if (r > datetime::kMaxTimestamp) return MakeError("22008", "timestamp out of range");
+  return TsValue(result.id, r);
+}
+
+SqlResult<Value> IntervalPlus(const std::vector<Value>& a, const Type&) {
+  return Wrap(datetime::AddIntervals(IntervalArg(a[0]), IntervalArg(a[1])));
+}
+SqlResult<Value> IntervalMinus(const std::vector<Value>& a, const Type&) {
+  return Wrap(datetime::SubIntervals(IntervalArg(a[0]), IntervalArg(a[1])));
+}
+SqlResult<Value> IntervalMul(const std::vector<Value>& a, const Type&) {
+  bool interval_first = a[0].type.id == T::kInterval;
+  return Wrap(datetime::MulInterval(IntervalArg(interval_first ? a[0] : a[1]), interval_first ? a[1].f : a[0].f));
+}
+SqlResult<Value> IntervalDiv(const std::vector<Value>& a, const Type&) {
+  return Wrap(datetime::DivInterval(IntervalArg(a[0]), a[1].f));
+}
+SqlResult<Value> IntervalNeg(const std::vector<Value>& a, const Type&) {
+  return Wrap(datetime::NegateInterval(IntervalArg(a[0])));
+}
+
+// time + interval, interval + time, time - interval: a time, modulo a day.
+SqlResult<Value> TimePlusInterval(const std::vector<Value>& a, const Type&) {
+  bool interval_first = a[0].type.id == T::kInterval;
+  return Value::Int(T::kTime, datetime::TimePlusInterval(interval_first ? a[1].i : a[0].i,
+                                                         IntervalArg(interval_first ? a[0] : a[1])));
+}
+SqlResult<Value> TimeMinusInterval(const std::vector<Value>& a, const Type&) {
+  Interval iv = IntervalArg(a[1]);
+  iv.micros = -(iv.micros % datetime::kMicrosPerDay);
+  return Value::Int(T::kTime, datetime::TimePlusInterval(a[0].i, iv));
+}
+SqlResult<Value> TimeMinusTime(const std::vector<Value>& a, const Type&) {
+  Interval iv;
+  iv.micros = a[0].i - a[1].i;
+  return IntervalValue(iv);
+}
+
+const std::vector<ScalarFunction>& Operators() {
+  static const std::vector<ScalarFunction> kOps = {
+      {"+", 2, 2, {T::kTimestamp, T::kInterval}, T::kTimestamp, TsPlusInterval},
+      {"+", 2, 2, {T::kTimestampTz, T::kInterval}, T::kTimestampTz, TsPlusInterval},
+      {"+", 2, 2, {T::kDate, T::kInterval}, T::kTimestamp, TsPlusInterval},
+      {"+", 2, 2, {T::kInterval, T::kTimestamp}, T::kTimestamp, TsPlusInterval},
+      {"+", 2, 2, {T::kInterval, T::kTimestampTz}, T::kTimestampTz, TsPlusInterval},
+      {"+", 2, 2, {T::kInterval, T::kDate}, T::kTimestamp, TsPlusInterval},
+      {"-", 2, 2, {T::kTimestamp, T::kInterval}, T::kTimestamp, TsMinusInterval},
+      {"-", 2, 2, {T::kTimestampTz, T::kInterval}, T::kTimestampTz, TsMinusInterval},
+      {"-", 2, 2, {T::kDate, T::kInterval}, T::kTimestamp, TsMinusInterval},
+      {"-", 2, 2, {T::kTimestamp, T::kTimestamp}, T::kInterval, TsMinusTs},
+      {"-", 2, 2, {T::kTimestampTz, T::kTimestampTz}, T::kInterval, TsMinusTs},
+      {"+", 2, 2, {T::kDate, T::kTime}, T::kTimestamp, DatePlusTime},
+      {"+", 2, 2, {T::kTime, T::kDate}, T::kTimestamp, DatePlusTime},
+      {"+", 2, 2, {T::kInterval, T::kInterval}, T::kInterval, IntervalPlus},
+      {"-", 2, 2, {T::kInterval, T::kInterval}, T::kInterval, IntervalMinus},
+      {"*", 2, 2, {T::kInterval, T::kFloat8}, T::kInterval, IntervalMul},
+      {"*", 2, 2, {T::kFloat8, T::kInterval}, T::kInterval, IntervalMul},
+      {"/", 2, 2, {T::kInterval, T::kFloat8}, T::kInterval, IntervalDiv},
+      {"+", 2, 2, {T::kTime, T::kInterval}, T::kTime, TimePlusInterval},
+      {"+", 2, 2, {T::kInterval, T::kTime}, T::kTime, TimePlusInterval},
+      {"-", 2, 2, {T::kTime, T::kInterval}, T::kTime, TimeMinusInterval},
+      {"-", 2, 2, {T::kTime, T::kTime}, T::kInterval, TimeMinusTime},
+  };
+  return kOps;
+}
+
+// age(a, b); age(x) is age(current_date, x).
+SqlResult<Value> Age(const std::vector<Value>& a, const Type&) {
+  if (a.size() == 1) {
+    int64_t midnight = static_cast<int64_t>(datetime::TimestampToDate(datetime::CurrentTimestampMicros())) *
+                       datetime::kMicrosPerDay;
+    return Wrap(datetime::Age(midnight, a[0].i));
+  }
+  return Wrap(datetime::Age(a[0].i, a[1].i));
+}
+SqlResult<Value> JustifyDays(const std::vector<Value>& a, const Type&) {
+  return IntervalValue(datetime::JustifyDays(IntervalArg(a[0])));
+}
+SqlResult<Value> JustifyHours(const std::vector<Value>& a, const Type&) {
+  return IntervalValue(datetime::JustifyHours(IntervalArg(a[0])));
+}
+SqlResult<Value> JustifyInterval(const std::vector<Value>& a, const Type&) {
+  return IntervalValue(datetime::JustifyInterval(IntervalArg(a[0])));
+}
+SqlResult<Value> MakeInterval(const std::vector<Value>& a, const Type&) {
+  auto arg = [&](size_t i) { return i < a.size() ? a[i].i : 0; };
+  return Wrap(datetime::MakeInterval(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), a.size() > 6 ? a[6].f : 0));
+}
+const std::vector<ScalarFunction>& Functions() {
+  static const std::vector<ScalarFunction> kFns = {
+      {"age", 1, 2, {T::kTimestamp}, T::kInterval, Age},
+      {"justify_days", 1, 1, {T::kInterval}, T::kInterval, JustifyDays},
+      {"justify_hours", 1, 1, {T::kInterval}, T::kInterval, JustifyHours},
+      {"justify_interval", 1, 1, {T::kInterval}, T::kInterval, JustifyInterval},
+      {"make_interval",
+       0,
+       7,
+       {T::kInt4, T::kInt4, T::kInt4, T::kInt4, T::kInt4, T::kInt4, T::kFloat8},
+       T::kInterval,
+       MakeInterval},
+  };
+  return kFns;
+}
+
+}  // namespace
+
+bool IsTemporal(TypeId id) { return IsDatetime(id) || id == T::kTime || id == T::kInterval; }
+
+const ScalarFunction* FindDatetimeOperator(std::string_view op, TypeId l, TypeId r) {
+  for (const auto& f : Operators()) {
+    if (op == f.name && f.arg_types[0] == l && f.arg_types[1] == r) return &f;
+  }
+  return nullptr;
+}
+
+const ScalarFunction* IntervalNegate() {
+  static const ScalarFunction kNeg = {"-", 1, 1, {T::kInterval}, T::kInterval, IntervalNeg};
+  return &kNeg;
+}
+
+const ScalarFunction* FindDatetimeFunction(std::string_view name, size_t nargs) {
+  for (const auto& f : Functions()) {
+    if (name == f.name && static_cast<int>(nargs) >= f.min_args && static_cast<int>(nargs) <= f.max_args) return &f;
+  }
+  return nullptr;
+}
+
+int MakeIntervalParam(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"years", "months", "weeks", "days", "hours", "mins", "secs"};
+  for (int i = 0; i < 7; i++) {
+    if (name == kNames[i]) return i;
+  }
+  return -1;
+}
+
+}  // namespace lumadb::engine::sql
