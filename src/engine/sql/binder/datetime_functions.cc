@@ -1,7 +1,9 @@
 #include "engine/sql/binder/datetime_functions.h"
 
+#include <cmath>
 #include <vector>
 
+#include "engine/sql/binder/formatting.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/interval.h"
 
@@ -143,9 +145,51 @@ SqlResult<Value> MakeInterval(const std::vector<Value>& a, const Type&) {
   auto arg = [&](size_t i) { return i < a.size() ? a[i].i : 0; };
   return Wrap(datetime::MakeInterval(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), a.size() > 6 ? a[6].f : 0));
 }
+SqlResult<Value> TextResult(SqlResult<std::string> r) {
+  if (!r.ok()) return r.TakeStatus();
+  return Value::String(Type::Of(T::kText), std::move(r.value()));
+}
+SqlResult<Value> ToCharTimestampEval(const std::vector<Value>& a, const Type&) {
+  if (a[0].i == datetime::kTsInfinity || a[0].i == datetime::kTsNegInfinity) return Value::Null(Type::Of(T::kText));
+  return TextResult(ToCharTimestamp(a[0].i, a[0].type.id == T::kTimestampTz, a[1].s));
+}
+SqlResult<Value> ToCharIntervalEval(const std::vector<Value>& a, const Type&) {
+  return TextResult(ToCharInterval(IntervalArg(a[0]), a[1].s));
+}
+SqlResult<Value> ToCharNumberEval(const std::vector<Value>& a, const Type&) {
+  if (IsFloat(a[0].type.id)) return TextResult(ToCharFloat(a[0].f, a[1].s));
+  std::string text;
+  AppendText(a[0], &text);
+  return TextResult(ToCharNumber(text, a[1].s));
+}
+SqlResult<Value> ToTimestampEval(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(int64_t ts, ToTimestamp(a[0].s, a[1].s));
+  return Value::Int(T::kTimestampTz, ts);
+}
+// to_timestamp(double precision): seconds since 1970-01-01 00:00:00 UTC.
+SqlResult<Value> ToTimestampEpochEval(const std::vector<Value>& a, const Type&) {
+  double secs = a[0].f;
+  if (std::isnan(secs)) return MakeError("22008", "timestamp cannot be NaN");
+  if (std::isinf(secs)) return Value::Int(T::kTimestampTz, secs > 0 ? datetime::kTsInfinity : datetime::kTsNegInfinity);
+  double us = std::rint(secs * 1e6) - 946684800.0 * 1e6;
+  if (us < static_cast<double>(datetime::kMinTimestamp) || us >= static_cast<double>(datetime::kMaxTimestamp)) {
+    std::string shown;
+    AppendFloatText(T::kFloat8, secs, &shown);
+    return MakeError("22008", "timestamp out of range: \"" + shown + "\"");
+  }
+  return Value::Int(T::kTimestampTz, static_cast<int64_t>(us));
+}
+SqlResult<Value> ToDateEval(const std::vector<Value>& a, const Type&) {
+  SQL_ASSIGN_OR_RETURN(int32_t d, ToDate(a[0].s, a[1].s));
+  return Value::Int(T::kDate, d);
+}
+
 const std::vector<ScalarFunction>& Functions() {
   static const std::vector<ScalarFunction> kFns = {
       {"age", 1, 2, {T::kTimestamp}, T::kInterval, Age},
+      {"to_timestamp", 1, 1, {T::kFloat8}, T::kTimestampTz, ToTimestampEpochEval},
+      {"to_timestamp", 2, 2, {T::kText}, T::kTimestampTz, ToTimestampEval},
+      {"to_date", 2, 2, {T::kText}, T::kDate, ToDateEval},
       {"justify_days", 1, 1, {T::kInterval}, T::kInterval, JustifyDays},
       {"justify_hours", 1, 1, {T::kInterval}, T::kInterval, JustifyHours},
       {"justify_interval", 1, 1, {T::kInterval}, T::kInterval, JustifyInterval},
@@ -179,6 +223,18 @@ const ScalarFunction* FindDatetimeFunction(std::string_view name, size_t nargs) 
   for (const auto& f : Functions()) {
     if (name == f.name && static_cast<int>(nargs) >= f.min_args && static_cast<int>(nargs) <= f.max_args) return &f;
   }
+  return nullptr;
+}
+
+const ScalarFunction* FindToChar(TypeId arg) {
+  static const ScalarFunction kTs = {"to_char", 2, 2, {T::kTimestamp, T::kText}, T::kText, ToCharTimestampEval};
+  static const ScalarFunction kTsTz = {"to_char", 2, 2, {T::kTimestampTz, T::kText}, T::kText, ToCharTimestampEval};
+  static const ScalarFunction kIv = {"to_char", 2, 2, {T::kInterval, T::kText}, T::kText, ToCharIntervalEval};
+  static const ScalarFunction kNum = {"to_char", 2, 2, {kAnyArg, T::kText}, T::kText, ToCharNumberEval};
+  if (arg == T::kTimestamp) return &kTs;
+  if (arg == T::kTimestampTz || arg == T::kDate) return &kTsTz;
+  if (arg == T::kInterval || arg == T::kTime) return &kIv;
+  if (IsNumeric(arg)) return &kNum;
   return nullptr;
 }
 

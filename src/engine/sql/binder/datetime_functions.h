@@ -7,7 +7,8 @@
 
 // The operators between date, timestamp, timestamptz, time and interval
 // (+ - * /, unary minus) and the interval functions (age, justify_days,
-// justify_hours, justify_interval, make_interval) as PostgreSQL 15
+// justify_hours, justify_interval, make_interval, to_char, to_timestamp,
+// to_date) as PostgreSQL 15
 // defines them, in the binder's ScalarFunction form.
 namespace lumadb::engine::sql {
 
@@ -23,6 +24,10 @@ const ScalarFunction* IntervalNegate();
 
 // The interval function `name` taking `nargs` arguments, or nullptr.
 const ScalarFunction* FindDatetimeFunction(std::string_view name, size_t nargs);
+
+// to_char for a first argument of type `arg` (timestamp, timestamptz, a
+// date as timestamptz, interval, a time as interval, or a number), or nullptr.
+const ScalarFunction* FindToChar(TypeId arg);
 
 // make_interval's parameter names in order (years, months, weeks, days,
 // hours, mins, secs): the position of `name`, or -1.

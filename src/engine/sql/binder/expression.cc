@@ -1238,6 +1238,18 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       args.push_back(std::move(p));
     }
     result = Type::Of(id);
+  } else if (name == "to_char") {
+    if (args.size() != 2) return missing();
+    if (Untyped(args[1]) || IsString(args[1]->type.id)) {
+      SQL_ASSIGN_OR_RETURN(args[1], CoerceTo(std::move(args[1]), Type::Of(TypeId::kText), false, ctx));
+    }
+    func = FindToChar(args[0]->type.id);
+    if (func == nullptr || args[1]->type.id != TypeId::kText) return missing();
+    TypeId want = func->arg_types[0];
+    if (want != kAnyArg && want != args[0]->type.id) {
+      SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(want), false, ctx));
+    }
+    result = Type::Of(TypeId::kText);
   } else if (name == "pg_typeof") {
     // The argument's type by name (PostgreSQL's regtype prints without a typmod).
     if (args.size() != 1) return missing();
