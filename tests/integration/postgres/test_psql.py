@@ -41,12 +41,18 @@ class PsqlTest(unittest.TestCase):
         self.assertEqual(out, "2|two\nDROP TABLE\n")
 
     def test_describe_commands_print_what_postgresql_prints(self):
-        # \dt, \dn and \dt with a pattern read pg_catalog; both servers get the same tables.
+        # \dt, \dn, \dt with a pattern, \di and \d of a table read pg_catalog (\d: its 13 queries,
+        # pg_constraint, pg_attrdef, regclass, pg_get_indexdef, ...); both servers get the same tables.
         script = ("CREATE TABLE ps_accounts (id serial PRIMARY KEY, email varchar(80) UNIQUE);\n"
                   "CREATE TABLE ps_orders (id bigint PRIMARY KEY, account int REFERENCES ps_accounts);\n"
                   "CREATE INDEX ps_orders_account ON ps_orders (account);\n"
+                  "CREATE TABLE ps_items (id int PRIMARY KEY, qty int NOT NULL DEFAULT 0 CHECK (qty >= 0), "
+                  "order_id bigint REFERENCES ps_orders ON DELETE CASCADE, price numeric(10,2), at timestamptz, "
+                  "tags text[], code char(3), UNIQUE (order_id, code));\n"
+                  "CREATE UNIQUE INDEX ps_items_price ON ps_items (price, at);\n"
                   "\\dt\n\\dn\n\\dt ps_acc*\n\\dt nothing_like_this\n\\di\n"
-                  "DROP TABLE ps_orders, ps_accounts;\n")
+                  "\\d ps_accounts\n\\d ps_orders\n\\d ps_items\n\\d nothing_like_this\n"
+                  "DROP TABLE ps_items, ps_orders, ps_accounts;\n")
 
         def run(port):
             env = dict(os.environ, PGCONNECT_TIMEOUT="10", PSQLRC="/dev/null", PGOPTIONS="")
@@ -60,6 +66,8 @@ class PsqlTest(unittest.TestCase):
         self.assertEqual(got, want)
         self.assertIn(" public | ps_orders   | table | postgres\n", want)
         self.assertIn("Did not find any relation named \"nothing_like_this\".", want)
+        self.assertIn(' id     | integer               |           | not null | nextval(\'ps_accounts_id_seq\'::regclass)', want)
+        self.assertIn('    "ps_items_order_id_fkey" FOREIGN KEY (order_id) REFERENCES ps_orders(id) ON DELETE CASCADE', want)
 
     def test_syntax_error_shows_line_and_caret(self):
         code, out, err = self.psql("-c", "SELECT id FROM WHERE x")

@@ -187,6 +187,10 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
   if (name == "bytea") return Type::Of(TypeId::kBytea);
   if (name == "json") return Type::Of(TypeId::kJson);
   if (name == "jsonb") return Type::Of(TypeId::kJsonb);
+  if (name == "regclass") return Type::Of(TypeId::kRegclass);
+  if (name == "regtype") return Type::Of(TypeId::kRegtype);
+  if (name == "regnamespace") return Type::Of(TypeId::kRegnamespace);
+  if (name == "oid") return Type::Of(TypeId::kInt8);  // the system catalogs' OIDs are bigint here
   if (name == "interval") {
     if (t.mods.empty()) return Type::Of(TypeId::kInterval);
     auto typmod = datetime::IntervalTypmodFromMods(t.mods.data(), t.mods.size());
@@ -237,6 +241,16 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
 SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, const BindContext& ctx) {
   if (e->type == to) return e;
   TypeId from = e->type.id;
+  if (IsOidAlias(to.id) && (Untyped(*e) || IsString(from) || IsInteger(from) || IsOidAlias(from))) {
+    // regclass & co.: a name or an OID, resolved against the catalog when evaluated.
+    bool from_text = Untyped(*e) || IsString(from);
+    SQL_ASSIGN_OR_RETURN(e, CoerceTo(std::move(e), Type::Of(from_text ? TypeId::kText : TypeId::kInt8), false, ctx));
+    auto f = NewNode(BoundKind::kFunc, to, e->location);
+    f->func = FindRegCast(to.id, from_text);
+    f->op = f->func->name;
+    f->args.push_back(std::move(e));
+    return f;
+  }
   if (!explicit_cast && from != TypeId::kNull && from != TypeId::kUnknown) {
     // (time -> interval is implicit; interval -> time and timestamp -> time
     // are PostgreSQL's assignment casts.)
@@ -880,7 +894,9 @@ SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, i
             (lt == TypeId::kBool && rt == TypeId::kBool) || (IsDatetime(lt) && lt == rt) ||
             (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea || lt == TypeId::kJsonb ||
                           lt == TypeId::kInterval || lt == TypeId::kTime)) ||
-            (lt == TypeId::kArray && rt == TypeId::kArray && l->type.elem == r->type.elem);
+            (lt == TypeId::kArray && rt == TypeId::kArray && l->type.elem == r->type.elem) ||
+            ((IsOidAlias(lt) || IsOidAlias(rt)) && (IsOidAlias(lt) || IsInteger(lt)) &&
+             (IsOidAlias(rt) || IsInteger(rt)));
   if (!ok) return OperatorError(op, l->type, r->type, ctx.Position(location));
   auto b = NewNode(BoundKind::kCompare, Type::Of(TypeId::kBool), location);
   b->op = op;
@@ -1309,7 +1325,8 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       }
       bool ok = untyped || want == have || (want == TypeId::kText && IsString(have)) ||
                 ((want == TypeId::kFloat8 || want == TypeId::kNumeric) && IsNumeric(have)) ||
-                (IsInteger(want) && IsInteger(have)) || (IsDatetime(want) && IsDatetime(have)) ||
+                (IsInteger(want) && IsInteger(have)) || (want == TypeId::kInt8 && IsOidAlias(have)) ||
+                (IsDatetime(want) && IsDatetime(have)) ||
                 (want == TypeId::kInterval && have == TypeId::kTime);
       if (!ok) return missing();
       if (have != want && (untyped || !IsInteger(want))) {

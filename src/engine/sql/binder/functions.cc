@@ -703,6 +703,64 @@ SqlResult<Value> NumSign(const std::vector<Value>& a, const Type&) {
 
 using T = TypeId;
 
+SequenceAccess* Access() { return CurrentSequenceAccess(); }
+
+SqlResult<Value> GetIndexDef(const std::vector<Value>& a, const Type& t) {
+  bool pretty = a.size() > 2 && a[2].i != 0;
+  auto def = Access() ? Access()->IndexDef(a[0].i, pretty) : std::nullopt;
+  if (!def) return Value::Null(t);
+  return Value::String(t, *def);
+}
+SqlResult<Value> GetConstraintDef(const std::vector<Value>& a, const Type& t) {
+  bool pretty = a.size() > 1 && a[1].i != 0;
+  auto def = Access() ? Access()->ConstraintDef(a[0].i, pretty) : std::nullopt;
+  if (!def) return Value::Null(t);
+  return Value::String(t, *def);
+}
+// No triggers, statistics objects or publications exist here.
+SqlResult<Value> NullResult(const std::vector<Value>&, const Type& t) { return Value::Null(t); }
+SqlResult<Value> FalseResult(const std::vector<Value>&, const Type&) { return Value::Bool(false); }
+
+// regnamespace's names for the namespaces there are.
+const char* NamespaceName(int64_t oid) {
+  return oid == 11 ? "pg_catalog" : oid == 2200 ? "public" : oid == 13181 ? "information_schema" : nullptr;
+}
+
+// An OID as regclass / regtype / regnamespace: the number, printing as its name.
+SqlResult<Value> RegFromOid(const std::vector<Value>& a, const Type& t) {
+  Value v = Value::Int(t.id, a[0].i);
+  if (t.id == T::kRegclass) {
+    if (auto name = Access() ? Access()->RelationName(a[0].i) : std::nullopt) v.s = *name;
+  } else if (t.id == T::kRegtype) {
+    Type type = a[0].i >= 0 && a[0].i <= UINT32_MAX ? TypeFromOid(static_cast<uint32_t>(a[0].i)) : Type{};
+    if (type.id != T::kNull) v.s = TypeName(type);
+  } else if (const char* n = NamespaceName(a[0].i)) {
+    v.s = n;
+  }
+  return v;
+}
+
+// A name (or an OID in digits) as regclass / regnamespace.
+SqlResult<Value> RegFromText(const std::vector<Value>& a, const Type& t) {
+  const std::string& text = a[0].s;
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    SQL_ASSIGN_OR_RETURN(Value n, ParseText(text, t));
+    return RegFromOid({n}, t);
+  }
+  if (t.id == T::kRegclass) {
+    if (Access() == nullptr) return MakeError(sqlstate::kUndefinedTable, "relation \"" + text + "\" does not exist");
+    SQL_ASSIGN_OR_RETURN(int64_t oid, Access()->RelationOid(text));
+    return RegFromOid({Value::Int(T::kInt8, oid)}, t);
+  }
+  if (t.id == T::kRegnamespace) {
+    for (int64_t oid : {11, 2200, 13181}) {
+      if (text == NamespaceName(oid)) return RegFromOid({Value::Int(T::kInt8, oid)}, t);
+    }
+    return MakeError("3F000", "schema \"" + text + "\" does not exist");
+  }
+  return MakeError(sqlstate::kFeatureNotSupported, "regtype input by name is not supported by LumaDB yet");
+}
+
 const std::vector<ScalarFunction>& NumericFunctions() {
   static const std::vector<ScalarFunction> kFunctions = {
       {"round", 1, 2, {T::kNumeric, T::kInt4}, T::kNumeric, NumRound},
@@ -750,6 +808,11 @@ const std::vector<ScalarFunction>& Functions() {
       {"pg_get_userbyid", 1, 1, {T::kInt8}, T::kText, GetUserById},
       {"format_type", 2, 2, {T::kInt8, T::kInt4}, T::kText, FormatType},
       {"pg_get_expr", 2, 3, {T::kText, T::kInt8, T::kBool}, T::kText, GetExpr},
+      {"pg_get_indexdef", 1, 3, {T::kInt8, T::kInt4, T::kBool}, T::kText, GetIndexDef},
+      {"pg_get_constraintdef", 1, 2, {T::kInt8, T::kBool}, T::kText, GetConstraintDef},
+      {"pg_get_triggerdef", 1, 2, {T::kInt8, T::kBool}, T::kText, NullResult},
+      {"pg_get_statisticsobjdef_columns", 1, 1, {T::kInt8}, T::kText, NullResult},
+      {"pg_relation_is_publishable", 1, 1, {T::kInt8}, T::kBool, FalseResult},
       {"obj_description", 1, 2, {T::kInt8, T::kText}, T::kText, NoDescription},
       {"col_description", 2, 2, {T::kInt8, T::kInt4}, T::kText, NoDescription},
       {"shobj_description", 2, 2, {T::kInt8, T::kText}, T::kText, NoDescription},
@@ -880,6 +943,22 @@ const ScalarFunction* Find(const std::vector<ScalarFunction>& table, std::string
 }  // namespace
 
 SequenceAccess* CurrentSequenceAccess() { return sequence_access; }
+
+const ScalarFunction* FindRegCast(TypeId to, bool from_text) {
+  static const ScalarFunction kFromText[] = {
+      {"regclass", 1, 1, {T::kText}, T::kRegclass, RegFromText},
+      {"regtype", 1, 1, {T::kText}, T::kRegtype, RegFromText},
+      {"regnamespace", 1, 1, {T::kText}, T::kRegnamespace, RegFromText},
+  };
+  static const ScalarFunction kFromOid[] = {
+      {"regclass", 1, 1, {T::kInt8}, T::kRegclass, RegFromOid},
+      {"regtype", 1, 1, {T::kInt8}, T::kRegtype, RegFromOid},
+      {"regnamespace", 1, 1, {T::kInt8}, T::kRegnamespace, RegFromOid},
+  };
+  int k = to == T::kRegclass ? 0 : to == T::kRegtype ? 1 : to == T::kRegnamespace ? 2 : -1;
+  if (k < 0) return nullptr;
+  return from_text ? &kFromText[k] : &kFromOid[k];
+}
 
 SequenceAccess* SetSequenceAccess(SequenceAccess* s) {
   SequenceAccess* prev = sequence_access;

@@ -62,11 +62,28 @@ class SequenceAccess {
   // A serial / identity column's counter gave `value` to a new row (as its
   // nextval default would: currval and lastval report it).
   virtual void SerialUsed(const std::string& table, const std::string& column, int64_t value) = 0;
+
+  // The catalog as the OID alias types and the pg_get_*def functions read
+  // it (the session's catalog access, beside its sequences):
+  // the name regclass prints for a relation OID, or nullopt;
+  virtual std::optional<std::string> RelationName(int64_t oid) { return std::nullopt; }
+  // the OID of the relation `name` as written ('t', 'public.t', '"T"'), 42P01 if none;
+  virtual SqlResult<int64_t> RelationOid(const std::string& name) {
+    return MakeError(sqlstate::kUndefinedTable, "relation \"" + name + "\" does not exist");
+  }
+  // pg_get_indexdef and pg_get_constraintdef of an index or constraint OID
+  // (`pretty`: PostgreSQL's pretty form), or nullopt.
+  virtual std::optional<std::string> IndexDef(int64_t oid, bool pretty) { return std::nullopt; }
+  virtual std::optional<std::string> ConstraintDef(int64_t oid, bool pretty) { return std::nullopt; }
 };
 // The one installed for this thread, or null.
 SequenceAccess* CurrentSequenceAccess();
 // Installs `s` for this thread and returns the one it replaces.
 SequenceAccess* SetSequenceAccess(SequenceAccess* s);
+
+// The cast of text (a name) or of an OID to regclass, regtype or
+// regnamespace (the names come from CurrentSequenceAccess()), or nullptr.
+const ScalarFunction* FindRegCast(TypeId to, bool from_text);
 
 // Lower-case hex MD5 of `data` (RFC 1321), as md5() returns it.
 std::string Md5Hex(std::string_view data);

@@ -21,7 +21,7 @@ bool IsTableFunction(std::string_view name) {
   for (const char* f : {"generate_series", "unnest", "json_each", "jsonb_each", "json_each_text", "jsonb_each_text",
                         "json_array_elements", "jsonb_array_elements", "json_array_elements_text",
                         "jsonb_array_elements_text", "json_object_keys", "jsonb_object_keys", "regexp_matches",
-                        "regexp_split_to_table"}) {
+                        "regexp_split_to_table", "pg_partition_ancestors"}) {
     if (name == f) return true;
   }
   return false;
@@ -64,6 +64,10 @@ SqlResult<std::vector<TableFunctionColumn>> TableFunctionColumns(const std::stri
     return std::vector<TableFunctionColumn>{{name, t, true}};
   }
   if (a.size() != 1) return missing();
+  if (name == "pg_partition_ancestors") {
+    SQL_ASSIGN_OR_RETURN(a[0], CoerceTo(std::move(a[0]), Type::Of(TypeId::kRegclass), false, ctx));
+    return std::vector<TableFunctionColumn>{{"relid", Type::Of(TypeId::kRegclass), false}};
+  }
   if (name == "unnest") {
     if (Untyped(*a[0])) {
       return MakeError(sqlstate::kDatatypeMismatch, "could not determine polymorphic type because input has type unknown",
@@ -95,6 +99,9 @@ SqlStatus RunTableFunction(const std::string& name, const std::vector<Value>& ar
     if (v.null) return SqlStatus::Ok();  // strict: no rows
   }
   std::vector<Value> row;
+  // There are no partitions: no relation has ancestors (nor is listed itself, as PostgreSQL does for
+  // a table that is not a partition).
+  if (name == "pg_partition_ancestors") return SqlStatus::Ok();
   if (name == "generate_series") {
     TypeId type = args[0].type.id;
     __int128 i = args[0].i, stop = args[1].i, step = args.size() > 2 ? args[2].i : 1;

@@ -10,7 +10,8 @@
 
 // The set-returning functions that may stand in FROM, as PostgreSQL 15
 // defines them: generate_series over integers, unnest of an array, and
-// json(b)_each[_text], json(b)_array_elements[_text], json(b)_object_keys.
+// json(b)_each[_text], json(b)_array_elements[_text], json(b)_object_keys,
+// regexp_matches, regexp_split_to_table and pg_partition_ancestors.
 namespace lumadb::engine::sql {
 
 struct TableFunctionColumn {

@@ -106,7 +106,7 @@ std::string EncodeTable(const Table& t) {
     storage::AppendU8(&out, static_cast<uint8_t>(c.type.id));
     storage::AppendVarint(&out, PackTypeLength(c.type));
     storage::AppendU8(&out, (c.not_null ? 1 : 0) | (c.has_default ? 2 : 0) | (c.identity == 'd' ? 4 : 0) |
-                                (c.identity == 'a' ? 8 : 0));
+                                (c.identity == 'a' ? 8 : 0) | (c.serial ? 16 : 0));
     if (c.has_default) EncodeValue(c.default_value, &out);
   }
   storage::AppendVarint(&out, t.primary_key.size());
@@ -174,6 +174,7 @@ bool DecodeTable(std::string_view in, Table* t) {
     c.not_null = flags & 1;
     c.has_default = flags & 2;
     c.identity = (flags & 4) ? 'd' : (flags & 8) ? 'a' : 0;
+    c.serial = (flags & 16) != 0;
     if (c.has_default && !DecodeValue(&in, &c.default_value)) return false;
     t->columns.push_back(std::move(c));
   }

@@ -3,6 +3,8 @@
 #include <functional>
 #include <map>
 
+#include "engine/sql/types/array.h"
+
 namespace lumadb::engine::sql {
 
 namespace {
@@ -25,10 +27,11 @@ class Builder {
     table_->oid = oid;
     rows_ = std::make_shared<std::vector<Row>>();
   }
-  Builder& Col(const char* name, TypeId type) {
+  Builder& Col(const char* name, TypeId type) { return Col(name, Type::Of(type)); }
+  Builder& Col(const char* name, const Type& type) {
     Column c;
     c.name = name;
-    c.type = Type::Of(type);
+    c.type = type;
     c.attnum = static_cast<int>(table_->columns.size()) + 1;
     table_->columns.push_back(std::move(c));
     return *this;
@@ -91,14 +94,14 @@ SystemRelation PgClass(const Catalog& catalog) {
   b.Col("relhassubclass", TypeId::kBool).Col("relrowsecurity", TypeId::kBool);
   b.Col("relforcerowsecurity", TypeId::kBool).Col("relispopulated", TypeId::kBool);
   b.Col("relreplident", TypeId::kText).Col("relispartition", TypeId::kBool).Col("relrewrite", kOid);
-  b.Col("reloptions", TypeId::kText).Col("relacl", TypeId::kText);
+  b.Col("reloptions", TypeId::kText).Col("relacl", TypeId::kText).Col("relpartbound", TypeId::kText);
   auto add = [&](uint32_t oid, const std::string& name, uint32_t am, uint32_t relfile, bool has_index,
                  const char* kind, size_t natts, size_t checks, bool triggers) {
     b.Add({Oid(oid), T(name), Oid(kPublicNamespace), Oid(0), Oid(0), Oid(kSuperuserOid), Oid(am), Oid(relfile),
            Oid(0), I4(0), Value::Float(TypeId::kFloat4, -1), I4(0), Oid(0), B(has_index), B(false), T("p"),
            T(kind), I2(static_cast<int64_t>(natts)), I2(static_cast<int64_t>(checks)), B(false), B(triggers),
            B(false), B(false), B(false), B(true), T(*kind == 'i' ? "n" : "d"), B(false), Oid(0), NullText(),
-           NullText()});
+           NullText(), NullText()});
   };
   for (const auto& t : catalog.Tables()) {
     // Foreign keys are triggers in PostgreSQL (relhastriggers).
@@ -131,8 +134,8 @@ SystemRelation PgAttribute(const Catalog& catalog) {
       bool text_like = IsString(c.type.id);
       b.Add({Oid(t->oid), T(c.name), Oid(TypeOid(c.type)), I4(-1), I2(len), I2(c.attnum), I4(0),
              I4(TypeMod(c.type)), B(len > 0 && len <= 8), T(len == 8 ? "d" : len == 4 ? "i" : len == 2 ? "s" : "c"),
-             T(len > 0 ? "p" : "x"), T(""), B(c.not_null), B(c.has_default), B(false),
-             T(c.identity == 0 ? "" : std::string(1, c.identity)), T(""), B(false), B(true), I4(0),
+             T(len > 0 ? "p" : "x"), T(""), B(c.not_null), B(!c.DefaultText(t->name).empty()), B(false),
+             T(c.identity == 0 || c.serial ? "" : std::string(1, c.identity)), T(""), B(false), B(true), I4(0),
              Oid(text_like ? 100 : 0)});
     }
   }
@@ -290,15 +293,219 @@ SystemRelation InfoColumns(const Catalog& catalog) {
         }
       }
       if (IsDatetime(id) || id == TypeId::kTime) dt_precision = I4(id == TypeId::kDate ? 0 : c.type.length >= 0 ? c.type.length : 6);
-      Value def = c.has_default && !c.default_sql.empty() ? T(c.default_sql) : NullText();
+      std::string def_text = c.DefaultText(t->name);
+      Value def = def_text.empty() ? NullText() : T(def_text);
       b.Add({T("postgres"), T("public"), T(t->name), T(c.name), I4(static_cast<int64_t>(i) + 1), def,
              T(c.not_null ? "NO" : "YES"), T(DataType(c.type)), max_len, octets, precision, radix, scale,
-             dt_precision, T("postgres"), T("pg_catalog"), T(UdtName(c.type)), T(c.identity != 0 ? "YES" : "NO"),
-             c.identity == 'a' ? T("ALWAYS") : c.identity == 'd' ? T("BY DEFAULT") : NullText(), T("NEVER"),
+             dt_precision, T("postgres"), T("pg_catalog"), T(UdtName(c.type)), T(c.identity != 0 && !c.serial ? "YES" : "NO"),
+             c.serial ? NullText() : c.identity == 'a' ? T("ALWAYS") : c.identity == 'd' ? T("BY DEFAULT") : NullText(),
+             T("NEVER"),
              NullText(), T("YES")});
     }
   }
   return b.Done();
+}
+
+// ---------------------------------------------------------------------------
+// Constraints, defaults, collations, and the relations psql's \d reads that
+// LumaDB has nothing for (policies, statistics objects, publications,
+// triggers, inheritance): empty, with PostgreSQL's columns.
+
+std::string QuoteIdent(const std::string& name) {
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+  for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string ColumnList(const Table& t, const std::vector<int>& columns) {
+  std::string out;
+  for (int c : columns) out += (out.empty() ? "" : ", ") + QuoteIdent(t.columns[c].name);
+  return out;
+}
+
+const char* FkAction(char a) {
+  switch (a) {
+    case 'r': return "RESTRICT";
+    case 'c': return "CASCADE";
+    case 'n': return "SET NULL";
+    case 'd': return "SET DEFAULT";
+    default: return "NO ACTION";
+  }
+}
+
+struct ConstraintRow {
+  uint32_t oid;
+  std::string name;
+  char type;  // p u c f
+  const Table* table;
+  uint32_t index_oid = 0;
+  uint32_t ref_table = 0;
+  std::vector<int16_t> key, fkey;
+  char on_update = ' ', on_delete = ' ', match = ' ';
+  std::string def;
+};
+
+// pg_constraint's OIDs: derived from the table's OID and the constraint's
+// position (primary key, unique constraints, checks, foreign keys).
+uint32_t ConstraintOid(uint32_t table_oid, size_t k) { return 1000000000u + table_oid * 64u + static_cast<uint32_t>(k % 64); }
+
+std::vector<ConstraintRow> ConstraintRows(const Catalog& catalog) {
+  std::vector<ConstraintRow> out;
+  for (const auto& tp : catalog.Tables()) {
+    const Table& t = *tp;
+    if (t.IsView()) continue;
+    size_t k = 0;
+    auto attnums = [&](const std::vector<int>& cols) {
+      std::vector<int16_t> v;
+      for (int c : cols) v.push_back(static_cast<int16_t>(t.columns[c].attnum));
+      return v;
+    };
+    if (t.primary_key_oid != 0) {
+      ConstraintRow r{ConstraintOid(t.oid, k++), t.PrimaryKeyName(), 'p', &t};
+      r.index_oid = t.primary_key_oid;
+      r.key = attnums(t.primary_key);
+      r.def = "PRIMARY KEY (" + ColumnList(t, t.primary_key) + ")";
+      out.push_back(std::move(r));
+    }
+    for (const auto& i : t.indexes) {
+      if (!i.constraint) continue;
+      ConstraintRow r{ConstraintOid(t.oid, k++), i.name, 'u', &t};
+      r.index_oid = i.oid;
+      r.key = attnums(i.columns);
+      r.def = "UNIQUE (" + ColumnList(t, i.columns) + ")";
+      out.push_back(std::move(r));
+    }
+    for (const auto& c : t.checks) {
+      ConstraintRow r{ConstraintOid(t.oid, k++), c.name, 'c', &t};
+      r.def = "CHECK (" + c.sql + ")";
+      out.push_back(std::move(r));
+    }
+    for (const auto& f : t.foreign_keys) {
+      ConstraintRow r{ConstraintOid(t.oid, k++), f.name, 'f', &t};
+      r.ref_table = f.ref_table != 0 ? f.ref_table : t.oid;
+      r.key = attnums(f.columns);
+      r.on_update = f.on_update;
+      r.on_delete = f.on_delete;
+      r.match = f.match;
+      auto ref = r.ref_table == t.oid ? tp : catalog.FindOid(r.ref_table);
+      std::string ref_cols;
+      for (int a : f.ref_attnums) {
+        r.fkey.push_back(static_cast<int16_t>(a));
+        int c = ref ? ref->ColumnByAttnum(a) : -1;
+        ref_cols += (ref_cols.empty() ? "" : ", ") + (c >= 0 ? QuoteIdent(ref->columns[c].name) : std::to_string(a));
+      }
+      r.def = "FOREIGN KEY (" + ColumnList(t, f.columns) + ") REFERENCES " + (ref ? QuoteIdent(ref->name) : "?") +
+              "(" + ref_cols + ")";
+      if (f.match == 'f') r.def += " MATCH FULL";
+      if (f.on_update != 'a') r.def += std::string(" ON UPDATE ") + FkAction(f.on_update);
+      if (f.on_delete != 'a') r.def += std::string(" ON DELETE ") + FkAction(f.on_delete);
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+Value Int2Array(const std::vector<int16_t>& v) {
+  std::vector<Value> items;
+  for (int16_t x : v) items.push_back(Value::Int(TypeId::kInt2, x));
+  return MakeArray(Type::Of(TypeId::kInt2), items);
+}
+
+SystemRelation PgConstraint(const Catalog& catalog) {
+  Builder b("pg_constraint", 2606);
+  Type int2s = Type::ArrayOf(Type::Of(TypeId::kInt2));
+  b.Col("oid", kOid).Col("conname", kName).Col("connamespace", kOid).Col("contype", TypeId::kText);
+  b.Col("condeferrable", TypeId::kBool).Col("condeferred", TypeId::kBool).Col("convalidated", TypeId::kBool);
+  b.Col("conrelid", kOid).Col("contypid", kOid).Col("conindid", kOid).Col("conparentid", kOid);
+  b.Col("confrelid", kOid).Col("confupdtype", TypeId::kText).Col("confdeltype", TypeId::kText);
+  b.Col("confmatchtype", TypeId::kText).Col("conislocal", TypeId::kBool).Col("coninhcount", TypeId::kInt4);
+  b.Col("connoinherit", TypeId::kBool).Col("conkey", int2s).Col("confkey", int2s).Col("conbin", TypeId::kText);
+  for (const auto& r : ConstraintRows(catalog)) {
+    bool fk = r.type == 'f';
+    b.Add({Oid(r.oid), T(r.name), Oid(kPublicNamespace), T(std::string(1, r.type)), B(false), B(false), B(true),
+           Oid(r.table->oid), Oid(0), Oid(r.index_oid), Oid(0), Oid(r.ref_table),
+           T(fk ? std::string(1, r.on_update) : " "), T(fk ? std::string(1, r.on_delete) : " "),
+           T(fk ? std::string(1, r.match) : " "), B(true), I4(0), B(r.type == 'c' ? false : true),
+           r.key.empty() ? Value::Null(int2s) : Int2Array(r.key), fk ? Int2Array(r.fkey) : Value::Null(int2s),
+           r.type == 'c' ? T(r.def.substr(7, r.def.size() - 8)) : NullText()});
+  }
+  return b.Done();
+}
+
+SystemRelation PgAttrdef(const Catalog& catalog) {
+  Builder b("pg_attrdef", 2604);
+  b.Col("oid", kOid).Col("adrelid", kOid).Col("adnum", TypeId::kInt2).Col("adbin", TypeId::kText);
+  for (const auto& t : catalog.Tables()) {
+    for (const auto& c : t->columns) {
+      std::string def = c.DefaultText(t->name);
+      if (def.empty()) continue;
+      b.Add({Oid(2000000000u + t->oid * 64u + static_cast<uint32_t>(c.attnum % 64)), Oid(t->oid), I2(c.attnum),
+             T(def)});
+    }
+  }
+  return b.Done();
+}
+
+SystemRelation PgCollation() {
+  Builder b("pg_collation", 3456);
+  b.Col("oid", kOid).Col("collname", kName).Col("collnamespace", kOid).Col("collowner", kOid);
+  b.Col("collprovider", TypeId::kText).Col("collisdeterministic", TypeId::kBool).Col("collencoding", TypeId::kInt4);
+  b.Col("collcollate", TypeId::kText).Col("collctype", TypeId::kText).Col("colliculocale", TypeId::kText);
+  b.Col("collversion", TypeId::kText);
+  b.Add({Oid(100), T("default"), Oid(kPgCatalogNamespace), Oid(kSuperuserOid), T("d"), B(true), I4(-1), NullText(),
+         NullText(), NullText(), NullText()});
+  b.Add({Oid(950), T("C"), Oid(kPgCatalogNamespace), Oid(kSuperuserOid), T("c"), B(true), I4(-1), T("C"), T("C"),
+         NullText(), NullText()});
+  b.Add({Oid(951), T("POSIX"), Oid(kPgCatalogNamespace), Oid(kSuperuserOid), T("c"), B(true), I4(-1), T("POSIX"),
+         T("POSIX"), NullText(), NullText()});
+  return b.Done();
+}
+
+SystemRelation Empty(const char* name, uint32_t oid, std::vector<std::pair<const char*, Type>> columns) {
+  Builder b(name, oid);
+  for (const auto& [col, type] : columns) b.Col(col, type);
+  return b.Done();
+}
+
+SystemRelation EmptyCatalog(const std::string& name) {
+  Type oid = Type::Of(kOid), text = Type::Of(TypeId::kText), boolean = Type::Of(TypeId::kBool);
+  Type i2 = Type::Of(TypeId::kInt2), i4 = Type::Of(TypeId::kInt4);
+  if (name == "pg_policy") {
+    return Empty("pg_policy", 3256, {{"oid", oid}, {"polname", text}, {"polrelid", oid}, {"polcmd", text},
+                                     {"polpermissive", boolean}, {"polroles", Type::ArrayOf(oid)}, {"polqual", text},
+                                     {"polwithcheck", text}});
+  }
+  if (name == "pg_statistic_ext") {
+    return Empty("pg_statistic_ext", 3381, {{"oid", oid}, {"stxrelid", oid}, {"stxname", text}, {"stxnamespace", oid},
+                                            {"stxowner", oid}, {"stxstattarget", i4}, {"stxkeys", Type::ArrayOf(i2)},
+                                            {"stxkind", Type::ArrayOf(text)}, {"stxexprs", text}});
+  }
+  if (name == "pg_publication") {
+    return Empty("pg_publication", 6104, {{"oid", oid}, {"pubname", text}, {"pubowner", oid}, {"puballtables", boolean},
+                                          {"pubinsert", boolean}, {"pubupdate", boolean}, {"pubdelete", boolean},
+                                          {"pubtruncate", boolean}, {"pubviaroot", boolean}});
+  }
+  if (name == "pg_publication_namespace") {
+    return Empty("pg_publication_namespace", 6237, {{"oid", oid}, {"pnpubid", oid}, {"pnnspid", oid}});
+  }
+  if (name == "pg_publication_rel") {
+    return Empty("pg_publication_rel", 6106, {{"oid", oid}, {"prpubid", oid}, {"prrelid", oid}, {"prqual", text},
+                                              {"prattrs", Type::ArrayOf(i2)}});
+  }
+  if (name == "pg_trigger") {
+    return Empty("pg_trigger", 2620, {{"oid", oid}, {"tgrelid", oid}, {"tgparentid", oid}, {"tgname", text},
+                                      {"tgfoid", oid}, {"tgtype", i2}, {"tgenabled", text}, {"tgisinternal", boolean},
+                                      {"tgconstrrelid", oid}, {"tgconstrindid", oid}, {"tgconstraint", oid},
+                                      {"tgdeferrable", boolean}, {"tginitdeferred", boolean}, {"tgnargs", i2}});
+  }
+  if (name == "pg_inherits") {
+    return Empty("pg_inherits", 2611, {{"inhrelid", oid}, {"inhparent", oid}, {"inhseqno", i4},
+                                       {"inhdetachpending", boolean}});
+  }
+  return SystemRelation{};
 }
 
 }  // namespace
@@ -318,11 +525,70 @@ std::optional<SystemRelation> FindSystemRelation(const std::vector<std::string>&
     if (name == "pg_roles") return PgRoles("pg_roles", 12001);
     if (name == "pg_authid") return PgRoles("pg_authid", 1260);
     if (name == "pg_user") return PgUser();
+    if (name == "pg_constraint") return PgConstraint(catalog);
+    if (name == "pg_attrdef") return PgAttrdef(catalog);
+    if (name == "pg_collation") return PgCollation();
+    SystemRelation empty = EmptyCatalog(name);
+    if (empty.table != nullptr) return empty;
   }
   if (schema == "information_schema") {
     if (name == "schemata") return InfoSchemata();
     if (name == "tables") return InfoTables(catalog);
     if (name == "columns") return InfoColumns(catalog);
+  }
+  return std::nullopt;
+}
+
+}  // namespace lumadb::engine::sql
+
+namespace lumadb::engine::sql {
+
+std::optional<std::string> RelationNameByOid(const Catalog& catalog, uint32_t oid) {
+  for (const auto& t : catalog.Tables()) {
+    if (t->oid == oid) return QuoteIdent(t->name);
+    if (t->primary_key_oid == oid) return QuoteIdent(t->PrimaryKeyName());
+    for (const auto& i : t->indexes) {
+      if (i.oid == oid) return QuoteIdent(i.name);
+    }
+  }
+  for (const auto& q : catalog.Sequences()) {
+    if (q->oid == oid) return QuoteIdent(q->name);
+  }
+  return std::nullopt;
+}
+
+std::optional<uint32_t> RelationOidByName(const Catalog& catalog, const std::string& name) {
+  if (auto t = catalog.Find(name)) return t->oid;
+  if (auto q = catalog.FindSequence(name)) return q->oid;
+  for (const auto& t : catalog.Tables()) {
+    if (t->primary_key_oid != 0 && t->PrimaryKeyName() == name) return t->primary_key_oid;
+    for (const auto& i : t->indexes) {
+      if (i.name == name) return i.oid;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> IndexDefinition(const Catalog& catalog, uint32_t oid, bool pretty) {
+  for (const auto& t : catalog.Tables()) {
+    auto def = [&](const std::string& name, bool unique, const std::vector<int>& cols) {
+      return std::string("CREATE ") + (unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(name) + " ON " +
+             (pretty ? "" : "public.") +
+             QuoteIdent(t->name) + " USING btree (" + ColumnList(*t, cols) + ")";
+    };
+    if (t->primary_key_oid == oid) return def(t->PrimaryKeyName(), true, t->primary_key);
+    for (const auto& i : t->indexes) {
+      if (i.oid == oid) return def(i.name, i.unique, i.columns);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ConstraintDefinition(const Catalog& catalog, uint32_t oid, bool pretty) {
+  for (const auto& r : ConstraintRows(catalog)) {
+    if (r.oid != oid) continue;
+    if (r.type == 'c' && !pretty) return "CHECK ((" + r.def.substr(7, r.def.size() - 8) + "))";
+    return r.def;
   }
   return std::nullopt;
 }

@@ -29,4 +29,15 @@ struct SystemRelation {
 // pg_catalog is searched first), or nullopt.
 std::optional<SystemRelation> FindSystemRelation(const std::vector<std::string>& names, const Catalog& catalog);
 
+// What regclass and the pg_get_*def functions read: a relation's name by
+// OID (tables, views, indexes, sequences) and its OID by name; an index's
+// CREATE INDEX statement; a constraint's definition ("PRIMARY KEY (id)",
+// "FOREIGN KEY (a) REFERENCES t(b) ON DELETE CASCADE") by the OID
+// pg_constraint gives it.
+std::optional<std::string> RelationNameByOid(const Catalog& catalog, uint32_t oid);
+std::optional<uint32_t> RelationOidByName(const Catalog& catalog, const std::string& name);
+// (`pretty` leaves out public. and CHECK's extra parentheses, as PostgreSQL's pretty form.)
+std::optional<std::string> IndexDefinition(const Catalog& catalog, uint32_t oid, bool pretty);
+std::optional<std::string> ConstraintDefinition(const Catalog& catalog, uint32_t oid, bool pretty);
+
 }  // namespace lumadb::engine::sql

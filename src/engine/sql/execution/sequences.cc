@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "engine/sql/catalog/system_tables.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 
@@ -13,7 +14,7 @@ namespace {
 
 // A relation name as regclass input reads it: "public." dropped, quoted
 // parts taken as they are, others folded to lower case.
-std::string RelationName(const std::string& text) {
+std::string InputRelationName(const std::string& text) {
   std::string s = text;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
   size_t i = 0;
@@ -189,7 +190,7 @@ std::optional<std::pair<std::shared_ptr<const Table>, int>> SerialColumnOf(const
 }
 
 SqlResult<int64_t> SessionSequences::NextVal(const std::string& text) {
-  std::string name = RelationName(text);
+  std::string name = InputRelationName(text);
   int64_t v;
   if (auto q = catalog_->FindSequence(name)) {
     SQL_ASSIGN_OR_RETURN(v, catalog_->NextSequenceValue(q->oid));
@@ -213,7 +214,7 @@ SqlResult<int64_t> SessionSequences::NextVal(const std::string& text) {
 }
 
 SqlResult<int64_t> SessionSequences::CurrVal(const std::string& text) {
-  std::string name = RelationName(text);
+  std::string name = InputRelationName(text);
   if (catalog_->FindSequence(name) == nullptr && !SerialColumnOf(name, *catalog_)) return NoRelation(name);
   auto it = values_.find(name);
   if (it == values_.end()) {
@@ -223,7 +224,7 @@ SqlResult<int64_t> SessionSequences::CurrVal(const std::string& text) {
 }
 
 SqlResult<int64_t> SessionSequences::SetVal(const std::string& text, int64_t value, bool is_called) {
-  std::string name = RelationName(text);
+  std::string name = InputRelationName(text);
   if (auto q = catalog_->FindSequence(name)) {
     SQL_RETURN_IF_ERROR(catalog_->SetSequenceValue(q->oid, value, is_called));
   } else if (auto serial = SerialColumnOf(name, *catalog_)) {
@@ -253,7 +254,7 @@ SqlResult<int64_t> SessionSequences::LastVal() {
 
 SqlResult<std::optional<std::string>> SessionSequences::SerialSequence(const std::string& table,
                                                                        const std::string& column) {
-  std::string name = RelationName(table);
+  std::string name = InputRelationName(table);
   auto t = catalog_->Find(name);
   if (t == nullptr) return NoRelation(name);
   int c = t->FindColumn(column);
@@ -323,6 +324,31 @@ SqlStatus DropSequences(const ast::Drop& d, Catalog* catalog, std::vector<Notice
     SQL_RETURN_IF_ERROR(catalog->DropSequence(name));
   }
   return SqlStatus::Ok();
+}
+
+}  // namespace lumadb::engine::sql
+
+namespace lumadb::engine::sql {
+
+std::optional<std::string> SessionSequences::RelationName(int64_t oid) {
+  if (oid < 0 || oid > UINT32_MAX) return std::nullopt;
+  return RelationNameByOid(*catalog_, static_cast<uint32_t>(oid));
+}
+
+SqlResult<int64_t> SessionSequences::RelationOid(const std::string& text) {
+  std::string name = InputRelationName(text);
+  if (auto oid = RelationOidByName(*catalog_, name)) return int64_t{*oid};
+  return NoRelation(text);
+}
+
+std::optional<std::string> SessionSequences::IndexDef(int64_t oid, bool pretty) {
+  if (oid < 0 || oid > UINT32_MAX) return std::nullopt;
+  return IndexDefinition(*catalog_, static_cast<uint32_t>(oid), pretty);
+}
+
+std::optional<std::string> SessionSequences::ConstraintDef(int64_t oid, bool pretty) {
+  if (oid < 0 || oid > UINT32_MAX) return std::nullopt;
+  return ConstraintDefinition(*catalog_, static_cast<uint32_t>(oid), pretty);
 }
 
 }  // namespace lumadb::engine::sql

@@ -29,6 +29,10 @@ class SessionSequences : public SequenceAccess {
   SqlResult<int64_t> LastVal() override;
   SqlResult<std::optional<std::string>> SerialSequence(const std::string& table, const std::string& column) override;
   void SerialUsed(const std::string& table, const std::string& column, int64_t value) override;
+  std::optional<std::string> RelationName(int64_t oid) override;
+  SqlResult<int64_t> RelationOid(const std::string& name) override;
+  std::optional<std::string> IndexDef(int64_t oid, bool pretty) override;
+  std::optional<std::string> ConstraintDef(int64_t oid, bool pretty) override;
 
  private:
   Catalog* catalog_;

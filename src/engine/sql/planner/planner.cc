@@ -1275,6 +1275,7 @@ SqlResult<Column> PlanColumn(const ast::ColumnDef& def, const std::string& table
                       : tname == "smallserial" || tname == "serial2" ? TypeId::kInt2
                                                                      : TypeId::kInt4);
     c.identity = 'd';
+    c.serial = true;
     if (def.default_expr) {
       return MakeError(sqlstate::kSyntaxError,
                        "multiple default values specified for column \"" + def.name + "\" of table \"" +

@@ -25,6 +25,9 @@ Physical PhysicalOf(TypeId id) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
     case TypeId::kTime:
+    case TypeId::kRegclass:
+    case TypeId::kRegtype:
+    case TypeId::kRegnamespace:
       return Physical::kInt;
     case TypeId::kFloat4:
     case TypeId::kFloat8:
@@ -52,6 +55,9 @@ bool IsFloat(TypeId id) { return id == TypeId::kFloat4 || id == TypeId::kFloat8;
 bool IsNumeric(TypeId id) { return IsInteger(id) || IsFloat(id) || id == TypeId::kNumeric; }
 bool IsDatetime(TypeId id) {
   return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
+}
+bool IsOidAlias(TypeId id) {
+  return id == TypeId::kRegclass || id == TypeId::kRegtype || id == TypeId::kRegnamespace;
 }
 bool IsString(TypeId id) {
   return id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kBpchar || id == TypeId::kUnknown;
@@ -81,6 +87,9 @@ uint32_t TypeOid(const Type& t) {
     case TypeId::kArray: return ArrayOid(t.elem);
     case TypeId::kInterval: return 1186;
     case TypeId::kTime: return 1083;
+    case TypeId::kRegclass: return 2205;
+    case TypeId::kRegtype: return 2206;
+    case TypeId::kRegnamespace: return 4089;
   }
   return 25;
 }
@@ -99,6 +108,9 @@ int16_t TypeLen(const Type& t) {
     case TypeId::kUuid: return 16;
     case TypeId::kInterval: return 16;
     case TypeId::kTime: return 8;
+    case TypeId::kRegclass:
+    case TypeId::kRegtype:
+    case TypeId::kRegnamespace: return 4;
     default: return -1;
   }
 }
@@ -135,6 +147,9 @@ Type TypeFromOid(uint32_t oid, int32_t typmod) {
     case 3802: id = TypeId::kJsonb; break;
     case 1186: id = TypeId::kInterval; break;
     case 1083: id = TypeId::kTime; break;
+    case 2205: id = TypeId::kRegclass; break;
+    case 2206: id = TypeId::kRegtype; break;
+    case 4089: id = TypeId::kRegnamespace; break;
     default: {
       TypeId elem = ArrayElementOfOid(oid);
       if (elem == TypeId::kNull) return Type::Of(TypeId::kNull);
@@ -170,6 +185,9 @@ const char* TypeCatalogName(TypeId id) {
     case TypeId::kArray: return "anyarray";  // an array type's own name is "_" + its element's
     case TypeId::kInterval: return "interval";
     case TypeId::kTime: return "time";
+    case TypeId::kRegclass: return "regclass";
+    case TypeId::kRegtype: return "regtype";
+    case TypeId::kRegnamespace: return "regnamespace";
     case TypeId::kUnknown:
     case TypeId::kNull: return "unknown";
   }
@@ -208,6 +226,9 @@ std::string TypeName(const Type& t) {
     case TypeId::kInterval: return "interval" + datetime::IntervalTypmodText(t.length);
     case TypeId::kTime:
       return t.length >= 0 ? "time(" + std::to_string(t.length) + ") without time zone" : "time without time zone";
+    case TypeId::kRegclass: return "regclass";
+    case TypeId::kRegtype: return "regtype";
+    case TypeId::kRegnamespace: return "regnamespace";
   }
   return "unknown";
 }
@@ -330,6 +351,16 @@ void AppendText(const Value& v, std::string* out) {
     case TypeId::kTimestampTz: datetime::AppendTimestampTz(v.i, out); return;
     case TypeId::kInterval: datetime::AppendInterval(datetime::DecodeInterval(v.s), out); return;
     case TypeId::kTime: datetime::AppendTime(v.i, out); return;
+    case TypeId::kRegclass:
+    case TypeId::kRegtype:
+    case TypeId::kRegnamespace:
+      // The name the OID had when the value was made, else the OID (as PostgreSQL prints an unknown one).
+      if (!v.s.empty()) {
+        out->append(v.s);
+      } else {
+        AppendIntText(TypeId::kInt8, v.i, out);
+      }
+      return;
     default: break;
   }
   switch (PhysicalOf(v.type.id)) {
@@ -653,6 +684,16 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
       SQL_ASSIGN_OR_RETURN(datetime::Interval iv, datetime::ParseInterval(text, t.length));
       return Value::String(t, datetime::EncodeInterval(iv));
     }
+    case TypeId::kRegclass:
+    case TypeId::kRegtype:
+    case TypeId::kRegnamespace: {
+      // An OID in digits (names are looked up by the binder, which has the catalog).
+      std::string_view s = Trim(text);
+      if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos || s.size() > 10) {
+        return InvalidInput(t.id, text);
+      }
+      return Value::Int(t.id, std::stoll(std::string(s)));
+    }
   }
   return InvalidInput(t.id, text);
 }
@@ -775,6 +816,9 @@ SqlResult<Value> CastValue(const Value& v, const Type& to, bool explicit_cast) {
   if (IsInteger(from) && IsInteger(to.id)) {
     SQL_RETURN_IF_ERROR(CheckIntRange(to.id, v.i));
     return Value::Int(to.id, v.i);
+  }
+  if ((IsInteger(from) || IsOidAlias(from)) && (IsInteger(to.id) || IsOidAlias(to.id))) {
+    return Value::Int(to.id, v.i);  // an OID alias and its number (the name is the binder's to add)
   }
   if (IsInteger(from) && IsFloat(to.id)) {
     double d = static_cast<double>(v.i);

@@ -37,6 +37,10 @@ enum class TypeId : uint8_t {
   kArray,        // a one-dimensional array of Type.elem: its canonical text ("{1,2,NULL}", array.h)
   kInterval,     // months, days, microseconds: 16 bytes (interval.h); Type.length is the typmod
   kTime,         // microseconds since midnight
+  // OID aliases: the OID in Value.i; Value.s, when set, is the name they print as.
+  kRegclass,
+  kRegtype,
+  kRegnamespace,
 };
 
 enum class Physical : uint8_t { kInt, kFloat, kString };
@@ -67,6 +71,8 @@ bool IsFloat(TypeId id);
 bool IsNumeric(TypeId id);
 bool IsString(TypeId id);
 bool IsDatetime(TypeId id);
+// regclass, regtype, regnamespace.
+bool IsOidAlias(TypeId id);
 
 // PostgreSQL's OID, typlen and atttypmod for a type (unknown reports text's OID).
 uint32_t TypeOid(const Type& t);
@@ -155,7 +161,7 @@ SqlResult<numeric::Decimal> NumericOf(const Value& v);
 SqlResult<Value> NumericValue(const numeric::Decimal& d, const Type& t);
 
 // The last TypeId (row and catalog decoders check stored ids against it).
-inline constexpr TypeId kLastTypeId = TypeId::kTime;
+inline constexpr TypeId kLastTypeId = TypeId::kRegnamespace;
 bool IsJson(TypeId id);
 
 // Total order used by ORDER BY, GROUP BY, DISTINCT and keys: NULLs last;
