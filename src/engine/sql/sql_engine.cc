@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 #include "common/clock.h"
 #include "engine/sql/catalog/catalog.h"
@@ -13,6 +15,7 @@
 #include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/txn/txn.h"
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/timezone.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 
@@ -303,6 +306,24 @@ SqlStatus SqlSession::Assign(Setting* s, const std::vector<std::string>& values)
       }
     }
     v = style + ", " + order;
+  } else if (lname == "timezone") {
+    std::string z = v;
+    if (Lower(z) == "local" || Lower(z) == "default") z = "UTC";
+    // SET TIME ZONE -5 / 5.5: hours east of UTC, named as PostgreSQL names such a zone ("<-05>+05").
+    char* end = nullptr;
+    double hours = z.empty() ? 0 : std::strtod(z.c_str(), &end);
+    if (!z.empty() && end == z.c_str() + z.size() && std::fabs(hours) < 168) {
+      int secs = static_cast<int>(std::lround(hours * 3600));
+      std::string east, west;
+      datetime::AppendOffset(secs, &east);
+      datetime::AppendOffset(-secs, &west);
+      z = "<" + east + ">" + west;
+    }
+    const datetime::TimeZone* zone = datetime::FindTimeZone(z);
+    if (zone == nullptr) {
+      return MakeError(sqlstate::kInvalidParameterValue, "invalid value for parameter \"TimeZone\": \"" + v + "\"");
+    }
+    v = zone->name();
   } else if (lname == "transaction_isolation" || lname == "default_transaction_isolation") {
     SQL_ASSIGN_OR_RETURN(Isolation iso, ParseIsolation(v));
     v = Lower(v);
@@ -322,6 +343,19 @@ SqlStatus SqlSession::Assign(Setting* s, const std::vector<std::string>& values)
   if (s->value != v && s->report) changed_.emplace_back(s->name, v);
   s->value = v;
   return SqlStatus::Ok();
+}
+
+const datetime::TimeZone* SqlSession::time_zone() const {
+  for (const auto& s : settings_) {
+    if (s.name != "TimeZone") continue;
+    if (s.value != zone_name_) {
+      const datetime::TimeZone* z = datetime::FindTimeZone(s.value);
+      zone_ = z != nullptr ? z : datetime::UtcZone();
+      zone_name_ = s.value;
+    }
+    return zone_ != nullptr ? zone_ : datetime::UtcZone();
+  }
+  return datetime::UtcZone();
 }
 
 SqlStatus SqlSession::SetStartupParameter(const std::string& name, const std::string& value) {
@@ -496,6 +530,9 @@ SqlResult<std::shared_ptr<PreparedStatement>> SqlSession::Prepare(const std::str
   }
   Params params;
   params.types = std::move(param_types);
+  if (!sequences_) sequences_ = std::make_unique<SessionSequences>(&engine_->catalog(), engine_->store());
+  SequenceScope scope(sequences_.get());
+  datetime::ZoneScope zone_scope(time_zone());
   if (!ps->statements.empty()) {
     const ast::Statement& st = ps->statements[0];
     const Catalog& catalog = engine_->catalog();
@@ -683,6 +720,7 @@ void SqlSession::AfterFailure() {
 
 bool SqlSession::CopyData(std::string_view data, std::vector<StatementResult>* out) {
   SequenceScope scope(sequences_.get());
+  datetime::ZoneScope zone_scope(time_zone());
   if (!copy_from_) return false;
   SqlStatus st = copy_from_->Feed(data);
   if (st.ok()) return false;
@@ -691,6 +729,7 @@ bool SqlSession::CopyData(std::string_view data, std::vector<StatementResult>* o
 
 bool SqlSession::CopyDone(std::vector<StatementResult>* out) {
   SequenceScope scope(sequences_.get());
+  datetime::ZoneScope zone_scope(time_zone());
   if (!copy_from_) return true;
   auto n = copy_from_->Finish();
   if (!n.ok()) return EndCopyWithError(n.TakeStatus(), out);
@@ -720,6 +759,7 @@ bool SqlSession::EndCopyWithError(SqlStatus st, std::vector<StatementResult>* ou
 void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
   if (!sequences_) sequences_ = std::make_unique<SessionSequences>(&engine_->catalog(), engine_->store());
   SequenceScope scope(sequences_.get());
+  datetime::ZoneScope zone_scope(time_zone());
   switch (st.kind) {
     case ast::StatementKind::kTransaction: return RunTransaction(st, r);
     case ast::StatementKind::kSet: return RunSet(st, r);

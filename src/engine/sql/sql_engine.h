@@ -95,6 +95,9 @@ struct Setting {
 };
 
 class SessionSequences;
+namespace datetime {
+class TimeZone;
+}
 
 class SqlSession {
  public:
@@ -103,6 +106,8 @@ class SqlSession {
 
   // A startup-packet setting (application_name, DateStyle, options' -c ...).
   SqlStatus SetStartupParameter(const std::string& name, const std::string& value);
+  // The zone of the TimeZone setting (what timestamptz values print in).
+  const datetime::TimeZone* time_zone() const;
   // Settings PostgreSQL reports in ParameterStatus, in its order.
   std::vector<std::pair<std::string, std::string>> ReportedParameters() const;
   // Reported settings changed by SET since the last call.
@@ -188,6 +193,8 @@ class SqlSession {
   SqlEngine* engine_;
   std::string user_;
   std::vector<Setting> settings_;
+  mutable const datetime::TimeZone* zone_ = nullptr;  // time_zone()'s cache of the TimeZone setting
+  mutable std::string zone_name_;
   std::vector<std::pair<std::string, std::string>> changed_;
   std::unique_ptr<Txn> txn_;
   int64_t txn_start_us_ = 0;  // now() of the transaction

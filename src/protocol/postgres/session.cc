@@ -3,6 +3,7 @@
 #include <random>
 
 #include "common/clock.h"
+#include "engine/sql/types/timezone.h"
 #include "protocol/postgres/value_format.h"
 
 namespace lumadb::protocol::postgres {
@@ -649,6 +650,7 @@ void PgSession::SendPortalRows(net::Connection& conn, Portal& p, int32_t max_row
     size_t begin = p.sent;
     size_t end = r.rows.size();
     if (max_rows > 0) end = std::min(end, p.sent + static_cast<size_t>(max_rows));
+    engine::sql::datetime::ZoneScope zone(sql_->time_zone());
     AppendRows(r.rows, begin, end, p.result_formats, &out);
     p.sent = end;
     if (p.sent < r.rows.size()) {
@@ -701,6 +703,7 @@ void PgSession::WriteResults(net::Connection& conn, std::vector<StatementResult>
     if (r.returns_rows) {
       // Simple query: every column in text form.
       AppendRowDescription(&out, Fields(r.columns, {}));
+      engine::sql::datetime::ZoneScope zone(sql_->time_zone());
       AppendRows(r.rows, 0, r.rows.size(), {}, &out);
     }
     AppendCommandComplete(&out, r.tag);

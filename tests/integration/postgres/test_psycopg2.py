@@ -182,6 +182,35 @@ class Psycopg2Test(unittest.TestCase):
         self.assertEqual(cur.fetchone(), (dt.timedelta(days=-3, seconds=5), dt.timedelta(days=32)))
         c.commit()
 
+    def test_session_time_zone_shapes_timestamptz(self):
+        import datetime as dt
+        # TimeZone from the startup packet (as JDBC and libpq's PGTZ send it), then SET TIME ZONE.
+        c = self.table("CREATE TABLE pp_tz (id int PRIMARY KEY, at timestamptz)")
+        c.close()
+        c = psycopg2.connect(host="127.0.0.1", port=self.server.postgres_port, user="postgres", dbname="postgres",
+                             options="-c TimeZone=Europe/Berlin")
+        cur = c.cursor()
+        cur.execute("SHOW TimeZone")
+        self.assertEqual(cur.fetchone(), ("Europe/Berlin",))
+        cur.execute("INSERT INTO pp_tz VALUES (1, '2024-07-01 12:00'), (2, %s)",
+                    (dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.timezone.utc),))
+        cur.execute("SELECT id, at, at::text, extract(hour FROM at) FROM pp_tz ORDER BY id")
+        rows = cur.fetchall()
+        berlin_summer = dt.timezone(dt.timedelta(hours=2))
+        self.assertEqual(rows[0][1], dt.datetime(2024, 7, 1, 12, 0, tzinfo=berlin_summer))
+        self.assertEqual(rows[0][1].utcoffset(), dt.timedelta(hours=2))
+        self.assertEqual(rows[0][2], "2024-07-01 12:00:00+02")
+        self.assertEqual(rows[1][1], dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.timezone.utc))
+        self.assertEqual(rows[1][2], "2024-01-01 13:00:00+01")
+        self.assertEqual(float(rows[1][3]), 13.0)
+        cur.execute("SET TIME ZONE 'America/New_York'")
+        cur.execute("SELECT at::text, at AT TIME ZONE 'UTC' FROM pp_tz WHERE id = 1")
+        self.assertEqual(cur.fetchone(), ("2024-07-01 06:00:00-04", dt.datetime(2024, 7, 1, 10, 0)))
+        with self.assertRaises(psycopg2.errors.InvalidParameterValue):
+            cur.execute("SET TIME ZONE 'Mars/Olympus_Mons'")
+        c.rollback()
+        c.close()
+
     def test_server_side_cursor_fetches_in_batches(self):
         setup = self.table("CREATE TABLE pp_big (id int PRIMARY KEY, v text)")
         c = self.connect()

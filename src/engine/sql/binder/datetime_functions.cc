@@ -6,6 +6,7 @@
 #include "engine/sql/binder/formatting.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/interval.h"
+#include "engine/sql/types/timezone.h"
 
 namespace lumadb::engine::sql {
 
@@ -29,19 +30,29 @@ SqlResult<int64_t> AsTimestamp(const Value& v) {
   return v.i;
 }
 
+// x + iv for a timestamp, or for a timestamptz as PostgreSQL does: months
+// and days on its local time in the session's zone, then the time part.
+SqlResult<int64_t> PlusInterval(int64_t x, const Interval& iv, bool with_tz) {
+  if (!with_tz || (iv.months == 0 && iv.days == 0)) return datetime::TimestampPlusInterval(x, iv);
+  const datetime::TimeZone* zone = datetime::CurrentZone();
+  SQL_ASSIGN_OR_RETURN(int64_t local, datetime::TimestampPlusInterval(zone->UtcToLocal(x), Interval{iv.months, iv.days, 0}));
+  return datetime::TimestampPlusInterval(zone->LocalToUtc(local), Interval{0, 0, iv.micros});
+}
+
 // timestamp(tz) + interval, interval + timestamp(tz), date + interval (a timestamp).
 SqlResult<Value> TsPlusInterval(const std::vector<Value>& a, const Type& result) {
   bool interval_first = a[0].type.id == T::kInterval;
   const Value& ts = interval_first ? a[1] : a[0];
   const Value& iv = interval_first ? a[0] : a[1];
   SQL_ASSIGN_OR_RETURN(int64_t x, AsTimestamp(ts));
-  SQL_ASSIGN_OR_RETURN(int64_t r, datetime::TimestampPlusInterval(x, IntervalArg(iv)));
+  SQL_ASSIGN_OR_RETURN(int64_t r, PlusInterval(x, IntervalArg(iv), result.id == T::kTimestampTz));
   return TsValue(result.id, r);
 }
 
 SqlResult<Value> TsMinusInterval(const std::vector<Value>& a, const Type& result) {
   SQL_ASSIGN_OR_RETURN(int64_t x, AsTimestamp(a[0]));
-  SQL_ASSIGN_OR_RETURN(int64_t r, datetime::TimestampMinusInterval(x, IntervalArg(a[1])));
+  SQL_ASSIGN_OR_RETURN(Interval neg, datetime::NegateInterval(IntervalArg(a[1])));
+  SQL_ASSIGN_OR_RETURN(int64_t r, PlusInterval(x, neg, result.id == T::kTimestampTz));
   return TsValue(result.id, r);
 }
 
@@ -126,8 +137,8 @@ const std::vector<ScalarFunction>& Operators() {
 // age(a, b); age(x) is age(current_date, x).
 SqlResult<Value> Age(const std::vector<Value>& a, const Type&) {
   if (a.size() == 1) {
-    int64_t midnight = static_cast<int64_t>(datetime::TimestampToDate(datetime::CurrentTimestampMicros())) *
-                       datetime::kMicrosPerDay;
+    int64_t today = datetime::CurrentZone()->UtcToLocal(datetime::CurrentTimestampMicros());
+    int64_t midnight = static_cast<int64_t>(datetime::TimestampToDate(today)) * datetime::kMicrosPerDay;
     return Wrap(datetime::Age(midnight, a[0].i));
   }
   return Wrap(datetime::Age(a[0].i, a[1].i));
@@ -235,6 +246,37 @@ const ScalarFunction* FindToChar(TypeId arg) {
   if (arg == T::kTimestampTz || arg == T::kDate) return &kTsTz;
   if (arg == T::kInterval || arg == T::kTime) return &kIv;
   if (IsNumeric(arg)) return &kNum;
+  return nullptr;
+}
+
+namespace {
+// A zone as AT TIME ZONE names it: a tz database name, an abbreviation, or a POSIX zone.
+SqlResult<const datetime::TimeZone*> ZoneNamed(const std::string& name, datetime::TimeZone* fixed) {
+  if (const datetime::TimeZone* z = datetime::FindTimeZone(name)) return z;
+  int32_t east;
+  if (datetime::ZoneAbbreviationOffset(name, &east)) {
+    *fixed = datetime::TimeZone(name, east);
+    return fixed;
+  }
+  return MakeError("22023", "time zone \"" + name + "\" not recognized");
+}
+SqlResult<Value> TimestampAtZone(const std::vector<Value>& a, const Type&) {
+  datetime::TimeZone fixed("", 0);
+  SQL_ASSIGN_OR_RETURN(const datetime::TimeZone* z, ZoneNamed(a[0].s, &fixed));
+  return Value::Int(T::kTimestampTz, z->LocalToUtc(a[1].i));
+}
+SqlResult<Value> TimestampTzAtZone(const std::vector<Value>& a, const Type&) {
+  datetime::TimeZone fixed("", 0);
+  SQL_ASSIGN_OR_RETURN(const datetime::TimeZone* z, ZoneNamed(a[0].s, &fixed));
+  return Value::Int(T::kTimestamp, z->UtcToLocal(a[1].i));
+}
+}  // namespace
+
+const ScalarFunction* FindAtTimeZone(TypeId arg) {
+  static const ScalarFunction kTs = {"timezone", 2, 2, {T::kText, T::kTimestamp}, T::kTimestampTz, TimestampAtZone};
+  static const ScalarFunction kTsTz = {"timezone", 2, 2, {T::kText, T::kTimestampTz}, T::kTimestamp, TimestampTzAtZone};
+  if (arg == T::kTimestamp) return &kTs;
+  if (arg == T::kTimestampTz) return &kTsTz;
   return nullptr;
 }
 

@@ -29,6 +29,9 @@ const ScalarFunction* FindDatetimeFunction(std::string_view name, size_t nargs);
 // date as timestamptz, interval, a time as interval, or a number), or nullptr.
 const ScalarFunction* FindToChar(TypeId arg);
 
+// timezone(zone, x) (x AT TIME ZONE zone) for a timestamp or timestamptz x, or nullptr.
+const ScalarFunction* FindAtTimeZone(TypeId arg);
+
 // make_interval's parameter names in order (years, months, weeks, days,
 // hours, mins, secs): the position of `name`, or -1.
 int MakeIntervalParam(std::string_view name);

@@ -19,6 +19,7 @@
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
+#include "engine/sql/types/timezone.h"
 
 namespace lumadb::engine::sql {
 
@@ -1241,6 +1242,7 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
                       : 0;
     if (now != 0) {
       int64_t x = precision >= 0 ? datetime::RoundTimestamp(now, precision) : now;
+      if (id != TypeId::kTimestampTz) x = datetime::CurrentZone()->UtcToLocal(x);  // the session zone's local time
       if (id == TypeId::kDate) x = datetime::TimestampToDate(x);
       if (id == TypeId::kTime) x = datetime::TimestampTimeOfDay(x);
       auto b = NewNode(BoundKind::kConst, Type::Of(id), e.location);
@@ -1266,6 +1268,20 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(want), false, ctx));
     }
     result = Type::Of(TypeId::kText);
+  } else if (name == "timezone" && args.size() == 2) {
+    // ts AT TIME ZONE zone: a timestamp read in that zone, or a timestamptz's local time there.
+    if (Untyped(args[0]) || IsString(args[0]->type.id)) {
+      SQL_ASSIGN_OR_RETURN(args[0], CoerceTo(std::move(args[0]), Type::Of(TypeId::kText), false, ctx));
+    }
+    if (Untyped(args[1])) {
+      SQL_ASSIGN_OR_RETURN(args[1], CoerceTo(std::move(args[1]), Type::Of(TypeId::kTimestampTz), false, ctx));
+    }
+    if (args[1]->type.id == TypeId::kDate) {
+      SQL_ASSIGN_OR_RETURN(args[1], CoerceTo(std::move(args[1]), Type::Of(TypeId::kTimestampTz), false, ctx));
+    }
+    func = FindAtTimeZone(args[1]->type.id);
+    if (func == nullptr || args[0]->type.id != TypeId::kText) return missing();
+    result = Type::Of(func->result);
   } else if (name == "pg_typeof") {
     // The argument's type by name (PostgreSQL's regtype prints without a typmod).
     if (args.size() != 1) return missing();
@@ -2232,6 +2248,7 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
         // Unbound time functions (while describing, or clock_timestamp()).
         int64_t now = datetime::CurrentTimestampMicros();
         if (!args.empty()) now = datetime::RoundTimestamp(now, static_cast<int>(args[0].i));
+        if (e.type.id != TypeId::kTimestampTz) now = datetime::CurrentZone()->UtcToLocal(now);
         if (e.type.id == TypeId::kTime) return Value::Int(e.type.id, datetime::TimestampTimeOfDay(now));
         return Value::Int(e.type.id, e.type.id == TypeId::kDate ? datetime::TimestampToDate(now) : now);
       }

@@ -11,6 +11,7 @@
 
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/numeric.h"
+#include "engine/sql/types/timezone.h"
 
 // Follows formatting.c of PostgreSQL 15: a template is parsed into nodes
 // (keywords with their FM / TH modifiers, literal characters, separators,
@@ -187,6 +188,8 @@ struct Tm {
   int64_t day = 0;  // days since 2000-01-01 (timestamps)
   bool is_interval = false;
   bool with_tz = false;
+  int32_t offset = 0;  // seconds east of UTC (timestamptz: the session zone's)
+  std::string abbrev;  // the zone's abbreviation then
 };
 
 int IsoDow(int64_t day) {
@@ -240,20 +243,25 @@ SqlResult<std::string> ToChar(const Tm& tm, std::string_view fmt) {
       case kSSSS: s = std::to_string(tm.hour * 3600 + tm.min * 60 + tm.sec); break;
       case kTZ: case ktz:
         if (calendar_only()) return InvalidForInterval();
-        if (tm.with_tz) s = k == kTZ ? "UTC" : "utc";
+        if (tm.with_tz) s = k == kTZ ? Upper(tm.abbrev) : Lower(tm.abbrev);
         break;
-      case kTZH:
+      case kTZH: {
         if (calendar_only()) return InvalidForInterval();
-        s = "+00";
+        int32_t a = tm.offset < 0 ? -tm.offset : tm.offset;
+        s = std::string(tm.offset >= 0 ? "+" : "-") + Padded(a / 3600, 2);
         break;
+      }
       case kTZM:
         if (calendar_only()) return InvalidForInterval();
-        s = "00";
+        s = Padded((tm.offset < 0 ? -tm.offset : tm.offset) % 3600 / 60, 2);
         break;
-      case kOF:
+      case kOF: {
         if (calendar_only()) return InvalidForInterval();
-        s = fm ? "+0" : "+00";
+        int32_t a = tm.offset < 0 ? -tm.offset : tm.offset;
+        s = std::string(tm.offset >= 0 ? "+" : "-") + Padded(a / 3600, fm ? 0 : 2);
+        if (a % 3600 != 0) s += ":" + Padded(a % 3600 / 60, 2);
         break;
+      }
       case kA_D: case kB_C: case ka_d: case kb_c: case kAD: case kBC: case kad: case kbc: {
         if (calendar_only()) return InvalidForInterval();
         bool bc = tm.year <= 0;
@@ -359,8 +367,13 @@ SqlResult<std::string> ToChar(const Tm& tm, std::string_view fmt) {
 
 SqlResult<std::string> ToCharTimestamp(int64_t ts, bool with_tz, std::string_view fmt) {
   if (ts == datetime::kTsInfinity || ts == datetime::kTsNegInfinity) return std::string();
-  datetime::Fields f = datetime::TimestampFields(ts);
   Tm tm;
+  if (with_tz) {
+    // A timestamptz prints as its local time in the session's zone.
+    tm.offset = datetime::CurrentZone()->OffsetAt(ts, &tm.abbrev);
+    ts += int64_t{tm.offset} * datetime::kMicrosPerSecond;
+  }
+  datetime::Fields f = datetime::TimestampFields(ts);
   tm.year = f.year;
   tm.mon = f.month;
   tm.mday = f.day;

@@ -16,6 +16,7 @@
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
 #include "engine/sql/types/interval.h"
+#include "engine/sql/types/timezone.h"
 #include "engine/sql/types/numeric.h"
 
 namespace lumadb::engine::sql {
@@ -1073,6 +1074,11 @@ SqlResult<Value> DatePart(const std::string& field, const Value& x, bool numeric
     return MakeError(sqlstate::kFeatureNotSupported, "EXTRACT and date_part of infinity are not supported by LumaDB yet");
   }
   int64_t ts = is_date ? static_cast<int64_t>(x.i) * datetime::kMicrosPerDay : x.i;
+  // A timestamptz's fields are those of its local time in the session's zone.
+  const bool tz = x.type.id == TypeId::kTimestampTz;
+  const int32_t east = tz ? datetime::CurrentZone()->OffsetAt(ts) : 0;
+  const int64_t instant = ts;
+  if (tz) ts += int64_t{east} * datetime::kMicrosPerSecond;
   datetime::Fields f = datetime::TimestampFields(ts);
   int32_t day = static_cast<int32_t>(FloorDiv(ts, datetime::kMicrosPerDay));
   int dow = static_cast<int>(((day % 7) + 7 + 6) % 7);  // 2000-01-01 was a Saturday
@@ -1121,12 +1127,12 @@ SqlResult<Value> DatePart(const std::string& field, const Value& x, bool numeric
                          : (thursday - datetime::DateFromFields(tf.year, 1, 1)) / 7 + 1;
   } else if (u == "epoch") {
     // seconds since 1970-01-01 00:00:00 UTC
-    num = static_cast<__int128>(ts) + static_cast<__int128>(946684800) * 1000000;
+    num = static_cast<__int128>(tz ? instant : ts) + static_cast<__int128>(946684800) * 1000000;
     scale = is_date && numeric_result ? 0 : 6;
     if (scale == 0) num /= 1000000;
   } else if (u == "timezone" || u == "timezone_hour" || u == "timezone_minute") {
-    if (x.type.id != TypeId::kTimestampTz) return BadUnit(field, x.type, true);
-    num = 0;  // the session time zone is UTC
+    if (!tz) return BadUnit(field, x.type, true);
+    num = u == "timezone" ? east : u == "timezone_hour" ? east / 3600 : east / 60 % 60;
   } else {
     return BadUnit(field, x.type, false);
   }
@@ -1136,7 +1142,9 @@ SqlResult<Value> DatePart(const std::string& field, const Value& x, bool numeric
 SqlResult<Value> DateTrunc(const std::string& field, const Value& x) {
   if (x.i == datetime::kTsInfinity || x.i == datetime::kTsNegInfinity) return x;
   std::string u = Unit(field);
-  int64_t ts = x.i;
+  // A timestamptz is truncated in the session's zone (its local midnight, ...).
+  const bool tz = x.type.id == TypeId::kTimestampTz;
+  int64_t ts = tz ? datetime::CurrentZone()->UtcToLocal(x.i) : x.i;
   int64_t day = FloorDiv(ts, datetime::kMicrosPerDay);
   int64_t in_day = ts - day * datetime::kMicrosPerDay;
   datetime::Fields f = datetime::TimestampFields(ts);
@@ -1178,6 +1186,7 @@ SqlResult<Value> DateTrunc(const std::string& field, const Value& x) {
     bool known = u == "epoch" || u == "dow" || u == "doy" || u == "isodow" || u == "isoyear" || u == "timezone";
     return BadUnit(field, x.type, known);
   }
+  if (tz) r = datetime::CurrentZone()->LocalToUtc(r);
   Value out = Value::Int(x.type.id, r);
   out.type = Type::Of(x.type.id);
   return out;

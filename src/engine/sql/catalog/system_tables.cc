@@ -337,10 +337,10 @@ const char* FkAction(char a) {
 }
 
 struct ConstraintRow {
-  uint32_t oid;
+  uint32_t oid = 0;
   std::string name;
-  char type;  // p u c f
-  const Table* table;
+  char type = 0;  // p u c f
+  const Table* table = nullptr;
   uint32_t index_oid = 0;
   uint32_t ref_table = 0;
   std::vector<int16_t> key, fkey;
@@ -351,6 +351,15 @@ struct ConstraintRow {
 // pg_constraint's OIDs: derived from the table's OID and the constraint's
 // position (primary key, unique constraints, checks, foreign keys).
 uint32_t ConstraintOid(uint32_t table_oid, size_t k) { return 1000000000u + table_oid * 64u + static_cast<uint32_t>(k % 64); }
+
+ConstraintRow NewConstraint(uint32_t oid, const std::string& name, char type, const Table& t) {
+  ConstraintRow r;
+  r.oid = oid;
+  r.name = name;
+  r.type = type;
+  r.table = &t;
+  return r;
+}
 
 std::vector<ConstraintRow> ConstraintRows(const Catalog& catalog) {
   std::vector<ConstraintRow> out;
@@ -364,7 +373,7 @@ std::vector<ConstraintRow> ConstraintRows(const Catalog& catalog) {
       return v;
     };
     if (t.primary_key_oid != 0) {
-      ConstraintRow r{ConstraintOid(t.oid, k++), t.PrimaryKeyName(), 'p', &t};
+      ConstraintRow r = NewConstraint(ConstraintOid(t.oid, k++), t.PrimaryKeyName(), 'p', t);
       r.index_oid = t.primary_key_oid;
       r.key = attnums(t.primary_key);
       r.def = "PRIMARY KEY (" + ColumnList(t, t.primary_key) + ")";
@@ -372,19 +381,19 @@ std::vector<ConstraintRow> ConstraintRows(const Catalog& catalog) {
     }
     for (const auto& i : t.indexes) {
       if (!i.constraint) continue;
-      ConstraintRow r{ConstraintOid(t.oid, k++), i.name, 'u', &t};
+      ConstraintRow r = NewConstraint(ConstraintOid(t.oid, k++), i.name, 'u', t);
       r.index_oid = i.oid;
       r.key = attnums(i.columns);
       r.def = "UNIQUE (" + ColumnList(t, i.columns) + ")";
       out.push_back(std::move(r));
     }
     for (const auto& c : t.checks) {
-      ConstraintRow r{ConstraintOid(t.oid, k++), c.name, 'c', &t};
+      ConstraintRow r = NewConstraint(ConstraintOid(t.oid, k++), c.name, 'c', t);
       r.def = "CHECK (" + c.sql + ")";
       out.push_back(std::move(r));
     }
     for (const auto& f : t.foreign_keys) {
-      ConstraintRow r{ConstraintOid(t.oid, k++), f.name, 'f', &t};
+      ConstraintRow r = NewConstraint(ConstraintOid(t.oid, k++), f.name, 'f', t);
       r.ref_table = f.ref_table != 0 ? f.ref_table : t.oid;
       r.key = attnums(f.columns);
       r.on_update = f.on_update;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/sql/types/timezone.h"
+
 // The input side follows PostgreSQL's own decoder (ParseDateTime and
 // DecodeDateTime in src/backend/utils/adt/datetime.c) step by step: the text
 // is split into typed fields, then each field is interpreted in the context
@@ -303,6 +305,7 @@ struct Decoded {
   int fsec = 0;  // microseconds
   int tz = 0;    // seconds west of UTC (PostgreSQL's sign convention)
   int fmask = 0;  // the fields seen
+  const TimeZone* zone = nullptr;  // a named zone ("America/New_York"): its offset depends on the date
   std::string bad_zone;
 };
 
@@ -784,8 +787,11 @@ DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, bool time
             tmask |= kTzM;
           } else {
             if (!LookupZoneName(s, &out->tz)) {
-              out->bad_zone = s;
-              return DtErr::kBadTimezone;
+              out->zone = FindTimeZone(s);
+              if (out->zone == nullptr) {
+                out->bad_zone = s;
+                return DtErr::kBadTimezone;
+              }
             }
             named_zone = true;
             tmask = kTzM;
@@ -843,7 +849,8 @@ DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, bool time
       case FieldType::kSpecial: {
         Kw kind = Kw::kUnknown;
         int val = 0;
-        if (IsUtcAbbrev(s)) {
+        int32_t abbrev_east = 0;
+        if (IsUtcAbbrev(s) || ZoneAbbreviationOffset(s, &abbrev_east)) {
           kind = Kw::kTz;  // zone abbreviations take precedence over keywords
         } else if (const Keyword* kw = FindKeyword(s)) {
           kind = kw->kind;
@@ -855,14 +862,16 @@ DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, bool time
           case Kw::kReserved:
             tmask = kReservedM;
             if (val == kNow) {
+              // The session zone's local time, and its offset then.
               tmask = kDateM | kTimeM | kTzM;
               out->dtype = DType::kDate;
-              TimestampToTm(now_us, &tm, &out->fsec);
-              out->tz = 0;
+              int32_t east = CurrentZone()->OffsetAt(now_us);
+              TimestampToTm(now_us + int64_t{east} * kMicrosPerSecond, &tm, &out->fsec);
+              out->tz = -east;
             } else if (val == kToday || val == kTomorrow || val == kYesterday) {
               tmask = kDateM;
               out->dtype = DType::kDate;
-              int64_t jd = TimestampToDate(now_us) + int64_t{kPostgresEpochJdate};
+              int64_t jd = TimestampToDate(CurrentZone()->UtcToLocal(now_us)) + int64_t{kPostgresEpochJdate};
               jd += val == kTomorrow ? 1 : val == kYesterday ? -1 : 0;
               JulianToDate(jd, &tm.year, &tm.mon, &tm.mday);
             } else if (val == kAllBalls) {
@@ -888,7 +897,7 @@ DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, bool time
             break;
           case Kw::kTz:
             tmask = kTzM;
-            out->tz = 0;
+            out->tz = -abbrev_east;
             break;
           case Kw::kAmPm:
             tmask = kAmPmM;
@@ -923,7 +932,10 @@ DtErr DecodeDateTime(const std::vector<Field>& fields, int64_t now_us, bool time
             unit_next = true;
             break;
           case Kw::kUnknown:
-            if (!IsUtcZoneName(s)) return DtErr::kBadFormat;
+            if (!IsUtcZoneName(s)) {
+              out->zone = FindTimeZone(s);  // a one-word zone name ("Japan", "EST5EDT")
+              if (out->zone == nullptr) return DtErr::kBadFormat;
+            }
             tmask = kTzM;
             out->tz = 0;
             named_zone = true;
@@ -1016,9 +1028,13 @@ SqlResult<int64_t> ParseTimestampImpl(std::string_view text, int64_t now_us, boo
       break;
   }
   int64_t result;
-  if (!TmToTimestamp(d.tm, d.fsec, with_tz ? &d.tz : nullptr, &result)) {
+  // Without a zone (or with a named one) the local time is converted by the
+  // session's zone (or that one) at that time.
+  const TimeZone* zone = !with_tz ? nullptr : d.zone != nullptr ? d.zone : (d.fmask & kTzM) ? nullptr : CurrentZone();
+  if (!TmToTimestamp(d.tm, d.fsec, with_tz && zone == nullptr ? &d.tz : nullptr, &result)) {
     return MakeError(kDatetimeFieldOverflow, "timestamp out of range: " + Quoted(text));
   }
+  if (zone != nullptr) result = zone->LocalToUtc(result);
   return result;
 }
 
@@ -1045,9 +1061,10 @@ void AppendTimestampText(int64_t ts, bool with_tz, std::string* out) {
     out->append("infinity");
     return;
   }
+  int32_t east = with_tz ? CurrentZone()->OffsetAt(ts) : 0;
   Tm tm;
   int fsec;
-  TimestampToTm(ts, &tm, &fsec);
+  TimestampToTm(ts + int64_t{east} * kMicrosPerSecond, &tm, &fsec);
   AppendYmd(tm.year, tm.mon, tm.mday, out);
   out->push_back(' ');
   AppendPadded(tm.hour, 2, out);
@@ -1062,7 +1079,7 @@ void AppendTimestampText(int64_t ts, bool with_tz, std::string* out) {
     out->push_back('.');
     out->append(frac);
   }
-  if (with_tz) out->append("+00");
+  if (with_tz) AppendOffset(east, out);
   if (tm.year <= 0) out->append(" BC");
 }
 

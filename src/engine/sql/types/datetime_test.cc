@@ -263,7 +263,7 @@ TEST(DatetimeTest, SyntaxErrors) {
       "2024-01-31 BC AD",             // two eras
       "2024-01-31 13:45:00 +05 +06",  // two zones
       "2024-01-31 13:45:00 foo",      // unknown word
-      "2024-01-31 13:45:00 EST",      // zone abbreviations other than UTC's are not supported
+      "2024-01-31 13:45:00 XYZT",     // an unknown zone abbreviation
       "2024-01-31 t",                 // "t" without a time
       "Jan 31",                       // no year
   };
@@ -333,8 +333,11 @@ TEST(DatetimeTest, ZoneErrors) {
   EXPECT_EQ(RoundTrip(Kind::kDate, "-2024-01-31"), "ERROR 22009: time zone displacement out of range: \"-2024-01-31\"");
   EXPECT_EQ(RoundTrip(Kind::kTimestampTz, "2024-01-31 13:45:00 Foo/Bar"),
             "ERROR 22023: time zone \"foo/bar\" not recognized");
-  EXPECT_EQ(RoundTrip(Kind::kTimestampTz, "2024-01-31 13:45 America/New_York"),
-            "ERROR 22023: time zone \"america/new_york\" not recognized");
+  // tz database names (any case) and abbreviations convert at their offset then.
+  EXPECT_EQ(RoundTrip(Kind::kTimestampTz, "2024-01-31 13:45 America/New_York"), "2024-01-31 18:45:00+00");
+  EXPECT_EQ(RoundTrip(Kind::kTimestampTz, "2024-07-31 13:45 america/new_york"), "2024-07-31 17:45:00+00");
+  EXPECT_EQ(RoundTrip(Kind::kTimestampTz, "2024-07-31 13:45 EST"), "2024-07-31 18:45:00+00");
+  EXPECT_EQ(RoundTrip(Kind::kTimestamp, "2024-07-31 13:45 Europe/Paris"), "2024-07-31 13:45:00");
 }
 
 TEST(DatetimeTest, Zones) {

@@ -12,6 +12,7 @@
 #include "engine/sql/types/interval.h"
 #include "engine/sql/types/json.h"
 #include "engine/sql/types/numeric.h"
+#include "engine/sql/types/timezone.h"
 
 namespace lumadb::engine::sql {
 
@@ -700,17 +701,20 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
 
 namespace {
 
-// date <-> timestamp <-> timestamptz (the session time zone is UTC, so a
-// timestamp and a timestamptz of the same instant hold the same number).
+// date <-> timestamp <-> timestamptz: a date or timestamp is a local time
+// in the session's zone, a timestamptz an instant.
 SqlResult<Value> CastDatetime(const Value& v, const Type& to) {
   int64_t x = v.i;
   TypeId from = v.type.id;
+  const datetime::TimeZone* zone = datetime::CurrentZone();
+  if (from == TypeId::kTimestampTz && to.id != TypeId::kTimestampTz) x = zone->UtcToLocal(x);
   if (to.id == TypeId::kDate) {
     if (from != TypeId::kDate) x = datetime::TimestampToDate(x);
   } else {
     if (from == TypeId::kDate) {
       SQL_ASSIGN_OR_RETURN(x, datetime::DateToTimestamp(static_cast<int32_t>(x)));
     }
+    if (to.id == TypeId::kTimestampTz && from != TypeId::kTimestampTz) x = zone->LocalToUtc(x);
     if (to.length >= 0) x = datetime::RoundTimestamp(x, to.length);
   }
   Value out = Value::Int(to.id, x);
@@ -742,7 +746,8 @@ SqlResult<Value> CastTimeOrInterval(const Value& v, const Type& to) {
     if (from == TypeId::kInterval) return time_value(datetime::IntervalToTime(datetime::DecodeInterval(v.s)));
     if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) {
       if (v.i == datetime::kTsInfinity || v.i == datetime::kTsNegInfinity) return Value::Null(to);
-      return time_value(datetime::TimestampTimeOfDay(v.i));
+      int64_t local = from == TypeId::kTimestampTz ? datetime::CurrentZone()->UtcToLocal(v.i) : v.i;
+      return time_value(datetime::TimestampTimeOfDay(local));
     }
   }
   return MakeError("42846", "cannot cast type " + TypeName(v.type) + " to " + TypeName(to));
