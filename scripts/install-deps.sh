@@ -9,6 +9,8 @@ PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
   libpg-query-dev libprotobuf-c-dev
+  # runtime: the tz database the SQL engine reads time zones from (/usr/share/zoneinfo)
+  tzdata
   # tests
   libgtest-dev libgmock-dev clang libclang-rt-14-dev llvm
   redis-server redis-tools memcached
