@@ -9,6 +9,7 @@
 #include "engine/sql/catalog/catalog.h"
 #include "engine/sql/execution/alter_table.h"
 #include "engine/sql/execution/copy.h"
+#include "engine/sql/execution/enum_types.h"
 #include "engine/sql/execution/executor.h"
 #include "engine/sql/execution/sequences.h"
 #include "engine/sql/execution/views.h"
@@ -771,6 +772,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     case ast::StatementKind::kCreateIndex:
     case ast::StatementKind::kCreateView:
     case ast::StatementKind::kSequence:
+    case ast::StatementKind::kEnum:
     case ast::StatementKind::kMaintenance: return RunDdl(st, r);
     case ast::StatementKind::kFetch:
     case ast::StatementKind::kCloseCursor: return RunCursor(st, r);
@@ -1170,12 +1172,21 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
       r->tag = st.sequence->alter ? "ALTER SEQUENCE" : "CREATE SEQUENCE";
       r->status = RunSequenceDdl(*st.sequence, &catalog, &r->notices);
       return;
+    case ast::StatementKind::kEnum:
+      r->tag = st.enum_def->alter ? "ALTER TYPE" : "CREATE TYPE";
+      r->status = RunEnumDdl(*st.enum_def, &catalog, &r->notices);
+      return;
     case ast::StatementKind::kCreateView:
       r->tag = "CREATE VIEW";
       r->status = CreateView(*st.create_view, sql_, &catalog);
       return;
     case ast::StatementKind::kDrop: {
       if (st.drop->kind == ast::Drop::Kind::kIndex) return DropIndexes(*st.drop, r);
+      if (st.drop->kind == ast::Drop::Kind::kType) {
+        r->tag = "DROP TYPE";
+        r->status = DropTypes(*st.drop, &catalog, &r->notices);
+        return;
+      }
       if (st.drop->kind == ast::Drop::Kind::kSequence) {
         r->tag = "DROP SEQUENCE";
         r->status = DropSequences(*st.drop, &catalog, &r->notices);

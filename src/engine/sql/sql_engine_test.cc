@@ -232,6 +232,22 @@ TEST_F(SqlEngineTest, ArrayAndJsonColumnsSurviveAReopen) {
             (Lines{"SELECT 1: character varying(8)[]"}));
 }
 
+TEST_F(SqlEngineTest, EnumTypesAndTheirOrderSurviveAReopen) {
+  {
+    auto s = NewSession();
+    Exec(*s, "CREATE TYPE size AS ENUM ('s', 'l'); CREATE TABLE shirts (id int PRIMARY KEY, sz size)");
+    Exec(*s, "ALTER TYPE size ADD VALUE 'm' AFTER 's'");
+    Exec(*s, "INSERT INTO shirts VALUES (1, 'l'), (2, 's'), (3, 'm')");
+  }
+  Open();
+  auto s = NewSession();
+  EXPECT_EQ(Exec(*s, "SELECT id, sz FROM shirts ORDER BY sz"), (Lines{"SELECT 3: 2,s;3,m;1,l"}));
+  EXPECT_EQ(Exec(*s, "SELECT count(*) FROM shirts WHERE sz > 's'"), (Lines{"SELECT 1: 2"}));
+  EXPECT_EQ(Exec(*s, "SELECT 'x'::size"), (Lines{"ERROR 22P02: invalid input value for enum size: \"x\""}));
+  Exec(*s, "DROP TABLE shirts; DROP TYPE size");
+  EXPECT_EQ(Exec(*s, "SELECT 's'::size"), (Lines{"ERROR 42704: type \"size\" does not exist"}));
+}
+
 TEST_F(SqlEngineTest, CommittedRowsAndTablesSurviveAReopen) {
   {
     auto s = NewSession();

@@ -17,6 +17,7 @@
 #include "engine/sql/binder/table_functions.h"
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/enums.h"
 #include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
 #include "engine/sql/types/timezone.h"
@@ -188,6 +189,9 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
   if (name == "bytea") return Type::Of(TypeId::kBytea);
   if (name == "json") return Type::Of(TypeId::kJson);
   if (name == "jsonb") return Type::Of(TypeId::kJsonb);
+  if (auto e = FindEnumNamed(name); e != nullptr && (t.names.size() == 1 || t.names[0] == "public")) {
+    return Type::Of(TypeId::kEnum, static_cast<int32_t>(e->oid));
+  }
   if (name == "regclass") return Type::Of(TypeId::kRegclass);
   if (name == "regtype") return Type::Of(TypeId::kRegtype);
   if (name == "regnamespace") return Type::Of(TypeId::kRegnamespace);
@@ -896,6 +900,7 @@ SqlResult<BoundPtr> MakeCompare(const std::string& op, BoundPtr l, BoundPtr r, i
             (lt == rt && (lt == TypeId::kUuid || lt == TypeId::kBytea || lt == TypeId::kJsonb ||
                           lt == TypeId::kInterval || lt == TypeId::kTime)) ||
             (lt == TypeId::kArray && rt == TypeId::kArray && l->type.elem == r->type.elem) ||
+            (lt == TypeId::kEnum && rt == TypeId::kEnum && l->type.length == r->type.length) ||
             ((IsOidAlias(lt) || IsOidAlias(rt)) && (IsOidAlias(lt) || IsInteger(lt)) &&
              (IsOidAlias(rt) || IsInteger(rt)));
   if (!ok) return OperatorError(op, l->type, r->type, ctx.Position(location));
@@ -1286,7 +1291,7 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
     // The argument's type by name (PostgreSQL's regtype prints without a typmod).
     if (args.size() != 1) return missing();
     Type t = args[0]->type;
-    t.length = -1;
+    if (t.id != TypeId::kEnum) t.length = -1;
     auto b = NewNode(BoundKind::kConst, Type::Of(TypeId::kText), e.location);
     b->value = Value::String(Type::Of(TypeId::kText), TypeName(t));
     return b;

@@ -48,6 +48,7 @@ void DeleteRelfile(storage::WriteBatch* batch, uint32_t relfile) {
 std::string NextOid() { return std::string("\x01O", 2); }
 std::string SequenceDef(uint32_t oid) { return Meta('S', oid); }
 std::string SequenceValue(uint32_t oid) { return Meta('V', oid); }
+std::string EnumDef(uint32_t oid) { return Meta('E', oid); }
 std::string RewriteMark(uint32_t relfile) { return Meta('W', relfile); }
 }  // namespace keys
 
@@ -262,6 +263,37 @@ SqlError StorageError(const Status& st) {
   return MakeError(sqlstate::kIoError, "could not write to storage: " + st.message());
 }
 
+std::string EncodeEnum(const EnumType& e) {
+  std::string out;
+  storage::AppendU8(&out, 1);
+  storage::AppendU32(&out, e.oid);
+  storage::AppendLengthPrefixed(&out, e.name);
+  storage::AppendVarint(&out, e.labels.size());
+  for (size_t i = 0; i < e.labels.size(); i++) {
+    storage::AppendLengthPrefixed(&out, e.labels[i]);
+    storage::AppendDouble(&out, e.orders[i]);
+  }
+  return out;
+}
+
+bool DecodeEnum(std::string_view in, EnumType* e) {
+  uint8_t version;
+  std::string_view s;
+  uint64_t n;
+  if (!storage::ConsumeU8(&in, &version) || version != 1 || !storage::ConsumeU32(&in, &e->oid) ||
+      !storage::ConsumeLengthPrefixed(&in, &s) || !storage::ConsumeVarint(&in, &n) || n > in.size()) {
+    return false;
+  }
+  e->name = std::string(s);
+  for (uint64_t i = 0; i < n; i++) {
+    double order;
+    if (!storage::ConsumeLengthPrefixed(&in, &s) || !storage::ConsumeDouble(&in, &order)) return false;
+    e->labels.emplace_back(s);
+    e->orders.push_back(static_cast<float>(order));
+  }
+  return true;
+}
+
 std::string EncodeSequence(const Sequence& q) {
   std::string out;
   storage::AppendU8(&out, 1);
@@ -371,6 +403,15 @@ SqlStatus Catalog::Load() {
         return false;
       }
       sequence_values.emplace_back(oid, std::make_pair(static_cast<int64_t>(last), called != 0));
+    } else if (k[1] == 'E') {
+      auto e = std::make_shared<EnumType>();
+      if (!DecodeEnum(v, e.get())) {
+        bad = "enum type definition";
+        return false;
+      }
+      next_oid_ = std::max(next_oid_, e->oid + 1);
+      RegisterEnum(e);
+      enums_[e->name] = std::move(e);
     } else if (k[1] == 'W' && storage::ConsumeU32(&rest, &oid)) {
       unfinished.push_back(oid);
     } else if (k[1] == 'O') {
@@ -469,6 +510,67 @@ std::shared_ptr<const Table> Catalog::FindIndexTable(std::string_view name) cons
 bool Catalog::RelationExists(std::string_view name) const {
   if (Find(name) != nullptr || FindSequence(name) != nullptr) return true;
   return FindIndexTable(name) != nullptr;
+}
+
+Catalog::~Catalog() {
+  for (const auto& [name, e] : enums_) UnregisterEnum(e.get());
+}
+
+SqlStatus Catalog::CreateEnum(EnumType e) {
+  if (FindEnumType(e.name) != nullptr || Find(e.name) != nullptr) {
+    return MakeError(sqlstate::kDuplicateObject, "type \"" + e.name + "\" already exists");
+  }
+  std::lock_guard<std::mutex> g(mu_);
+  e.oid = next_oid_++;
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::EnumDef(e.oid), EncodeEnum(e));
+  std::string next;
+  storage::AppendU32(&next, next_oid_);
+  batch.Put(Cf::kSql, keys::NextOid(), next);
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  auto def = std::make_shared<const EnumType>(std::move(e));
+  RegisterEnum(def);
+  enums_[def->name] = std::move(def);
+  return SqlStatus::Ok();
+}
+
+SqlStatus Catalog::ReplaceEnum(EnumType e) {
+  std::lock_guard<std::mutex> g(mu_);
+  storage::WriteBatch batch;
+  batch.Put(Cf::kSql, keys::EnumDef(e.oid), EncodeEnum(e));
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  auto def = std::make_shared<const EnumType>(std::move(e));
+  RegisterEnum(def);
+  enums_[def->name] = std::move(def);
+  return SqlStatus::Ok();
+}
+
+SqlStatus Catalog::DropEnum(const std::string& name) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = enums_.find(name);
+  if (it == enums_.end()) return MakeError(sqlstate::kUndefinedObject, "type \"" + name + "\" does not exist");
+  storage::WriteBatch batch;
+  batch.Delete(Cf::kSql, keys::EnumDef(it->second->oid));
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  UnregisterEnum(it->second.get());
+  enums_.erase(it);
+  return SqlStatus::Ok();
+}
+
+std::shared_ptr<const EnumType> Catalog::FindEnumType(std::string_view name) const {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = enums_.find(name);
+  return it == enums_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const EnumType>> Catalog::EnumTypes() const {
+  std::lock_guard<std::mutex> g(mu_);
+  std::vector<std::shared_ptr<const EnumType>> out;
+  for (const auto& [name, e] : enums_) out.push_back(e);
+  return out;
 }
 
 SqlStatus Catalog::CreateSequence(Sequence seq) {

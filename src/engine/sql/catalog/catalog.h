@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/sql/common/error.h"
+#include "engine/sql/types/enums.h"
 #include "engine/sql/types/types.h"
 
 namespace lumadb::storage {
@@ -130,6 +131,7 @@ struct Sequence {
 class Catalog {
  public:
   explicit Catalog(storage::Store* store) : store_(store) {}
+  ~Catalog();  // unregisters its enum types (enums.h)
 
   // Reads every table definition from storage.
   SqlStatus Load();
@@ -167,6 +169,15 @@ class Catalog {
   SqlResult<uint32_t> NewOid();
   // Removes the index from its table's definition and deletes its entries.
   SqlStatus DropIndex(const std::string& table, const std::string& index);
+
+  // Enum types (CREATE TYPE ... AS ENUM), registered for values (enums.h)
+  // while they exist. CreateEnum assigns the OID; ReplaceEnum stores a
+  // changed one (ALTER TYPE ... ADD VALUE).
+  SqlStatus CreateEnum(EnumType e);
+  SqlStatus ReplaceEnum(EnumType e);
+  SqlStatus DropEnum(const std::string& name);
+  std::shared_ptr<const EnumType> FindEnumType(std::string_view name) const;
+  std::vector<std::shared_ptr<const EnumType>> EnumTypes() const;
 
   // Sequences: CREATE / ALTER / DROP SEQUENCE and their counters. A name
   // may not be taken by a table, index or view (one relation namespace).
@@ -212,6 +223,7 @@ class Catalog {
     bool called = false;  // false: the next nextval returns `last` itself
   };
   std::map<std::string, SequenceState, std::less<>> sequences_;
+  std::map<std::string, std::shared_ptr<const EnumType>, std::less<>> enums_;
 };
 
 // Key layout in the SQL column family.
@@ -227,6 +239,7 @@ std::string RewriteMark(uint32_t relfile);  // 0x01 'W' relfile: a rewrite in pr
 std::string NextOid();                  // 0x01 'O'
 std::string SequenceDef(uint32_t oid);    // 0x01 'S' oid: the definition
 std::string SequenceValue(uint32_t oid);  // 0x01 'V' oid: last value and is_called
+std::string EnumDef(uint32_t oid);        // 0x01 'E' oid: an enum type's name and labels
 }  // namespace keys
 
 }  // namespace lumadb::engine::sql

@@ -67,9 +67,16 @@ const std::vector<TypeRow>& Types() {
 }
 
 // information_schema's data_type: the type's SQL name without modifiers.
-std::string DataType(const Type& t) { return t.id == TypeId::kArray ? "ARRAY" : TypeName(Type::Of(t.id)); }
+std::string DataType(const Type& t) {
+  if (t.id == TypeId::kEnum) return "USER-DEFINED";
+  return t.id == TypeId::kArray ? "ARRAY" : TypeName(Type::Of(t.id));
+}
 // information_schema's udt_name: pg_type.typname ("_int4" for int4[]).
 std::string UdtName(const Type& t) {
+  if (t.id == TypeId::kEnum) {
+    auto e = FindEnum(static_cast<uint32_t>(t.length));
+    return e ? e->name : "anyenum";
+  }
   return t.id == TypeId::kArray ? std::string("_") + TypeCatalogName(t.elem) : TypeCatalogName(t.id);
 }
 
@@ -169,7 +176,7 @@ SystemRelation PgIndex(const Catalog& catalog) {
   return b.Done();
 }
 
-SystemRelation PgType() {
+SystemRelation PgType(const Catalog& catalog) {
   Builder b("pg_type", 1247);
   b.Col("oid", kOid).Col("typname", kName).Col("typnamespace", kOid).Col("typowner", kOid);
   b.Col("typlen", TypeId::kInt2).Col("typbyval", TypeId::kBool).Col("typtype", TypeId::kText);
@@ -183,6 +190,22 @@ SystemRelation PgType() {
     b.Add({Oid(TypeOid(t)), T(TypeCatalogName(tr.id)), Oid(kPgCatalogNamespace), Oid(kSuperuserOid), I2(len),
            B(len > 0 && len <= 8), T("b"), T(tr.category), B(tr.preferred), B(true), T(","), Oid(0), Oid(0), Oid(0),
            B(false), Oid(0), I4(-1), I4(0), Oid(IsString(tr.id) ? 100 : 0)});
+  }
+  for (const auto& e : catalog.EnumTypes()) {
+    b.Add({Oid(e->oid), T(e->name), Oid(kPublicNamespace), Oid(kSuperuserOid), I2(4), B(true), T("e"), T("E"),
+           B(false), B(true), T(","), Oid(0), Oid(0), Oid(0), B(false), Oid(0), I4(-1), I4(0), Oid(0)});
+  }
+  return b.Done();
+}
+
+SystemRelation PgEnum(const Catalog& catalog) {
+  Builder b("pg_enum", 3501);
+  b.Col("oid", kOid).Col("enumtypid", kOid).Col("enumsortorder", TypeId::kFloat4).Col("enumlabel", kName);
+  for (const auto& e : catalog.EnumTypes()) {
+    for (size_t i = 0; i < e->labels.size(); i++) {
+      b.Add({Oid(3000000000u + e->oid * 64u + static_cast<uint32_t>(i % 64)), Oid(e->oid),
+             Value::Float(TypeId::kFloat4, e->orders[i]), T(e->labels[i])});
+    }
   }
   return b.Done();
 }
@@ -527,7 +550,8 @@ std::optional<SystemRelation> FindSystemRelation(const std::vector<std::string>&
     if (name == "pg_namespace") return PgNamespace();
     if (name == "pg_class") return PgClass(catalog);
     if (name == "pg_attribute") return PgAttribute(catalog);
-    if (name == "pg_type") return PgType();
+    if (name == "pg_type") return PgType(catalog);
+    if (name == "pg_enum") return PgEnum(catalog);
     if (name == "pg_index") return PgIndex(catalog);
     if (name == "pg_am") return PgAm();
     if (name == "pg_database") return PgDatabase();

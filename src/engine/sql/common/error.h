@@ -79,6 +79,7 @@ inline constexpr const char* kGroupingError = "42803";
 inline constexpr const char* kWindowingError = "42P20";
 inline constexpr const char* kInvalidTableDefinition = "42P16";
 inline constexpr const char* kUndefinedObject = "42704";
+inline constexpr const char* kDuplicateObject = "42710";
 inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kUniqueViolation = "23505";
 inline constexpr const char* kNotNullViolation = "23502";

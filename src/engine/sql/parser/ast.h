@@ -254,8 +254,21 @@ struct SequenceDef {
   std::vector<std::pair<std::string, std::string>> options;
 };
 
+// CREATE TYPE name AS ENUM (labels), ALTER TYPE name ADD VALUE [IF NOT EXISTS]
+// 'label' [BEFORE | AFTER 'neighbor'], ALTER TYPE name RENAME VALUE 'old' TO 'label'.
+struct EnumDef {
+  TableRef name;
+  bool alter = false;
+  std::vector<std::string> labels;  // CREATE
+  std::string label;                // ADD VALUE / RENAME VALUE's new label
+  std::string old_label;            // RENAME VALUE
+  std::string neighbor;             // BEFORE / AFTER
+  bool after = false;
+  bool if_not_exists = false;
+};
+
 struct Drop {
-  enum class Kind : uint8_t { kTable, kIndex, kView, kSequence } kind = Kind::kTable;
+  enum class Kind : uint8_t { kTable, kIndex, kView, kSequence, kType } kind = Kind::kTable;
   std::vector<TableRef> objects;
   bool if_exists = false;
   bool cascade = false;
@@ -388,6 +401,7 @@ enum class StatementKind : uint8_t {
   kMaintenance,  // VACUUM / ANALYZE (the tables are checked, nothing else is needed), CREATE EXTENSION
   kCreateView,
   kSequence,  // CREATE / ALTER SEQUENCE
+  kEnum,      // CREATE TYPE ... AS ENUM / ALTER TYPE ... ADD VALUE
 };
 
 struct Statement {
@@ -411,6 +425,7 @@ struct Statement {
   std::unique_ptr<CreateIndex> create_index;
   std::unique_ptr<CreateView> create_view;
   std::unique_ptr<SequenceDef> sequence;
+  std::unique_ptr<EnumDef> enum_def;
   std::unique_ptr<Cursor> cursor;
   std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
   std::string maintenance_tag;        // "VACUUM", "ANALYZE" or "CREATE EXTENSION"

@@ -1326,7 +1326,8 @@ class Converter {
         if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
             d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX &&
             d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_VIEW &&
-            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) {
+            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE &&
+            d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TYPE) {
           Unsupported("DROP of this kind of object", -1);
           return;
         }
@@ -1334,6 +1335,7 @@ class Converter {
         if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) drop->kind = ast::Drop::Kind::kIndex;
         if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW) drop->kind = ast::Drop::Kind::kView;
         if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE) drop->kind = ast::Drop::Kind::kSequence;
+        if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE) drop->kind = ast::Drop::Kind::kType;
         drop->if_exists = d->missing_ok;
         drop->cascade = d->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
         for (size_t i = 0; i < d->n_objects; i++) {
@@ -1341,6 +1343,8 @@ class Converter {
           const PgQuery__Node* o = d->objects[i];
           if (o->node_case == PG_QUERY__NODE__NODE_LIST) {
             for (size_t k = 0; k < o->list->n_items; k++) t.names.push_back(Str(o->list->items[k]));
+          } else if (o->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+            for (size_t k = 0; k < o->type_name->n_names; k++) t.names.push_back(Str(o->type_name->names[k]));
           }
           drop->objects.push_back(std::move(t));
         }
@@ -1638,6 +1642,27 @@ class Converter {
         }
         st->kind = ast::StatementKind::kCreateIndex;
         st->create_index = std::move(ci);
+        return;
+      }
+      case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+      case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: {
+        auto e = std::make_unique<ast::EnumDef>();
+        if (n->node_case == PG_QUERY__NODE__NODE_CREATE_ENUM_STMT) {
+          const PgQuery__CreateEnumStmt* c = n->create_enum_stmt;
+          e->name.names = Names(c->type_name, c->n_type_name);
+          e->labels = Names(c->vals, c->n_vals);
+        } else {
+          const PgQuery__AlterEnumStmt* a = n->alter_enum_stmt;
+          e->alter = true;
+          e->name.names = Names(a->type_name, a->n_type_name);
+          e->label = a->new_val;
+          e->old_label = a->old_val;
+          e->neighbor = a->new_val_neighbor;
+          e->after = a->new_val_is_after;
+          e->if_not_exists = a->skip_if_new_val_exists;
+        }
+        st->kind = ast::StatementKind::kEnum;
+        st->enum_def = std::move(e);
         return;
       }
       case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:

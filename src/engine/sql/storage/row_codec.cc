@@ -1,5 +1,6 @@
 #include "engine/sql/storage/row_codec.h"
 
+#include "engine/sql/types/enums.h"
 #include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
 #include "storage/key_codec.h"
@@ -40,6 +41,12 @@ bool DecodeValue(std::string_view* in, Value* v) {
       std::string_view s;
       if (!storage::ConsumeLengthPrefixed(in, &s)) return false;
       v->s = std::string(s);
+      if (v->type.id == TypeId::kEnum) {
+        // The label's sort order, from the enum as it is now (labels keep their orders).
+        auto e = FindEnum(static_cast<uint32_t>(v->type.length));
+        int i = e ? e->Find(v->s) : -1;
+        v->f = i >= 0 ? e->orders[static_cast<size_t>(i)] : 0;
+      }
       return true;
     }
   }
@@ -80,6 +87,10 @@ void AppendIndexValue(const Value& v, std::string* out) {
   storage::AppendU8(out, 1);
   if (v.type.id == TypeId::kNumeric || v.type.id == TypeId::kInterval) {
     storage::AppendEscaped(out, KeyText(v));
+    return;
+  }
+  if (v.type.id == TypeId::kEnum) {
+    storage::AppendDouble(out, v.f);  // enum values order (and are equal) by their sort order
     return;
   }
   switch (PhysicalOf(v.type.id)) {
@@ -131,6 +142,10 @@ std::string RowKey(const Table& t, const std::vector<Value>& row, uint64_t rowid
     const Value& v = row[c];
     if (v.type.id == TypeId::kNumeric || v.type.id == TypeId::kInterval) {
       storage::AppendEscaped(&k, KeyText(v));
+      continue;
+    }
+    if (v.type.id == TypeId::kEnum) {
+      storage::AppendDouble(&k, v.f);
       continue;
     }
     switch (PhysicalOf(v.type.id)) {

@@ -9,6 +9,7 @@
 
 #include "engine/sql/types/array.h"
 #include "engine/sql/types/datetime.h"
+#include "engine/sql/types/enums.h"
 #include "engine/sql/types/interval.h"
 #include "engine/sql/types/json.h"
 #include "engine/sql/types/numeric.h"
@@ -91,6 +92,7 @@ uint32_t TypeOid(const Type& t) {
     case TypeId::kRegclass: return 2205;
     case TypeId::kRegtype: return 2206;
     case TypeId::kRegnamespace: return 4089;
+    case TypeId::kEnum: return static_cast<uint32_t>(t.length);
   }
   return 25;
 }
@@ -111,7 +113,8 @@ int16_t TypeLen(const Type& t) {
     case TypeId::kTime: return 8;
     case TypeId::kRegclass:
     case TypeId::kRegtype:
-    case TypeId::kRegnamespace: return 4;
+    case TypeId::kRegnamespace:
+    case TypeId::kEnum: return 4;
     default: return -1;
   }
 }
@@ -123,7 +126,7 @@ int32_t TypeMod(const Type& t) {
     return t.length;
   }
   if (t.id == TypeId::kNumeric || t.id == TypeId::kInterval) return t.length;
-  return -1;
+  return -1;  // (an enum's length is its OID, not a typmod)
 }
 
 Type TypeFromOid(uint32_t oid, int32_t typmod) {
@@ -152,6 +155,7 @@ Type TypeFromOid(uint32_t oid, int32_t typmod) {
     case 2206: id = TypeId::kRegtype; break;
     case 4089: id = TypeId::kRegnamespace; break;
     default: {
+      if (FindEnum(oid) != nullptr) return Type::Of(TypeId::kEnum, static_cast<int32_t>(oid));
       TypeId elem = ArrayElementOfOid(oid);
       if (elem == TypeId::kNull) return Type::Of(TypeId::kNull);
       return Type::ArrayOf(TypeFromOid(TypeOid(Type::Of(elem)), typmod));
@@ -189,6 +193,7 @@ const char* TypeCatalogName(TypeId id) {
     case TypeId::kRegclass: return "regclass";
     case TypeId::kRegtype: return "regtype";
     case TypeId::kRegnamespace: return "regnamespace";
+    case TypeId::kEnum: return "anyenum";  // an enum type's own name is in pg_type
     case TypeId::kUnknown:
     case TypeId::kNull: return "unknown";
   }
@@ -230,6 +235,13 @@ std::string TypeName(const Type& t) {
     case TypeId::kRegclass: return "regclass";
     case TypeId::kRegtype: return "regtype";
     case TypeId::kRegnamespace: return "regnamespace";
+    case TypeId::kEnum: {
+      auto e = FindEnum(static_cast<uint32_t>(t.length));
+      if (e == nullptr) return "anyenum";
+      bool plain = !e->name.empty() && !(e->name[0] >= '0' && e->name[0] <= '9');
+      for (char c : e->name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+      return plain ? e->name : "\"" + e->name + "\"";
+    }
   }
   return "unknown";
 }
@@ -685,6 +697,17 @@ SqlResult<Value> ParseText(std::string_view text, const Type& t) {
       SQL_ASSIGN_OR_RETURN(datetime::Interval iv, datetime::ParseInterval(text, t.length));
       return Value::String(t, datetime::EncodeInterval(iv));
     }
+    case TypeId::kEnum: {
+      auto e = FindEnum(static_cast<uint32_t>(t.length));
+      int i = e ? e->Find(text) : -1;
+      if (i < 0) {
+        return MakeError(sqlstate::kInvalidTextRepresentation,
+                         "invalid input value for enum " + TypeName(t) + ": \"" + std::string(text) + "\"");
+      }
+      Value v = Value::String(t, std::string(text));
+      v.f = e->orders[static_cast<size_t>(i)];
+      return v;
+    }
     case TypeId::kRegclass:
     case TypeId::kRegtype:
     case TypeId::kRegnamespace: {
@@ -867,6 +890,7 @@ int CompareValues(const Value& a, const Value& b) {
   }
   if (pa == Physical::kInt && pb == Physical::kInt) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
   if (a.type.id == TypeId::kArray && b.type.id == TypeId::kArray) return CompareArrays(a, b);
+  if (a.type.id == TypeId::kEnum && b.type.id == TypeId::kEnum) return a.f < b.f ? -1 : (a.f > b.f ? 1 : 0);
   if (a.type.id == TypeId::kInterval && b.type.id == TypeId::kInterval) {
     return datetime::CompareIntervals(datetime::DecodeInterval(a.s), datetime::DecodeInterval(b.s));
   }

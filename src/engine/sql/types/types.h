@@ -41,6 +41,7 @@ enum class TypeId : uint8_t {
   kRegclass,
   kRegtype,
   kRegnamespace,
+  kEnum,  // a CREATE TYPE ... AS ENUM type, Type.length its OID (enums.h): label in Value.s, order in Value.f
 };
 
 enum class Physical : uint8_t { kInt, kFloat, kString };
@@ -161,7 +162,7 @@ SqlResult<numeric::Decimal> NumericOf(const Value& v);
 SqlResult<Value> NumericValue(const numeric::Decimal& d, const Type& t);
 
 // The last TypeId (row and catalog decoders check stored ids against it).
-inline constexpr TypeId kLastTypeId = TypeId::kRegnamespace;
+inline constexpr TypeId kLastTypeId = TypeId::kEnum;
 bool IsJson(TypeId id);
 
 // Total order used by ORDER BY, GROUP BY, DISTINCT and keys: NULLs last;
