@@ -850,6 +850,7 @@ class SelectRun {
     // and joined by nested loops.
     right_.assign(p_.scope.size(), {});
     matched_.assign(p_.scope.size(), {});
+    hash_.assign(p_.scope.size(), {});
     for (size_t t = 1; t < p_.scope.size(); t++) {
       if (Function(t) != nullptr && Function(t)->lateral) continue;  // run for each left row (Join)
       if (t < p_.derived.size() && p_.derived[t] != nullptr && p_.derived[t]->lateral) continue;
@@ -858,6 +859,7 @@ class SelectRun {
         return true;
       }));
       matched_[t].assign(right_[t].size(), false);
+      SQL_RETURN_IF_ERROR(BuildHashJoin(t));
     }
     stopped_ = false;
     if (Derived(0)) {
@@ -901,6 +903,88 @@ class SelectRun {
     return SqlStatus::Ok();
   }
 
+  // Whether e reads only slots in [lo, hi) and nothing else that varies
+  // between rows of one statement (no subqueries, outer references, volatile functions).
+  static bool ReadsOnly(const BoundExpr& e, int lo, int hi) {
+    switch (e.kind) {
+      case BoundKind::kSlot: return e.slot >= lo && e.slot < hi;
+      case BoundKind::kConst:
+      case BoundKind::kCast:
+      case BoundKind::kArith:
+      case BoundKind::kUnary:
+      case BoundKind::kConcat:
+      case BoundKind::kCoalesce:
+        break;
+      case BoundKind::kFunc:
+        if (e.func == nullptr) return false;  // now(), random() and the like are bound specially
+        break;
+      default: return false;
+    }
+    for (const auto& a : e.args) {
+      if (!ReadsOnly(*a, lo, hi)) return false;
+    }
+    return true;
+  }
+
+  // Types whose equal values have equal index keys (AppendIndexValue), so a
+  // hash of the key finds every row `=` would accept.
+  static bool HashableAs(const Type& a, const Type& b) {
+    if (IsInteger(a.id) && IsInteger(b.id)) return true;
+    if (IsString(a.id) && IsString(b.id)) return a.id != TypeId::kBpchar && b.id != TypeId::kBpchar;
+    if (a.id != b.id) return false;
+    return a.id != TypeId::kArray && a.id != TypeId::kJsonb && a.id != TypeId::kJson && a.id != TypeId::kNull &&
+           a.id != TypeId::kUnknown && (a.id != TypeId::kEnum || a.length == b.length);
+  }
+
+  // The equality conjuncts of joins[t].on, as (left side, right side).
+  void EquiConjuncts(const BoundExpr& e, int base, int end, std::vector<std::pair<const BoundExpr*, const BoundExpr*>>* out) {
+    if (e.kind == BoundKind::kAnd) {
+      for (const auto& a : e.args) EquiConjuncts(*a, base, end, out);
+      return;
+    }
+    if (e.kind != BoundKind::kCompare || e.op != "=" || e.args.size() != 2) return;
+    const BoundExpr* l = e.args[0].get();
+    const BoundExpr* r = e.args[1].get();
+    if (ReadsOnly(*r, 0, base) && ReadsOnly(*l, base, end)) std::swap(l, r);
+    if (!ReadsOnly(*l, 0, base) || !ReadsOnly(*r, base, end) || !HashableAs(l->type, r->type)) return;
+    out->emplace_back(l, r);
+  }
+
+  // The key of values for a hash join, or nullopt when one is NULL (= never matches).
+  static std::optional<std::string> HashKey(const std::vector<Value>& vals) {
+    std::string k;
+    for (const auto& v : vals) {
+      if (v.null) return std::nullopt;
+      AppendIndexValue(v, &k);
+    }
+    return k;
+  }
+
+  SqlStatus BuildHashJoin(size_t t) {
+    if (hash_.size() < p_.scope.size()) hash_.resize(p_.scope.size());
+    const auto& join = p_.joins[t];
+    if (!join.on || right_[t].size() < 2) return SqlStatus::Ok();
+    int base = p_.scope[t].first_slot;
+    int end = base + static_cast<int>(p_.scope[t].table->columns.size());
+    std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys;
+    EquiConjuncts(*join.on, base, end, &keys);
+    if (keys.empty()) return SqlStatus::Ok();
+    HashJoin& h = hash_[t];
+    for (const auto& kv : keys) h.left_keys.push_back(kv.first);
+    Row padded(static_cast<size_t>(base));
+    for (size_t i = 0; i < right_[t].size(); i++) {
+      padded.resize(static_cast<size_t>(base));
+      padded.insert(padded.end(), right_[t][i].begin(), right_[t][i].end());
+      std::vector<Value> vals;
+      for (const auto& kv : keys) {
+        SQL_ASSIGN_OR_RETURN(Value v, Eval(*kv.second, padded));
+        vals.push_back(std::move(v));
+      }
+      if (auto k = HashKey(vals)) h.rows[*k].push_back(i);
+    }
+    return SqlStatus::Ok();
+  }
+
   // A row of tables 0..t-1 meets table t.
   SqlResult<bool> Join(size_t t, Row left) {
     if (t == p_.scope.size()) {
@@ -924,7 +1008,23 @@ class SelectRun {
       SQL_ASSIGN_OR_RETURN(right_[t], RunWithOuterRow(*p_.derived[t], left));
       matched_[t].assign(right_[t].size(), false);
     }
-    for (size_t i = 0; i < right_[t].size(); i++) {
+    // With a hash join, only the rows of the left row's key can match (ON
+    // is still evaluated over them: its other conjuncts, exact semantics).
+    const std::vector<size_t>* candidates = nullptr;
+    static const std::vector<size_t> kNone;
+    if (t < hash_.size() && !hash_[t].left_keys.empty()) {
+      std::vector<Value> vals;
+      for (const BoundExpr* k : hash_[t].left_keys) {
+        SQL_ASSIGN_OR_RETURN(Value v, Eval(*k, left));
+        vals.push_back(std::move(v));
+      }
+      auto key = HashKey(vals);
+      auto it = key ? hash_[t].rows.find(*key) : hash_[t].rows.end();
+      candidates = it == hash_[t].rows.end() ? &kNone : &it->second;
+    }
+    size_t n = candidates ? candidates->size() : right_[t].size();
+    for (size_t c = 0; c < n; c++) {
+      size_t i = candidates ? (*candidates)[c] : c;
       Row row = left;
       row.insert(row.end(), right_[t][i].begin(), right_[t][i].end());
       if (join.on) {
@@ -1226,6 +1326,14 @@ class SelectRun {
   std::vector<Row> window_rows_;             // rows that wait for their window values
   std::vector<std::vector<Row>> right_;      // joined tables' rows
   std::vector<std::vector<bool>> matched_;   // which of them met a left row (RIGHT/FULL)
+  // Hash joins: for a joined table whose ON has `left expr = right expr`
+  // conjuncts, the left sides (over the row so far) and its rows by the key
+  // of their right sides; other joins (empty keys) loop over every row.
+  struct HashJoin {
+    std::vector<const BoundExpr*> left_keys;
+    std::unordered_map<std::string, std::vector<size_t>> rows;
+  };
+  std::vector<HashJoin> hash_;
   bool stopped_ = false;                     // the limit was reached
   std::string current_key_;                  // FOR UPDATE: the key of the row being read
   std::unordered_map<std::string, size_t> group_index_;
