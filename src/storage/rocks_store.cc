@@ -194,6 +194,16 @@ std::unique_ptr<Snapshot> Store::NewSnapshot() const {
   return std::unique_ptr<Snapshot>(new Snapshot(db_, db_->GetSnapshot()));
 }
 
+uint64_t Store::ApproximateSize(Cf cf, std::string_view begin, std::string_view end) const {
+  rocksdb::Range range(rocksdb::Slice(begin.data(), begin.size()), rocksdb::Slice(end.data(), end.size()));
+  uint64_t size = 0;
+  rocksdb::SizeApproximationOptions options;
+  options.include_memtables = true;
+  options.include_files = true;
+  if (!db_->GetApproximateSizes(options, Handle(cf), &range, 1, &size).ok()) return 0;
+  return size;
+}
+
 StoreStats Store::Stats() const {
   StoreStats st;
   uint64_t v = 0;

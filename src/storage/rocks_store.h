@@ -139,6 +139,9 @@ class Store {
 
   std::unique_ptr<Snapshot> NewSnapshot() const;
   StoreStats Stats() const;
+  // RocksDB's estimate of the bytes that keys in [begin, end) of `cf` take,
+  // in SST files and memtables (what pg_relation_size reports).
+  uint64_t ApproximateSize(Cf cf, std::string_view begin, std::string_view end) const;
   const std::string& dir() const { return dir_; }
 
  private:

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "engine/sql/catalog/catalog.h"
 #include "engine/sql/execution/alter_table.h"
+#include "engine/sql/execution/comments.h"
 #include "engine/sql/execution/copy.h"
 #include "engine/sql/execution/enum_types.h"
 #include "engine/sql/execution/executor.h"
@@ -773,6 +774,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
     case ast::StatementKind::kCreateView:
     case ast::StatementKind::kSequence:
     case ast::StatementKind::kEnum:
+    case ast::StatementKind::kComment:
     case ast::StatementKind::kMaintenance: return RunDdl(st, r);
     case ast::StatementKind::kFetch:
     case ast::StatementKind::kCloseCursor: return RunCursor(st, r);
@@ -1171,6 +1173,10 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
     case ast::StatementKind::kSequence:
       r->tag = st.sequence->alter ? "ALTER SEQUENCE" : "CREATE SEQUENCE";
       r->status = RunSequenceDdl(*st.sequence, &catalog, &r->notices);
+      return;
+    case ast::StatementKind::kComment:
+      r->tag = "COMMENT";
+      r->status = RunComment(*st.comment, &catalog);
       return;
     case ast::StatementKind::kEnum:
       r->tag = st.enum_def->alter ? "ALTER TYPE" : "CREATE TYPE";

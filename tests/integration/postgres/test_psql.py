@@ -50,8 +50,10 @@ class PsqlTest(unittest.TestCase):
                   "order_id bigint REFERENCES ps_orders ON DELETE CASCADE, price numeric(10,2), at timestamptz, "
                   "tags text[], code char(3), UNIQUE (order_id, code));\n"
                   "CREATE UNIQUE INDEX ps_items_price ON ps_items (price, at);\n"
+                  "COMMENT ON TABLE ps_items IS 'line items';\n"
+                  "COMMENT ON COLUMN ps_items.qty IS 'how many';\n"
                   "\\dt\n\\dn\n\\dt ps_acc*\n\\dt nothing_like_this\n\\di\n"
-                  "\\d ps_accounts\n\\d ps_orders\n\\d ps_items\n\\d nothing_like_this\n"
+                  "\\d ps_accounts\n\\d ps_orders\n\\d ps_items\n\\d+ ps_items\n\\d nothing_like_this\n"
                   "DROP TABLE ps_items, ps_orders, ps_accounts;\n")
 
         def run(port):

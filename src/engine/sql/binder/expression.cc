@@ -1347,6 +1347,7 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
       bool ok = untyped || want == have || (want == TypeId::kText && IsString(have)) ||
                 ((want == TypeId::kFloat8 || want == TypeId::kNumeric) && IsNumeric(have)) ||
                 (IsInteger(want) && IsInteger(have)) || (want == TypeId::kInt8 && IsOidAlias(have)) ||
+                (want == TypeId::kRegclass && (IsInteger(have) || IsOidAlias(have))) ||
                 (IsDatetime(want) && IsDatetime(have)) ||
                 (want == TypeId::kInterval && have == TypeId::kTime);
       if (!ok) return missing();

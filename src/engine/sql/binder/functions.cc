@@ -454,7 +454,54 @@ SqlResult<Value> FormatType(const std::vector<Value>& a, const Type&) {
 SqlResult<Value> GetExpr(const std::vector<Value>& a, const Type&) { return Text(a[0].s); }
 
 // No comments are stored (COMMENT ON is not there yet).
-SqlResult<Value> NoDescription(const std::vector<Value>&, const Type& t) { return Value::Null(t); }
+// pg_relation_size & co.: RocksDB's estimate of the relation's keys.
+SqlResult<Value> SizeOf(const std::vector<Value>& a, const Type& t, char part) {
+  SequenceAccess* access = CurrentSequenceAccess();
+  auto size = access ? access->RelationSize(a[0].i, part) : std::nullopt;
+  if (!size) return Value::Null(t);
+  return Value::Int(TypeId::kInt8, *size);
+}
+SqlResult<Value> RelationSize(const std::vector<Value>& a, const Type& t) { return SizeOf(a, t, 'm'); }
+SqlResult<Value> TableSize(const std::vector<Value>& a, const Type& t) { return SizeOf(a, t, 't'); }
+SqlResult<Value> IndexesSize(const std::vector<Value>& a, const Type& t) { return SizeOf(a, t, 'i'); }
+SqlResult<Value> TotalRelationSize(const std::vector<Value>& a, const Type& t) { return SizeOf(a, t, 'a'); }
+
+// pg_size_pretty(bigint): PostgreSQL 15's units and half-rounding.
+SqlResult<Value> SizePretty(const std::vector<Value>& a, const Type& t) {
+  struct Unit {
+    const char* name;
+    int64_t limit;
+    bool round;
+    int bits;
+  };
+  static constexpr Unit kUnits[] = {{"bytes", 10 * 1024, false, 0}, {"kB", 20 * 1024 - 1, true, 10},
+                                    {"MB", 20 * 1024 - 1, true, 20},   {"GB", 20 * 1024 - 1, true, 30},
+                                    {"TB", 20 * 1024 - 1, true, 40},   {"PB", 20 * 1024 - 1, true, 50}};
+  int64_t size = a[0].i;
+  constexpr size_t n = sizeof(kUnits) / sizeof(kUnits[0]);
+  for (size_t i = 0; i < n; i++) {
+    const Unit& u = kUnits[i];
+    if (i + 1 == n || (size < 0 ? -size : size) < u.limit) {
+      if (u.round) size = (size + (size < 0 ? -1 : 1)) / 2;
+      return Value::String(t, std::to_string(size) + " " + u.name);
+    }
+    int bits = kUnits[i + 1].bits - u.bits - (kUnits[i + 1].round ? 1 : 0) + (u.round ? 1 : 0);
+    size /= int64_t{1} << bits;
+  }
+  return Value::Null(t);
+}
+
+// obj_description(oid [, catalog]), shobj_description(oid, catalog), col_description(oid, attnum): COMMENT ON's text.
+SqlResult<Value> Description(const std::vector<Value>& a, const Type& t, int subid) {
+  SequenceAccess* access = CurrentSequenceAccess();
+  auto text = access ? access->Description(a[0].i, subid) : std::nullopt;
+  if (!text) return Value::Null(t);
+  return Value::String(t, *text);
+}
+SqlResult<Value> ObjDescription(const std::vector<Value>& a, const Type& t) { return Description(a, t, 0); }
+SqlResult<Value> ColDescription(const std::vector<Value>& a, const Type& t) {
+  return Description(a, t, static_cast<int>(a[1].i));
+}
 
 // Access-control lists are arrays in PostgreSQL; here every acl column is
 // NULL (default privileges), which this strict function passes through.
@@ -814,9 +861,14 @@ const std::vector<ScalarFunction>& Functions() {
       {"pg_get_triggerdef", 1, 2, {T::kInt8, T::kBool}, T::kText, NullResult},
       {"pg_get_statisticsobjdef_columns", 1, 1, {T::kInt8}, T::kText, NullResult},
       {"pg_relation_is_publishable", 1, 1, {T::kInt8}, T::kBool, FalseResult},
-      {"obj_description", 1, 2, {T::kInt8, T::kText}, T::kText, NoDescription},
-      {"col_description", 2, 2, {T::kInt8, T::kInt4}, T::kText, NoDescription},
-      {"shobj_description", 2, 2, {T::kInt8, T::kText}, T::kText, NoDescription},
+      {"obj_description", 1, 2, {T::kInt8, T::kText}, T::kText, ObjDescription},
+      {"pg_relation_size", 1, 2, {T::kRegclass, T::kText}, T::kInt8, RelationSize},
+      {"pg_table_size", 1, 1, {T::kRegclass}, T::kInt8, TableSize},
+      {"pg_indexes_size", 1, 1, {T::kRegclass}, T::kInt8, IndexesSize},
+      {"pg_total_relation_size", 1, 1, {T::kRegclass}, T::kInt8, TotalRelationSize},
+      {"pg_size_pretty", 1, 1, {T::kInt8}, T::kText, SizePretty},
+      {"col_description", 2, 2, {T::kInt8, T::kInt4}, T::kText, ColDescription},
+      {"shobj_description", 2, 2, {T::kInt8, T::kText}, T::kText, ObjDescription},
       {"pg_encoding_to_char", 1, 1, {T::kInt4}, T::kText, EncodingToChar},
       {"array_to_string", 2, 3, {T::kText}, T::kText, AclArrayToString},
       {"nextval", 1, 1, {T::kText}, T::kInt8, NextVal},

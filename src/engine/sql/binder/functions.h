@@ -75,6 +75,12 @@ class SequenceAccess {
   // (`pretty`: PostgreSQL's pretty form), or nullopt.
   virtual std::optional<std::string> IndexDef(int64_t oid, bool pretty) { return std::nullopt; }
   virtual std::optional<std::string> ConstraintDef(int64_t oid, bool pretty) { return std::nullopt; }
+  // The estimated bytes of a relation: 'm' its own keys (pg_relation_size),
+  // 't' a table's rows (pg_table_size), 'i' its indexes (pg_indexes_size),
+  // 'a' both (pg_total_relation_size); nullopt for an OID that is no relation.
+  virtual std::optional<int64_t> RelationSize(int64_t oid, char part) { return std::nullopt; }
+  // COMMENT ON's text for an object (subid: a column's attnum, else 0), or nullopt.
+  virtual std::optional<std::string> Description(int64_t oid, int subid) { return std::nullopt; }
 };
 // The one installed for this thread, or null.
 SequenceAccess* CurrentSequenceAccess();

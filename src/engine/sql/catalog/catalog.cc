@@ -49,6 +49,11 @@ std::string NextOid() { return std::string("\x01O", 2); }
 std::string SequenceDef(uint32_t oid) { return Meta('S', oid); }
 std::string SequenceValue(uint32_t oid) { return Meta('V', oid); }
 std::string EnumDef(uint32_t oid) { return Meta('E', oid); }
+std::string CommentKey(uint32_t oid, int subid) {
+  std::string k = Meta('C', oid);
+  storage::AppendU32(&k, static_cast<uint32_t>(subid));
+  return k;
+}
 std::string RewriteMark(uint32_t relfile) { return Meta('W', relfile); }
 }  // namespace keys
 
@@ -403,6 +408,13 @@ SqlStatus Catalog::Load() {
         return false;
       }
       sequence_values.emplace_back(oid, std::make_pair(static_cast<int64_t>(last), called != 0));
+    } else if (k[1] == 'C' && storage::ConsumeU32(&rest, &oid)) {
+      uint32_t subid = 0;
+      if (!storage::ConsumeU32(&rest, &subid)) {
+        bad = "comment";
+        return false;
+      }
+      comments_[{oid, static_cast<int>(subid)}] = std::string(v);
     } else if (k[1] == 'E') {
       auto e = std::make_shared<EnumType>();
       if (!DecodeEnum(v, e.get())) {
@@ -558,6 +570,36 @@ SqlStatus Catalog::DropEnum(const std::string& name) {
   UnregisterEnum(it->second.get());
   enums_.erase(it);
   return SqlStatus::Ok();
+}
+
+SqlStatus Catalog::SetComment(uint32_t oid, int subid, std::optional<std::string> text) {
+  std::lock_guard<std::mutex> g(mu_);
+  storage::WriteBatch batch;
+  if (text) {
+    batch.Put(Cf::kSql, keys::CommentKey(oid, subid), *text);
+  } else {
+    batch.Delete(Cf::kSql, keys::CommentKey(oid, subid));
+  }
+  Status st = store_->Write(&batch, /*sync=*/true);
+  if (!st.ok()) return StorageError(st);
+  if (text) {
+    comments_[{oid, subid}] = std::move(*text);
+  } else {
+    comments_.erase({oid, subid});
+  }
+  return SqlStatus::Ok();
+}
+
+std::optional<std::string> Catalog::Comment(uint32_t oid, int subid) const {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = comments_.find({oid, subid});
+  if (it == comments_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::map<std::pair<uint32_t, int>, std::string> Catalog::Comments() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return comments_;
 }
 
 std::shared_ptr<const EnumType> Catalog::FindEnumType(std::string_view name) const {

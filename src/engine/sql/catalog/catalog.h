@@ -179,6 +179,12 @@ class Catalog {
   std::shared_ptr<const EnumType> FindEnumType(std::string_view name) const;
   std::vector<std::shared_ptr<const EnumType>> EnumTypes() const;
 
+  // COMMENT ON: the text for an object (OID, and a column's attnum or 0);
+  // nullopt removes it.
+  SqlStatus SetComment(uint32_t oid, int subid, std::optional<std::string> text);
+  std::optional<std::string> Comment(uint32_t oid, int subid) const;
+  std::map<std::pair<uint32_t, int>, std::string> Comments() const;
+
   // Sequences: CREATE / ALTER / DROP SEQUENCE and their counters. A name
   // may not be taken by a table, index or view (one relation namespace).
   SqlStatus CreateSequence(Sequence seq);
@@ -224,6 +230,7 @@ class Catalog {
   };
   std::map<std::string, SequenceState, std::less<>> sequences_;
   std::map<std::string, std::shared_ptr<const EnumType>, std::less<>> enums_;
+  std::map<std::pair<uint32_t, int>, std::string> comments_;
 };
 
 // Key layout in the SQL column family.
@@ -240,6 +247,7 @@ std::string NextOid();                  // 0x01 'O'
 std::string SequenceDef(uint32_t oid);    // 0x01 'S' oid: the definition
 std::string SequenceValue(uint32_t oid);  // 0x01 'V' oid: last value and is_called
 std::string EnumDef(uint32_t oid);        // 0x01 'E' oid: an enum type's name and labels
+std::string CommentKey(uint32_t oid, int subid);  // 0x01 'C' oid subid: COMMENT ON's text
 }  // namespace keys
 
 }  // namespace lumadb::engine::sql

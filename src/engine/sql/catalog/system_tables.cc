@@ -101,14 +101,15 @@ SystemRelation PgClass(const Catalog& catalog) {
   b.Col("relhassubclass", TypeId::kBool).Col("relrowsecurity", TypeId::kBool);
   b.Col("relforcerowsecurity", TypeId::kBool).Col("relispopulated", TypeId::kBool);
   b.Col("relreplident", TypeId::kText).Col("relispartition", TypeId::kBool).Col("relrewrite", kOid);
-  b.Col("reloptions", TypeId::kText).Col("relacl", TypeId::kText).Col("relpartbound", TypeId::kText);
+  b.Col("reloptions", Type::ArrayOf(Type::Of(TypeId::kText))).Col("relacl", TypeId::kText);
+  b.Col("relpartbound", TypeId::kText);
   auto add = [&](uint32_t oid, const std::string& name, uint32_t am, uint32_t relfile, bool has_index,
                  const char* kind, size_t natts, size_t checks, bool triggers) {
     b.Add({Oid(oid), T(name), Oid(kPublicNamespace), Oid(0), Oid(0), Oid(kSuperuserOid), Oid(am), Oid(relfile),
            Oid(0), I4(0), Value::Float(TypeId::kFloat4, -1), I4(0), Oid(0), B(has_index), B(false), T("p"),
            T(kind), I2(static_cast<int64_t>(natts)), I2(static_cast<int64_t>(checks)), B(false), B(triggers),
-           B(false), B(false), B(false), B(true), T(*kind == 'i' ? "n" : "d"), B(false), Oid(0), NullText(),
-           NullText(), NullText()});
+           B(false), B(false), B(false), B(true), T(*kind == 'i' ? "n" : "d"), B(false), Oid(0),
+           Value::Null(Type::ArrayOf(Type::Of(TypeId::kText))), NullText(), NullText()});
   };
   for (const auto& t : catalog.Tables()) {
     // Foreign keys are triggers in PostgreSQL (relhastriggers).
@@ -141,7 +142,7 @@ SystemRelation PgAttribute(const Catalog& catalog) {
       bool text_like = IsString(c.type.id);
       b.Add({Oid(t->oid), T(c.name), Oid(TypeOid(c.type)), I4(-1), I2(len), I2(c.attnum), I4(0),
              I4(TypeMod(c.type)), B(len > 0 && len <= 8), T(len == 8 ? "d" : len == 4 ? "i" : len == 2 ? "s" : "c"),
-             T(len > 0 ? "p" : "x"), T(""), B(c.not_null), B(!c.DefaultText(t->name).empty()), B(false),
+             T(len > 0 ? "p" : c.type.id == TypeId::kNumeric ? "m" : "x"), T(""), B(c.not_null), B(!c.DefaultText(t->name).empty()), B(false),
              T(c.identity == 0 || c.serial ? "" : std::string(1, c.identity)), T(""), B(false), B(true), I4(0),
              Oid(text_like ? 100 : 0)});
     }
@@ -481,6 +482,21 @@ SystemRelation PgAttrdef(const Catalog& catalog) {
   return b.Done();
 }
 
+SystemRelation PgDescription(const Catalog& catalog) {
+  Builder b("pg_description", 2609);
+  b.Col("objoid", kOid).Col("classoid", kOid).Col("objsubid", TypeId::kInt4).Col("description", TypeId::kText);
+  for (const auto& [key, text] : catalog.Comments()) {
+    // The catalog the object is in: pg_type, pg_namespace, pg_database or pg_class.
+    uint32_t o = key.first;
+    uint32_t classoid = FindEnum(o) != nullptr ? 1247
+                        : (o == kPublicNamespace || o == kPgCatalogNamespace || o == kInformationSchemaNamespace) ? 2615
+                        : o == 5 ? 1262
+                                 : 1259;
+    b.Add({Oid(key.first), Oid(classoid), I4(key.second), T(text)});
+  }
+  return b.Done();
+}
+
 SystemRelation PgCollation() {
   Builder b("pg_collation", 3456);
   b.Col("oid", kOid).Col("collname", kName).Col("collnamespace", kOid).Col("collowner", kOid);
@@ -561,6 +577,7 @@ std::optional<SystemRelation> FindSystemRelation(const std::vector<std::string>&
     if (name == "pg_constraint") return PgConstraint(catalog);
     if (name == "pg_attrdef") return PgAttrdef(catalog);
     if (name == "pg_collation") return PgCollation();
+    if (name == "pg_description") return PgDescription(catalog);
     SystemRelation empty = EmptyCatalog(name);
     if (empty.table != nullptr) return empty;
   }

@@ -346,6 +346,35 @@ std::optional<std::string> SessionSequences::IndexDef(int64_t oid, bool pretty) 
   return IndexDefinition(*catalog_, static_cast<uint32_t>(oid), pretty);
 }
 
+std::optional<int64_t> SessionSequences::RelationSize(int64_t oid, char part) {
+  if (oid < 0 || oid > UINT32_MAX) return std::nullopt;
+  auto range = [&](const std::string& prefix) {
+    return static_cast<int64_t>(store_->ApproximateSize(storage::Cf::kSql, prefix, storage::PrefixSuccessor(prefix)));
+  };
+  for (const auto& t : catalog_->Tables()) {
+    int64_t indexes = 0;
+    for (const auto& i : t->indexes) {
+      int64_t size = range(keys::IndexPrefix(t->relfile, i.oid));
+      if (i.oid == oid) return size;
+      indexes += size;
+    }
+    if (t->primary_key_oid == oid) return 0;  // the rows are stored by primary key: no index of its own
+    if (t->oid != oid) continue;
+    if (t->IsView()) return 0;
+    int64_t rows = range(keys::RowPrefix(t->relfile));
+    return part == 'i' ? indexes : part == 'a' ? rows + indexes : rows;
+  }
+  for (const auto& q : catalog_->Sequences()) {
+    if (q->oid == oid) return 0;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> SessionSequences::Description(int64_t oid, int subid) {
+  if (oid < 0 || oid > UINT32_MAX) return std::nullopt;
+  return catalog_->Comment(static_cast<uint32_t>(oid), subid);
+}
+
 std::optional<std::string> SessionSequences::ConstraintDef(int64_t oid, bool pretty) {
   if (oid < 0 || oid > UINT32_MAX) return std::nullopt;
   return ConstraintDefinition(*catalog_, static_cast<uint32_t>(oid), pretty);

@@ -33,6 +33,8 @@ class SessionSequences : public SequenceAccess {
   SqlResult<int64_t> RelationOid(const std::string& name) override;
   std::optional<std::string> IndexDef(int64_t oid, bool pretty) override;
   std::optional<std::string> ConstraintDef(int64_t oid, bool pretty) override;
+  std::optional<int64_t> RelationSize(int64_t oid, char part) override;
+  std::optional<std::string> Description(int64_t oid, int subid) override;
 
  private:
   Catalog* catalog_;

@@ -267,6 +267,13 @@ struct EnumDef {
   bool if_not_exists = false;
 };
 
+// COMMENT ON <object> IS 'text' | NULL.
+struct Comment {
+  enum class Object : uint8_t { kTable, kView, kSequence, kIndex, kColumn, kType, kSchema, kDatabase, kOther } object;
+  std::vector<std::string> names;  // [schema.]name, or [schema.]table.column
+  std::optional<std::string> text;  // nullopt (IS NULL or IS ''): remove the comment
+};
+
 struct Drop {
   enum class Kind : uint8_t { kTable, kIndex, kView, kSequence, kType } kind = Kind::kTable;
   std::vector<TableRef> objects;
@@ -402,6 +409,7 @@ enum class StatementKind : uint8_t {
   kCreateView,
   kSequence,  // CREATE / ALTER SEQUENCE
   kEnum,      // CREATE TYPE ... AS ENUM / ALTER TYPE ... ADD VALUE
+  kComment,   // COMMENT ON
 };
 
 struct Statement {
@@ -426,6 +434,7 @@ struct Statement {
   std::unique_ptr<CreateView> create_view;
   std::unique_ptr<SequenceDef> sequence;
   std::unique_ptr<EnumDef> enum_def;
+  std::unique_ptr<Comment> comment;
   std::unique_ptr<Cursor> cursor;
   std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
   std::string maintenance_tag;        // "VACUUM", "ANALYZE" or "CREATE EXTENSION"

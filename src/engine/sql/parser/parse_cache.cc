@@ -475,7 +475,8 @@ SqlResult<std::shared_ptr<ParsedStatements>> ParseCache::Parse(std::string_view 
   // not update; it is rare enough to parse every time.
   for (const auto& st : *statements) {
     cacheable = cacheable && st.kind != ast::StatementKind::kCreateTable && st.kind != ast::StatementKind::kAlterTable &&
-                st.kind != ast::StatementKind::kCreateView && st.kind != ast::StatementKind::kEnum;
+                st.kind != ast::StatementKind::kCreateView && st.kind != ast::StatementKind::kEnum &&
+                st.kind != ast::StatementKind::kComment;
   }
   if (!cacheable) return statements;
   lru_.emplace_front();

@@ -1722,6 +1722,34 @@ class Converter {
         st->create_view = std::move(cv);
         return;
       }
+      case PG_QUERY__NODE__NODE_COMMENT_STMT: {
+        const PgQuery__CommentStmt* c = n->comment_stmt;
+        auto cm = std::make_unique<ast::Comment>();
+        using O = ast::Comment::Object;
+        switch (c->objtype) {
+          case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: cm->object = O::kTable; break;
+          case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: cm->object = O::kView; break;
+          case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: cm->object = O::kSequence; break;
+          case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: cm->object = O::kIndex; break;
+          case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: cm->object = O::kColumn; break;
+          case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: cm->object = O::kType; break;
+          case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: cm->object = O::kSchema; break;
+          case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE: cm->object = O::kDatabase; break;
+          default: cm->object = O::kOther; break;
+        }
+        const PgQuery__Node* o = c->object;
+        if (o != nullptr && o->node_case == PG_QUERY__NODE__NODE_LIST) {
+          cm->names = Names(o->list->items, o->list->n_items);
+        } else if (o != nullptr && o->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+          cm->names = Names(o->type_name->names, o->type_name->n_names);
+        } else if (o != nullptr && o->node_case == PG_QUERY__NODE__NODE_STRING) {
+          cm->names.push_back(o->string->sval);
+        }
+        if (c->comment != nullptr && c->comment[0] != '\0') cm->text = std::string(c->comment);
+        st->kind = ast::StatementKind::kComment;
+        st->comment = std::move(cm);
+        return;
+      }
       case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {
         const PgQuery__TruncateStmt* t = n->truncate_stmt;
         for (size_t k = 0; k < t->n_relations; k++) st->truncate.push_back(Table(t->relations[k]->range_var));
