@@ -54,7 +54,7 @@ def load(conn, rows):
         hi = min(rows, lo + step - 1)
         cur.execute("INSERT INTO fact SELECT g, (g * 7919) % 5000, 1 + (g * 31) % 1000, (g * 13) % 100, "
                     "((g * 104729) % 100000) / 100.0, timestamp '2024-01-01' + (g % 86400) * interval '1 second' "
-                    "FROM generate_series(" + str(lo) + ", " + str(hi) + ") g")
+                    "FROM generate_series(" + str(lo) + "::bigint, " + str(hi) + ") g")
     load_s = time.time() - start
     cur.execute("ANALYZE fact")
     cur.execute("ANALYZE dim")

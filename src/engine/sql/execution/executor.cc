@@ -1297,24 +1297,45 @@ class SelectRun {
     return SqlStatus::Ok();
   }
 
-  void Sort() {
-    std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
-      for (const auto& k : p_.sort) {
-        const Value& x = a[k.target];
-        const Value& y = b[k.target];
-        int c;
-        if (x.null || y.null) {
-          if (x.null && y.null) continue;
-          c = x.null ? 1 : -1;  // NULLs sort as larger than any value
-          if (k.nulls_first != k.desc) c = -c;
-        } else {
-          c = CompareValues(x, y);
-        }
-        if (k.desc) c = -c;
-        if (c != 0) return c < 0;
+  // The ORDER BY comparison of two output rows: < 0, 0, > 0.
+  int CompareOutput(const Row& a, const Row& b) const {
+    for (const auto& k : p_.sort) {
+      const Value& x = a[k.target];
+      const Value& y = b[k.target];
+      int c;
+      if (x.null || y.null) {
+        if (x.null && y.null) continue;
+        c = x.null ? 1 : -1;  // NULLs sort as larger than any value
+        if (k.nulls_first != k.desc) c = -c;
+      } else {
+        c = CompareValues(x, y);
       }
-      return false;
-    });
+      if (k.desc) c = -c;
+      if (c != 0) return c;
+    }
+    return 0;
+  }
+
+  void Sort() {
+    // With a LIMIT (and nothing after the sort that needs every row), only
+    // the first OFFSET + LIMIT rows are put in order (a top-N sort; ties
+    // keep their input order, as the full stable sort would).
+    size_t keep = limit_ >= 0 && p_.distinct_on.empty() ? static_cast<size_t>(offset_ + limit_) : rows_.size();
+    if (keep < rows_.size() / 2) {
+      std::vector<size_t> idx(rows_.size());
+      for (size_t i = 0; i < idx.size(); i++) idx[i] = i;
+      auto less = [&](size_t x, size_t y) {
+        int c = CompareOutput(rows_[x], rows_[y]);
+        return c != 0 ? c < 0 : x < y;
+      };
+      std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(keep), idx.end(), less);
+      std::vector<Row> top;
+      top.reserve(keep);
+      for (size_t i = 0; i < keep; i++) top.push_back(std::move(rows_[idx[i]]));
+      rows_ = std::move(top);
+      return;
+    }
+    std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) { return CompareOutput(a, b) < 0; });
   }
 
   const SelectPlan& p_;
