@@ -130,6 +130,28 @@ Status ApplyOption(ServeOptions* o, const std::string& key, const std::string& v
     o->workers = static_cast<int>(n);
   } else if (key == "requirepass") {
     o->requirepass = value;
+  } else if (key == "postgres-users") {
+    // name:password entries separated by commas (a password may hold spaces, not commas).
+    o->postgres_users.clear();
+    size_t start = 0;
+    while (start < value.size()) {
+      size_t comma = value.find(',', start);
+      std::string entry = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      start = comma == std::string::npos ? value.size() : comma + 1;
+      entry.erase(0, entry.find_first_not_of(' '));
+      entry.erase(entry.find_last_not_of(' ') + 1);
+      if (entry.empty()) continue;
+      size_t colon = entry.find(':');
+      if (colon == std::string::npos || colon == 0) {
+        return Bad(where, "bad postgres-users entry '" + entry + "' (want name:password)");
+      }
+      o->postgres_users[entry.substr(0, colon)] = entry.substr(colon + 1);
+    }
+  } else if (key == "postgres-auth") {
+    if (value != "scram-sha-256" && value != "md5" && value != "password") {
+      return Bad(where, "bad postgres-auth '" + value + "' (want scram-sha-256, md5 or password)");
+    }
+    o->postgres_auth = value;
   } else if (key == "aclfile") {
     o->aclfile = value;
   } else if (key == "acl-pubsub-default") {
@@ -211,6 +233,7 @@ StatusOr<ServeOptions> ParseServeArgs(const std::vector<std::string>& args) {
     static const char* kFlags[] = {"config",     "data-dir", "bind",    "port",
                                    "disable",    "durability", "log-level", "workers",
                                    "requirepass", "aclfile", "acl-pubsub-default", "acllog-max-len",
+                                   "postgres-users", "postgres-auth",
                                    "memcached-max-item-size", "max-connections", "block-cache-size",
                                    "proto-max-bulk-len", "flush-interval-ms", "notify-keyspace-events",
                                    "maxmemory", "maxmemory-policy"};
@@ -253,6 +276,11 @@ Options (each also a config-file key without the dashes):
   --log-level LEVEL        debug | info | warn | error (default info)
   --workers N              event-loop threads (default: cores - 1, at least 1)
   --requirepass PASS       password for Redis AUTH (default: none)
+  --postgres-users LIST    PostgreSQL users as name:password[,name:password...] (no commas
+                           in passwords); with
+                           none, the user postgres connects without a password (trust)
+  --postgres-auth METHOD   scram-sha-256 | md5 | password: how those passwords are
+                           checked (default scram-sha-256)
   --aclfile FILE           Redis ACL users file, read at start, ACL LOAD / ACL SAVE (default: none)
   --acl-pubsub-default V   allchannels | resetchannels for new ACL users (default resetchannels)
   --acllog-max-len N       entries kept by ACL LOG (default 128)

@@ -22,6 +22,10 @@ struct ServeOptions {
   std::string log_level = "info";
   int workers = 0;                      // 0 = cores - 1, at least 1
   std::string requirepass;              // Redis AUTH password; empty = none
+  // PostgreSQL users and passwords (empty: trust, user postgres), and how
+  // passwords are checked: scram-sha-256 | md5 | password.
+  std::map<std::string, std::string> postgres_users;
+  std::string postgres_auth = "scram-sha-256";
   std::string aclfile;                  // Redis ACL users file; empty = none
   bool acl_pubsub_default_all = false;  // acl-pubsub-default allchannels (else resetchannels)
   uint64_t acllog_max_len = 128;

@@ -210,7 +210,10 @@ int Serve(const ServeOptions& opts) {
       memcache = std::make_unique<protocol::memcache::MemcacheServer>(kv, mc_cfg);
       specs.push_back(protocol::memcache::MakeProtocol(memcache.get()));
     } else if (e.name == "postgres") {
-      postgres = std::make_unique<protocol::postgres::PgServer>(&sql, protocol::postgres::PgConfig{});
+      protocol::postgres::PgConfig pg_cfg;
+      pg_cfg.users = opts.postgres_users;
+      pg_cfg.auth = opts.postgres_auth;
+      postgres = std::make_unique<protocol::postgres::PgServer>(&sql, pg_cfg);
       specs.push_back(protocol::postgres::MakeProtocol(postgres.get()));
     } else if (e.name == "admin") {
       specs.push_back(protocol::admin::MakeProtocol([&kv] {

@@ -796,6 +796,7 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
   simple.bound = true;
   Params* params = use_params_ ? &params_ : &simple;
   params->now_us = txn_start_us_;
+  params->user = user_;
   // A statement that met a changed row under READ COMMITTED runs again on a
   // fresh snapshot (its row locks are kept, so it does not loop for long).
   for (int attempt = 0;; attempt++) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <map>
+#include <string>
+
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -15,6 +18,11 @@ inline constexpr uint16_t kDefaultPort = 5432;
 struct PgConfig {
   // Largest frontend message accepted (PostgreSQL: PQ_LARGE_MESSAGE_LIMIT, 1 GB - 1).
   size_t max_message = (1u << 30) - 1;
+  // Users and their passwords. Empty: trust, and only the user postgres
+  // exists (a fresh `initdb -A trust`).
+  std::map<std::string, std::string> users;
+  // How passwords are checked when there are users: "scram-sha-256", "md5" or "password".
+  std::string auth = "scram-sha-256";
 };
 
 // State shared by every PostgreSQL session: the SQL engine and the table of

@@ -1,5 +1,6 @@
 #include "protocol/postgres/session.h"
 
+#include <cstring>
 #include <random>
 
 #include "common/clock.h"
@@ -197,6 +198,7 @@ void PgSession::ProcessInput(net::Connection& conn) {
     bool more = false;
     switch (state_) {
       case State::kStartup: more = ProcessStartup(conn); break;
+      case State::kAuth:
       case State::kReady:
       case State::kCopyIn:
       case State::kSkipToSync: more = ProcessMessage(conn); break;
@@ -234,9 +236,10 @@ bool PgSession::ProcessStartup(net::Connection& conn) {
     return false;
   }
   std::string user_name(*user);
+  const PgConfig& cfg = server_.config();
   // With no users configured, the server is a fresh `initdb -A trust`: the
   // superuser postgres and its database postgres.
-  if (user_name != "postgres") {
+  if (cfg.users.empty() && user_name != "postgres") {
     Fatal(conn, "28000", "role \"" + user_name + "\" does not exist");
     return false;
   }
@@ -246,7 +249,80 @@ bool PgSession::ProcessStartup(net::Connection& conn) {
     Fatal(conn, "3D000", "database \"" + database + "\" does not exist");
     return false;
   }
-  sql_ = std::make_unique<engine::sql::SqlSession>(&server_.engine(), user_name);
+  user_ = user_name;
+  startup_ = std::move(pkt);
+  if (cfg.users.empty()) return FinishStartup(conn);
+  // Configured users: ask for the password (an unknown user is asked too, and
+  // fails the same way, as PostgreSQL does not say which users exist).
+  auto it = cfg.users.find(user_name);
+  if (it != cfg.users.end()) password_ = it->second;
+  if (cfg.auth == "md5") {
+    uint8_t salt[4];
+    int32_t r = RandomKey();
+    std::memcpy(salt, &r, 4);
+    md5_salt_.assign(reinterpret_cast<const char*>(salt), 4);
+    AppendAuthMd5(&conn.out(), salt);
+  } else if (cfg.auth == "password") {
+    AppendAuthCleartext(&conn.out());
+  } else {
+    // A user without a password still gets the exchange, which cannot succeed.
+    scram_ = std::make_unique<ScramServer>(password_ ? *password_ : std::to_string(RandomKey()) + "\x01");
+    AppendAuthSasl(&conn.out(), {"SCRAM-SHA-256"});
+  }
+  state_ = State::kAuth;
+  return true;
+}
+
+bool PgSession::ProcessAuth(net::Connection& conn, char type, std::string_view body) {
+  if (type != 'p') {
+    Fatal(conn, "08P01", "expected password response, got message type " + std::to_string(static_cast<int>(type)));
+    return false;
+  }
+  auto failed = [&]() {
+    Fatal(conn, "28P01", "password authentication failed for user \"" + user_ + "\"");
+    return false;
+  };
+  const std::string& auth = server_.config().auth;
+  if (auth == "md5" || auth == "password") {
+    std::string_view given;
+    if (!DecodePassword(body, &given)) {
+      Fatal(conn, "08P01", "invalid password packet size");
+      return false;
+    }
+    if (!password_) return failed();
+    std::string want = auth == "md5" ? Md5PasswordResponse(user_, *password_, md5_salt_) : *password_;
+    if (given != want) return failed();
+    return FinishStartup(conn);
+  }
+  if (!scram_started_) {
+    SaslInitialBody init;
+    if (!DecodeSaslInitial(body, &init)) {
+      Fatal(conn, "08P01", "malformed SASL message");
+      return false;
+    }
+    if (init.mechanism != "SCRAM-SHA-256") {
+      Fatal(conn, "08P01", "client selected an invalid SASL authentication mechanism");
+      return false;
+    }
+    auto server_first = init.data ? scram_->Start(*init.data) : std::nullopt;
+    if (!server_first) {
+      Fatal(conn, "08P01", "malformed SCRAM message");
+      return false;
+    }
+    scram_started_ = true;
+    AppendAuthSaslContinue(&conn.out(), *server_first);
+    return true;
+  }
+  auto server_final = scram_->Finish(body);
+  if (!server_final || !password_) return failed();
+  AppendAuthSaslFinal(&conn.out(), *server_final);
+  scram_.reset();
+  return FinishStartup(conn);
+}
+
+bool PgSession::FinishStartup(net::Connection& conn) {
+  StartupPacket pkt = std::move(startup_);
+  sql_ = std::make_unique<engine::sql::SqlSession>(&server_.engine(), user_);
   std::vector<std::string> unrecognized;
   for (const auto& [name, value] : pkt.params) {
     if (name == "user" || name == "database" || name == "replication") continue;
@@ -292,6 +368,7 @@ bool PgSession::ProcessMessage(net::Connection& conn) {
   // The body points into the input buffer: copy what outlives Consume.
   std::string body(m.body);
   conn.in().Consume(r.consumed);
+  if (state_ == State::kAuth) return ProcessAuth(conn, m.type, body);
   if (state_ == State::kCopyIn) return ProcessCopyMessage(conn, m.type, body);
   if (state_ == State::kSkipToSync) {
     // After an error in the extended protocol, messages up to Sync are discarded.

@@ -3,11 +3,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/sql/sql_engine.h"
 #include "net/worker.h"
+#include "protocol/postgres/auth.h"
 #include "protocol/postgres/codec.h"
 #include "protocol/postgres/pg_server.h"
 
@@ -33,9 +35,13 @@ class PgSession final : public net::Session {
   void OnDurable(net::Connection& conn, uint64_t seq);
 
  private:
-  enum class State { kStartup, kReady, kWaiting, kSkipToSync, kCopyIn, kClosed };
+  enum class State { kStartup, kAuth, kReady, kWaiting, kSkipToSync, kCopyIn, kClosed };
   // Handles one message; false when more input is needed or the session stops.
   bool ProcessStartup(net::Connection& conn);
+  // The password exchange (PasswordMessage, SASLInitialResponse, SASLResponse).
+  bool ProcessAuth(net::Connection& conn, char type, std::string_view body);
+  // After authentication: the session's settings, AuthenticationOk, ParameterStatus, ReadyForQuery.
+  bool FinishStartup(net::Connection& conn);
   bool ProcessMessage(net::Connection& conn);
   void RunQuery(net::Connection& conn, const std::string& sql);
   // After Run / CopyDone / Resume: COPY FROM STDIN takes data, or the query
@@ -76,6 +82,13 @@ class PgSession final : public net::Session {
 
   PgServer& server_;
   State state_ = State::kStartup;
+  // The startup packet until authentication is done.
+  StartupPacket startup_;
+  std::string user_;
+  std::optional<std::string> password_;  // the user's configured password (none: unknown user)
+  std::string md5_salt_;
+  std::unique_ptr<ScramServer> scram_;
+  bool scram_started_ = false;
   std::unique_ptr<engine::sql::SqlSession> sql_;
   int32_t pid_ = 0;
   uint64_t retry_timer_ = 0;

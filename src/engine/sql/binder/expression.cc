@@ -1226,6 +1226,12 @@ SqlResult<BoundPtr> BindScalarFunc(const ast::Expr& e, BindContext& ctx) {
              name == "current_catalog") {
     if (!args.empty()) return missing();
     result = Type::Of(TypeId::kText);
+    bool user_name = name == "current_user" || name == "session_user" || name == "current_role" || name == "user";
+    if (user_name && ctx.params != nullptr && !ctx.params->user.empty()) {
+      auto b = NewNode(BoundKind::kConst, result, e.location);
+      b->value = Value::String(result, ctx.params->user);
+      return b;
+    }
   } else if (name == "now" || name == "current_timestamp" || name == "transaction_timestamp" ||
              name == "statement_timestamp" || name == "localtimestamp" || name == "current_date" ||
              name == "clock_timestamp" || name == "localtime") {

@@ -139,6 +139,7 @@ struct Params {
   bool bound = false;
   bool allowed = true;
   int64_t now_us = 0;
+  std::string user;  // the session's user, for current_user & co. (empty: postgres)
 };
 
 // Name resolution context. With `aggregating` set, aggregate calls are

@@ -1320,7 +1320,9 @@ class SelectRun {
     // With a LIMIT (and nothing after the sort that needs every row), only
     // the first OFFSET + LIMIT rows are put in order (a top-N sort; ties
     // keep their input order, as the full stable sort would).
-    size_t keep = limit_ >= 0 && p_.distinct_on.empty() ? static_cast<size_t>(offset_ + limit_) : rows_.size();
+    // (FOR UPDATE SKIP LOCKED may skip rows after the sort: it needs them all.)
+    bool top_n = limit_ >= 0 && p_.distinct_on.empty() && p_.row_lock == ast::RowLockWait::kNone;
+    size_t keep = top_n ? static_cast<size_t>(offset_ + limit_) : rows_.size();
     if (keep < rows_.size() / 2) {
       std::vector<size_t> idx(rows_.size());
       for (size_t i = 0; i < idx.size(); i++) idx[i] = i;
