@@ -11,6 +11,7 @@
 #include "engine/sql/execution/comments.h"
 #include "engine/sql/execution/copy.h"
 #include "engine/sql/execution/enum_types.h"
+#include "engine/sql/execution/explain.h"
 #include "engine/sql/execution/executor.h"
 #include "engine/sql/execution/sequences.h"
 #include "engine/sql/execution/views.h"
@@ -554,6 +555,13 @@ SqlResult<std::shared_ptr<PreparedStatement>> SqlSession::Prepare(const std::str
       case ast::StatementKind::kDelete:
         SQL_RETURN_IF_ERROR(DescribeDml(PlanDelete(*st.del, catalog, ps->sql, &params), ps.get()));
         break;
+      case ast::StatementKind::kExplain: {
+        SQL_ASSIGN_OR_RETURN(auto plan, PlanSelect(*st.select, catalog, ps->sql, &params));
+        (void)plan;  // planned for its parameter types; the plan is drawn when executed
+        ps->returns_rows = true;
+        ps->columns = {ResultColumn{"QUERY PLAN", Type::Of(TypeId::kText)}};
+        break;
+      }
       case ast::StatementKind::kShow: {
         StatementResult r;
         RunShow(st, &r);
@@ -819,6 +827,34 @@ void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
           cursors_[st.cursor->name] = std::move(c);
           r->tag = "DECLARE CURSOR";
         }
+        break;
+      }
+      case ast::StatementKind::kExplain: {
+        int64_t start = MonoNs();
+        auto plan = PlanSelect(*st.select, engine_->catalog(), sql_, params);
+        if (!plan.ok()) {
+          status = plan.TakeStatus();
+          break;
+        }
+        int64_t planned = MonoNs();
+        std::vector<std::string> lines = ExplainSelect(**plan);
+        if (st.explain_analyze) {
+          std::vector<Row> rows;
+          status = ExecuteSelect(**plan, txn_.get(), &rows);
+          if (!status.ok()) break;
+          int64_t done = MonoNs();
+          lines[0] += "  (actual rows=" + std::to_string(rows.size()) + " loops=1)";
+          char buf[64];
+          std::snprintf(buf, sizeof(buf), "Planning Time: %.3f ms", (planned - start) / 1e6);
+          lines.push_back(buf);
+          std::snprintf(buf, sizeof(buf), "Execution Time: %.3f ms", (done - planned) / 1e6);
+          lines.push_back(buf);
+        }
+        Type text = Type::Of(TypeId::kText);
+        std::vector<Row> out;
+        for (auto& l : lines) out.push_back({Value::String(text, std::move(l))});
+        r->tag = "EXPLAIN";
+        SetRows({ResultColumn{"QUERY PLAN", text}}, std::move(out), r);
         break;
       }
       case ast::StatementKind::kSelect: {

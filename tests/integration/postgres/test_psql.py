@@ -122,6 +122,20 @@ class PsqlTest(unittest.TestCase):
         self.assertEqual(out, "0\n", err)
         self.psql("-c", "DROP TABLE ps_s")
 
+    def test_explain_and_explain_analyze(self):
+        code, out, err = self.psql("-At", "-c", "CREATE TABLE ps_ex (id int PRIMARY KEY, k int)",
+                                   "-c", "INSERT INTO ps_ex SELECT g, g % 3 FROM generate_series(1, 30) g",
+                                   "-c", "EXPLAIN SELECT k, count(*) FROM ps_ex GROUP BY k",
+                                   "-c", "EXPLAIN ANALYZE SELECT * FROM ps_ex WHERE k = 1",
+                                   "-c", "DROP TABLE ps_ex")
+        self.assertEqual(code, 0, err)
+        lines = out.splitlines()
+        self.assertIn("HashAggregate\n  Group Key: k\n  ->  Seq Scan on ps_ex\n", out)
+        at = lines.index("Seq Scan on ps_ex  (actual rows=10 loops=1)")
+        self.assertEqual(lines[at + 1], "  Filter: (k = 1)")
+        self.assertRegex(lines[at + 2], r"^Planning Time: [0-9]+\.[0-9]{3} ms$")
+        self.assertRegex(lines[at + 3], r"^Execution Time: [0-9]+\.[0-9]{3} ms$")
+
     def test_show_and_set(self):
         code, out, err = self.psql("-At", "-c", "SHOW server_version", "-c", "SET TimeZone = 'UTC'",
                                    "-c", "SHOW TimeZone", "-c", "SHOW client_encoding")

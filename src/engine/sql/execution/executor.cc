@@ -747,6 +747,69 @@ SqlStatus ComputeWindow(const WindowCall& w, const std::vector<Row>& rows, std::
   return SqlStatus::Ok();
 }
 
+// Whether e reads only slots in [lo, hi) and nothing else that varies
+// between rows of one statement (no subqueries, outer references, volatile functions).
+bool ReadsOnly(const BoundExpr& e, int lo, int hi) {
+  switch (e.kind) {
+    case BoundKind::kSlot: return e.slot >= lo && e.slot < hi;
+    case BoundKind::kConst:
+    case BoundKind::kCast:
+    case BoundKind::kArith:
+    case BoundKind::kUnary:
+    case BoundKind::kConcat:
+    case BoundKind::kCoalesce:
+      break;
+    case BoundKind::kFunc:
+      if (e.func == nullptr) return false;  // now(), random() and the like are bound specially
+      break;
+    default: return false;
+  }
+  for (const auto& a : e.args) {
+    if (!ReadsOnly(*a, lo, hi)) return false;
+  }
+  return true;
+}
+
+// Types whose equal values have equal index keys (AppendIndexValue), so a
+// hash of the key finds every row `=` would accept.
+bool HashableAs(const Type& a, const Type& b) {
+  if (IsInteger(a.id) && IsInteger(b.id)) return true;
+  if (IsString(a.id) && IsString(b.id)) return a.id != TypeId::kBpchar && b.id != TypeId::kBpchar;
+  if (a.id != b.id) return false;
+  return a.id != TypeId::kArray && a.id != TypeId::kJsonb && a.id != TypeId::kJson && a.id != TypeId::kNull &&
+         a.id != TypeId::kUnknown && (a.id != TypeId::kEnum || a.length == b.length);
+}
+
+// The equality conjuncts of joins[t].on, as (left side, right side).
+void EquiConjuncts(const BoundExpr& e, int base, int end, std::vector<std::pair<const BoundExpr*, const BoundExpr*>>* out) {
+  if (e.kind == BoundKind::kAnd) {
+    for (const auto& a : e.args) EquiConjuncts(*a, base, end, out);
+    return;
+  }
+  if (e.kind != BoundKind::kCompare || e.op != "=" || e.args.size() != 2) return;
+  const BoundExpr* l = e.args[0].get();
+  const BoundExpr* r = e.args[1].get();
+  if (ReadsOnly(*r, 0, base) && ReadsOnly(*l, base, end)) std::swap(l, r);
+  if (!ReadsOnly(*l, 0, base) || !ReadsOnly(*r, base, end) || !HashableAs(l->type, r->type)) return;
+  out->emplace_back(l, r);
+}
+
+
+}  // namespace
+
+std::vector<std::pair<const BoundExpr*, const BoundExpr*>> HashJoinKeys(const SelectPlan& plan, size_t t) {
+  std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys;
+  if (t == 0 || t >= plan.scope.size() || t >= plan.joins.size() || !plan.joins[t].on) return keys;
+  if (t < plan.functions.size() && plan.functions[t] != nullptr && plan.functions[t]->lateral) return keys;
+  if (t < plan.derived.size() && plan.derived[t] != nullptr && plan.derived[t]->lateral) return keys;
+  int base = plan.scope[t].first_slot;
+  int end = base + static_cast<int>(plan.scope[t].table->columns.size());
+  EquiConjuncts(*plan.joins[t].on, base, end, &keys);
+  return keys;
+}
+
+namespace {
+
 class SelectRun {
  public:
   SelectRun(const SelectPlan& p, Txn* txn) : p_(p), txn_(txn) {}
@@ -903,53 +966,6 @@ class SelectRun {
     return SqlStatus::Ok();
   }
 
-  // Whether e reads only slots in [lo, hi) and nothing else that varies
-  // between rows of one statement (no subqueries, outer references, volatile functions).
-  static bool ReadsOnly(const BoundExpr& e, int lo, int hi) {
-    switch (e.kind) {
-      case BoundKind::kSlot: return e.slot >= lo && e.slot < hi;
-      case BoundKind::kConst:
-      case BoundKind::kCast:
-      case BoundKind::kArith:
-      case BoundKind::kUnary:
-      case BoundKind::kConcat:
-      case BoundKind::kCoalesce:
-        break;
-      case BoundKind::kFunc:
-        if (e.func == nullptr) return false;  // now(), random() and the like are bound specially
-        break;
-      default: return false;
-    }
-    for (const auto& a : e.args) {
-      if (!ReadsOnly(*a, lo, hi)) return false;
-    }
-    return true;
-  }
-
-  // Types whose equal values have equal index keys (AppendIndexValue), so a
-  // hash of the key finds every row `=` would accept.
-  static bool HashableAs(const Type& a, const Type& b) {
-    if (IsInteger(a.id) && IsInteger(b.id)) return true;
-    if (IsString(a.id) && IsString(b.id)) return a.id != TypeId::kBpchar && b.id != TypeId::kBpchar;
-    if (a.id != b.id) return false;
-    return a.id != TypeId::kArray && a.id != TypeId::kJsonb && a.id != TypeId::kJson && a.id != TypeId::kNull &&
-           a.id != TypeId::kUnknown && (a.id != TypeId::kEnum || a.length == b.length);
-  }
-
-  // The equality conjuncts of joins[t].on, as (left side, right side).
-  void EquiConjuncts(const BoundExpr& e, int base, int end, std::vector<std::pair<const BoundExpr*, const BoundExpr*>>* out) {
-    if (e.kind == BoundKind::kAnd) {
-      for (const auto& a : e.args) EquiConjuncts(*a, base, end, out);
-      return;
-    }
-    if (e.kind != BoundKind::kCompare || e.op != "=" || e.args.size() != 2) return;
-    const BoundExpr* l = e.args[0].get();
-    const BoundExpr* r = e.args[1].get();
-    if (ReadsOnly(*r, 0, base) && ReadsOnly(*l, base, end)) std::swap(l, r);
-    if (!ReadsOnly(*l, 0, base) || !ReadsOnly(*r, base, end) || !HashableAs(l->type, r->type)) return;
-    out->emplace_back(l, r);
-  }
-
   // The key of values for a hash join, or nullopt when one is NULL (= never matches).
   static std::optional<std::string> HashKey(const std::vector<Value>& vals) {
     std::string k;
@@ -965,9 +981,7 @@ class SelectRun {
     const auto& join = p_.joins[t];
     if (!join.on || right_[t].size() < 2) return SqlStatus::Ok();
     int base = p_.scope[t].first_slot;
-    int end = base + static_cast<int>(p_.scope[t].table->columns.size());
-    std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys;
-    EquiConjuncts(*join.on, base, end, &keys);
+    std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys = HashJoinKeys(p_, t);
     if (keys.empty()) return SqlStatus::Ok();
     HashJoin& h = hash_[t];
     for (const auto& kv : keys) h.left_keys.push_back(kv.first);

@@ -44,6 +44,10 @@ SqlStatus InsertBuiltRow(const Table& t, Row& row, Txn* txn, Catalog* catalog, c
 SqlStatus CheckRow(const Table& t, const Row& row, const WriteRules* rules);
 
 SqlStatus ExecuteSelect(const SelectPlan& plan, Txn* txn, std::vector<Row>* out);
+// The equality conjuncts of the ON of scope entry t that its hash join uses,
+// as (expression over the rows before it, expression over its row); empty
+// when the join is a nested loop.
+std::vector<std::pair<const BoundExpr*, const BoundExpr*>> HashJoinKeys(const SelectPlan& plan, size_t t);
 SqlResult<DmlResult> ExecuteInsert(const InsertPlan& plan, Txn* txn, Catalog* catalog);
 // Writes run the FOREIGN KEY checks and actions (foreign_keys.h) of their rows before they return.
 SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn, Catalog* catalog);

@@ -410,6 +410,7 @@ enum class StatementKind : uint8_t {
   kSequence,  // CREATE / ALTER SEQUENCE
   kEnum,      // CREATE TYPE ... AS ENUM / ALTER TYPE ... ADD VALUE
   kComment,   // COMMENT ON
+  kExplain,   // EXPLAIN [ANALYZE] SELECT ...: the explained statement in `select`
 };
 
 struct Statement {
@@ -435,6 +436,7 @@ struct Statement {
   std::unique_ptr<SequenceDef> sequence;
   std::unique_ptr<EnumDef> enum_def;
   std::unique_ptr<Comment> comment;
+  bool explain_analyze = false;  // kExplain
   std::unique_ptr<Cursor> cursor;
   std::vector<TableRef> maintenance;  // VACUUM/ANALYZE's tables (none = all)
   std::string maintenance_tag;        // "VACUUM", "ANALYZE" or "CREATE EXTENSION"

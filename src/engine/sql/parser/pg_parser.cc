@@ -1722,6 +1722,35 @@ class Converter {
         st->create_view = std::move(cv);
         return;
       }
+      case PG_QUERY__NODE__NODE_EXPLAIN_STMT: {
+        const PgQuery__ExplainStmt* x = n->explain_stmt;
+        for (size_t i = 0; i < x->n_options; i++) {
+          const PgQuery__DefElem* d = x->options[i]->def_elem;
+          std::string name = d->defname;
+          if (name == "analyze") {
+            st->explain_analyze = d->arg == nullptr || DefBool(d);
+          } else if (name == "costs" || name == "verbose" || name == "buffers" || name == "timing" ||
+                     name == "summary" || name == "settings" || name == "wal") {
+            // accepted: LumaDB's plans have no costs or buffer counts to show
+          } else if (name == "format") {
+            auto f = DefText(d);
+            if (!f || (*f != "text" && *f != "TEXT")) {
+              Unsupported("EXPLAIN in formats other than TEXT", -1);
+              return;
+            }
+          } else {
+            Unsupported("EXPLAIN option " + name, -1);
+            return;
+          }
+        }
+        if (x->query == nullptr || x->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+          Unsupported("EXPLAIN of statements other than SELECT", -1);
+          return;
+        }
+        st->select = Select(x->query->select_stmt);
+        st->kind = ast::StatementKind::kExplain;
+        return;
+      }
       case PG_QUERY__NODE__NODE_COMMENT_STMT: {
         const PgQuery__CommentStmt* c = n->comment_stmt;
         auto cm = std::make_unique<ast::Comment>();
