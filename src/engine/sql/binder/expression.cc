@@ -243,6 +243,18 @@ SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx) {
   return MakeError(sqlstate::kUndefinedObject, "type \"" + name + "\" does not exist", ctx.Position(t.location));
 }
 
+bool AssignableTo(const Type& from_type, const Type& to) {
+  TypeId from = from_type.id;
+  if (from == TypeId::kNull || from == TypeId::kUnknown) return true;
+  // (time -> interval is implicit; interval -> time and timestamp -> time
+  // are PostgreSQL's assignment casts.)
+  return (IsNumeric(from) && IsNumeric(to.id)) || (IsString(from) && IsString(to.id)) || IsString(to.id) ||
+         (from == TypeId::kBool && to.id == TypeId::kBool) || (IsDatetime(from) && IsDatetime(to.id)) ||
+         from == to.id || (from == TypeId::kTime && to.id == TypeId::kInterval) ||
+         (to.id == TypeId::kTime &&
+          (from == TypeId::kInterval || from == TypeId::kTimestamp || from == TypeId::kTimestampTz));
+}
+
 SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, const BindContext& ctx) {
   if (e->type == to) return e;
   TypeId from = e->type.id;
@@ -257,14 +269,7 @@ SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, con
     return f;
   }
   if (!explicit_cast && from != TypeId::kNull && from != TypeId::kUnknown) {
-    // (time -> interval is implicit; interval -> time and timestamp -> time
-    // are PostgreSQL's assignment casts.)
-    bool ok = (IsNumeric(from) && IsNumeric(to.id)) || (IsString(from) && IsString(to.id)) || IsString(to.id) ||
-              (from == TypeId::kBool && to.id == TypeId::kBool) || (IsDatetime(from) && IsDatetime(to.id)) ||
-              from == to.id || (from == TypeId::kTime && to.id == TypeId::kInterval) ||
-              (to.id == TypeId::kTime && (from == TypeId::kInterval || from == TypeId::kTimestamp ||
-                                          from == TypeId::kTimestampTz));
-    if (!ok) {
+    if (!AssignableTo(e->type, to)) {
       return MakeError(sqlstate::kDatatypeMismatch, "expression is of type " + TypeName(e->type) +
                                                         " but " + TypeName(to) + " was expected",
                        ctx.Position(e->location));

@@ -187,6 +187,9 @@ bool HasAggregate(const ast::Expr& e);
 // PostgreSQL's output column name for a select item without an alias.
 std::string OutputName(const ast::Expr& e);
 // Coerces a bound expression to `to` (assignment or explicit rules).
+// Whether a value of type `from` may be stored in a column of type `to`
+// (PostgreSQL's implicit and assignment casts; unknown literals always).
+bool AssignableTo(const Type& from, const Type& to);
 SqlResult<BoundPtr> CoerceTo(BoundPtr e, const Type& to, bool explicit_cast, const BindContext& ctx);
 // The common type of CASE results, COALESCE, IN lists, VALUES columns:
 // PostgreSQL's select_common_type for the supported types (text when all are

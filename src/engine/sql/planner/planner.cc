@@ -1209,6 +1209,22 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
     if (plan->query->visible > plan->target_columns.size()) {
       return MakeError(sqlstate::kSyntaxError, "INSERT has more expressions than target columns", 0);
     }
+    for (size_t i = 0; i < plan->query->visible && i < plan->query->columns.size(); i++) {
+      const Column& col = t.columns[plan->target_columns[i]];
+      const Type& from = plan->query->columns[i].type;
+      // A literal of no type yet (SELECT '5', NULL) takes the column's type, as in PostgreSQL.
+      const ast::Select& q = *s.source;
+      bool untyped = q.set_op.empty() && i < q.items.size() && q.items[i].expr &&
+                     q.items[i].expr->kind == ast::ExprKind::kConst &&
+                     (q.items[i].expr->value.null || q.items[i].expr->value.type.id == TypeId::kUnknown);
+      if (!untyped && !AssignableTo(from, col.type)) {
+        SqlError err = MakeError(sqlstate::kDatatypeMismatch, "column \"" + col.name + "\" is of type " +
+                                                                  TypeName(col.type) + " but expression is of type " +
+                                                                  TypeName(from));
+        err.hint = "You will need to rewrite or cast the expression.";
+        return err;
+      }
+    }
   } else {
     plan->target_columns.clear();  // DEFAULT VALUES
     plan->rows.emplace_back();
