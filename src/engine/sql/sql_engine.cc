@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 
 #include "common/clock.h"
 #include "engine/sql/catalog/catalog.h"
@@ -1259,6 +1260,33 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
           return;
         }
       }
+      // Views that read a dropped table, and the views that read those: an
+      // error, or with CASCADE dropped first.
+      std::vector<std::string> cascaded;  // what the NOTICE names
+      std::vector<std::string> dropped_views;
+      for (const auto& ref : d.objects) {
+        auto t = catalog.Find(ref.names.back());
+        if (t == nullptr) continue;
+        std::string depends;  // PostgreSQL's DETAIL: one line per dependent view
+        // Depth first, as PostgreSQL lists them.
+        std::function<void(const std::string&, bool)> visit = [&](const std::string& rel, bool is_table) {
+          for (const auto& v : ViewsReading(catalog, rel)) {
+            if (std::find(dropped_views.begin(), dropped_views.end(), v->name) != dropped_views.end()) continue;
+            depends += (depends.empty() ? "" : "\n") + ("view " + v->name + " depends on " +
+                                                         (is_table ? "table " : "view ") + rel);
+            dropped_views.push_back(v->name);
+            cascaded.push_back("view " + v->name);
+            visit(v->name, false);
+          }
+        };
+        visit(t->name, true);
+        if (!depends.empty() && !d.cascade) {
+          r->status = MakeError("2BP01", "cannot drop table " + t->name + " because other objects depend on it");
+          r->status.error().detail = depends;
+          r->status.error().hint = "Use DROP ... CASCADE to drop the dependent objects too.";
+          return;
+        }
+      }
       // Foreign keys of other tables that reference a dropped one: an error,
       // or with CASCADE dropped with it (as PostgreSQL drops the constraint).
       std::vector<std::pair<std::shared_ptr<const Table>, std::string>> dependents;  // (table, constraint)
@@ -1279,12 +1307,16 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
           dependents.emplace_back(child, fk);
         }
       }
-      if (dependents.size() == 1) {
-        r->notices.push_back({"NOTICE", "00000", "drop cascades to constraint " + dependents[0].second + " on table " +
-                                                     dependents[0].first->name});
-      } else if (!dependents.empty()) {
-        r->notices.push_back(
-            {"NOTICE", "00000", "drop cascades to " + std::to_string(dependents.size()) + " other objects"});
+      for (const auto& [child, fk] : dependents) cascaded.push_back("constraint " + fk + " on table " + child->name);
+      if (cascaded.size() == 1) {
+        r->notices.push_back({"NOTICE", "00000", "drop cascades to " + cascaded[0]});
+      } else if (!cascaded.empty()) {
+        r->notices.push_back({"NOTICE", "00000", "drop cascades to " + std::to_string(cascaded.size()) + " other objects"});
+      }
+      for (auto it = dropped_views.rbegin(); it != dropped_views.rend(); ++it) {
+        storage::WriteBatch batch;
+        r->status = catalog.Drop(*it, &batch);
+        if (!r->status.ok()) return;
       }
       r->status = DropForeignKeys(dependents, &catalog);
       if (!r->status.ok()) return;

@@ -1,5 +1,8 @@
 #include "engine/sql/execution/views.h"
 
+#include <set>
+
+#include "engine/sql/parser/pg_parser.h"
 #include "engine/sql/planner/planner.h"
 #include "storage/rocks_store.h"
 
@@ -81,6 +84,64 @@ SqlStatus DropViews(const ast::Drop& d, Catalog* catalog, std::vector<Notice>* n
     SQL_RETURN_IF_ERROR(catalog->Drop(name, &batch));
   }
   return SqlStatus::Ok();
+}
+
+}  // namespace lumadb::engine::sql
+
+namespace lumadb::engine::sql {
+
+namespace {
+
+void RelationsOf(const ast::Select& s, std::set<std::string>* out);
+
+void RelationsOf(const ast::Expr* e, std::set<std::string>* out) {
+  if (e == nullptr) return;
+  for (const auto& a : e->args) RelationsOf(a.get(), out);
+  RelationsOf(e->else_expr.get(), out);
+  RelationsOf(e->filter.get(), out);
+  for (const auto& a : e->agg_order) RelationsOf(a.get(), out);
+  if (e->subquery) RelationsOf(*e->subquery, out);
+}
+
+// The names of the relations a query reads, in FROM anywhere inside it (the
+// names of its WITH queries may show up too: they only make a dependency
+// look wider than it is).
+void RelationsOf(const ast::Select& s, std::set<std::string>* out) {
+  for (const auto& ref : s.from) {
+    if (ref.subquery) {
+      RelationsOf(*ref.subquery, out);
+    } else if (!ref.names.empty() && !ref.function && ref.recursive_cte == nullptr) {
+      out->insert(ref.names.back());
+    }
+    RelationsOf(ref.function.get(), out);
+    RelationsOf(ref.on.get(), out);
+  }
+  for (const auto& i : s.items) RelationsOf(i.expr.get(), out);
+  RelationsOf(s.where.get(), out);
+  RelationsOf(s.having.get(), out);
+  for (const auto& g : s.group_by) RelationsOf(g.get(), out);
+  for (const auto& o : s.order_by) RelationsOf(o.expr.get(), out);
+  for (const auto& row : s.values) {
+    for (const auto& v : row) RelationsOf(v.get(), out);
+  }
+  for (const auto& w : s.with) RelationsOf(*w, out);
+  if (s.set_left) RelationsOf(*s.set_left, out);
+  if (s.set_right) RelationsOf(*s.set_right, out);
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<const Table>> ViewsReading(const Catalog& catalog, const std::string& relation) {
+  std::vector<std::shared_ptr<const Table>> out;
+  for (const auto& t : catalog.Tables()) {
+    if (!t->IsView() || t->name == relation) continue;
+    auto parsed = ParsePostgres(t->view_sql);
+    if (!parsed.ok() || parsed->empty() || !(*parsed)[0].select) continue;
+    std::set<std::string> names;
+    RelationsOf(*(*parsed)[0].select, &names);
+    if (names.count(relation)) out.push_back(t);
+  }
+  return out;
 }
 
 }  // namespace lumadb::engine::sql

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,5 +16,7 @@ namespace lumadb::engine::sql {
 
 SqlStatus CreateView(const ast::CreateView& v, std::string_view sql, Catalog* catalog);
 SqlStatus DropViews(const ast::Drop& d, Catalog* catalog, std::vector<Notice>* notices);
+// The views whose queries read the relation `relation` (a table or a view).
+std::vector<std::shared_ptr<const Table>> ViewsReading(const Catalog& catalog, const std::string& relation);
 
 }  // namespace lumadb::engine::sql
