@@ -535,23 +535,21 @@ SqlStatus Catalog::CreateEnum(EnumType e) {
   std::lock_guard<std::mutex> g(mu_);
   e.oid = next_oid_++;
   storage::WriteBatch batch;
-  batch.Put(Cf::kSql, keys::EnumDef(e.oid), EncodeEnum(e));
   std::string next;
   storage::AppendU32(&next, next_oid_);
   batch.Put(Cf::kSql, keys::NextOid(), next);
-  Status st = store_->Write(&batch, /*sync=*/true);
-  if (!st.ok()) return StorageError(st);
-  auto def = std::make_shared<const EnumType>(std::move(e));
-  RegisterEnum(def);
-  enums_[def->name] = std::move(def);
-  return SqlStatus::Ok();
+  return PutEnum(std::move(e), &batch);
 }
 
 SqlStatus Catalog::ReplaceEnum(EnumType e) {
   std::lock_guard<std::mutex> g(mu_);
   storage::WriteBatch batch;
-  batch.Put(Cf::kSql, keys::EnumDef(e.oid), EncodeEnum(e));
-  Status st = store_->Write(&batch, /*sync=*/true);
+  return PutEnum(std::move(e), &batch);
+}
+
+SqlStatus Catalog::PutEnum(EnumType e, storage::WriteBatch* batch) {
+  batch->Put(Cf::kSql, keys::EnumDef(e.oid), EncodeEnum(e));
+  Status st = store_->Write(batch, /*sync=*/true);
   if (!st.ok()) return StorageError(st);
   auto def = std::make_shared<const EnumType>(std::move(e));
   RegisterEnum(def);

@@ -230,6 +230,8 @@ class Catalog {
   };
   std::map<std::string, SequenceState, std::less<>> sequences_;
   std::map<std::string, std::shared_ptr<const EnumType>, std::less<>> enums_;
+  // Writes the enum's definition with `batch` and registers it (mu_ held).
+  SqlStatus PutEnum(EnumType e, storage::WriteBatch* batch);
   std::map<std::pair<uint32_t, int>, std::string> comments_;
 };
 

@@ -862,26 +862,41 @@ SqlResult<int64_t> TimestampMinusInterval(int64_t ts, const Interval& iv) {
   return TimestampPlusInterval(ts, neg);
 }
 
+namespace {
+// justify_hours' and justify_days' carries: whole days out of the time, whole
+// 30-day months out of the days (C's truncating division, as PostgreSQL).
+void CarryDays(Interval* r) {
+  int64_t wholeday = r->micros / kMicrosPerDay;
+  r->micros -= wholeday * kMicrosPerDay;
+  r->days = static_cast<int32_t>(r->days + wholeday);
+}
+void CarryMonths(Interval* r) {
+  int32_t wholemonth = r->days / kDaysPerMonth;
+  r->days -= wholemonth * kDaysPerMonth;
+  r->months += wholemonth;
+}
+// Days and time of the same sign.
+void FixTimeSign(Interval* r) {
+  if (r->days > 0 && r->micros < 0) {
+    r->micros += kMicrosPerDay;
+    r->days--;
+  } else if (r->days < 0 && r->micros > 0) {
+    r->micros -= kMicrosPerDay;
+    r->days++;
+  }
+}
+}  // namespace
+
 Interval JustifyHours(const Interval& iv) {
   Interval r = iv;
-  int64_t wholeday = r.micros / kMicrosPerDay;
-  r.micros -= wholeday * kMicrosPerDay;
-  r.days = static_cast<int32_t>(r.days + wholeday);
-  if (r.days > 0 && r.micros < 0) {
-    r.micros += kMicrosPerDay;
-    r.days--;
-  } else if (r.days < 0 && r.micros > 0) {
-    r.micros -= kMicrosPerDay;
-    r.days++;
-  }
+  CarryDays(&r);
+  FixTimeSign(&r);
   return r;
 }
 
 Interval JustifyDays(const Interval& iv) {
   Interval r = iv;
-  int32_t wholemonth = r.days / kDaysPerMonth;
-  r.days -= wholemonth * kDaysPerMonth;
-  r.months += wholemonth;
+  CarryMonths(&r);
   if (r.months > 0 && r.days < 0) {
     r.days += kDaysPerMonth;
     r.months--;
@@ -894,12 +909,8 @@ Interval JustifyDays(const Interval& iv) {
 
 Interval JustifyInterval(const Interval& iv) {
   Interval r = iv;
-  int64_t wholeday = r.micros / kMicrosPerDay;
-  r.micros -= wholeday * kMicrosPerDay;
-  r.days = static_cast<int32_t>(r.days + wholeday);
-  int32_t wholemonth = r.days / kDaysPerMonth;
-  r.days -= wholemonth * kDaysPerMonth;
-  r.months += wholemonth;
+  CarryDays(&r);
+  CarryMonths(&r);
   if (r.months > 0 && (r.days < 0 || (r.days == 0 && r.micros < 0))) {
     r.days += kDaysPerMonth;
     r.months--;
@@ -907,13 +918,7 @@ Interval JustifyInterval(const Interval& iv) {
     r.days -= kDaysPerMonth;
     r.months++;
   }
-  if (r.days > 0 && r.micros < 0) {
-    r.micros += kMicrosPerDay;
-    r.days--;
-  } else if (r.days < 0 && r.micros > 0) {
-    r.micros -= kMicrosPerDay;
-    r.days++;
-  }
+  FixTimeSign(&r);
   return r;
 }
 
