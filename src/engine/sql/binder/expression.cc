@@ -1016,6 +1016,16 @@ SqlResult<BoundPtr> BindArrayOperator(const std::string& op, BoundPtr l, BoundPt
   return b;
 }
 
+// An operator implemented by a ScalarFunction (JSON, datetime operators).
+BoundPtr OperatorNode(const ScalarFunction* f, const std::string& op, BoundPtr l, BoundPtr r, int location) {
+  auto b = NewNode(BoundKind::kFunc, Type::Of(f->result), location);
+  b->op = op;
+  b->func = f;
+  b->args.push_back(std::move(l));
+  b->args.push_back(std::move(r));
+  return b;
+}
+
 // json and jsonb operators (json_functions.h): an unknown literal on the
 // left is jsonb, on the right what the operator takes.
 SqlResult<BoundPtr> BindJsonOperator(const std::string& op, BoundPtr l, BoundPtr r, int location,
@@ -1034,12 +1044,7 @@ SqlResult<BoundPtr> BindJsonOperator(const std::string& op, BoundPtr l, BoundPtr
   }
   const ScalarFunction* f = FindJsonOperator(op, l->type.id, r->type.id);
   if (f == nullptr) return OperatorError(op, l->type, r->type, ctx.Position(location));
-  auto b = NewNode(BoundKind::kFunc, Type::Of(f->result), location);
-  b->op = op;
-  b->func = f;
-  b->args.push_back(std::move(l));
-  b->args.push_back(std::move(r));
-  return b;
+  return OperatorNode(f, op, std::move(l), std::move(r), location);
 }
 
 // + - * / where an operand is a date, timestamp, time or interval
@@ -1083,12 +1088,7 @@ SqlResult<BoundPtr> BindTemporalOperator(const std::string& op, BoundPtr& l, Bou
   }
   const ScalarFunction* f = FindDatetimeOperator(op, l->type.id, r->type.id);
   if (f == nullptr) return OperatorError(op, l->type, r->type, ctx.Position(location));
-  auto b = NewNode(BoundKind::kFunc, Type::Of(f->result), location);
-  b->op = op;
-  b->func = f;
-  b->args.push_back(std::move(l));
-  b->args.push_back(std::move(r));
-  return b;
+  return OperatorNode(f, op, std::move(l), std::move(r), location);
 }
 
 SqlResult<BoundPtr> BindBinary(const ast::Expr& e, BindContext& ctx) {

@@ -190,6 +190,16 @@ struct Tm {
   bool with_tz = false;
   int32_t offset = 0;  // seconds east of UTC (timestamptz: the session zone's)
   std::string abbrev;  // the zone's abbreviation then
+
+  void SetFields(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi, int64_t s, int64_t us) {
+    year = y;
+    mon = mo;
+    mday = d;
+    hour = h;
+    min = mi;
+    sec = s;
+    fsec = us;
+  }
 };
 
 int IsoDow(int64_t day) {
@@ -374,13 +384,7 @@ SqlResult<std::string> ToCharTimestamp(int64_t ts, bool with_tz, std::string_vie
     ts += int64_t{tm.offset} * datetime::kMicrosPerSecond;
   }
   datetime::Fields f = datetime::TimestampFields(ts);
-  tm.year = f.year;
-  tm.mon = f.month;
-  tm.mday = f.day;
-  tm.hour = f.hour;
-  tm.min = f.minute;
-  tm.sec = f.second;
-  tm.fsec = f.micros;
+  tm.SetFields(f.year, f.month, f.day, f.hour, f.minute, f.second, f.micros);
   tm.day = datetime::DateFromFields(f.year, f.month, f.day);
   tm.yday = tm.day - datetime::DateFromFields(f.year, 1, 1) + 1;
   tm.wday = static_cast<int>(((tm.day % 7) + 7 + 6) % 7);
@@ -392,13 +396,7 @@ SqlResult<std::string> ToCharInterval(const datetime::Interval& iv, std::string_
   datetime::IntervalFields f = datetime::IntervalFieldsOf(iv);
   Tm tm;
   tm.is_interval = true;
-  tm.year = f.year;
-  tm.mon = f.month;
-  tm.mday = f.day;
-  tm.hour = f.hour;
-  tm.min = f.minute;
-  tm.sec = f.second;
-  tm.fsec = f.micros;
+  tm.SetFields(f.year, f.month, f.day, f.hour, f.minute, f.second, f.micros);
   tm.yday = (tm.year * 12 + tm.mon) * 30 + tm.mday;
   return ToChar(tm, fmt);
 }
