@@ -54,6 +54,8 @@ class PsqlTest(unittest.TestCase):
                   "COMMENT ON COLUMN ps_items.qty IS 'how many';\n"
                   "\\dt\n\\dn\n\\dt ps_acc*\n\\dt nothing_like_this\n\\di\n"
                   "\\d ps_accounts\n\\d ps_orders\n\\d ps_items\n\\d+ ps_items\n\\d nothing_like_this\n"
+                  "CREATE TYPE ps_mood AS ENUM ('calm', 'busy');\nCOMMENT ON TYPE ps_mood IS 'moods';\n"
+                  "\\dT\n\\du\n\\dx\n\\db\nDROP TYPE ps_mood;\n"
                   "DROP TABLE ps_items, ps_orders, ps_accounts;\n")
 
         def run(port):

@@ -437,6 +437,7 @@ SqlResult<Value> RegexpSplitToArray(const std::vector<Value>& a, const Type&) {
 
 // Every relation is in public or pg_catalog, both on the search path.
 SqlResult<Value> TableIsVisible(const std::vector<Value>&, const Type&) { return Value::Bool(true); }
+SqlResult<Value> EmptyText(const std::vector<Value>&, const Type& t) { return Value::String(t, ""); }
 
 SqlResult<Value> GetUserById(const std::vector<Value>& a, const Type&) {
   if (a[0].i == 10) return Text("postgres");
@@ -444,8 +445,11 @@ SqlResult<Value> GetUserById(const std::vector<Value>& a, const Type&) {
   return Text("unknown (OID=" + std::to_string(a[0].i) + ")");
 }
 
-SqlResult<Value> FormatType(const std::vector<Value>& a, const Type&) {
-  Type t = TypeFromOid(static_cast<uint32_t>(a[0].i), a.size() > 1 ? static_cast<int32_t>(a[1].i) : -1);
+// format_type(oid, typmod): NULL for a NULL type, no typmod for a NULL one.
+SqlResult<Value> FormatType(const std::vector<Value>& a, const Type& result) {
+  if (a[0].null) return Value::Null(result);
+  bool has_mod = a.size() > 1 && !a[1].null;
+  Type t = TypeFromOid(static_cast<uint32_t>(a[0].i), has_mod ? static_cast<int32_t>(a[1].i) : -1);
   if (t.id == TypeId::kNull) return Text("???");
   return Text(TypeName(t));
 }
@@ -453,7 +457,6 @@ SqlResult<Value> FormatType(const std::vector<Value>& a, const Type&) {
 // pg_attrdef.adbin and the like hold the expression's text already.
 SqlResult<Value> GetExpr(const std::vector<Value>& a, const Type&) { return Text(a[0].s); }
 
-// No comments are stored (COMMENT ON is not there yet).
 // pg_relation_size & co.: RocksDB's estimate of the relation's keys.
 SqlResult<Value> SizeOf(const std::vector<Value>& a, const Type& t, char part) {
   SequenceAccess* access = CurrentSequenceAccess();
@@ -853,8 +856,10 @@ const std::vector<ScalarFunction>& Functions() {
       {"regexp_match", 2, 3, {T::kText}, T::kArray, RegexpMatch},
       {"regexp_split_to_array", 2, 3, {T::kText}, T::kArray, RegexpSplitToArray},
       {"pg_table_is_visible", 1, 1, {T::kInt8}, T::kBool, TableIsVisible},
+      {"pg_type_is_visible", 1, 1, {T::kInt8}, T::kBool, TableIsVisible},
+      {"pg_tablespace_location", 1, 1, {T::kInt8}, T::kText, EmptyText},
       {"pg_get_userbyid", 1, 1, {T::kInt8}, T::kText, GetUserById},
-      {"format_type", 2, 2, {T::kInt8, T::kInt4}, T::kText, FormatType},
+      {"format_type", 2, 2, {T::kInt8, T::kInt4}, T::kText, FormatType, true},
       {"pg_get_expr", 2, 3, {T::kText, T::kInt8, T::kBool}, T::kText, GetExpr},
       {"pg_get_indexdef", 1, 3, {T::kInt8, T::kInt4, T::kBool}, T::kText, GetIndexDef},
       {"pg_get_constraintdef", 1, 2, {T::kInt8, T::kBool}, T::kText, GetConstraintDef},

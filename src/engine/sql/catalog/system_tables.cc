@@ -184,17 +184,17 @@ SystemRelation PgType(const Catalog& catalog) {
   b.Col("typcategory", TypeId::kText).Col("typispreferred", TypeId::kBool).Col("typisdefined", TypeId::kBool);
   b.Col("typdelim", TypeId::kText).Col("typrelid", kOid).Col("typelem", kOid).Col("typarray", kOid);
   b.Col("typnotnull", TypeId::kBool).Col("typbasetype", kOid).Col("typtypmod", TypeId::kInt4);
-  b.Col("typndims", TypeId::kInt4).Col("typcollation", kOid);
+  b.Col("typndims", TypeId::kInt4).Col("typcollation", kOid).Col("typacl", TypeId::kText);
   for (const auto& tr : Types()) {
     Type t = Type::Of(tr.id);
     int16_t len = TypeLen(t);
     b.Add({Oid(TypeOid(t)), T(TypeCatalogName(tr.id)), Oid(kPgCatalogNamespace), Oid(kSuperuserOid), I2(len),
            B(len > 0 && len <= 8), T("b"), T(tr.category), B(tr.preferred), B(true), T(","), Oid(0), Oid(0), Oid(0),
-           B(false), Oid(0), I4(-1), I4(0), Oid(IsString(tr.id) ? 100 : 0)});
+           B(false), Oid(0), I4(-1), I4(0), Oid(IsString(tr.id) ? 100 : 0), NullText()});
   }
   for (const auto& e : catalog.EnumTypes()) {
     b.Add({Oid(e->oid), T(e->name), Oid(kPublicNamespace), Oid(kSuperuserOid), I2(4), B(true), T("e"), T("E"),
-           B(false), B(true), T(","), Oid(0), Oid(0), Oid(0), B(false), Oid(0), I4(-1), I4(0), Oid(0)});
+           B(false), B(true), T(","), Oid(0), Oid(0), Oid(0), B(false), Oid(0), I4(-1), I4(0), Oid(0), NullText()});
   }
   return b.Done();
 }
@@ -240,6 +240,35 @@ SystemRelation PgRoles(const char* name, uint32_t oid) {
   b.Col("oid", kOid);
   b.Add({T("postgres"), B(true), B(true), B(true), B(true), B(true), B(true), I4(-1), T("********"),
          NullOf(TypeId::kTimestampTz), B(true), NullText(), Oid(kSuperuserOid)});
+  return b.Done();
+}
+
+SystemRelation PgAuthMembers() {
+  Builder b("pg_auth_members", 1261);
+  b.Col("oid", kOid).Col("roleid", kOid).Col("member", kOid).Col("grantor", kOid).Col("admin_option", TypeId::kBool);
+  return b.Done();
+}
+
+// plpgsql, as every PostgreSQL database has it (CREATE EXTENSION of the
+// others LumaDB knows is accepted and not recorded).
+constexpr uint32_t kPlpgsqlExtension = 13744;
+
+SystemRelation PgExtension() {
+  Builder b("pg_extension", 3079);
+  b.Col("oid", kOid).Col("extname", kName).Col("extowner", kOid).Col("extnamespace", kOid);
+  b.Col("extrelocatable", TypeId::kBool).Col("extversion", TypeId::kText).Col("extconfig", TypeId::kText);
+  b.Col("extcondition", TypeId::kText);
+  b.Add({Oid(kPlpgsqlExtension), T("plpgsql"), Oid(kSuperuserOid), Oid(kPgCatalogNamespace), B(false), T("1.0"),
+         NullText(), NullText()});
+  return b.Done();
+}
+
+SystemRelation PgTablespace() {
+  Builder b("pg_tablespace", 1213);
+  b.Col("oid", kOid).Col("spcname", kName).Col("spcowner", kOid).Col("spcacl", TypeId::kText);
+  b.Col("spcoptions", TypeId::kText);
+  b.Add({Oid(1663), T("pg_default"), Oid(kSuperuserOid), NullText(), NullText()});
+  b.Add({Oid(1664), T("pg_global"), Oid(kSuperuserOid), NullText(), NullText()});
   return b.Done();
 }
 
@@ -485,6 +514,7 @@ SystemRelation PgAttrdef(const Catalog& catalog) {
 SystemRelation PgDescription(const Catalog& catalog) {
   Builder b("pg_description", 2609);
   b.Col("objoid", kOid).Col("classoid", kOid).Col("objsubid", TypeId::kInt4).Col("description", TypeId::kText);
+  b.Add({Oid(kPlpgsqlExtension), Oid(3079), I4(0), T("PL/pgSQL procedural language")});
   for (const auto& [key, text] : catalog.Comments()) {
     // The catalog the object is in: pg_type, pg_namespace, pg_database or pg_class.
     uint32_t o = key.first;
@@ -578,6 +608,9 @@ std::optional<SystemRelation> FindSystemRelation(const std::vector<std::string>&
     if (name == "pg_attrdef") return PgAttrdef(catalog);
     if (name == "pg_collation") return PgCollation();
     if (name == "pg_description") return PgDescription(catalog);
+    if (name == "pg_auth_members") return PgAuthMembers();
+    if (name == "pg_extension") return PgExtension();
+    if (name == "pg_tablespace") return PgTablespace();
     SystemRelation empty = EmptyCatalog(name);
     if (empty.table != nullptr) return empty;
   }
@@ -593,7 +626,26 @@ std::optional<SystemRelation> FindSystemRelation(const std::vector<std::string>&
 
 namespace lumadb::engine::sql {
 
+namespace {
+// The system relations' fixed OIDs (regclass of 'pg_class' and back).
+struct SystemOid {
+  uint32_t oid;
+  const char* name;
+};
+constexpr SystemOid kSystemOids[] = {
+    {1213, "pg_tablespace"}, {1247, "pg_type"},        {1249, "pg_attribute"},     {1259, "pg_class"},
+    {1260, "pg_authid"},     {1261, "pg_auth_members"}, {1262, "pg_database"},     {2601, "pg_am"},
+    {2604, "pg_attrdef"},    {2606, "pg_constraint"},  {2609, "pg_description"},   {2610, "pg_index"},
+    {2611, "pg_inherits"},   {2615, "pg_namespace"},   {2620, "pg_trigger"},       {3079, "pg_extension"},
+    {3256, "pg_policy"},     {3381, "pg_statistic_ext"}, {3456, "pg_collation"},   {3501, "pg_enum"},
+    {6104, "pg_publication"}, {12000, "pg_user"},      {12001, "pg_roles"},
+};
+}  // namespace
+
 std::optional<std::string> RelationNameByOid(const Catalog& catalog, uint32_t oid) {
+  for (const auto& s : kSystemOids) {
+    if (s.oid == oid) return std::string(s.name);
+  }
   for (const auto& t : catalog.Tables()) {
     if (t->oid == oid) return QuoteIdent(t->name);
     if (t->primary_key_oid == oid) return QuoteIdent(t->PrimaryKeyName());
@@ -609,6 +661,9 @@ std::optional<std::string> RelationNameByOid(const Catalog& catalog, uint32_t oi
 
 std::optional<uint32_t> RelationOidByName(const Catalog& catalog, const std::string& name) {
   if (auto t = catalog.Find(name)) return t->oid;
+  for (const auto& s : kSystemOids) {
+    if (name == s.name) return s.oid;
+  }
   if (auto q = catalog.FindSequence(name)) return q->oid;
   for (const auto& t : catalog.Tables()) {
     if (t->primary_key_oid != 0 && t->PrimaryKeyName() == name) return t->primary_key_oid;
