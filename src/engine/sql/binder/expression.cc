@@ -1540,11 +1540,6 @@ SqlResult<BoundPtr> BindSetReturning(const ast::Expr& e, BindContext& ctx) {
                      std::string("set-returning functions are not allowed in ") + ctx.aggregate_context,
                      ctx.Position(e.location));
   }
-  if (!ctx.srfs->empty()) {
-    return MakeError(sqlstate::kFeatureNotSupported,
-                     "more than one set-returning function in a select list is not supported by LumaDB yet",
-                     ctx.Position(e.location));
-  }
   SrfCall call;
   call.name = name;
   std::vector<SrfCall>* srfs = ctx.srfs;

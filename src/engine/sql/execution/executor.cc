@@ -832,11 +832,40 @@ class SelectRun {
       SQL_ASSIGN_OR_RETURN(Value x, Eval(*a, left));
       v.push_back(std::move(x));
     }
+    if (!f.zipped.empty()) return RunZipped(f, v, fn);
     int64_t n = 0;
     return RunTableFunction(f.name, v, [&](std::vector<Value>& row) -> SqlResult<bool> {
       if (f.ordinality) row.push_back(Value::Int(TypeId::kInt8, ++n));
       return fn(std::string_view(), row);
     });
+  }
+
+  // Several select-list functions in lock step: each one's rows in a column,
+  // NULLs past its end, as many rows as the longest has.
+  SqlStatus RunZipped(const SelectPlan::Function& f, const std::vector<Value>& args,
+                      const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
+    std::vector<std::vector<Value>> columns(f.zipped.size());
+    size_t at = 0, longest = 0;
+    for (size_t k = 0; k < f.zipped.size(); k++) {
+      std::vector<Value> mine(args.begin() + static_cast<std::ptrdiff_t>(at),
+                              args.begin() + static_cast<std::ptrdiff_t>(at + f.arg_counts[k]));
+      at += f.arg_counts[k];
+      SQL_RETURN_IF_ERROR(RunTableFunction(f.zipped[k], mine, [&](std::vector<Value>& row) -> SqlResult<bool> {
+        columns[k].push_back(std::move(row[0]));
+        return true;
+      }));
+      longest = std::max(longest, columns[k].size());
+    }
+    for (size_t i = 0; i < longest; i++) {
+      Row row;
+      for (size_t k = 0; k < columns.size(); k++) {
+        const Type& type = p_.scope.back().table->columns[k].type;
+        row.push_back(i < columns[k].size() ? columns[k][i] : Value::Null(type));
+      }
+      SQL_ASSIGN_OR_RETURN(bool go, fn(std::string_view(), row));
+      if (!go) break;
+    }
+    return SqlStatus::Ok();
   }
 
   // The rows of scope entry t (a stored table, or a subquery or function in FROM run now).

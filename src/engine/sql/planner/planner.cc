@@ -978,25 +978,32 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   plan->visible = plan->targets.size();
   plan->distinct = s.distinct;
   out_ctx.srfs = nullptr;
-  // A set-returning function of the select list: a function in FROM, last,
-  // run for each row (its value is the slot the target reads).
-  for (auto& call : srfs) {
+  // The set-returning functions of the select list: one function in FROM,
+  // last, run for each row (their values are the slots the targets read);
+  // several run in lock step.
+  if (!srfs.empty()) {
     if (!plan->windows.empty()) {
       return MakeError(sqlstate::kFeatureNotSupported,
                        "set-returning functions with window functions are not supported by LumaDB yet");
     }
     auto t = std::make_shared<Table>();
-    t->name = call.name;
-    Column c;
-    c.name = call.name;
-    c.type = call.type;
-    t->columns.push_back(std::move(c));
+    t->name = srfs[0].name;
     auto fn = std::make_shared<SelectPlan::Function>();
-    fn->name = call.name;
-    fn->args = std::move(call.args);
+    fn->name = srfs[0].name;
+    for (auto& call : srfs) {
+      Column c;
+      c.name = call.name;
+      c.type = call.type;
+      t->columns.push_back(std::move(c));
+      if (srfs.size() > 1) {
+        fn->zipped.push_back(call.name);
+        fn->arg_counts.push_back(call.args.size());
+      }
+      for (auto& a : call.args) fn->args.push_back(std::move(a));
+    }
     fn->lateral = !plan->scope.empty();
-    plan->scope.push_back(ScopeTable{call.name, t, slot});
-    slot++;
+    plan->scope.push_back(ScopeTable{srfs[0].name, t, slot});
+    slot += static_cast<int>(srfs.size());
     plan->derived.push_back(nullptr);
     plan->working.push_back(nullptr);
     plan->functions.push_back(std::move(fn));

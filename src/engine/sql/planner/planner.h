@@ -49,6 +49,12 @@ struct SelectPlan {
     std::vector<BoundPtr> args;
     bool lateral = false;
     bool ordinality = false;  // WITH ORDINALITY: a bigint column numbering the rows
+    // Several set-returning functions of one select list, run in lock step
+    // (PostgreSQL's ProjectSet): row i has each function's i-th value, NULL
+    // past a function's last row, until the longest is done. `args` holds
+    // every call's arguments, `arg_counts` how many are each call's.
+    std::vector<std::string> zipped;
+    std::vector<size_t> arg_counts;
   };
   std::vector<std::shared_ptr<Function>> functions;
   // joins[k] joins scope[k] to the rows of scope[0..k-1] (joins[0] unused):
