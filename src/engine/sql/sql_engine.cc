@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <functional>
 
 #include "common/clock.h"
 #include "engine/sql/catalog/catalog.h"
@@ -1268,18 +1267,9 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
         auto t = catalog.Find(ref.names.back());
         if (t == nullptr) continue;
         std::string depends;  // PostgreSQL's DETAIL: one line per dependent view
-        // Depth first, as PostgreSQL lists them.
-        std::function<void(const std::string&, bool)> visit = [&](const std::string& rel, bool is_table) {
-          for (const auto& v : ViewsReading(catalog, rel)) {
-            if (std::find(dropped_views.begin(), dropped_views.end(), v->name) != dropped_views.end()) continue;
-            depends += (depends.empty() ? "" : "\n") + ("view " + v->name + " depends on " +
-                                                         (is_table ? "table " : "view ") + rel);
-            dropped_views.push_back(v->name);
-            cascaded.push_back("view " + v->name);
-            visit(v->name, false);
-          }
-        };
-        visit(t->name, true);
+        size_t before = dropped_views.size();
+        DependentViews(catalog, t->name, true, &dropped_views, &depends);
+        for (size_t i = before; i < dropped_views.size(); i++) cascaded.push_back("view " + dropped_views[i]);
         if (!depends.empty() && !d.cascade) {
           r->status = MakeError("2BP01", "cannot drop table " + t->name + " because other objects depend on it");
           r->status.error().detail = depends;

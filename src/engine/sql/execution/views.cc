@@ -1,5 +1,6 @@
 #include "engine/sql/execution/views.h"
 
+#include <algorithm>
 #include <set>
 
 #include "engine/sql/parser/pg_parser.h"
@@ -74,6 +75,37 @@ SqlStatus DropViews(const ast::Drop& d, Catalog* catalog, std::vector<Notice>* n
     }
     if (t == nullptr && !d.if_exists) return MakeError(sqlstate::kUndefinedTable, "view \"" + name + "\" does not exist");
   }
+  // Views that read a dropped view: an error, or with CASCADE dropped first.
+  std::vector<std::string> dependents;
+  for (const auto& ref : d.objects) {
+    const std::string& name = ref.names.back();
+    if (catalog->Find(name) == nullptr) continue;
+    std::vector<std::string> mine;
+    for (const auto& other : d.objects) {
+      if (other.names.back() != name) mine.push_back(other.names.back());  // dropped anyway
+    }
+    size_t named = mine.size();
+    std::string detail;
+    DependentViews(*catalog, name, false, &mine, &detail);
+    if (mine.size() == named) continue;
+    if (!d.cascade) {
+      SqlError e = MakeError("2BP01", "cannot drop view " + name + " because other objects depend on it");
+      e.detail = detail;
+      e.hint = "Use DROP ... CASCADE to drop the dependent objects too.";
+      return e;
+    }
+    for (size_t i = named; i < mine.size(); i++) {
+      if (std::find(dependents.begin(), dependents.end(), mine[i]) == dependents.end()) dependents.push_back(mine[i]);
+    }
+  }
+  if (dependents.size() == 1) notices->push_back({"NOTICE", "00000", "drop cascades to view " + dependents[0]});
+  if (dependents.size() > 1) {
+    notices->push_back({"NOTICE", "00000", "drop cascades to " + std::to_string(dependents.size()) + " other objects"});
+  }
+  for (auto it = dependents.rbegin(); it != dependents.rend(); ++it) {
+    storage::WriteBatch batch;
+    SQL_RETURN_IF_ERROR(catalog->Drop(*it, &batch));
+  }
   for (const auto& ref : d.objects) {
     const std::string& name = ref.names.back();
     if (catalog->Find(name) == nullptr) {
@@ -130,6 +162,17 @@ void RelationsOf(const ast::Select& s, std::set<std::string>* out) {
 }
 
 }  // namespace
+
+void DependentViews(const Catalog& catalog, const std::string& relation, bool is_table,
+                    std::vector<std::string>* views, std::string* detail) {
+  for (const auto& v : ViewsReading(catalog, relation)) {
+    if (std::find(views->begin(), views->end(), v->name) != views->end()) continue;
+    *detail += (detail->empty() ? "" : "\n") + ("view " + v->name + " depends on " +
+                                               (is_table ? "table " : "view ") + relation);
+    views->push_back(v->name);
+    DependentViews(catalog, v->name, false, views, detail);
+  }
+}
 
 std::vector<std::shared_ptr<const Table>> ViewsReading(const Catalog& catalog, const std::string& relation) {
   std::vector<std::shared_ptr<const Table>> out;

@@ -19,4 +19,10 @@ SqlStatus DropViews(const ast::Drop& d, Catalog* catalog, std::vector<Notice>* n
 // The views whose queries read the relation `relation` (a table or a view).
 std::vector<std::shared_ptr<const Table>> ViewsReading(const Catalog& catalog, const std::string& relation);
 
+// The views that read `relation` directly or through other views, depth
+// first as PostgreSQL lists them (views already in *views are skipped and
+// stay), and PostgreSQL's DETAIL lines ("view v depends on table t").
+void DependentViews(const Catalog& catalog, const std::string& relation, bool is_table,
+                    std::vector<std::string>* views, std::string* detail);
+
 }  // namespace lumadb::engine::sql
