@@ -1259,16 +1259,31 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
           return;
         }
       }
-      // Views that read a dropped table, and the views that read those: an
-      // error, or with CASCADE dropped first.
+      // What depends on a dropped table: other tables' foreign keys to it
+      // (dropped with it under CASCADE, as PostgreSQL drops the constraint),
+      // and the views that read it and the views that read those (dropped
+      // first). Without CASCADE, an error listing them in PostgreSQL's order.
       std::vector<std::string> cascaded;  // what the NOTICE names
       std::vector<std::string> dropped_views;
+      std::vector<std::pair<std::shared_ptr<const Table>, std::string>> dependents;  // (table, constraint)
       for (const auto& ref : d.objects) {
         auto t = catalog.Find(ref.names.back());
         if (t == nullptr) continue;
-        std::string depends;  // PostgreSQL's DETAIL: one line per dependent view
+        std::string depends;  // PostgreSQL's DETAIL: one line per dependent object
+        for (const auto& [child, i] : catalog.ReferencingKeys(t->oid)) {
+          bool dropped = false;
+          for (const auto& other : d.objects) dropped = dropped || other.names.back() == child->name;
+          if (dropped) continue;
+          const std::string& fk = child->foreign_keys[i].name;
+          depends += (depends.empty() ? "" : "\n") +
+                     ("constraint " + fk + " on table " + child->name + " depends on table " + t->name);
+          dependents.emplace_back(child, fk);
+          cascaded.push_back("constraint " + fk + " on table " + child->name);
+        }
         size_t before = dropped_views.size();
-        DependentViews(catalog, t->name, true, &dropped_views, &depends);
+        std::string views;
+        DependentViews(catalog, t->name, true, &dropped_views, &views);
+        if (!views.empty()) depends += (depends.empty() ? "" : "\n") + views;
         for (size_t i = before; i < dropped_views.size(); i++) cascaded.push_back("view " + dropped_views[i]);
         if (!depends.empty() && !d.cascade) {
           r->status = MakeError("2BP01", "cannot drop table " + t->name + " because other objects depend on it");
@@ -1277,31 +1292,13 @@ void SqlSession::RunDdl(const ast::Statement& st, StatementResult* r) {
           return;
         }
       }
-      // Foreign keys of other tables that reference a dropped one: an error,
-      // or with CASCADE dropped with it (as PostgreSQL drops the constraint).
-      std::vector<std::pair<std::shared_ptr<const Table>, std::string>> dependents;  // (table, constraint)
-      for (const auto& ref : d.objects) {
-        auto t = catalog.Find(ref.names.back());
-        if (t == nullptr) continue;
-        for (const auto& [child, i] : catalog.ReferencingKeys(t->oid)) {
-          bool dropped = false;
-          for (const auto& other : d.objects) dropped = dropped || other.names.back() == child->name;
-          if (dropped) continue;
-          const std::string& fk = child->foreign_keys[i].name;
-          if (!d.cascade) {
-            r->status = MakeError("2BP01", "cannot drop table " + t->name + " because other objects depend on it");
-            r->status.error().detail = "constraint " + fk + " on table " + child->name + " depends on table " + t->name;
-            r->status.error().hint = "Use DROP ... CASCADE to drop the dependent objects too.";
-            return;
-          }
-          dependents.emplace_back(child, fk);
-        }
-      }
-      for (const auto& [child, fk] : dependents) cascaded.push_back("constraint " + fk + " on table " + child->name);
       if (cascaded.size() == 1) {
         r->notices.push_back({"NOTICE", "00000", "drop cascades to " + cascaded[0]});
       } else if (!cascaded.empty()) {
-        r->notices.push_back({"NOTICE", "00000", "drop cascades to " + std::to_string(cascaded.size()) + " other objects"});
+        std::string detail;
+        for (const auto& c : cascaded) detail += (detail.empty() ? "" : "\n") + ("drop cascades to " + c);
+        r->notices.push_back({"NOTICE", "00000", "drop cascades to " + std::to_string(cascaded.size()) + " other objects",
+                              detail});
       }
       for (auto it = dropped_views.rbegin(); it != dropped_views.rend(); ++it) {
         storage::WriteBatch batch;

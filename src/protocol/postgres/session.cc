@@ -58,6 +58,7 @@ void AppendNotices(const std::vector<engine::sql::Notice>& notices, std::string*
     f.severity = n.severity;
     f.sqlstate = n.sqlstate;
     f.message = n.message;
+    f.detail = n.detail;
     AppendNoticeResponse(out, f);
   }
 }

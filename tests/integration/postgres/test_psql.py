@@ -56,6 +56,9 @@ class PsqlTest(unittest.TestCase):
                   "\\d ps_accounts\n\\d ps_orders\n\\d ps_items\n\\d+ ps_items\n\\d nothing_like_this\n"
                   "CREATE TYPE ps_mood AS ENUM ('calm', 'busy');\nCOMMENT ON TYPE ps_mood IS 'moods';\n"
                   "\\dT\n\\du\n\\dx\n\\db\nDROP TYPE ps_mood;\n"
+                  "CREATE VIEW ps_v1 AS SELECT id FROM ps_orders;\nCREATE VIEW ps_v2 AS SELECT * FROM ps_v1;\n"
+                  "CREATE VIEW ps_v3 AS SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM ps_orders);\n"
+                  "DROP VIEW ps_v1;\nDROP TABLE ps_orders;\nDROP VIEW ps_v1 CASCADE;\nDROP VIEW ps_v3;\n"
                   "DROP TABLE ps_items, ps_orders, ps_accounts;\n")
 
         def run(port):

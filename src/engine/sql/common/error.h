@@ -13,9 +13,13 @@ namespace lumadb::engine::sql {
 
 // A NOTICE or WARNING a statement sends along with its result.
 struct Notice {
+  Notice() = default;
+  Notice(std::string sev, std::string state, std::string msg, std::string det = "")
+      : severity(std::move(sev)), sqlstate(std::move(state)), message(std::move(msg)), detail(std::move(det)) {}
   std::string severity;  // "WARNING", "NOTICE"
   std::string sqlstate;
   std::string message;
+  std::string detail;  // PostgreSQL's DETAIL (lines separated by '\n'), may be empty
 };
 
 struct SqlError {

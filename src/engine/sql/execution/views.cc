@@ -100,7 +100,10 @@ SqlStatus DropViews(const ast::Drop& d, Catalog* catalog, std::vector<Notice>* n
   }
   if (dependents.size() == 1) notices->push_back({"NOTICE", "00000", "drop cascades to view " + dependents[0]});
   if (dependents.size() > 1) {
-    notices->push_back({"NOTICE", "00000", "drop cascades to " + std::to_string(dependents.size()) + " other objects"});
+    std::string detail;
+    for (const auto& v : dependents) detail += (detail.empty() ? "" : "\n") + ("drop cascades to view " + v);
+    notices->push_back(
+        {"NOTICE", "00000", "drop cascades to " + std::to_string(dependents.size()) + " other objects", detail});
   }
   for (auto it = dependents.rbegin(); it != dependents.rend(); ++it) {
     storage::WriteBatch batch;
