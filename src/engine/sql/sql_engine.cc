@@ -348,6 +348,11 @@ SqlStatus SqlSession::Assign(Setting* s, const std::vector<std::string>& values)
   return SqlStatus::Ok();
 }
 
+SessionSequences* SqlSession::Sequences() {
+  if (!sequences_) sequences_ = std::make_unique<SessionSequences>(&engine_->catalog(), engine_->store());
+  return sequences_.get();
+}
+
 const datetime::TimeZone* SqlSession::time_zone() const {
   for (const auto& s : settings_) {
     if (s.name != "TimeZone") continue;
@@ -533,8 +538,7 @@ SqlResult<std::shared_ptr<PreparedStatement>> SqlSession::Prepare(const std::str
   }
   Params params;
   params.types = std::move(param_types);
-  if (!sequences_) sequences_ = std::make_unique<SessionSequences>(&engine_->catalog(), engine_->store());
-  SequenceScope scope(sequences_.get());
+  SequenceScope scope(Sequences());
   datetime::ZoneScope zone_scope(time_zone());
   if (!ps->statements.empty()) {
     const ast::Statement& st = ps->statements[0];
@@ -729,7 +733,7 @@ void SqlSession::AfterFailure() {
 }
 
 bool SqlSession::CopyData(std::string_view data, std::vector<StatementResult>* out) {
-  SequenceScope scope(sequences_.get());
+  SequenceScope scope(Sequences());
   datetime::ZoneScope zone_scope(time_zone());
   if (!copy_from_) return false;
   SqlStatus st = copy_from_->Feed(data);
@@ -738,7 +742,7 @@ bool SqlSession::CopyData(std::string_view data, std::vector<StatementResult>* o
 }
 
 bool SqlSession::CopyDone(std::vector<StatementResult>* out) {
-  SequenceScope scope(sequences_.get());
+  SequenceScope scope(Sequences());
   datetime::ZoneScope zone_scope(time_zone());
   if (!copy_from_) return true;
   auto n = copy_from_->Finish();
@@ -767,8 +771,7 @@ bool SqlSession::EndCopyWithError(SqlStatus st, std::vector<StatementResult>* ou
 }
 
 void SqlSession::RunStatement(const ast::Statement& st, StatementResult* r) {
-  if (!sequences_) sequences_ = std::make_unique<SessionSequences>(&engine_->catalog(), engine_->store());
-  SequenceScope scope(sequences_.get());
+  SequenceScope scope(Sequences());
   datetime::ZoneScope zone_scope(time_zone());
   switch (st.kind) {
     case ast::StatementKind::kTransaction: return RunTransaction(st, r);

@@ -106,6 +106,8 @@ class SqlSession {
 
   // A startup-packet setting (application_name, DateStyle, options' -c ...).
   SqlStatus SetStartupParameter(const std::string& name, const std::string& value);
+  // The session's side of sequences and catalog names (made on first use).
+  SessionSequences* Sequences();
   // The zone of the TimeZone setting (what timestamptz values print in).
   const datetime::TimeZone* time_zone() const;
   // Settings PostgreSQL reports in ParameterStatus, in its order.

@@ -2,33 +2,17 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/md5.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <cstring>
 #include <vector>
 
+#include "engine/sql/binder/functions.h"  // Md5Hex
+
 namespace lumadb::protocol::postgres {
 
 namespace {
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; i++) {
-    out.push_back(kHex[p[i] >> 4]);
-    out.push_back(kHex[p[i] & 15]);
-  }
-  return out;
-}
-
-std::string Md5Hex(std::string_view data) {
-  unsigned char d[16];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), d, &len, EVP_md5(), nullptr);
-  return Hex(d, 16);
-}
 
 std::string Base64(std::string_view data) {
   std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
@@ -83,8 +67,8 @@ std::optional<std::string_view> Attribute(std::string_view msg, char name, size_
 }  // namespace
 
 std::string Md5PasswordResponse(std::string_view user, std::string_view password, std::string_view salt) {
-  std::string inner = Md5Hex(std::string(password) + std::string(user));
-  return "md5" + Md5Hex(inner + std::string(salt));
+  std::string inner = engine::sql::Md5Hex(std::string(password) + std::string(user));
+  return "md5" + engine::sql::Md5Hex(inner + std::string(salt));
 }
 
 ScramServer::ScramServer(std::string password) : password_(std::move(password)), salt_(RandomBytes(16)) {}

@@ -22,11 +22,11 @@ struct Deparser {
       // Group keys and aggregate arguments are over the input row.
       Deparser input{plan, qualify};
       size_t g = plan.groups.size();
-      if (slot >= 0 && static_cast<size_t>(slot) < g) return input.Expr(*plan.groups[static_cast<size_t>(slot)], false);
+      if (slot >= 0 && static_cast<size_t>(slot) < g) return input.Expr(*plan.groups[static_cast<size_t>(slot)]);
       size_t a = static_cast<size_t>(slot) - g;
       if (slot >= 0 && a < plan.aggregates.size()) {
         const AggregateCall& call = plan.aggregates[a];
-        std::string args = call.star ? "*" : call.arg ? input.Expr(*call.arg, false) : "";
+        std::string args = call.star ? "*" : call.arg ? input.Expr(*call.arg) : "";
         return call.name + "(" + std::string(call.distinct ? "DISTINCT " : "") + args + ")";
       }
       return "?";
@@ -52,8 +52,8 @@ struct Deparser {
     return quoted + "'::" + TypeName(Type::Of(v.type.id == TypeId::kUnknown ? TypeId::kText : v.type.id));
   }
 
-  std::string Expr(const BoundExpr& e, bool top = true) const {
-    auto arg = [&](size_t i) { return i < e.args.size() ? Expr(*e.args[i], false) : std::string("?"); };
+  std::string Expr(const BoundExpr& e) const {
+    auto arg = [&](size_t i) { return i < e.args.size() ? Expr(*e.args[i]) : std::string("?"); };
     switch (e.kind) {
       case BoundKind::kConst: return e.param > 0 ? "$" + std::to_string(e.param) : Literal(e.value);
       case BoundKind::kSlot: return Slot(e.slot);
@@ -75,7 +75,6 @@ struct Deparser {
         return s + ")";
       }
       default: {
-        (void)top;
         std::string s = "(";
         for (size_t i = 0; i < e.args.size(); i++) s += (i ? ", " : "") + arg(i);
         return s + ")";
@@ -175,7 +174,7 @@ Node Explain(const SelectPlan& p) {
         j.name = std::string("Hash") + (*kind ? kind : "") + " Join";
         std::string cond;
         for (const auto& [l, r] : keys) {
-          std::string c = "(" + input.Expr(*l, false) + " = " + input.Expr(*r, false) + ")";
+          std::string c = "(" + input.Expr(*l) + " = " + input.Expr(*r) + ")";
           cond = cond.empty() ? c : "(" + cond + " AND " + c + ")";
         }
         j.props.push_back("Hash Cond: " + Condition(cond));
@@ -219,7 +218,7 @@ Node Explain(const SelectPlan& p) {
     Node agg{p.groups.empty() ? "Aggregate" : !p.grouping_sets.empty() ? "MixedAggregate" : "HashAggregate", {}, {}};
     std::string keys;
     size_t shown = p.grouping_sets.empty() ? p.groups.size() : p.groups.size() - 1;  // the set number is hidden
-    for (size_t g = 0; g < shown; g++) keys += (g ? ", " : "") + input.Expr(*p.groups[g], false);
+    for (size_t g = 0; g < shown; g++) keys += (g ? ", " : "") + input.Expr(*p.groups[g]);
     if (!keys.empty()) agg.props.push_back("Group Key: " + keys);
     output.aggregated = true;
     if (p.having) agg.props.push_back("Filter: " + Condition(output.Expr(*p.having)));
@@ -234,7 +233,7 @@ Node Explain(const SelectPlan& p) {
   if (p.distinct) {
     Node d{"HashAggregate", {}, {}};
     std::string keys;
-    for (size_t i = 0; i < p.visible && i < p.targets.size(); i++) keys += (i ? ", " : "") + output.Expr(*p.targets[i], false);
+    for (size_t i = 0; i < p.visible && i < p.targets.size(); i++) keys += (i ? ", " : "") + output.Expr(*p.targets[i]);
     d.props.push_back("Group Key: " + keys);
     d.children.push_back(std::move(top));
     top = std::move(d);
@@ -243,7 +242,7 @@ Node Explain(const SelectPlan& p) {
     Node s{"Sort", {}, {}};
     std::string keys;
     for (const auto& k : p.sort) {
-      std::string key = k.target < static_cast<int>(p.targets.size()) ? output.Expr(*p.targets[static_cast<size_t>(k.target)], false) : "?";
+      std::string key = k.target < static_cast<int>(p.targets.size()) ? output.Expr(*p.targets[static_cast<size_t>(k.target)]) : "?";
       if (k.desc) key += " DESC";
       if (k.nulls_first != k.desc) key += k.nulls_first ? " NULLS FIRST" : " NULLS LAST";
       keys += (keys.empty() ? "" : ", ") + key;

@@ -1072,13 +1072,7 @@ void AppendTimestampText(int64_t ts, bool with_tz, std::string* out) {
   AppendPadded(tm.min, 2, out);
   out->push_back(':');
   AppendPadded(tm.sec, 2, out);
-  if (fsec != 0) {
-    std::string frac;
-    AppendPadded(fsec, 6, &frac);
-    while (frac.back() == '0') frac.pop_back();
-    out->push_back('.');
-    out->append(frac);
-  }
+  AppendFraction(fsec, out);
   if (with_tz) AppendOffset(east, out);
   if (tm.year <= 0) out->append(" BC");
 }
@@ -1132,13 +1126,7 @@ void AppendTime(int64_t t, std::string* out) {
   out->push_back(':');
   rest %= 60000000;
   AppendPadded(rest / kMicrosPerSecond, 2, out);
-  if (int64_t fsec = rest % kMicrosPerSecond; fsec != 0) {
-    std::string frac;
-    AppendPadded(fsec, 6, &frac);
-    while (frac.back() == '0') frac.pop_back();
-    out->push_back('.');
-    out->append(frac);
-  }
+  AppendFraction(rest % kMicrosPerSecond, out);
 }
 
 void AppendDate(int32_t d, std::string* out) {
@@ -1160,15 +1148,29 @@ void AppendTimestamp(int64_t ts, std::string* out) { AppendTimestampText(ts, fal
 
 void AppendTimestampTz(int64_t ts, std::string* out) { AppendTimestampText(ts, true, out); }
 
-int64_t RoundTimestamp(int64_t ts, int precision) {
+int64_t RoundMicroseconds(int64_t us, int precision) {
   static constexpr int64_t kScales[6] = {1000000, 100000, 10000, 1000, 100, 10};
   static constexpr int64_t kOffsets[6] = {500000, 50000, 5000, 500, 50, 5};
-  if (precision < 0 || precision >= 6) return ts;
+  if (precision < 0 || precision >= 6) return us;
+  int64_t scale = kScales[precision], offset = kOffsets[precision];
+  if (us >= 0) return (us + offset) / scale * scale;
+  return -((-us + offset) / scale * scale);
+}
+
+void AppendFraction(int64_t us, std::string* out) {
+  if (us < 0) us = -us;
+  if (us == 0) return;
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), ".%06lld", static_cast<long long>(us));
+  std::string_view frac = buf;
+  while (frac.back() == '0') frac.remove_suffix(1);
+  out->append(frac);
+}
+
+int64_t RoundTimestamp(int64_t ts, int precision) {
   // Infinities (and anything else outside the range) stay as they are.
   if (ts < kMinTimestamp || ts > kMaxTimestamp) return ts;
-  int64_t scale = kScales[precision], offset = kOffsets[precision];
-  if (ts >= 0) return (ts + offset) / scale * scale;
-  return -((-ts + offset) / scale * scale);
+  return RoundMicroseconds(ts, precision);
 }
 
 SqlResult<int64_t> DateToTimestamp(int32_t d) {

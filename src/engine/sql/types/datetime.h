@@ -100,6 +100,13 @@ void AppendTimestampTz(int64_t ts, std::string* out);
 // 294276-12-31 yields kMaxTimestamp + 1 (294277-01-01 00:00:00) without error.
 int64_t RoundTimestamp(int64_t ts, int precision);
 
+// Microseconds rounded to `precision` fraction digits (0..5) as RoundTimestamp
+// does, for any value (interval and time fields); other precisions: unchanged.
+int64_t RoundMicroseconds(int64_t us, int precision);
+// ".5", ".000001": the fraction of a second `us` (its absolute value) as
+// PostgreSQL prints it, trailing zeros trimmed; nothing for 0.
+void AppendFraction(int64_t us, std::string* out);
+
 // Midnight of `d`; the infinities map to the timestamp infinities. A date
 // after 294276-12-31 fails with 22008 "date out of range for timestamp".
 SqlResult<int64_t> DateToTimestamp(int32_t d);

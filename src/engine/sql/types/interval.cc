@@ -545,16 +545,6 @@ void AppendPart(int64_t value, const char* unit, bool* is_zero, bool* is_before,
   *is_zero = false;
 }
 
-constexpr int64_t kScales[6] = {1000000, 100000, 10000, 1000, 100, 10};
-constexpr int64_t kOffsets[6] = {500000, 50000, 5000, 500, 50, 5};
-
-int64_t RoundMicros(int64_t t, int precision) {
-  if (precision < 0 || precision >= 6) return t;
-  int64_t scale = kScales[precision], offset = kOffsets[precision];
-  if (t >= 0) return (t + offset) / scale * scale;
-  return -((-t + offset) / scale * scale);
-}
-
 // The calendar fields of a finite timestamp and back (timestamp2tm / tm2timestamp).
 struct Tm {
   int year, mon, mday;
@@ -705,7 +695,7 @@ SqlResult<Interval> ApplyIntervalTypmod(const Interval& in, int32_t typmod) {
     case kIntervalHour | kIntervalMinute: iv.micros = iv.micros / kMicrosPerMinute * kMicrosPerMinute; break;
     default: break;
   }
-  iv.micros = RoundMicros(iv.micros, IntervalTypmodPrecision(typmod));
+  iv.micros = RoundMicroseconds(iv.micros, IntervalTypmodPrecision(typmod));
   return iv;
 }
 
@@ -743,14 +733,7 @@ void AppendInterval(const Interval& iv, std::string* out) {
     AppendTwoDigits(std::abs(f.minute), out);
     out->push_back(':');
     AppendTwoDigits(std::abs(f.second), out);
-    if (f.micros != 0) {
-      char buf[16];
-      std::snprintf(buf, sizeof(buf), "%06d", std::abs(f.micros));
-      std::string frac = buf;
-      while (frac.back() == '0') frac.pop_back();
-      out->push_back('.');
-      out->append(frac);
-    }
+    AppendFraction(f.micros, out);
   }
 }
 
@@ -998,7 +981,7 @@ __int128 IntervalEpochMicros(const Interval& iv) {
   return secs_from_day_month * kMicrosPerSecond + iv.micros;
 }
 
-int64_t RoundTime(int64_t t, int precision) { return RoundMicros(t, precision); }
+int64_t RoundTime(int64_t t, int precision) { return RoundMicroseconds(t, precision); }
 
 int64_t TimePlusInterval(int64_t t, const Interval& iv) {
   int64_t r = t + iv.micros % kMicrosPerDay;
