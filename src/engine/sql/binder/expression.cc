@@ -2022,6 +2022,64 @@ SqlResult<std::shared_ptr<std::vector<Value>>> SubqueryValues(const BoundExpr& e
   return vals;
 }
 
+namespace {
+
+// An operand's value: a slot's or a constant's in place (no copy),
+// anything else evaluated into *tmp.
+SqlStatus OperandOf(const BoundExpr& e, const std::vector<Value>& row, Value* tmp, const Value** out) {
+  if (e.kind == BoundKind::kSlot) {
+    *out = &row[e.slot];
+    return SqlStatus::Ok();
+  }
+  if (e.kind == BoundKind::kConst) {
+    *out = &e.value;
+    return SqlStatus::Ok();
+  }
+  SQL_ASSIGN_OR_RETURN(*tmp, Eval(e, row));
+  *out = tmp;
+  return SqlStatus::Ok();
+}
+
+// Whether comparison `op` (=, <>, <, <=, >, >=) holds for CompareValues' result c.
+bool CompareHolds(const std::string& op, int c) {
+  switch (op[0]) {
+    case '=': return c == 0;
+    case '<': return op.size() == 1 ? c < 0 : op[1] == '>' ? c != 0 : c <= 0;
+    case '>': return op.size() == 1 ? c > 0 : c >= 0;
+    default: return c >= 0;
+  }
+}
+
+// A condition's truth value: 1 true, 0 false, -1 NULL, evaluated as Eval
+// would (AND and OR stop at a false or true left side) without making Values.
+SqlResult<int> Truth(const BoundExpr& e, const std::vector<Value>& row) {
+  switch (e.kind) {
+    case BoundKind::kAnd:
+    case BoundKind::kOr: {
+      int decisive = e.kind == BoundKind::kAnd ? 0 : 1;
+      SQL_ASSIGN_OR_RETURN(int a, Truth(*e.args[0], row));
+      if (a == decisive) return decisive;
+      SQL_ASSIGN_OR_RETURN(int b, Truth(*e.args[1], row));
+      if (b == decisive) return decisive;
+      return a < 0 || b < 0 ? -1 : 1 - decisive;
+    }
+    case BoundKind::kCompare: {
+      Value ta, tb;
+      const Value *a, *b;
+      SQL_RETURN_IF_ERROR(OperandOf(*e.args[0], row, &ta, &a));
+      SQL_RETURN_IF_ERROR(OperandOf(*e.args[1], row, &tb, &b));
+      if (a->null || b->null) return -1;
+      return CompareHolds(e.op, CompareValues(*a, *b)) ? 1 : 0;
+    }
+    default: {
+      SQL_ASSIGN_OR_RETURN(Value v, Eval(e, row));
+      return v.null ? -1 : (v.i != 0 ? 1 : 0);
+    }
+  }
+}
+
+}  // namespace
+
 SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
   switch (e.kind) {
     case BoundKind::kConst:
@@ -2108,13 +2166,12 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
       return (*tl_outer_rows[tl_outer_rows.size() - depth])[e.slot];
     }
     case BoundKind::kCompare: {
-      SQL_ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row));
-      SQL_ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row));
-      if (a.null || b.null) return Value::Null(e.type);
-      int c = CompareValues(a, b);
-      const std::string& op = e.op;
-      bool r = op == "=" ? c == 0 : op == "<>" ? c != 0 : op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
-      return Value::Bool(r);
+      Value ta, tb;
+      const Value *a, *b;
+      SQL_RETURN_IF_ERROR(OperandOf(*e.args[0], row, &ta, &a));
+      SQL_RETURN_IF_ERROR(OperandOf(*e.args[1], row, &tb, &b));
+      if (a->null || b->null) return Value::Null(e.type);
+      return Value::Bool(CompareHolds(e.op, CompareValues(*a, *b)));
     }
     case BoundKind::kAnd:
     case BoundKind::kOr: {
@@ -2308,8 +2365,8 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
 }
 
 SqlResult<bool> EvalPredicate(const BoundExpr& e, const std::vector<Value>& row) {
-  SQL_ASSIGN_OR_RETURN(Value v, Eval(e, row));
-  return !v.null && v.i != 0;
+  SQL_ASSIGN_OR_RETURN(int t, Truth(e, row));
+  return t == 1;
 }
 
 }  // namespace lumadb::engine::sql

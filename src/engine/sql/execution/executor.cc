@@ -24,40 +24,49 @@ SqlError Corrupt(const Table& t) {
   return MakeError(sqlstate::kInternalError, "corrupt row in table \"" + t.name + "\"");
 }
 
-// A stored row of `t`; columns the stored row lacks are NULL.
-SqlStatus DecodeTableRow(const Table& t, std::string_view value, Row* row) {
-  row->clear();
-  if (!DecodeRow(value, row)) return Corrupt(t);
+SqlStatus DecodeTableRow(const Table& t, std::string_view value, Row* row, const std::vector<bool>* columns) {
+  if (!DecodeRow(value, row, columns)) return Corrupt(t);
   while (row->size() < t.columns.size()) row->push_back(Value::Null(t.columns[row->size()].type));
   return SqlStatus::Ok();
 }
 
-// Calls fn(key, row) for each visible row of `t` in key order, in batches:
-// the rows of a batch are decoded together before fn sees them.
 namespace {
 
+// How ScanTable reads: the row keys to read instead of scanning (see
+// SelectPlan::point_key, point_keys, index_prefix), which columns to
+// decode (null: all) and whether fn needs each row's key.
+struct ScanSpec {
+  const std::optional<std::string>* point_key = nullptr;
+  const std::optional<std::string>* index_prefix = nullptr;
+  const std::vector<std::string>* point_keys = nullptr;
+  const std::vector<bool>* columns = nullptr;
+  bool keys = true;
+};
+
+// Calls fn(key, row) for each visible row of `t` in key order, in batches:
+// the rows of a batch are decoded together before fn sees them. fn may
+// change or move from the row (its storage is reused for the next batch).
 SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn,
-                    const std::optional<std::string>& point_key = std::nullopt,
-                    const std::optional<std::string>& index_prefix = std::nullopt,
-                    const std::vector<std::string>& point_keys = {}) {
-  if (!point_keys.empty() && !point_key) {
+                    const ScanSpec& spec = {}) {
+  bool point = spec.point_key != nullptr && spec.point_key->has_value();
+  if (spec.point_keys != nullptr && !spec.point_keys->empty() && !point) {
     // WHERE pk IN (...) / = ANY(...): one read per key, in key order.
     std::string v;
     Row row;
-    for (const auto& k : point_keys) {
+    for (const auto& k : *spec.point_keys) {
       if (k.empty() || !txn->Get(k, &v)) continue;
-      SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row));
+      SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row, spec.columns));
       auto go = fn(k, row);
       if (!go.ok()) return go.TakeStatus();
       if (!*go) break;
     }
     return SqlStatus::Ok();
   }
-  if (index_prefix && !point_key) {
+  if (spec.index_prefix != nullptr && spec.index_prefix->has_value() && !point) {
     // The index entries under the prefix name the rows to read, in index order.
     std::vector<std::string> keys;
     std::string row_prefix = keys::RowPrefix(t.relfile);
-    SQL_RETURN_IF_ERROR(txn->Scan(*index_prefix, [&](std::string_view, std::string_view suffix) {
+    SQL_RETURN_IF_ERROR(txn->Scan(**spec.index_prefix, [&](std::string_view, std::string_view suffix) {
       keys.push_back(row_prefix + std::string(suffix));
       return true;
     }));
@@ -65,29 +74,31 @@ SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool
     std::string v;
     for (const auto& k : keys) {
       if (!txn->Get(k, &v)) return Corrupt(t);
-      SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row));
+      SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row, spec.columns));
       auto go = fn(k, row);
       if (!go.ok()) return go.TakeStatus();
       if (!*go) break;
     }
     return SqlStatus::Ok();
   }
-  if (point_key) {
+  if (point) {
     // The primary key is fixed: one read instead of a scan.
+    const std::string& key = **spec.point_key;
     std::string v;
-    if (!txn->Get(*point_key, &v)) return SqlStatus::Ok();
+    if (!txn->Get(key, &v)) return SqlStatus::Ok();
     Row row;
-    SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row));
-    auto go = fn(*point_key, row);
+    SQL_RETURN_IF_ERROR(DecodeTableRow(t, v, &row, spec.columns));
+    auto go = fn(key, row);
     return go.ok() ? SqlStatus::Ok() : go.TakeStatus();
   }
-  std::vector<std::pair<std::string, Row>> batch;
-  batch.reserve(kBatchRows);
+  // The batch's keys and rows keep their buffers from one batch to the next.
+  std::vector<std::pair<std::string, Row>> batch(kBatchRows);
+  size_t used = 0;
   SqlStatus err;
   bool stop = false;
   auto drain = [&]() {
-    for (auto& [k, row] : batch) {
-      auto go = fn(k, row);
+    for (size_t i = 0; i < used; i++) {
+      auto go = fn(batch[i].first, batch[i].second);
       if (!go.ok()) {
         err = go.TakeStatus();
         stop = true;
@@ -98,17 +109,17 @@ SqlStatus ScanTable(Txn* txn, const Table& t, const std::function<SqlResult<bool
         break;
       }
     }
-    batch.clear();
+    used = 0;
   };
   SqlStatus st = txn->Scan(keys::RowPrefix(t.relfile), [&](std::string_view k, std::string_view v) {
-    Row row;
-    err = DecodeTableRow(t, v, &row);
+    auto& [key, row] = batch[used];
+    if (spec.keys) key.assign(k.data(), k.size());
+    err = DecodeTableRow(t, v, &row, spec.columns);
     if (!err.ok()) {
       stop = true;
       return false;
     }
-    batch.emplace_back(std::string(k), std::move(row));
-    if (batch.size() >= kBatchRows) drain();
+    if (++used == kBatchRows) drain();
     return !stop;
   });
   SQL_RETURN_IF_ERROR(std::move(st));
@@ -333,6 +344,65 @@ SqlStatus Collect(const AggregateCall& a, AggState& s, const Row& in, Value v, A
   }
   s.pieces.push_back(std::move(p));
   s.count++;
+  return SqlStatus::Ok();
+}
+
+// The aggregates AccumulateSimple handles (kOther: the rest, and any
+// with DISTINCT, ORDER BY or an interval argument).
+enum class AggKind : uint8_t { kOther, kCount, kSumOrAvg, kMin, kMax };
+
+AggKind KindOf(const AggregateCall& a) {
+  if (a.distinct || !a.order.empty() || a.arg2) return AggKind::kOther;
+  if (a.name == "count") return AggKind::kCount;
+  if (a.arg && a.arg->type.id == TypeId::kInterval) return AggKind::kOther;
+  if (a.name == "sum" || a.name == "avg") return AggKind::kSumOrAvg;
+  if (a.name == "min") return AggKind::kMin;
+  if (a.name == "max") return AggKind::kMax;
+  return AggKind::kOther;
+}
+
+SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in);
+
+// Accumulate for count, sum, avg, min and max (kind != kOther): the same
+// steps without looking the aggregate up by name or copying a column's value.
+SqlStatus AccumulateSimple(const AggregateCall& a, AggKind kind, AggState& s, const Row& in) {
+  if (a.filter) {
+    SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*a.filter, in));
+    if (!keep) return SqlStatus::Ok();
+  }
+  if (a.star) {
+    s.count++;
+    return SqlStatus::Ok();
+  }
+  Value tmp;
+  const Value* v = &tmp;
+  if (a.arg->kind == BoundKind::kSlot) {
+    v = &in[static_cast<size_t>(a.arg->slot)];
+  } else {
+    SQL_ASSIGN_OR_RETURN(tmp, Eval(*a.arg, in));
+  }
+  if (v->null) return SqlStatus::Ok();
+  s.count++;
+  switch (kind) {
+    case AggKind::kSumOrAvg:
+      if (IsFloat(v->type.id)) {
+        s.fsum += v->f;
+      } else if (v->type.id == TypeId::kNumeric) {
+        SQL_ASSIGN_OR_RETURN(numeric::Decimal d, NumericOf(*v));
+        SQL_ASSIGN_OR_RETURN(s.nsum, numeric::Add(s.nsum, d));
+      } else {
+        s.isum += v->i;
+      }
+      break;
+    case AggKind::kMin:
+    case AggKind::kMax:
+      if (!s.has || (kind == AggKind::kMin ? CompareValues(*v, s.best) < 0 : CompareValues(*v, s.best) > 0)) {
+        s.best = *v;
+      }
+      s.has = true;
+      break;
+    default: break;
+  }
   return SqlStatus::Ok();
 }
 
@@ -819,6 +889,11 @@ class SelectRun {
            (t < p_.working.size() && p_.working[t] != nullptr);
   }
 
+  // The columns of stored table t the plan reads (null: all).
+  const std::vector<bool>* ScanColumns(size_t t) const {
+    return t < p_.scan_columns.size() && !p_.scan_columns[t].empty() ? &p_.scan_columns[t] : nullptr;
+  }
+
   const SelectPlan::Function* Function(size_t t) const {
     return t < p_.functions.size() ? p_.functions[t].get() : nullptr;
   }
@@ -870,7 +945,7 @@ class SelectRun {
 
   // The rows of scope entry t (a stored table, or a subquery or function in FROM run now).
   SqlStatus ScanScope(size_t t, const std::function<SqlResult<bool>(std::string_view, Row&)>& fn) {
-    if (!Derived(t)) return ScanTable(txn_, *p_.scope[t].table, fn);
+    if (!Derived(t)) return ScanTable(txn_, *p_.scope[t].table, fn, ScanSpec{.columns = ScanColumns(t), .keys = false});
     if (t < p_.working.size() && p_.working[t] != nullptr) {
       for (const auto& r : *p_.working[t]) {
         Row copy = r;
@@ -959,7 +1034,7 @@ class SelectRun {
         return MakeError(sqlstate::kFeatureNotSupported,
                          "FOR UPDATE/SHARE of a subquery in FROM is not supported by LumaDB yet");
       }
-      SQL_RETURN_IF_ERROR(ScanScope(0, [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }));
+      SQL_RETURN_IF_ERROR(ScanScope(0, [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, r); }));
     } else if (p_.row_lock != ast::RowLockWait::kNone) {
       // FOR UPDATE/SHARE (one table): remember each row's key; the rows are
       // locked in output order, after sorting (LockRows sits below Limit).
@@ -967,14 +1042,13 @@ class SelectRun {
           txn_, *p_.scope[0].table,
           [&](std::string_view k, Row& r) -> SqlResult<bool> {
             current_key_ = std::string(k);
-            return Join(1, std::move(r));
+            return Join(1, r);
           },
-          p_.point_key, p_.index_prefix, p_.point_keys);
+          ScanSpec{&p_.point_key, &p_.index_prefix, &p_.point_keys});
     } else {
       SQL_RETURN_IF_ERROR(ScanTable(
-          txn_, *p_.scope[0].table,
-          [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, std::move(r)); }, p_.point_key,
-          p_.index_prefix, p_.point_keys));
+          txn_, *p_.scope[0].table, [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, r); },
+          ScanSpec{&p_.point_key, &p_.index_prefix, &p_.point_keys, ScanColumns(0), false}));
     }
     // RIGHT and FULL joins: the right rows no left row matched, with NULLs
     // for the left side, continue through the later joins.
@@ -988,7 +1062,7 @@ class SelectRun {
           for (const auto& c : p_.scope[u].table->columns) row.push_back(Value::Null(c.type));
         }
         row.insert(row.end(), right_[t][i].begin(), right_[t][i].end());
-        SQL_ASSIGN_OR_RETURN(bool go, Join(t + 1, std::move(row)));
+        SQL_ASSIGN_OR_RETURN(bool go, Join(t + 1, row));
         if (!go) stopped_ = true;
       }
     }
@@ -1029,7 +1103,8 @@ class SelectRun {
   }
 
   // A row of tables 0..t-1 meets table t.
-  SqlResult<bool> Join(size_t t, Row left) {
+  // `left` may be changed (the caller's row is not used after).
+  SqlResult<bool> Join(size_t t, Row& left) {
     if (t == p_.scope.size()) {
       SQL_ASSIGN_OR_RETURN(bool go, Consume(left));
       if (!go) stopped_ = true;
@@ -1076,13 +1151,13 @@ class SelectRun {
       }
       found = true;
       matched_[t][i] = true;
-      SQL_ASSIGN_OR_RETURN(bool go, Join(t + 1, std::move(row)));
+      SQL_ASSIGN_OR_RETURN(bool go, Join(t + 1, row));
       if (!go) return false;
     }
     if (!found && (join.kind == ast::JoinKind::kLeft || join.kind == ast::JoinKind::kFull)) {
       left.resize(base);
       for (const auto& c : p_.scope[t].table->columns) left.push_back(Value::Null(c.type));
-      return Join(t + 1, std::move(left));
+      return Join(t + 1, left);
     }
     return true;
   }
@@ -1093,12 +1168,31 @@ class SelectRun {
       if (!keep) return true;
     }
     if (p_.aggregating) {
-      Row key;
-      SQL_RETURN_IF_ERROR(EvalAll(p_.groups, in, &key));
       if (p_.grouping_sets.empty()) {
-        SQL_RETURN_IF_ERROR(AddToGroup(std::move(key), in));
+        // The group key is encoded from the input row's values in place;
+        // a key row is made only for a group not seen before.
+        group_values_.resize(p_.groups.size());
+        group_ptrs_.resize(p_.groups.size());
+        enc_.clear();
+        for (size_t g = 0; g < p_.groups.size(); g++) {
+          const BoundExpr& e = *p_.groups[g];
+          if (e.kind == BoundKind::kSlot) {
+            group_ptrs_[g] = &in[static_cast<size_t>(e.slot)];
+          } else {
+            SQL_ASSIGN_OR_RETURN(group_values_[g], Eval(e, in));
+            group_ptrs_[g] = &group_values_[g];
+          }
+          EncodeValue(*group_ptrs_[g], &enc_);
+        }
+        auto it = group_index_.find(enc_);
+        size_t group = it != group_index_.end() ? it->second : NewGroup(enc_, [&](Row* key) {
+          for (const Value* v : group_ptrs_) key->push_back(*v);
+        });
+        SQL_RETURN_IF_ERROR(AccumulateGroup(group, in));
         return true;
       }
+      Row key;
+      SQL_RETURN_IF_ERROR(EvalAll(p_.groups, in, &key));
       // Each grouping set: the keys it does not keep are NULL, the last is its number.
       for (size_t si = 0; si < p_.grouping_sets.size(); si++) {
         Row k = key;
@@ -1125,13 +1219,34 @@ class SelectRun {
   SqlStatus AddToGroup(Row key, const Row& in) {
     std::string enc;
     for (const auto& v : key) EncodeValue(v, &enc);
-    auto [it, inserted] = group_index_.try_emplace(std::move(enc), group_keys_.size());
-    if (inserted) {
-      group_keys_.push_back(std::move(key));
-      states_.emplace_back(p_.aggregates.size());
+    auto it = group_index_.find(enc);
+    size_t group = it != group_index_.end() ? it->second : NewGroup(enc, [&](Row* k) { *k = std::move(key); });
+    return AccumulateGroup(group, in);
+  }
+
+  // A new group for encoded key `enc`, its key row made by make_key.
+  template <typename F>
+  size_t NewGroup(const std::string& enc, const F& make_key) {
+    size_t group = group_keys_.size();
+    group_index_.emplace(enc, group);
+    group_keys_.emplace_back();
+    make_key(&group_keys_.back());
+    states_.emplace_back(p_.aggregates.size());
+    return group;
+  }
+
+  SqlStatus AccumulateGroup(size_t group, const Row& in) {
+    auto& st = states_[group];
+    if (kinds_.size() != p_.aggregates.size()) {
+      for (const auto& a : p_.aggregates) kinds_.push_back(KindOf(a));
     }
-    auto& st = states_[it->second];
-    for (size_t a = 0; a < p_.aggregates.size(); a++) SQL_RETURN_IF_ERROR(Accumulate(p_.aggregates[a], st[a], in));
+    for (size_t a = 0; a < p_.aggregates.size(); a++) {
+      if (kinds_[a] != AggKind::kOther) {
+        SQL_RETURN_IF_ERROR(AccumulateSimple(p_.aggregates[a], kinds_[a], st[a], in));
+      } else {
+        SQL_RETURN_IF_ERROR(Accumulate(p_.aggregates[a], st[a], in));
+      }
+    }
     return SqlStatus::Ok();
   }
 
@@ -1403,6 +1518,12 @@ class SelectRun {
   bool stopped_ = false;                     // the limit was reached
   std::string current_key_;                  // FOR UPDATE: the key of the row being read
   std::unordered_map<std::string, size_t> group_index_;
+  std::vector<AggKind> kinds_;  // KindOf each of p_.aggregates, on the first row
+  // Consume's scratch for the group key of a row: values of computed keys,
+  // each key's value, their encoding.
+  std::vector<Value> group_values_;
+  std::vector<const Value*> group_ptrs_;
+  std::string enc_;
   std::vector<Row> group_keys_;
   std::vector<std::vector<AggState>> states_;
 };
@@ -1499,7 +1620,7 @@ SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, con
         found.emplace_back(std::string(k), std::move(r));
         return true;
       },
-      point_key, index_prefix, point_keys));
+      ScanSpec{&point_key, &index_prefix, &point_keys}));
   return found;
 }
 

@@ -16,8 +16,10 @@ namespace lumadb::engine::sql {
 using Row = std::vector<Value>;
 
 SqlError Corrupt(const Table& t);
-// A stored row of `t`; columns the stored row lacks are NULL.
-SqlStatus DecodeTableRow(const Table& t, std::string_view value, Row* row);
+// A stored row of `t`; columns the stored row lacks are NULL, and so are
+// those `columns` (optional, see DecodeRow) leaves out.
+SqlStatus DecodeTableRow(const Table& t, std::string_view value, Row* row,
+                         const std::vector<bool>* columns = nullptr);
 // "(1, x, null)" as PostgreSQL's "Failing row contains" details print a row.
 std::string RowText(const Row& row);
 // 23505 for the primary key of `t`.

@@ -655,6 +655,74 @@ static bool ReadsRow(const BoundExpr& e) {
   return e.else_expr && ReadsRow(*e.else_expr);
 }
 
+// Marks in `slots` the slots of the input row `e` reads; false when it
+// reads the row in a way this walk does not see (a correlated subquery).
+static bool MarkSlots(const BoundExpr* e, std::vector<bool>* slots) {
+  if (e == nullptr) return true;
+  if (e->kind == BoundKind::kSubquery && e->correlated) return false;
+  if (e->kind == BoundKind::kSlot && e->slot >= 0 && static_cast<size_t>(e->slot) < slots->size()) {
+    (*slots)[static_cast<size_t>(e->slot)] = true;
+  }
+  for (const auto& a : e->args) {
+    if (!MarkSlots(a.get(), slots)) return false;
+  }
+  return MarkSlots(e->else_expr.get(), slots);
+}
+
+static bool MarkAggregate(const AggregateCall& a, std::vector<bool>* slots) {
+  bool ok = MarkSlots(a.arg.get(), slots) && MarkSlots(a.arg2.get(), slots) && MarkSlots(a.filter.get(), slots);
+  for (const auto& o : a.order) ok = ok && MarkSlots(o.expr.get(), slots);
+  return ok;
+}
+
+// SelectPlan::scan_columns: which columns of each stored table the
+// expressions over the input row (`width` slots) read. Left empty (every
+// column decoded) where the input row is read other than through those
+// expressions: row locks, LATERAL items, correlated subqueries.
+static void PlanScanColumns(SelectPlan* plan, int width) {
+  if (plan->row_lock != ast::RowLockWait::kNone) return;
+  for (size_t t = 0; t < plan->scope.size(); t++) {
+    if (t < plan->derived.size() && plan->derived[t] != nullptr && plan->derived[t]->lateral) return;
+    if (t < plan->functions.size() && plan->functions[t] != nullptr && plan->functions[t]->lateral) return;
+  }
+  std::vector<bool> slots(static_cast<size_t>(width), false);
+  bool ok = MarkSlots(plan->where.get(), &slots);
+  for (const auto& j : plan->joins) ok = ok && MarkSlots(j.on.get(), &slots);
+  for (const auto& f : plan->functions) {
+    if (f == nullptr) continue;
+    for (const auto& a : f->args) ok = ok && MarkSlots(a.get(), &slots);
+  }
+  if (plan->aggregating) {
+    // The targets, HAVING and windows read the aggregated row.
+    for (const auto& g : plan->groups) ok = ok && MarkSlots(g.get(), &slots);
+    for (const auto& a : plan->aggregates) ok = ok && MarkAggregate(a, &slots);
+  } else {
+    for (const auto& e : plan->targets) ok = ok && MarkSlots(e.get(), &slots);
+    for (const auto& w : plan->windows) {
+      for (const auto& a : w.args) ok = ok && MarkSlots(a.get(), &slots);
+      for (const auto& p : w.partition) ok = ok && MarkSlots(p.get(), &slots);
+      for (const auto& o : w.order) ok = ok && MarkSlots(o.expr.get(), &slots);
+      ok = ok && MarkSlots(w.start_offset.get(), &slots) && MarkSlots(w.end_offset.get(), &slots);
+      if (w.aggregate) ok = ok && MarkAggregate(w.agg, &slots);
+    }
+  }
+  if (!ok) return;
+  plan->scan_columns.assign(plan->scope.size(), {});
+  for (size_t t = 0; t < plan->scope.size(); t++) {
+    const ScopeTable& st = plan->scope[t];
+    bool stored = !(t < plan->derived.size() && plan->derived[t] != nullptr) &&
+                  !(t < plan->functions.size() && plan->functions[t] != nullptr) &&
+                  !(t < plan->working.size() && plan->working[t] != nullptr) && st.table != nullptr;
+    if (!stored) continue;
+    std::vector<bool> cols(st.table->columns.size(), false);
+    for (size_t c = 0; c < cols.size(); c++) {
+      size_t slot = static_cast<size_t>(st.first_slot) + c;
+      cols[c] = slot < slots.size() && slots[slot];
+    }
+    plan->scan_columns[t] = std::move(cols);
+  }
+}
+
 SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql,
                                                   Params* params) {
   return PlanSelectIn(s, catalog, sql, params, nullptr, nullptr);
@@ -1125,6 +1193,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   }
   SQL_ASSIGN_OR_RETURN(plan->limit, BindLimit(s.limit.get(), "LIMIT", sql, params, ctx.outer, ctx.correlated));
   SQL_ASSIGN_OR_RETURN(plan->offset, BindLimit(s.offset.get(), "OFFSET", sql, params, ctx.outer, ctx.correlated));
+  PlanScanColumns(plan.get(), slot);
   return plan;
 }
 

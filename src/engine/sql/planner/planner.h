@@ -74,6 +74,9 @@ struct SelectPlan {
   // Else, when WHERE fixes the leading columns of a secondary index: the
   // index entries under this prefix name the rows to read (WHERE still applies).
   std::optional<std::string> index_prefix;
+  // For each scope entry that is a stored table, the columns the query
+  // reads (the others are not decoded); empty = all of them.
+  std::vector<std::vector<bool>> scan_columns;
   // Grouping: the row after aggregation is the group keys then the aggregates.
   bool aggregating = false;
   std::vector<BoundPtr> groups;

@@ -1,5 +1,7 @@
 #include "engine/sql/storage/row_codec.h"
 
+#include <algorithm>
+
 #include "engine/sql/types/enums.h"
 #include "engine/sql/types/interval.h"
 #include "engine/sql/types/numeric.h"
@@ -19,28 +21,58 @@ void EncodeValue(const Value& v, std::string* out) {
   }
 }
 
-bool DecodeValue(std::string_view* in, Value* v) {
-  uint8_t id, null;
-  uint64_t len;
-  if (!storage::ConsumeU8(in, &id) || !storage::ConsumeVarint(in, &len) || !storage::ConsumeU8(in, &null)) {
-    return false;
+namespace {
+
+// The decoders below run for every column of every row a scan reads: they
+// are written out here (one-byte varints first) instead of calling the
+// general codec functions.
+inline bool ReadVarint(std::string_view* in, uint64_t* v) {
+  if (!in->empty() && static_cast<uint8_t>((*in)[0]) < 0x80) {
+    *v = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    return true;
   }
+  return storage::ConsumeVarint(in, v);
+}
+
+// One value; `want` = false skips its bytes and leaves a NULL of its type.
+inline bool DecodeOne(std::string_view* in, Value* v, bool want) {
+  if (in->empty()) return false;
+  uint8_t id = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  uint64_t len;
+  if (!ReadVarint(in, &len) || in->empty()) return false;
+  bool null = (*in)[0] != 0;
+  in->remove_prefix(1);
   if (id > static_cast<uint8_t>(kLastTypeId)) return false;
   v->type = UnpackType(id, len);
-  v->null = null != 0;
-  if (v->null) return true;
+  v->null = null || !want;
+  // A reused Value keeps nothing of the one before it (its buffer aside).
+  v->i = 0;
+  v->f = 0;
+  v->s.clear();
+  if (null) return true;
   switch (PhysicalOf(v->type.id)) {
     case Physical::kInt: {
       uint64_t z;
-      if (!storage::ConsumeVarint(in, &z)) return false;
-      v->i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
+      if (!ReadVarint(in, &z)) return false;
+      if (want) v->i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
       return true;
     }
-    case Physical::kFloat: return storage::ConsumeDouble(in, &v->f);
+    case Physical::kFloat:
+      if (!want) {
+        if (in->size() < 8) return false;
+        in->remove_prefix(8);
+        return true;
+      }
+      return storage::ConsumeDouble(in, &v->f);
     case Physical::kString: {
-      std::string_view s;
-      if (!storage::ConsumeLengthPrefixed(in, &s)) return false;
-      v->s = std::string(s);
+      uint64_t n;
+      if (!ReadVarint(in, &n) || n > in->size()) return false;
+      std::string_view s = in->substr(0, n);
+      in->remove_prefix(n);
+      if (!want) return true;
+      v->s.assign(s.data(), s.size());  // reuses the Value's buffer
       if (v->type.id == TypeId::kEnum) {
         // The label's sort order, from the enum as it is now (labels keep their orders).
         auto e = FindEnum(static_cast<uint32_t>(v->type.length));
@@ -53,6 +85,10 @@ bool DecodeValue(std::string_view* in, Value* v) {
   return false;
 }
 
+}  // namespace
+
+bool DecodeValue(std::string_view* in, Value* v) { return DecodeOne(in, v, true); }
+
 std::string EncodeRow(const std::vector<Value>& row) {
   std::string out;
   storage::AppendVarint(&out, row.size());
@@ -60,12 +96,26 @@ std::string EncodeRow(const std::vector<Value>& row) {
   return out;
 }
 
-bool DecodeRow(std::string_view in, std::vector<Value>* row) {
+bool DecodeRow(std::string_view in, std::vector<Value>* row, const std::vector<bool>* columns) {
   uint64_t n;
-  if (!storage::ConsumeVarint(&in, &n) || n > in.size()) return false;
+  if (!ReadVarint(&in, &n) || n > in.size()) return false;
   row->resize(n);
-  for (uint64_t i = 0; i < n; i++) {
-    if (!DecodeValue(&in, &(*row)[i])) return false;
+  // Past the last wanted column nothing is read: those values stay NULL.
+  uint64_t last = n;
+  if (columns != nullptr) {
+    last = std::min<uint64_t>(n, columns->size());
+    while (last > 0 && !(*columns)[last - 1]) last--;
+  }
+  for (uint64_t i = 0; i < last; i++) {
+    bool want = columns == nullptr || (*columns)[i];
+    if (!DecodeOne(&in, &(*row)[i], want)) return false;
+  }
+  for (uint64_t i = last; i < n; i++) {
+    Value& v = (*row)[i];
+    v.null = true;
+    v.i = 0;
+    v.f = 0;
+    v.s.clear();
   }
   return true;
 }

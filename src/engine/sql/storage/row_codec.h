@@ -17,7 +17,10 @@ void EncodeValue(const Value& v, std::string* out);
 bool DecodeValue(std::string_view* in, Value* v);
 
 std::string EncodeRow(const std::vector<Value>& row);
-bool DecodeRow(std::string_view in, std::vector<Value>* row);
+// `columns` (optional) says which columns to decode: the others are left
+// NULL (of their stored type) without reading their bytes, for scans that
+// read a few columns of wide rows.
+bool DecodeRow(std::string_view in, std::vector<Value>* row, const std::vector<bool>* columns = nullptr);
 
 // The row's key: primary-key columns (never NULL) or the hidden row id.
 std::string RowKey(const Table& t, const std::vector<Value>& row, uint64_t rowid);

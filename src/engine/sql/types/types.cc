@@ -17,38 +17,10 @@
 
 namespace lumadb::engine::sql {
 
-Physical PhysicalOf(TypeId id) {
-  switch (id) {
-    case TypeId::kBool:
-    case TypeId::kInt2:
-    case TypeId::kInt4:
-    case TypeId::kInt8:
-    case TypeId::kDate:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-    case TypeId::kTime:
-    case TypeId::kRegclass:
-    case TypeId::kRegtype:
-    case TypeId::kRegnamespace:
-      return Physical::kInt;
-    case TypeId::kFloat4:
-    case TypeId::kFloat8:
-      return Physical::kFloat;
-    default:
-      return Physical::kString;
-  }
-}
-
 uint64_t PackTypeLength(const Type& t) {
   uint64_t len = static_cast<uint32_t>(static_cast<int64_t>(t.length) + 1);
   if (t.id == TypeId::kArray) len |= static_cast<uint64_t>(t.elem) << 32;
   return len;
-}
-
-Type UnpackType(uint8_t id, uint64_t packed) {
-  Type t = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(packed & 0xffffffffu) - 1));
-  if (t.id == TypeId::kArray) t.elem = static_cast<TypeId>((packed >> 32) & 0xff);
-  return t;
 }
 
 bool IsJson(TypeId id) { return id == TypeId::kJson || id == TypeId::kJsonb; }

@@ -64,9 +64,33 @@ struct Type {
 // How row and catalog encodings store a type's length: a varint that also
 // carries an array's element type (bits 32..39).
 uint64_t PackTypeLength(const Type& t);
-Type UnpackType(uint8_t id, uint64_t packed);
+inline Type UnpackType(uint8_t id, uint64_t packed) {
+  Type t = Type::Of(static_cast<TypeId>(id), static_cast<int32_t>(static_cast<int64_t>(packed & 0xffffffffu) - 1));
+  if (t.id == TypeId::kArray) t.elem = static_cast<TypeId>((packed >> 32) & 0xff);
+  return t;
+}
 
-Physical PhysicalOf(TypeId id);
+inline Physical PhysicalOf(TypeId id) {
+  switch (id) {
+    case TypeId::kBool:
+    case TypeId::kInt2:
+    case TypeId::kInt4:
+    case TypeId::kInt8:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+    case TypeId::kTime:
+    case TypeId::kRegclass:
+    case TypeId::kRegtype:
+    case TypeId::kRegnamespace:
+      return Physical::kInt;
+    case TypeId::kFloat4:
+    case TypeId::kFloat8:
+      return Physical::kFloat;
+    default:
+      return Physical::kString;
+  }
+}
 bool IsInteger(TypeId id);
 bool IsFloat(TypeId id);
 bool IsNumeric(TypeId id);
