@@ -977,6 +977,13 @@ class SelectRun {
         p_.windows.empty() && p_.distinct_on.empty()) {
       want_ = offset_ + limit_;
     }
+    // ORDER BY ... LIMIT over plain rows: only the first OFFSET + LIMIT are
+    // kept while the rows come (PushTopN), then put in order.
+    if (limit_ > 0 && !p_.sort.empty() && !p_.aggregating && !p_.distinct && p_.distinct_on.empty() &&
+        p_.row_lock == ast::RowLockWait::kNone && p_.windows.empty() && !p_.recursive && p_.set_op.empty() &&
+        p_.values.empty()) {
+      top_keep_ = static_cast<size_t>(offset_ + limit_);
+    }
     if (p_.recursive) {
       SQL_RETURN_IF_ERROR(Recursive());
     } else if (!p_.set_op.empty()) {
@@ -1131,20 +1138,34 @@ class SelectRun {
     const std::vector<size_t>* candidates = nullptr;
     static const std::vector<size_t> kNone;
     if (t < hash_.size() && !hash_[t].left_keys.empty()) {
-      std::vector<Value> vals;
+      // The left row's key, from its columns in place (as HashKey makes it).
+      std::string& key = hash_[t].probe;
+      key.clear();
+      bool null = false;
       for (const BoundExpr* k : hash_[t].left_keys) {
+        if (k->kind == BoundKind::kSlot) {
+          const Value& v = left[static_cast<size_t>(k->slot)];
+          null = null || v.null;
+          if (!null) AppendIndexValue(v, &key);
+          continue;
+        }
         SQL_ASSIGN_OR_RETURN(Value v, Eval(*k, left));
-        vals.push_back(std::move(v));
+        null = null || v.null;
+        if (!null) AppendIndexValue(v, &key);
       }
-      auto key = HashKey(vals);
-      auto it = key ? hash_[t].rows.find(*key) : hash_[t].rows.end();
+      auto it = null ? hash_[t].rows.end() : hash_[t].rows.find(key);
       candidates = it == hash_[t].rows.end() ? &kNone : &it->second;
     }
     size_t n = candidates ? candidates->size() : right_[t].size();
+    if (joined_.size() < p_.scope.size()) joined_.resize(p_.scope.size());
     for (size_t c = 0; c < n; c++) {
       size_t i = candidates ? (*candidates)[c] : c;
-      Row row = left;
-      row.insert(row.end(), right_[t][i].begin(), right_[t][i].end());
+      // The joined row is assigned into this level's row, whose values keep their buffers.
+      Row& row = joined_[t];
+      const Row& right = right_[t][i];
+      row.resize(base + right.size());
+      std::copy(left.begin(), left.end(), row.begin());
+      std::copy(right.begin(), right.end(), row.begin() + static_cast<std::ptrdiff_t>(base));
       if (join.on) {
         SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*join.on, row));
         if (!keep) continue;
@@ -1206,6 +1227,10 @@ class SelectRun {
     }
     if (!p_.windows.empty()) {
       window_rows_.push_back(in);  // the targets wait for the window values
+      return true;
+    }
+    if (top_keep_ > 0) {
+      SQL_RETURN_IF_ERROR(PushTopN(in));
       return true;
     }
     Row out;
@@ -1474,7 +1499,49 @@ class SelectRun {
     return 0;
   }
 
+  // Whether output row x (input position sx) sorts before row y (sy):
+  // ORDER BY, then input order, as the stable sort orders ties.
+  bool Before(const Row& x, uint64_t sx, const Row& y, uint64_t sy) const {
+    int c = CompareOutput(x, y);
+    return c != 0 ? c < 0 : sx < sy;
+  }
+
+  // The top-N sort's step: rows_ holds the first top_keep_ rows seen so
+  // far, as a heap with the last of them on top (top_heap_ indexes rows_,
+  // top_seq_ has each row's input position).
+  SqlStatus PushTopN(const Row& in) {
+    uint64_t seq = top_next_++;
+    auto after = [&](size_t a, size_t b) { return Before(rows_[a], top_seq_[a], rows_[b], top_seq_[b]); };
+    SQL_RETURN_IF_ERROR(EvalAll(p_.targets, in, &top_scratch_));
+    if (rows_.size() < top_keep_) {
+      rows_.push_back(top_scratch_);
+      top_seq_.push_back(seq);
+      top_heap_.push_back(rows_.size() - 1);
+      std::push_heap(top_heap_.begin(), top_heap_.end(), after);
+      return SqlStatus::Ok();
+    }
+    size_t last = top_heap_.front();
+    if (!Before(top_scratch_, seq, rows_[last], top_seq_[last])) return SqlStatus::Ok();
+    std::pop_heap(top_heap_.begin(), top_heap_.end(), after);
+    std::swap(rows_[last], top_scratch_);
+    top_seq_[last] = seq;
+    std::push_heap(top_heap_.begin(), top_heap_.end(), after);
+    return SqlStatus::Ok();
+  }
+
   void Sort() {
+    if (top_keep_ > 0) {
+      // PushTopN kept the rows: put them in order.
+      std::vector<size_t> idx(rows_.size());
+      for (size_t i = 0; i < idx.size(); i++) idx[i] = i;
+      std::sort(idx.begin(), idx.end(),
+                [&](size_t x, size_t y) { return Before(rows_[x], top_seq_[x], rows_[y], top_seq_[y]); });
+      std::vector<Row> sorted;
+      sorted.reserve(idx.size());
+      for (size_t i : idx) sorted.push_back(std::move(rows_[i]));
+      rows_ = std::move(sorted);
+      return;
+    }
     // With a LIMIT (and nothing after the sort that needs every row), only
     // the first OFFSET + LIMIT rows are put in order (a top-N sort; ties
     // keep their input order, as the full stable sort would).
@@ -1513,7 +1580,15 @@ class SelectRun {
   struct HashJoin {
     std::vector<const BoundExpr*> left_keys;
     std::unordered_map<std::string, std::vector<size_t>> rows;
+    std::string probe;  // Join's scratch: the key of the left row
   };
+  std::vector<Row> joined_;  // Join's scratch: the row of tables 0..t, per t
+  // The top-N sort (PushTopN): how many rows it keeps (0: not used).
+  size_t top_keep_ = 0;
+  uint64_t top_next_ = 0;
+  std::vector<size_t> top_heap_;
+  std::vector<uint64_t> top_seq_;
+  Row top_scratch_;
   std::vector<HashJoin> hash_;
   bool stopped_ = false;                     // the limit was reached
   std::string current_key_;                  // FOR UPDATE: the key of the row being read

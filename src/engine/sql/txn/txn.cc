@@ -58,23 +58,15 @@ void Txn::UndoTo(size_t mark) {
   if (statement_mark_ > mark) statement_mark_ = mark;
 }
 
-void Txn::Record(const std::string& key) {
-  auto it = writes_.find(key);
-  if (it == writes_.end()) {
-    undo_.emplace_back(key, std::nullopt);
-  } else {
-    undo_.emplace_back(key, it->second);
-  }
-}
+void Txn::Put(const std::string& key, std::string value) { Write(key, std::move(value)); }
 
-void Txn::Put(const std::string& key, std::string value) {
-  Record(key);
-  writes_[key] = std::move(value);
-}
+void Txn::Delete(const std::string& key) { Write(key, std::nullopt); }
 
-void Txn::Delete(const std::string& key) {
-  Record(key);
-  writes_[key] = std::nullopt;
+// Record and the write in one lookup of the write set.
+void Txn::Write(const std::string& key, std::optional<std::string> value) {
+  auto [it, inserted] = writes_.try_emplace(key);
+  undo_.emplace_back(key, inserted ? std::nullopt : std::move(it->second));
+  it->second = std::move(value);
 }
 
 bool Txn::Get(std::string_view key, std::string* value, bool latest) const {
@@ -164,11 +156,12 @@ LockResult TxnManager::Lock(Txn* txn, const std::string& key) {
     return WouldDeadlock(txn->id_, it->second) ? LockResult::kDeadlock : LockResult::kWait;
   }
   if (inserted) {
+    if (txn->locks_.empty()) holders_.emplace(txn->id_, 1);  // holds a lock (counted once)
     txn->locks_.push_back(key);
-    holders_[txn->id_]++;
   }
   txn->blocker_ = 0;
-  waits_for_.erase(txn->id_);
+  if (!waits_for_.empty()) waits_for_.erase(txn->id_);
+  if (recent_.empty()) return LockResult::kAcquired;
   auto r = recent_.find(key);
   if (r != recent_.end() && r->second > txn->snap_seq_) return LockResult::kStale;
   return LockResult::kAcquired;

@@ -97,7 +97,9 @@ class Txn {
  private:
   friend class TxnManager;
   Txn(TxnManager* mgr, uint64_t id, Isolation iso) : mgr_(mgr), id_(id), isolation_(iso) {}
-  void Record(const std::string& key);
+  // Puts (a value) or deletes (nullopt) `key` in the write set, keeping
+  // what it had in the undo log.
+  void Write(const std::string& key, std::optional<std::string> value);
 
   TxnManager* mgr_;
   uint64_t id_;
@@ -180,7 +182,7 @@ class TxnManager {
   std::multiset<uint64_t> snapshots_;                     // snapshot seqs in use
   std::unordered_map<uint64_t, uint64_t> waits_for_;      // txn -> holder it waits for
   std::unordered_map<uint64_t, std::vector<std::pair<uint64_t, std::function<void()>>>> waiters_;  // holder -> waiting txns
-  std::unordered_map<uint64_t, size_t> holders_;          // txn -> row locks it holds
+  std::unordered_map<uint64_t, size_t> holders_;          // the txns that hold row locks (-> 1)
   std::set<uint32_t> retired_;                            // relfiles being rewritten
   // Commits up to synced_seq_ are fsync'd; need_sync_seq_ is the last one
   // that asked to be (atomics: IsDurable reads them without a lock).
