@@ -1006,7 +1006,7 @@ class SelectRun {
     size_t begin = std::min(rows_.size(), static_cast<size_t>(offset_));
     size_t end = limit_ < 0 ? rows_.size() : std::min(rows_.size(), begin + static_cast<size_t>(limit_));
     for (size_t i = begin; i < end; i++) {
-      rows_[i].resize(p_.visible);
+      rows_[i].resize(p_.visible + (p_.emit_key ? 1 : 0));
       out->push_back(std::move(rows_[i]));
     }
     return SqlStatus::Ok();
@@ -1042,9 +1042,10 @@ class SelectRun {
                          "FOR UPDATE/SHARE of a subquery in FROM is not supported by LumaDB yet");
       }
       SQL_RETURN_IF_ERROR(ScanScope(0, [&](std::string_view, Row& r) -> SqlResult<bool> { return Join(1, r); }));
-    } else if (p_.row_lock != ast::RowLockWait::kNone) {
+    } else if (p_.row_lock != ast::RowLockWait::kNone || p_.emit_key) {
       // FOR UPDATE/SHARE (one table): remember each row's key; the rows are
       // locked in output order, after sorting (LockRows sits below Limit).
+      // UPDATE ... FROM's join (emit_key) returns the keys instead.
       return ScanTable(
           txn_, *p_.scope[0].table,
           [&](std::string_view k, Row& r) -> SqlResult<bool> {
@@ -1235,7 +1236,9 @@ class SelectRun {
     }
     Row out;
     SQL_RETURN_IF_ERROR(EvalAll(p_.targets, in, &out));
-    if (p_.row_lock != ast::RowLockWait::kNone) out.push_back(Value::String(Type::Of(TypeId::kText), current_key_));
+    if (p_.row_lock != ast::RowLockWait::kNone || p_.emit_key) {
+      out.push_back(Value::String(Type::Of(TypeId::kText), current_key_));
+    }
     rows_.push_back(std::move(out));
     return want_ < 0 || static_cast<int64_t>(rows_.size()) < want_;
   }
@@ -1679,6 +1682,23 @@ SqlStatus Returning(const std::vector<BoundPtr>& exprs, const Row& row, DmlResul
   return SqlStatus::Ok();
 }
 
+// UPDATE ... FROM / DELETE ... USING: the target rows the join matched,
+// each once with the first joined row that matched it (PostgreSQL too uses
+// one of them), and their keys.
+SqlResult<std::vector<std::pair<std::string, Row>>> MatchingJoin(const SelectPlan& join, Txn* txn) {
+  std::vector<Row> rows;
+  SQL_RETURN_IF_ERROR(ExecuteSelect(join, txn, &rows));
+  std::unordered_set<std::string> seen;
+  std::vector<std::pair<std::string, Row>> found;
+  for (auto& r : rows) {
+    std::string key = std::move(r.back().s);
+    r.pop_back();
+    if (!seen.insert(key).second) continue;
+    found.emplace_back(std::move(key), std::move(r));
+  }
+  return found;
+}
+
 // The rows of `t` that satisfy `where`, with their keys.
 SqlResult<std::vector<std::pair<std::string, Row>>> Matching(const Table& t, const BoundPtr& where,
                                                              const std::optional<std::string>& point_key,
@@ -1902,12 +1922,19 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn, Catalog* ca
   DmlResult result;
   std::optional<ForeignKeyChecks> fks;
   if (ForeignKeyChecks::Needed(t, *catalog)) fks.emplace(txn, catalog);
-  SQL_ASSIGN_OR_RETURN(auto rows, Matching(t, plan.where, plan.point_key, plan.index_prefix, plan.point_keys, txn));
-  for (auto& [key, old] : rows) {
+  std::vector<std::pair<std::string, Row>> rows;
+  if (plan.from) {
+    SQL_ASSIGN_OR_RETURN(rows, MatchingJoin(*plan.from, txn));
+  } else {
+    SQL_ASSIGN_OR_RETURN(rows, Matching(t, plan.where, plan.point_key, plan.index_prefix, plan.point_keys, txn));
+  }
+  for (auto& [key, input] : rows) {
+    // `input` is the table's row (with FROM: followed by the FROM items' row).
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
+    Row old(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(t.columns.size()));
     Row row = old;
     for (const auto& [c, e] : plan.sets) {
-      SQL_ASSIGN_OR_RETURN(Value v, Eval(*e, old));
+      SQL_ASSIGN_OR_RETURN(Value v, Eval(*e, input));
       v.type = t.columns[c].type;
       row[c] = std::move(v);
     }
@@ -1918,7 +1945,12 @@ SqlResult<DmlResult> ExecuteUpdate(const UpdatePlan& plan, Txn* txn, Catalog* ca
       fks->Changed(plan.table, old, &row);
     }
     result.count++;
-    SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));
+    if (plan.from) {
+      std::copy(row.begin(), row.end(), input.begin());  // RETURNING sees the new row and FROM's
+      SQL_RETURN_IF_ERROR(Returning(plan.returning, input, &result));
+    } else {
+      SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));
+    }
   }
   if (fks) SQL_RETURN_IF_ERROR(fks->Finish());
   return result;
@@ -1931,14 +1963,21 @@ SqlResult<DmlResult> ExecuteDelete(const DeletePlan& plan, Txn* txn, Catalog* ca
   DmlResult result;
   std::optional<ForeignKeyChecks> fks;
   if (ForeignKeyChecks::Needed(*plan.table, *catalog)) fks.emplace(txn, catalog);
-  SQL_ASSIGN_OR_RETURN(auto rows,
-                       Matching(*plan.table, plan.where, plan.point_key, plan.index_prefix, plan.point_keys, txn));
-  for (auto& [key, row] : rows) {
+  std::vector<std::pair<std::string, Row>> rows;
+  if (plan.from) {
+    SQL_ASSIGN_OR_RETURN(rows, MatchingJoin(*plan.from, txn));
+  } else {
+    SQL_ASSIGN_OR_RETURN(rows,
+                         Matching(*plan.table, plan.where, plan.point_key, plan.index_prefix, plan.point_keys, txn));
+  }
+  for (auto& [key, input] : rows) {
+    // `input` is the table's row (with USING: followed by the USING items' row).
+    Row row(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(plan.table->columns.size()));
     SQL_RETURN_IF_ERROR(LockRow(txn, key, /*insert=*/false));
     SQL_RETURN_IF_ERROR(DeleteRow(*plan.table, key, row, txn));
     if (fks) fks->Changed(plan.table, row, nullptr);
     result.count++;
-    SQL_RETURN_IF_ERROR(Returning(plan.returning, row, &result));
+    SQL_RETURN_IF_ERROR(Returning(plan.returning, input, &result));
   }
   if (fks) SQL_RETURN_IF_ERROR(fks->Finish());
   return result;

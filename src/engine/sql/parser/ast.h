@@ -309,12 +309,14 @@ struct Insert {
 struct Update {
   TableRef table;
   std::vector<SetClause> sets;
+  std::vector<TableRef> from;  // UPDATE ... FROM (as Select::from)
   ExprPtr where;
   std::vector<SelectItem> returning;
 };
 
 struct Delete {
   TableRef table;
+  std::vector<TableRef> from;  // DELETE ... USING (as Select::from)
   ExprPtr where;
   std::vector<SelectItem> returning;
 };

@@ -593,6 +593,13 @@ class Converter {
   }
 
   // Appends a FROM item to the left-deep chain (see ast::JoinKind).
+  // UPDATE ... FROM's and DELETE ... USING's items, as a SELECT's FROM.
+  std::vector<ast::TableRef> FromList(PgQuery__Node** items, size_t n) {
+    ast::Select holder;
+    for (size_t i = 0; i < n && !failed_; i++) FromItem(items[i], ast::JoinKind::kCross, &holder);
+    return std::move(holder.from);
+  }
+
   void FromItem(const PgQuery__Node* f, ast::JoinKind kind, ast::Select* out) {
     if (failed_) return;
     if (f->node_case != PG_QUERY__NODE__NODE_JOIN_EXPR) {
@@ -1397,13 +1404,14 @@ class Converter {
       }
       case PG_QUERY__NODE__NODE_UPDATE_STMT: {
         const PgQuery__UpdateStmt* u = n->update_stmt;
-        if (u->n_from_clause > 0 || u->with_clause != nullptr) {
-          Unsupported(u->with_clause ? "WITH" : "UPDATE ... FROM", -1);
+        if (u->with_clause != nullptr) {
+          Unsupported("WITH", -1);
           return;
         }
         auto up = std::make_unique<ast::Update>();
         up->table = Table(u->relation);
         up->sets = SetClauses(u->target_list, u->n_target_list);
+        up->from = FromList(u->from_clause, u->n_from_clause);
         if (failed_) return;
         up->where = Convert(u->where_clause);
         up->returning = Targets(u->returning_list, u->n_returning_list);
@@ -1413,12 +1421,14 @@ class Converter {
       }
       case PG_QUERY__NODE__NODE_DELETE_STMT: {
         const PgQuery__DeleteStmt* d = n->delete_stmt;
-        if (d->n_using_clause > 0 || d->with_clause != nullptr) {
-          Unsupported(d->with_clause ? "WITH" : "DELETE ... USING", -1);
+        if (d->with_clause != nullptr) {
+          Unsupported("WITH", -1);
           return;
         }
         auto del = std::make_unique<ast::Delete>();
         del->table = Table(d->relation);
+        del->from = FromList(d->using_clause, d->n_using_clause);
+        if (failed_) return;
         del->where = Convert(d->where_clause);
         del->returning = Targets(d->returning_list, d->n_returning_list);
         st->kind = ast::StatementKind::kDelete;

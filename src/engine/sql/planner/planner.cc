@@ -53,21 +53,30 @@ ast::ExprPtr ColumnRef(const std::string& table, const std::string& column, int 
 }
 
 // Binds a RETURNING list over the table's row.
+// RETURNING's expressions over the written row (`scope`, when given: the
+// row of UPDATE ... FROM's / DELETE ... USING's join, the target first).
 SqlStatus PlanReturning(const std::vector<ast::SelectItem>& items, const std::shared_ptr<const Table>& table,
                         std::string_view sql, Params* params, std::vector<BoundPtr>* out,
-                        std::vector<ResultColumn>* columns) {
+                        std::vector<ResultColumn>* columns, const std::vector<ScopeTable>* scope = nullptr) {
   BindContext ctx;
   ctx.sql = sql;
   ctx.params = params;
-  ctx.tables.push_back(ScopeTable{table->name, table, 0});
+  if (scope != nullptr) {
+    ctx.tables = *scope;
+  } else {
+    ctx.tables.push_back(ScopeTable{table->name, table, 0});
+  }
   ctx.aggregate_context = "RETURNING";
   for (const auto& item : items) {
     if (item.expr->kind == ast::ExprKind::kStar) {
-      for (size_t c = 0; c < table->columns.size(); c++) {
-        auto ref = ColumnRef(table->name, table->columns[c].name, item.expr->location);
-        SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*ref, ctx));
-        columns->push_back(DescribeTarget(table->columns[c].name, *b, ctx.tables, false));
-        out->push_back(std::move(b));
+      for (const auto& t : ctx.tables) {
+        if (!item.expr->names.empty() && item.expr->names.back() != t.name) continue;
+        for (size_t c = 0; c < t.table->columns.size(); c++) {
+          auto ref = ColumnRef(t.name, t.table->columns[c].name, item.expr->location);
+          SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*ref, ctx));
+          columns->push_back(DescribeTarget(t.table->columns[c].name, *b, ctx.tables, false));
+          out->push_back(std::move(b));
+        }
       }
       continue;
     }
@@ -723,6 +732,162 @@ static void PlanScanColumns(SelectPlan* plan, int width) {
   }
 }
 
+// One FROM item joins the scope: its table (stored, a view's or a
+// subquery's plan, a function, a system relation), its slots from *slot
+// on, its JOIN condition; SELECT's FROM and UPDATE ... FROM / DELETE ...
+// USING plan their items with it.
+static SqlStatus PlanFromItem(const ast::TableRef& ref, const Catalog& catalog, std::string_view sql, Params* params,
+                              BindContext& ctx, SelectPlan* plan, int* slot,
+                              std::vector<std::pair<size_t, int>>* using_first) {
+  std::shared_ptr<const Table> table;
+  std::shared_ptr<SelectPlan> derived;
+  std::shared_ptr<SelectPlan::Function> function;
+  std::shared_ptr<std::vector<std::vector<Value>>> working;
+  if (ref.recursive_cte != nullptr) {
+    // The recursive query, from inside its recursive term: the rows its previous run added.
+    for (const auto& scope : recursive_scopes) {
+      if (scope.cte != ref.recursive_cte) continue;
+      table = scope.table;
+      working = scope.rows;
+    }
+    if (table == nullptr) {
+      return MakeError("42P19", "recursive reference to query \"" + ref.alias +
+                                    "\" must not appear within its non-recursive term",
+                       Pos(sql, ref.location));
+    }
+  } else if (ref.function) {
+    // A function in FROM: its arguments may read the FROM items before it
+    // (PostgreSQL's implicit LATERAL for functions).
+    const ast::Expr& fn = *ref.function;
+    std::string fname = fn.names.empty() ? std::string() : fn.names.back();
+    if (!IsTableFunction(fname) || fn.star || fn.distinct || fn.over) {
+      SqlError err = MakeError(sqlstate::kFeatureNotSupported,
+                               "the function " + fname + " in FROM is not supported by LumaDB yet",
+                               Pos(sql, fn.location));
+      return err;
+    }
+    function = std::make_shared<SelectPlan::Function>();
+    function->name = fname;
+    function->ordinality = ref.ordinality;
+    ctx.aggregate_context = "functions in FROM";
+    for (const auto& a : fn.args) {
+      SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*a, ctx));
+      function->args.push_back(std::move(b));
+    }
+    SQL_ASSIGN_OR_RETURN(std::vector<TableFunctionColumn> cols,
+                         TableFunctionColumns(fname, &function->args, ctx, fn.location));
+    for (const auto& b : function->args) function->lateral = function->lateral || ReadsRow(*b);
+    if (function->lateral && (ref.join == ast::JoinKind::kRight || ref.join == ast::JoinKind::kFull)) {
+      SqlError err = MakeError(sqlstate::kInvalidColumnReference,
+                               "invalid reference to FROM-clause entry in a function's arguments",
+                               Pos(sql, fn.location));
+      err.detail = "The combining JOIN type must be INNER or LEFT for a LATERAL reference.";
+      return err;
+    }
+    auto t = std::make_shared<Table>();
+    t->name = ref.alias.empty() ? fname : ref.alias;
+    if (function->ordinality) cols.push_back({"ordinality", Type::Of(TypeId::kInt8), false});
+    if (ref.column_aliases.size() > cols.size()) {
+      return MakeError(sqlstate::kSyntaxError,
+                       "too many column aliases specified for function " + fname, Pos(sql, ref.location));
+    }
+    for (size_t i = 0; i < cols.size(); i++) {
+      Column c;
+      // PostgreSQL names a scalar function's column after the alias when no column alias is given.
+      c.name = i < ref.column_aliases.size()          ? ref.column_aliases[i]
+               : cols[i].scalar && !ref.alias.empty() ? ref.alias
+                                                      : cols[i].name;
+      c.type = cols[i].type;
+      t->columns.push_back(std::move(c));
+    }
+    table = std::move(t);
+  } else if (ref.subquery) {
+    // A subquery in FROM: a table whose columns are its results. LATERAL
+    // lets it read the FROM items before it, as a correlated subquery
+    // reads its outer query.
+    bool reads_left = false;
+    SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub,
+                         ref.lateral ? PlanSelectIn(*ref.subquery, catalog, sql, params, &ctx, &reads_left)
+                                     : PlanSelect(*ref.subquery, catalog, sql, params));
+    sub->lateral = reads_left;
+    if (reads_left && (ref.join == ast::JoinKind::kRight || ref.join == ast::JoinKind::kFull)) {
+      SqlError err = MakeError(sqlstate::kInvalidColumnReference,
+                               "invalid reference to FROM-clause entry in a LATERAL subquery", Pos(sql, ref.location));
+      err.detail = "The combining JOIN type must be INNER or LEFT for a LATERAL reference.";
+      return err;
+    }
+    auto t = std::make_shared<Table>();
+    t->name = ref.alias;
+    if (ref.column_aliases.size() > sub->visible) {
+      return MakeError(sqlstate::kInvalidColumnReference,
+                       "table \"" + ref.alias + "\" has " + std::to_string(sub->visible) + " columns available but " +
+                           std::to_string(ref.column_aliases.size()) + " columns specified",
+                       Pos(sql, ref.location));
+    }
+    for (size_t i = 0; i < sub->visible; i++) {
+      Column c;
+      c.name = i < ref.column_aliases.size() ? ref.column_aliases[i] : sub->columns[i].name;
+      c.type = sub->columns[i].type;
+      if (c.type.id == TypeId::kUnknown || c.type.id == TypeId::kNull) c.type = Type::Of(TypeId::kText);
+      t->columns.push_back(std::move(c));
+    }
+    table = std::move(t);
+    derived = std::shared_ptr<SelectPlan>(std::move(sub));
+  } else if (auto system = FindSystemRelation(ref.names, catalog)) {
+    // pg_catalog / information_schema: rows made from the catalog now.
+    table = system->table;
+    working = system->rows;
+  } else {
+    SQL_ASSIGN_OR_RETURN(table, ResolveTable(ref, catalog, sql));
+    if (table->IsView()) {
+      // A view: its query, planned now, stands for it.
+      SQL_ASSIGN_OR_RETURN(std::vector<ast::Statement> parsed, ParsePostgres(table->view_sql));
+      if (parsed.size() != 1 || parsed[0].kind != ast::StatementKind::kSelect) {
+        return MakeError(sqlstate::kInternalError, "view \"" + table->name + "\" has a query LumaDB cannot read");
+      }
+      SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub, PlanSelect(*parsed[0].select, catalog, table->view_sql,
+                                                                       params));
+      if (sub->visible != table->columns.size()) {
+        return MakeError(sqlstate::kInternalError, "view \"" + table->name + "\" no longer matches its query");
+      }
+      derived = std::shared_ptr<SelectPlan>(std::move(sub));
+    }
+  }
+  plan->derived.push_back(derived);
+  plan->functions.push_back(std::move(function));
+  plan->working.push_back(std::move(working));
+  std::string name = ref.alias.empty() ? table->name : ref.alias;
+  for (const auto& t : ctx.tables) {
+    if (t.name == name) {
+      return MakeError("42712", "table name \"" + name + "\" specified more than once", Pos(sql, ref.location));
+    }
+  }
+  ctx.tables.push_back(ScopeTable{name, table, *slot});
+  ctx.tables.back().scalar_function = plan->functions.back() != nullptr && table->columns.size() == 1;
+  *slot += static_cast<int>(table->columns.size());
+  SelectPlan::Join join;
+  join.kind = ref.join;
+  if (ref.on) {
+    // The condition sees the tables joined so far (PostgreSQL: only the
+    // two sides of its JOIN; this is more permissive).
+    ctx.aggregate_context = "JOIN conditions";
+    SQL_ASSIGN_OR_RETURN(join.on, BindExpr(*ref.on, ctx));
+    if (join.on->type.id == TypeId::kUnknown || join.on->type.id == TypeId::kNull) {
+      SQL_ASSIGN_OR_RETURN(join.on, CoerceTo(std::move(join.on), Type::Of(TypeId::kBool), false, ctx));
+    }
+    if (join.on->type.id != TypeId::kBool) {
+      return MakeError(sqlstate::kDatatypeMismatch,
+                       "argument of JOIN/ON must be type boolean, not type " + TypeName(join.on->type),
+                       Pos(sql, ref.on->location));
+    }
+  }
+  if (ref.natural || !ref.using_columns.empty()) {
+    SQL_RETURN_IF_ERROR(PlanUsing(ref, sql, &ctx, &join, using_first));
+  }
+  plan->joins.push_back(std::move(join));
+  return SqlStatus::Ok();
+}
+
 SqlResult<std::unique_ptr<SelectPlan>> PlanSelect(const ast::Select& s, const Catalog& catalog, std::string_view sql,
                                                   Params* params) {
   return PlanSelectIn(s, catalog, sql, params, nullptr, nullptr);
@@ -747,152 +912,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   // order), as PostgreSQL lists them.
   std::vector<std::pair<size_t, int>> using_first;
   for (const auto& ref : s.from) {
-    std::shared_ptr<const Table> table;
-    std::shared_ptr<SelectPlan> derived;
-    std::shared_ptr<SelectPlan::Function> function;
-    std::shared_ptr<std::vector<std::vector<Value>>> working;
-    if (ref.recursive_cte != nullptr) {
-      // The recursive query, from inside its recursive term: the rows its previous run added.
-      for (const auto& scope : recursive_scopes) {
-        if (scope.cte != ref.recursive_cte) continue;
-        table = scope.table;
-        working = scope.rows;
-      }
-      if (table == nullptr) {
-        return MakeError("42P19", "recursive reference to query \"" + ref.alias +
-                                      "\" must not appear within its non-recursive term",
-                         Pos(sql, ref.location));
-      }
-    } else if (ref.function) {
-      // A function in FROM: its arguments may read the FROM items before it
-      // (PostgreSQL's implicit LATERAL for functions).
-      const ast::Expr& fn = *ref.function;
-      std::string fname = fn.names.empty() ? std::string() : fn.names.back();
-      if (!IsTableFunction(fname) || fn.star || fn.distinct || fn.over) {
-        SqlError err = MakeError(sqlstate::kFeatureNotSupported,
-                                 "the function " + fname + " in FROM is not supported by LumaDB yet",
-                                 Pos(sql, fn.location));
-        return err;
-      }
-      function = std::make_shared<SelectPlan::Function>();
-      function->name = fname;
-      function->ordinality = ref.ordinality;
-      ctx.aggregate_context = "functions in FROM";
-      for (const auto& a : fn.args) {
-        SQL_ASSIGN_OR_RETURN(BoundPtr b, BindExpr(*a, ctx));
-        function->args.push_back(std::move(b));
-      }
-      SQL_ASSIGN_OR_RETURN(std::vector<TableFunctionColumn> cols,
-                           TableFunctionColumns(fname, &function->args, ctx, fn.location));
-      for (const auto& b : function->args) function->lateral = function->lateral || ReadsRow(*b);
-      if (function->lateral && (ref.join == ast::JoinKind::kRight || ref.join == ast::JoinKind::kFull)) {
-        SqlError err = MakeError(sqlstate::kInvalidColumnReference,
-                                 "invalid reference to FROM-clause entry in a function's arguments",
-                                 Pos(sql, fn.location));
-        err.detail = "The combining JOIN type must be INNER or LEFT for a LATERAL reference.";
-        return err;
-      }
-      auto t = std::make_shared<Table>();
-      t->name = ref.alias.empty() ? fname : ref.alias;
-      if (function->ordinality) cols.push_back({"ordinality", Type::Of(TypeId::kInt8), false});
-      if (ref.column_aliases.size() > cols.size()) {
-        return MakeError(sqlstate::kSyntaxError,
-                         "too many column aliases specified for function " + fname, Pos(sql, ref.location));
-      }
-      for (size_t i = 0; i < cols.size(); i++) {
-        Column c;
-        // PostgreSQL names a scalar function's column after the alias when no column alias is given.
-        c.name = i < ref.column_aliases.size()          ? ref.column_aliases[i]
-                 : cols[i].scalar && !ref.alias.empty() ? ref.alias
-                                                        : cols[i].name;
-        c.type = cols[i].type;
-        t->columns.push_back(std::move(c));
-      }
-      table = std::move(t);
-    } else if (ref.subquery) {
-      // A subquery in FROM: a table whose columns are its results. LATERAL
-      // lets it read the FROM items before it, as a correlated subquery
-      // reads its outer query.
-      bool reads_left = false;
-      SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub,
-                           ref.lateral ? PlanSelectIn(*ref.subquery, catalog, sql, params, &ctx, &reads_left)
-                                       : PlanSelect(*ref.subquery, catalog, sql, params));
-      sub->lateral = reads_left;
-      if (reads_left && (ref.join == ast::JoinKind::kRight || ref.join == ast::JoinKind::kFull)) {
-        SqlError err = MakeError(sqlstate::kInvalidColumnReference,
-                                 "invalid reference to FROM-clause entry in a LATERAL subquery", Pos(sql, ref.location));
-        err.detail = "The combining JOIN type must be INNER or LEFT for a LATERAL reference.";
-        return err;
-      }
-      auto t = std::make_shared<Table>();
-      t->name = ref.alias;
-      if (ref.column_aliases.size() > sub->visible) {
-        return MakeError(sqlstate::kInvalidColumnReference,
-                         "table \"" + ref.alias + "\" has " + std::to_string(sub->visible) + " columns available but " +
-                             std::to_string(ref.column_aliases.size()) + " columns specified",
-                         Pos(sql, ref.location));
-      }
-      for (size_t i = 0; i < sub->visible; i++) {
-        Column c;
-        c.name = i < ref.column_aliases.size() ? ref.column_aliases[i] : sub->columns[i].name;
-        c.type = sub->columns[i].type;
-        if (c.type.id == TypeId::kUnknown || c.type.id == TypeId::kNull) c.type = Type::Of(TypeId::kText);
-        t->columns.push_back(std::move(c));
-      }
-      table = std::move(t);
-      derived = std::shared_ptr<SelectPlan>(std::move(sub));
-    } else if (auto system = FindSystemRelation(ref.names, catalog)) {
-      // pg_catalog / information_schema: rows made from the catalog now.
-      table = system->table;
-      working = system->rows;
-    } else {
-      SQL_ASSIGN_OR_RETURN(table, ResolveTable(ref, catalog, sql));
-      if (table->IsView()) {
-        // A view: its query, planned now, stands for it.
-        SQL_ASSIGN_OR_RETURN(std::vector<ast::Statement> parsed, ParsePostgres(table->view_sql));
-        if (parsed.size() != 1 || parsed[0].kind != ast::StatementKind::kSelect) {
-          return MakeError(sqlstate::kInternalError, "view \"" + table->name + "\" has a query LumaDB cannot read");
-        }
-        SQL_ASSIGN_OR_RETURN(std::unique_ptr<SelectPlan> sub, PlanSelect(*parsed[0].select, catalog, table->view_sql,
-                                                                         params));
-        if (sub->visible != table->columns.size()) {
-          return MakeError(sqlstate::kInternalError, "view \"" + table->name + "\" no longer matches its query");
-        }
-        derived = std::shared_ptr<SelectPlan>(std::move(sub));
-      }
-    }
-    plan->derived.push_back(derived);
-    plan->functions.push_back(std::move(function));
-    plan->working.push_back(std::move(working));
-    std::string name = ref.alias.empty() ? table->name : ref.alias;
-    for (const auto& t : ctx.tables) {
-      if (t.name == name) {
-        return MakeError("42712", "table name \"" + name + "\" specified more than once", Pos(sql, ref.location));
-      }
-    }
-    ctx.tables.push_back(ScopeTable{name, table, slot});
-    ctx.tables.back().scalar_function = plan->functions.back() != nullptr && table->columns.size() == 1;
-    slot += static_cast<int>(table->columns.size());
-    SelectPlan::Join join;
-    join.kind = ref.join;
-    if (ref.on) {
-      // The condition sees the tables joined so far (PostgreSQL: only the
-      // two sides of its JOIN; this is more permissive).
-      ctx.aggregate_context = "JOIN conditions";
-      SQL_ASSIGN_OR_RETURN(join.on, BindExpr(*ref.on, ctx));
-      if (join.on->type.id == TypeId::kUnknown || join.on->type.id == TypeId::kNull) {
-        SQL_ASSIGN_OR_RETURN(join.on, CoerceTo(std::move(join.on), Type::Of(TypeId::kBool), false, ctx));
-      }
-      if (join.on->type.id != TypeId::kBool) {
-        return MakeError(sqlstate::kDatatypeMismatch,
-                         "argument of JOIN/ON must be type boolean, not type " + TypeName(join.on->type),
-                         Pos(sql, ref.on->location));
-      }
-    }
-    if (ref.natural || !ref.using_columns.empty()) {
-      SQL_RETURN_IF_ERROR(PlanUsing(ref, sql, &ctx, &join, &using_first));
-    }
-    plan->joins.push_back(std::move(join));
+    SQL_RETURN_IF_ERROR(PlanFromItem(ref, catalog, sql, params, ctx, plan.get(), &slot, &using_first));
   }
   plan->scope = ctx.tables;
 
@@ -1312,6 +1332,91 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
   return plan;
 }
 
+// UPDATE ... FROM / DELETE ... USING: the target table (scope 0) joined
+// with the FROM items, their names bound in `ctx`; the caller binds WHERE
+// (the plan's), SET and RETURNING over that row and calls FinishDmlJoin.
+static SqlResult<std::shared_ptr<SelectPlan>> PlanDmlJoin(const ast::TableRef& target,
+                                                          const std::vector<ast::TableRef>& from,
+                                                          const Catalog& catalog, std::string_view sql, Params* params,
+                                                          BindContext& ctx) {
+  auto join = std::make_shared<SelectPlan>();
+  int slot = 0;
+  std::vector<std::pair<size_t, int>> using_first;
+  SQL_RETURN_IF_ERROR(PlanFromItem(target, catalog, sql, params, ctx, join.get(), &slot, &using_first));
+  for (const auto& ref : from) {
+    SQL_RETURN_IF_ERROR(PlanFromItem(ref, catalog, sql, params, ctx, join.get(), &slot, &using_first));
+  }
+  join->scope = ctx.tables;
+  return join;
+}
+
+static void TakeConjuncts(BoundPtr e, std::vector<BoundPtr>* out) {
+  if (e->kind == BoundKind::kAnd) {
+    for (auto& a : e->args) TakeConjuncts(std::move(a), out);
+    return;
+  }
+  out->push_back(std::move(e));
+}
+
+static BoundPtr AndOf(BoundPtr a, BoundPtr b) {
+  if (a == nullptr) return b;
+  auto n = std::make_unique<BoundExpr>();
+  n->kind = BoundKind::kAnd;
+  n->type = Type::Of(TypeId::kBool);
+  n->args.push_back(std::move(a));
+  n->args.push_back(std::move(b));
+  return n;
+}
+
+// The highest slot `e` reads (-1: none); false in *plain when it holds a subquery.
+static int MaxSlot(const BoundExpr& e, bool* plain) {
+  if (e.kind == BoundKind::kSubquery) *plain = false;
+  int m = e.kind == BoundKind::kSlot ? e.slot : -1;
+  for (const auto& a : e.args) m = std::max(m, MaxSlot(*a, plain));
+  if (e.else_expr) m = std::max(m, MaxSlot(*e.else_expr, plain));
+  return m;
+}
+
+// The join's rows are its whole input row, then the target row's key.
+// WHERE's conjuncts move to the join condition of the last table they
+// read when the joins up to it are inner or cross (the same rows pass), so
+// that `t.id = f.id` makes a hash join instead of a nested loop.
+static void FinishDmlJoin(SelectPlan* join) {
+  if (join->where != nullptr) {
+    std::vector<BoundPtr> conjuncts;
+    TakeConjuncts(std::move(join->where), &conjuncts);
+    for (auto& c : conjuncts) {
+      bool plain = true;
+      int slot = MaxSlot(*c, &plain);
+      size_t t = 0;
+      while (t + 1 < join->scope.size() && join->scope[t + 1].first_slot <= slot) t++;
+      bool inner = t > 0 && plain;
+      for (size_t u = 1; u <= t && inner; u++) {
+        inner = join->joins[u].kind == ast::JoinKind::kCross || join->joins[u].kind == ast::JoinKind::kInner;
+      }
+      if (inner) {
+        join->joins[t].on = AndOf(std::move(join->joins[t].on), std::move(c));
+      } else {
+        join->where = AndOf(std::move(join->where), std::move(c));
+      }
+    }
+  }
+  int width = 0;
+  for (const auto& t : join->scope) {
+    for (const auto& c : t.table->columns) {
+      auto b = std::make_unique<BoundExpr>();
+      b->kind = BoundKind::kSlot;
+      b->slot = width++;
+      b->type = c.type;
+      join->targets.push_back(std::move(b));
+      join->columns.push_back(ResultColumn{c.name, c.type});
+    }
+  }
+  join->visible = join->targets.size();
+  join->emit_key = true;
+  PlanScanColumns(join, width);
+}
+
 SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Catalog& catalog, std::string_view sql,
                                                   Params* params) {
   auto plan = std::make_unique<UpdatePlan>();
@@ -1322,6 +1427,17 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
   ctx.sql = sql;
   ctx.params = params;
   AllowSubqueries(&ctx, catalog, sql, params);
+  if (!s.from.empty()) {
+    SQL_ASSIGN_OR_RETURN(plan->from, PlanDmlJoin(s.table, s.from, catalog, sql, params, ctx));
+    ctx.aggregate_context = "UPDATE";
+    SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
+    SQL_ASSIGN_OR_RETURN(plan->from->where, BindWhere(s.where.get(), ctx));
+    FinishDmlJoin(plan->from.get());
+    SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, params, &plan->returning,
+                                      &plan->returning_columns, &plan->from->scope));
+    SQL_ASSIGN_OR_RETURN(plan->rules, PlanWriteRules(plan->table, params));
+    return plan;
+  }
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? t.name : s.table.alias, plan->table, 0});
   ctx.aggregate_context = "UPDATE";
   SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
@@ -1344,6 +1460,14 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
   ctx.sql = sql;
   ctx.params = params;
   AllowSubqueries(&ctx, catalog, sql, params);
+  if (!s.from.empty()) {
+    SQL_ASSIGN_OR_RETURN(plan->from, PlanDmlJoin(s.table, s.from, catalog, sql, params, ctx));
+    SQL_ASSIGN_OR_RETURN(plan->from->where, BindWhere(s.where.get(), ctx));
+    FinishDmlJoin(plan->from.get());
+    SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, params, &plan->returning,
+                                      &plan->returning_columns, &plan->from->scope));
+    return plan;
+  }
   ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
   plan->point_key = PointKey(*plan->table, plan->where.get());

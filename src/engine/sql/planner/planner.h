@@ -102,6 +102,9 @@ struct SelectPlan {
   // FOR UPDATE/SHARE: each row that passes WHERE is locked before it is
   // returned (every strength takes the exclusive row lock for now).
   ast::RowLockWait row_lock = ast::RowLockWait::kNone;
+  // UPDATE ... FROM / DELETE ... USING's join: each output row ends with
+  // the key of the row of scope[0] (a stored table) it came from.
+  bool emit_key = false;
   BoundPtr limit;   // constant expressions; null = none
   BoundPtr offset;
   // A VALUES query: one list of targets per row (no scope).
@@ -162,6 +165,10 @@ struct UpdatePlan {
   std::shared_ptr<const Table> table;
   std::shared_ptr<const WriteRules> rules;  // null: none
   std::vector<std::pair<int, BoundPtr>> sets;  // column, new value over the old row
+  // UPDATE ... FROM: the join of the table with the FROM items under WHERE
+  // (SelectPlan::emit_key); `sets` and `returning` are then over its row
+  // (the table's columns first), and where/point_key/... are unused.
+  std::shared_ptr<SelectPlan> from;
   BoundPtr where;
   std::optional<std::string> point_key;  // as SelectPlan::point_key
   std::vector<std::string> point_keys;   // as SelectPlan::point_keys
@@ -172,6 +179,8 @@ struct UpdatePlan {
 
 struct DeletePlan {
   std::shared_ptr<const Table> table;
+  // DELETE ... USING: as UpdatePlan::from (`returning` over its row).
+  std::shared_ptr<SelectPlan> from;
   BoundPtr where;
   std::optional<std::string> point_key;  // as SelectPlan::point_key
   std::vector<std::string> point_keys;   // as SelectPlan::point_keys
