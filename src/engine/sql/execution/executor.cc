@@ -361,19 +361,25 @@ AggKind KindOf(const AggregateCall& a) {
   return AggKind::kOther;
 }
 
-SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in);
+// An aggregate's first steps for a row: FILTER (WHERE ...), then count(*)
+// counts it. False when nothing more is to be done with the row.
+SqlResult<bool> TakesRow(const AggregateCall& a, AggState& s, const Row& in) {
+  if (a.filter) {
+    SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*a.filter, in));
+    if (!keep) return false;
+  }
+  if (a.star) {
+    s.count++;
+    return false;
+  }
+  return true;
+}
 
 // Accumulate for count, sum, avg, min and max (kind != kOther): the same
 // steps without looking the aggregate up by name or copying a column's value.
 SqlStatus AccumulateSimple(const AggregateCall& a, AggKind kind, AggState& s, const Row& in) {
-  if (a.filter) {
-    SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*a.filter, in));
-    if (!keep) return SqlStatus::Ok();
-  }
-  if (a.star) {
-    s.count++;
-    return SqlStatus::Ok();
-  }
+  SQL_ASSIGN_OR_RETURN(bool more, TakesRow(a, s, in));
+  if (!more) return SqlStatus::Ok();
   Value tmp;
   const Value* v = &tmp;
   if (a.arg->kind == BoundKind::kSlot) {
@@ -407,14 +413,8 @@ SqlStatus AccumulateSimple(const AggregateCall& a, AggKind kind, AggState& s, co
 }
 
 SqlStatus Accumulate(const AggregateCall& a, AggState& s, const Row& in) {
-  if (a.filter) {
-    SQL_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*a.filter, in));
-    if (!keep) return SqlStatus::Ok();
-  }
-  if (a.star) {
-    s.count++;
-    return SqlStatus::Ok();
-  }
+  SQL_ASSIGN_OR_RETURN(bool more, TakesRow(a, s, in));
+  if (!more) return SqlStatus::Ok();
   SQL_ASSIGN_OR_RETURN(Value v, Eval(*a.arg, in));
   if (IsCollecting(a.name)) {
     AggState::Piece p;
