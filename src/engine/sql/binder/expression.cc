@@ -2024,22 +2024,6 @@ SqlResult<std::shared_ptr<std::vector<Value>>> SubqueryValues(const BoundExpr& e
 
 namespace {
 
-// An operand's value: a slot's or a constant's in place (no copy),
-// anything else evaluated into *tmp.
-SqlStatus OperandOf(const BoundExpr& e, const std::vector<Value>& row, Value* tmp, const Value** out) {
-  if (e.kind == BoundKind::kSlot) {
-    *out = &row[e.slot];
-    return SqlStatus::Ok();
-  }
-  if (e.kind == BoundKind::kConst) {
-    *out = &e.value;
-    return SqlStatus::Ok();
-  }
-  SQL_ASSIGN_OR_RETURN(*tmp, Eval(e, row));
-  *out = tmp;
-  return SqlStatus::Ok();
-}
-
 // Whether comparison `op` (=, <>, <, <=, >, >=) holds for CompareValues' result c.
 bool CompareHolds(const std::string& op, int c) {
   switch (op[0]) {
@@ -2066,8 +2050,8 @@ SqlResult<int> Truth(const BoundExpr& e, const std::vector<Value>& row) {
     case BoundKind::kCompare: {
       Value ta, tb;
       const Value *a, *b;
-      SQL_RETURN_IF_ERROR(OperandOf(*e.args[0], row, &ta, &a));
-      SQL_RETURN_IF_ERROR(OperandOf(*e.args[1], row, &tb, &b));
+      SQL_RETURN_IF_ERROR(EvalRef(*e.args[0], row, &ta, &a));
+      SQL_RETURN_IF_ERROR(EvalRef(*e.args[1], row, &tb, &b));
       if (a->null || b->null) return -1;
       return CompareHolds(e.op, CompareValues(*a, *b)) ? 1 : 0;
     }
@@ -2079,6 +2063,20 @@ SqlResult<int> Truth(const BoundExpr& e, const std::vector<Value>& row) {
 }
 
 }  // namespace
+
+SqlStatus EvalRef(const BoundExpr& e, const std::vector<Value>& row, Value* tmp, const Value** out) {
+  if (e.kind == BoundKind::kSlot) {
+    *out = &row[e.slot];
+    return SqlStatus::Ok();
+  }
+  if (e.kind == BoundKind::kConst) {
+    *out = &e.value;
+    return SqlStatus::Ok();
+  }
+  SQL_ASSIGN_OR_RETURN(*tmp, Eval(e, row));
+  *out = tmp;
+  return SqlStatus::Ok();
+}
 
 SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
   switch (e.kind) {
@@ -2168,8 +2166,8 @@ SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row) {
     case BoundKind::kCompare: {
       Value ta, tb;
       const Value *a, *b;
-      SQL_RETURN_IF_ERROR(OperandOf(*e.args[0], row, &ta, &a));
-      SQL_RETURN_IF_ERROR(OperandOf(*e.args[1], row, &tb, &b));
+      SQL_RETURN_IF_ERROR(EvalRef(*e.args[0], row, &ta, &a));
+      SQL_RETURN_IF_ERROR(EvalRef(*e.args[1], row, &tb, &b));
       if (a->null || b->null) return Value::Null(e.type);
       return Value::Bool(CompareHolds(e.op, CompareValues(*a, *b)));
     }

@@ -202,6 +202,10 @@ std::string Fingerprint(const ast::Expr& e);
 SqlResult<Type> ResolveType(const ast::TypeRef& t, const BindContext& ctx);
 
 SqlResult<Value> Eval(const BoundExpr& e, const std::vector<Value>& row);
+// Eval without a copy where there is a value to point at: *out is the
+// row's value for a slot, the constant for a constant, else *tmp, which
+// gets the evaluated value.
+SqlStatus EvalRef(const BoundExpr& e, const std::vector<Value>& row, Value* tmp, const Value** out);
 
 // Runs the plan of a correlated subquery for Eval (the executor installs
 // one, for its transaction, while a statement runs on this thread).

@@ -381,12 +381,8 @@ SqlStatus AccumulateSimple(const AggregateCall& a, AggKind kind, AggState& s, co
   SQL_ASSIGN_OR_RETURN(bool more, TakesRow(a, s, in));
   if (!more) return SqlStatus::Ok();
   Value tmp;
-  const Value* v = &tmp;
-  if (a.arg->kind == BoundKind::kSlot) {
-    v = &in[static_cast<size_t>(a.arg->slot)];
-  } else {
-    SQL_ASSIGN_OR_RETURN(tmp, Eval(*a.arg, in));
-  }
+  const Value* v;
+  SQL_RETURN_IF_ERROR(EvalRef(*a.arg, in, &tmp, &v));
   if (v->null) return SqlStatus::Ok();
   s.count++;
   switch (kind) {
@@ -884,10 +880,7 @@ class SelectRun {
  public:
   SelectRun(const SelectPlan& p, Txn* txn) : p_(p), txn_(txn) {}
 
-  bool Derived(size_t t) const {
-    return (t < p_.derived.size() && p_.derived[t] != nullptr) || Function(t) != nullptr ||
-           (t < p_.working.size() && p_.working[t] != nullptr);
-  }
+  bool Derived(size_t t) const { return !p_.Stored(t); }
 
   // The columns of stored table t the plan reads (null: all).
   const std::vector<bool>* ScanColumns(size_t t) const {
@@ -1077,14 +1070,18 @@ class SelectRun {
     return SqlStatus::Ok();
   }
 
-  // The key of values for a hash join, or nullopt when one is NULL (= never matches).
-  static std::optional<std::string> HashKey(const std::vector<Value>& vals) {
-    std::string k;
-    for (const auto& v : vals) {
-      if (v.null) return std::nullopt;
-      AppendIndexValue(v, &k);
+  // The hash-join key of `keys` over `row` (AppendIndexValue of each value,
+  // columns read in place) into *out; false when one is NULL (never matches).
+  static SqlResult<bool> HashKey(const std::vector<const BoundExpr*>& keys, const Row& row, std::string* out) {
+    out->clear();
+    for (const BoundExpr* k : keys) {
+      Value tmp;
+      const Value* v;
+      SQL_RETURN_IF_ERROR(EvalRef(*k, row, &tmp, &v));
+      if (v->null) return false;
+      AppendIndexValue(*v, out);
     }
-    return k;
+    return true;
   }
 
   SqlStatus BuildHashJoin(size_t t) {
@@ -1095,17 +1092,18 @@ class SelectRun {
     std::vector<std::pair<const BoundExpr*, const BoundExpr*>> keys = HashJoinKeys(p_, t);
     if (keys.empty()) return SqlStatus::Ok();
     HashJoin& h = hash_[t];
-    for (const auto& kv : keys) h.left_keys.push_back(kv.first);
+    std::vector<const BoundExpr*> right_keys;
+    for (const auto& kv : keys) {
+      h.left_keys.push_back(kv.first);
+      right_keys.push_back(kv.second);
+    }
     Row padded(static_cast<size_t>(base));
+    std::string key;
     for (size_t i = 0; i < right_[t].size(); i++) {
       padded.resize(static_cast<size_t>(base));
       padded.insert(padded.end(), right_[t][i].begin(), right_[t][i].end());
-      std::vector<Value> vals;
-      for (const auto& kv : keys) {
-        SQL_ASSIGN_OR_RETURN(Value v, Eval(*kv.second, padded));
-        vals.push_back(std::move(v));
-      }
-      if (auto k = HashKey(vals)) h.rows[*k].push_back(i);
+      SQL_ASSIGN_OR_RETURN(bool matchable, HashKey(right_keys, padded, &key));
+      if (matchable) h.rows[key].push_back(i);
     }
     return SqlStatus::Ok();
   }
@@ -1139,22 +1137,8 @@ class SelectRun {
     const std::vector<size_t>* candidates = nullptr;
     static const std::vector<size_t> kNone;
     if (t < hash_.size() && !hash_[t].left_keys.empty()) {
-      // The left row's key, from its columns in place (as HashKey makes it).
-      std::string& key = hash_[t].probe;
-      key.clear();
-      bool null = false;
-      for (const BoundExpr* k : hash_[t].left_keys) {
-        if (k->kind == BoundKind::kSlot) {
-          const Value& v = left[static_cast<size_t>(k->slot)];
-          null = null || v.null;
-          if (!null) AppendIndexValue(v, &key);
-          continue;
-        }
-        SQL_ASSIGN_OR_RETURN(Value v, Eval(*k, left));
-        null = null || v.null;
-        if (!null) AppendIndexValue(v, &key);
-      }
-      auto it = null ? hash_[t].rows.end() : hash_[t].rows.find(key);
+      SQL_ASSIGN_OR_RETURN(bool matchable, HashKey(hash_[t].left_keys, left, &hash_[t].probe));
+      auto it = matchable ? hash_[t].rows.find(hash_[t].probe) : hash_[t].rows.end();
       candidates = it == hash_[t].rows.end() ? &kNone : &it->second;
     }
     size_t n = candidates ? candidates->size() : right_[t].size();
@@ -1197,13 +1181,7 @@ class SelectRun {
         group_ptrs_.resize(p_.groups.size());
         enc_.clear();
         for (size_t g = 0; g < p_.groups.size(); g++) {
-          const BoundExpr& e = *p_.groups[g];
-          if (e.kind == BoundKind::kSlot) {
-            group_ptrs_[g] = &in[static_cast<size_t>(e.slot)];
-          } else {
-            SQL_ASSIGN_OR_RETURN(group_values_[g], Eval(e, in));
-            group_ptrs_[g] = &group_values_[g];
-          }
+          SQL_RETURN_IF_ERROR(EvalRef(*p_.groups[g], in, &group_values_[g], &group_ptrs_[g]));
           EncodeValue(*group_ptrs_[g], &enc_);
         }
         auto it = group_index_.find(enc_);

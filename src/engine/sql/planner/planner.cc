@@ -52,7 +52,6 @@ ast::ExprPtr ColumnRef(const std::string& table, const std::string& column, int 
   return e;
 }
 
-// Binds a RETURNING list over the table's row.
 // RETURNING's expressions over the written row (`scope`, when given: the
 // row of UPDATE ... FROM's / DELETE ... USING's join, the target first).
 SqlStatus PlanReturning(const std::vector<ast::SelectItem>& items, const std::shared_ptr<const Table>& table,
@@ -719,16 +718,71 @@ static void PlanScanColumns(SelectPlan* plan, int width) {
   plan->scan_columns.assign(plan->scope.size(), {});
   for (size_t t = 0; t < plan->scope.size(); t++) {
     const ScopeTable& st = plan->scope[t];
-    bool stored = !(t < plan->derived.size() && plan->derived[t] != nullptr) &&
-                  !(t < plan->functions.size() && plan->functions[t] != nullptr) &&
-                  !(t < plan->working.size() && plan->working[t] != nullptr) && st.table != nullptr;
-    if (!stored) continue;
+    if (!plan->Stored(t)) continue;
     std::vector<bool> cols(st.table->columns.size(), false);
     for (size_t c = 0; c < cols.size(); c++) {
       size_t slot = static_cast<size_t>(st.first_slot) + c;
       cols[c] = slot < slots.size() && slots[slot];
     }
     plan->scan_columns[t] = std::move(cols);
+  }
+}
+
+static void TakeConjuncts(BoundPtr e, std::vector<BoundPtr>* out) {
+  if (e->kind == BoundKind::kAnd) {
+    for (auto& a : e->args) TakeConjuncts(std::move(a), out);
+    return;
+  }
+  out->push_back(std::move(e));
+}
+
+static BoundPtr AndOf(BoundPtr a, BoundPtr b) {
+  if (a == nullptr) return b;
+  auto n = std::make_unique<BoundExpr>();
+  n->kind = BoundKind::kAnd;
+  n->type = Type::Of(TypeId::kBool);
+  n->args.push_back(std::move(a));
+  n->args.push_back(std::move(b));
+  return n;
+}
+
+// The highest slot `e` reads (-1: none); false in *plain when it holds a subquery.
+static int MaxSlot(const BoundExpr& e, bool* plain) {
+  if (e.kind == BoundKind::kSubquery) *plain = false;
+  int m = e.kind == BoundKind::kSlot ? e.slot : -1;
+  for (const auto& a : e.args) m = std::max(m, MaxSlot(*a, plain));
+  if (e.else_expr) m = std::max(m, MaxSlot(*e.else_expr, plain));
+  return m;
+}
+
+// WHERE's conjuncts move to the join condition of the last FROM item they
+// read (not the first: it streams) when the joins up to it are inner or
+// cross and none after it is RIGHT or FULL, so the same rows pass; then
+// `FROM a, b WHERE a.id = b.id` is a hash join, as in PostgreSQL, instead
+// of a nested loop under a filter.
+static void PushWhereIntoJoins(SelectPlan* plan) {
+  if (plan->where == nullptr || plan->scope.size() < 2) return;
+  size_t outer_from = plan->scope.size();  // the first RIGHT or FULL join
+  for (size_t u = 1; u < plan->scope.size() && outer_from == plan->scope.size(); u++) {
+    ast::JoinKind k = plan->joins[u].kind;
+    if (k == ast::JoinKind::kRight || k == ast::JoinKind::kFull) outer_from = u;
+  }
+  std::vector<BoundPtr> conjuncts;
+  TakeConjuncts(std::move(plan->where), &conjuncts);
+  for (auto& c : conjuncts) {
+    bool plain = true;
+    int slot = MaxSlot(*c, &plain);
+    size_t t = 0;
+    while (t + 1 < plan->scope.size() && plan->scope[t + 1].first_slot <= slot) t++;
+    bool inner = t > 0 && plain && outer_from == plan->scope.size();
+    for (size_t u = 1; u <= t && inner; u++) {
+      inner = plan->joins[u].kind == ast::JoinKind::kCross || plan->joins[u].kind == ast::JoinKind::kInner;
+    }
+    if (inner) {
+      plan->joins[t].on = AndOf(std::move(plan->joins[t].on), std::move(c));
+    } else {
+      plan->where = AndOf(std::move(plan->where), std::move(c));
+    }
   }
 }
 
@@ -965,6 +1019,7 @@ SqlResult<std::unique_ptr<SelectPlan>> PlanSelectIn(const ast::Select& s, const 
   }
 
   SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+  PushWhereIntoJoins(plan.get());
   if (plan->scope.size() == 1) {
     plan->point_key = PointKey(*plan->scope[0].table, plan->where.get());
     if (!plan->point_key) plan->point_keys = PointKeys(*plan->scope[0].table, plan->where.get());
@@ -1333,80 +1388,27 @@ SqlResult<std::unique_ptr<InsertPlan>> PlanInsert(const ast::Insert& s, const Ca
 }
 
 // UPDATE ... FROM / DELETE ... USING: the target table (scope 0) joined
-// with the FROM items, their names bound in `ctx`; the caller binds WHERE
-// (the plan's), SET and RETURNING over that row and calls FinishDmlJoin.
+// with the FROM items under WHERE, their names bound in `ctx` (for SET and
+// RETURNING). Its rows are its whole input row, then the target row's key.
 static SqlResult<std::shared_ptr<SelectPlan>> PlanDmlJoin(const ast::TableRef& target,
                                                           const std::vector<ast::TableRef>& from,
-                                                          const Catalog& catalog, std::string_view sql, Params* params,
-                                                          BindContext& ctx) {
+                                                          const ast::Expr* where, const Catalog& catalog,
+                                                          std::string_view sql, Params* params, BindContext& ctx) {
   auto join = std::make_shared<SelectPlan>();
-  int slot = 0;
+  int width = 0;
   std::vector<std::pair<size_t, int>> using_first;
-  SQL_RETURN_IF_ERROR(PlanFromItem(target, catalog, sql, params, ctx, join.get(), &slot, &using_first));
+  SQL_RETURN_IF_ERROR(PlanFromItem(target, catalog, sql, params, ctx, join.get(), &width, &using_first));
   for (const auto& ref : from) {
-    SQL_RETURN_IF_ERROR(PlanFromItem(ref, catalog, sql, params, ctx, join.get(), &slot, &using_first));
+    SQL_RETURN_IF_ERROR(PlanFromItem(ref, catalog, sql, params, ctx, join.get(), &width, &using_first));
   }
   join->scope = ctx.tables;
-  return join;
-}
-
-static void TakeConjuncts(BoundPtr e, std::vector<BoundPtr>* out) {
-  if (e->kind == BoundKind::kAnd) {
-    for (auto& a : e->args) TakeConjuncts(std::move(a), out);
-    return;
-  }
-  out->push_back(std::move(e));
-}
-
-static BoundPtr AndOf(BoundPtr a, BoundPtr b) {
-  if (a == nullptr) return b;
-  auto n = std::make_unique<BoundExpr>();
-  n->kind = BoundKind::kAnd;
-  n->type = Type::Of(TypeId::kBool);
-  n->args.push_back(std::move(a));
-  n->args.push_back(std::move(b));
-  return n;
-}
-
-// The highest slot `e` reads (-1: none); false in *plain when it holds a subquery.
-static int MaxSlot(const BoundExpr& e, bool* plain) {
-  if (e.kind == BoundKind::kSubquery) *plain = false;
-  int m = e.kind == BoundKind::kSlot ? e.slot : -1;
-  for (const auto& a : e.args) m = std::max(m, MaxSlot(*a, plain));
-  if (e.else_expr) m = std::max(m, MaxSlot(*e.else_expr, plain));
-  return m;
-}
-
-// The join's rows are its whole input row, then the target row's key.
-// WHERE's conjuncts move to the join condition of the last table they
-// read when the joins up to it are inner or cross (the same rows pass), so
-// that `t.id = f.id` makes a hash join instead of a nested loop.
-static void FinishDmlJoin(SelectPlan* join) {
-  if (join->where != nullptr) {
-    std::vector<BoundPtr> conjuncts;
-    TakeConjuncts(std::move(join->where), &conjuncts);
-    for (auto& c : conjuncts) {
-      bool plain = true;
-      int slot = MaxSlot(*c, &plain);
-      size_t t = 0;
-      while (t + 1 < join->scope.size() && join->scope[t + 1].first_slot <= slot) t++;
-      bool inner = t > 0 && plain;
-      for (size_t u = 1; u <= t && inner; u++) {
-        inner = join->joins[u].kind == ast::JoinKind::kCross || join->joins[u].kind == ast::JoinKind::kInner;
-      }
-      if (inner) {
-        join->joins[t].on = AndOf(std::move(join->joins[t].on), std::move(c));
-      } else {
-        join->where = AndOf(std::move(join->where), std::move(c));
-      }
-    }
-  }
-  int width = 0;
+  SQL_ASSIGN_OR_RETURN(join->where, BindWhere(where, ctx));
+  PushWhereIntoJoins(join.get());
   for (const auto& t : join->scope) {
     for (const auto& c : t.table->columns) {
       auto b = std::make_unique<BoundExpr>();
       b->kind = BoundKind::kSlot;
-      b->slot = width++;
+      b->slot = static_cast<int>(join->targets.size());
       b->type = c.type;
       join->targets.push_back(std::move(b));
       join->columns.push_back(ResultColumn{c.name, c.type});
@@ -1414,7 +1416,8 @@ static void FinishDmlJoin(SelectPlan* join) {
   }
   join->visible = join->targets.size();
   join->emit_key = true;
-  PlanScanColumns(join, width);
+  PlanScanColumns(join.get(), width);
+  return join;
 }
 
 SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Catalog& catalog, std::string_view sql,
@@ -1428,25 +1431,20 @@ SqlResult<std::unique_ptr<UpdatePlan>> PlanUpdate(const ast::Update& s, const Ca
   ctx.params = params;
   AllowSubqueries(&ctx, catalog, sql, params);
   if (!s.from.empty()) {
-    SQL_ASSIGN_OR_RETURN(plan->from, PlanDmlJoin(s.table, s.from, catalog, sql, params, ctx));
-    ctx.aggregate_context = "UPDATE";
-    SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
-    SQL_ASSIGN_OR_RETURN(plan->from->where, BindWhere(s.where.get(), ctx));
-    FinishDmlJoin(plan->from.get());
-    SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, params, &plan->returning,
-                                      &plan->returning_columns, &plan->from->scope));
-    SQL_ASSIGN_OR_RETURN(plan->rules, PlanWriteRules(plan->table, params));
-    return plan;
+    SQL_ASSIGN_OR_RETURN(plan->from, PlanDmlJoin(s.table, s.from, s.where.get(), catalog, sql, params, ctx));
+  } else {
+    ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? t.name : s.table.alias, plan->table, 0});
   }
-  ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? t.name : s.table.alias, plan->table, 0});
   ctx.aggregate_context = "UPDATE";
   SQL_RETURN_IF_ERROR(BindSets(s.sets, t, ctx, sql, &plan->sets));
-  SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
-  plan->point_key = PointKey(t, plan->where.get());
-  if (!plan->point_key) plan->point_keys = PointKeys(t, plan->where.get());
-  if (!plan->point_key && plan->point_keys.empty()) plan->index_prefix = IndexLookupPrefix(t, plan->where.get());
-  SQL_RETURN_IF_ERROR(
-      PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
+  if (!plan->from) {
+    SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+    plan->point_key = PointKey(t, plan->where.get());
+    if (!plan->point_key) plan->point_keys = PointKeys(t, plan->where.get());
+    if (!plan->point_key && plan->point_keys.empty()) plan->index_prefix = IndexLookupPrefix(t, plan->where.get());
+  }
+  SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, params, &plan->returning,
+                                    &plan->returning_columns, plan->from ? &plan->from->scope : nullptr));
   SQL_ASSIGN_OR_RETURN(plan->rules, PlanWriteRules(plan->table, params));
   return plan;
 }
@@ -1461,22 +1459,18 @@ SqlResult<std::unique_ptr<DeletePlan>> PlanDelete(const ast::Delete& s, const Ca
   ctx.params = params;
   AllowSubqueries(&ctx, catalog, sql, params);
   if (!s.from.empty()) {
-    SQL_ASSIGN_OR_RETURN(plan->from, PlanDmlJoin(s.table, s.from, catalog, sql, params, ctx));
-    SQL_ASSIGN_OR_RETURN(plan->from->where, BindWhere(s.where.get(), ctx));
-    FinishDmlJoin(plan->from.get());
-    SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, params, &plan->returning,
-                                      &plan->returning_columns, &plan->from->scope));
-    return plan;
+    SQL_ASSIGN_OR_RETURN(plan->from, PlanDmlJoin(s.table, s.from, s.where.get(), catalog, sql, params, ctx));
+  } else {
+    ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
+    SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
+    plan->point_key = PointKey(*plan->table, plan->where.get());
+    if (!plan->point_key) plan->point_keys = PointKeys(*plan->table, plan->where.get());
+    if (!plan->point_key && plan->point_keys.empty()) {
+      plan->index_prefix = IndexLookupPrefix(*plan->table, plan->where.get());
+    }
   }
-  ctx.tables.push_back(ScopeTable{s.table.alias.empty() ? plan->table->name : s.table.alias, plan->table, 0});
-  SQL_ASSIGN_OR_RETURN(plan->where, BindWhere(s.where.get(), ctx));
-  plan->point_key = PointKey(*plan->table, plan->where.get());
-  if (!plan->point_key) plan->point_keys = PointKeys(*plan->table, plan->where.get());
-  if (!plan->point_key && plan->point_keys.empty()) {
-    plan->index_prefix = IndexLookupPrefix(*plan->table, plan->where.get());
-  }
-  SQL_RETURN_IF_ERROR(
-      PlanReturning(s.returning, plan->table, sql, params, &plan->returning, &plan->returning_columns));
+  SQL_RETURN_IF_ERROR(PlanReturning(s.returning, plan->table, sql, params, &plan->returning,
+                                    &plan->returning_columns, plan->from ? &plan->from->scope : nullptr));
   return plan;
 }
 

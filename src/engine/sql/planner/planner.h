@@ -123,6 +123,13 @@ struct SelectPlan {
   // For each scope entry: the working rows of the recursive query it refers
   // to from inside its recursive term; null for other entries.
   std::vector<std::shared_ptr<std::vector<std::vector<Value>>>> working;
+
+  // Whether scope entry t is a stored table (not a subquery, view,
+  // function or working table).
+  bool Stored(size_t t) const {
+    return !(t < derived.size() && derived[t] != nullptr) && !(t < functions.size() && functions[t] != nullptr) &&
+           !(t < working.size() && working[t] != nullptr);
+  }
 };
 
 // What writing a row to a table evaluates besides NOT NULL, bound from the

@@ -156,7 +156,7 @@ LockResult TxnManager::Lock(Txn* txn, const std::string& key) {
     return WouldDeadlock(txn->id_, it->second) ? LockResult::kDeadlock : LockResult::kWait;
   }
   if (inserted) {
-    if (txn->locks_.empty()) holders_.emplace(txn->id_, 1);  // holds a lock (counted once)
+    if (txn->locks_.empty()) holders_.insert(txn->id_);
     txn->locks_.push_back(key);
   }
   txn->blocker_ = 0;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/sql/common/error.h"
@@ -182,7 +183,7 @@ class TxnManager {
   std::multiset<uint64_t> snapshots_;                     // snapshot seqs in use
   std::unordered_map<uint64_t, uint64_t> waits_for_;      // txn -> holder it waits for
   std::unordered_map<uint64_t, std::vector<std::pair<uint64_t, std::function<void()>>>> waiters_;  // holder -> waiting txns
-  std::unordered_map<uint64_t, size_t> holders_;          // the txns that hold row locks (-> 1)
+  std::unordered_set<uint64_t> holders_;                  // the txns that hold row locks
   std::set<uint32_t> retired_;                            // relfiles being rewritten
   // Commits up to synced_seq_ are fsync'd; need_sync_seq_ is the last one
   // that asked to be (atomics: IsDurable reads them without a lock).
